@@ -1,0 +1,68 @@
+"""The simulator's ASGI app: one server plays every Tesla host (auth, three Fleet API regions, pairing links)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from fleetgate.simulator.auth.routes import router as auth_router
+from fleetgate.simulator.control.routes import router as control_router
+from fleetgate.simulator.energy.routes import router as energy_router
+from fleetgate.simulator.envelope import TeslaHTTPError
+from fleetgate.simulator.fleet.metering import FleetMiddleware
+from fleetgate.simulator.pairing.routes import router as pairing_router
+from fleetgate.simulator.partners.routes import router as partners_router
+from fleetgate.simulator.users.routes import router as users_router
+from fleetgate.simulator.vehicle_side.routes import router as vehicle_side_router
+from fleetgate.simulator.vehicles.routes import router as vehicles_router
+from fleetgate.simulator.world import World
+
+STATIC_DIR = Path(__file__).with_name("static")
+FLEET_PREFIX = "/{region}/api/1"
+
+
+def create_simulator_app(
+    world: World | None = None,
+    *,
+    seed: int = 0,
+    outbound_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """`outbound_transport` carries the simulator's own calls out (fetching an app's public key on register)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(transport=outbound_transport, timeout=10.0) as outbound:
+            app.state.outbound = outbound
+            yield
+
+    app = FastAPI(
+        title="fleetgate Tesla simulator",
+        lifespan=lifespan,
+        docs_url="/sim/docs",
+        redoc_url=None,
+        openapi_url="/sim/openapi.json",
+    )
+    app.state.world = world or World(seed=seed)
+    app.add_middleware(FleetMiddleware)
+
+    @app.exception_handler(TeslaHTTPError)
+    async def render_tesla_error(request: Request, exc: TeslaHTTPError) -> Response:
+        return exc.render()
+
+    @app.get("/status", response_class=PlainTextResponse, include_in_schema=False)
+    async def status() -> str:
+        return "ok"
+
+    app.include_router(control_router)
+    app.include_router(auth_router)
+    app.include_router(pairing_router)
+    for router in (users_router, vehicles_router, vehicle_side_router, energy_router, partners_router):
+        app.include_router(router, prefix=FLEET_PREFIX)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    return app

@@ -1,0 +1,94 @@
+"""What the control API shows of the world: everything, including what Tesla's API would hide."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fleetgate.protocol.keys import public_key_bytes
+from fleetgate.simulator.energy.state import EnergySite
+from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.world import Account, DeveloperApp
+
+ROLE_NAMES = {
+    2: "owner",
+    3: "driver",
+    4: "fleet_manager",
+    5: "vehicle_monitor",
+    6: "charging_manager",
+    8: "guest",
+}
+
+
+def app_view(app: DeveloperApp) -> dict[str, Any]:
+    return asdict(app)
+
+
+def account_view(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "email": account.email,
+        "region": account.region,
+        "full_name": account.full_name,
+    }
+
+
+def vehicle_view(vehicle: Vehicle) -> dict[str, Any]:
+    return {
+        "vin": vehicle.vin,
+        "id": vehicle.id,
+        "vehicle_id": vehicle.vehicle_id,
+        "account_id": vehicle.account_id,
+        "display_name": vehicle.display_name,
+        "model": vehicle.model,
+        "command_signing": vehicle.command_signing,
+        "firmware": vehicle.firmware,
+        "state": vehicle.state,
+        "wake_at": vehicle.wake_at,
+        "mobile_access_disabled": vehicle.mobile_access_disabled,
+        "battery_level": round(vehicle.battery_level, 2),
+        "charge_limit_soc": vehicle.charge_limit_soc,
+        "plugged_in": vehicle.plugged_in,
+        "charging_state": vehicle.charging_state,
+        "charge_amps": vehicle.charge_amps,
+        "charge_energy_added": round(vehicle.charge_energy_added, 3),
+        "charge_port_door_open": vehicle.charge_port_door_open,
+        "scheduled_charging_mode": vehicle.scheduled_charging_mode,
+        "scheduled_charging_start_time": vehicle.scheduled_charging_start_time,
+        "is_climate_on": vehicle.is_climate_on,
+        "inside_temp": vehicle.inside_temp,
+        "driver_temp_setting": vehicle.driver_temp_setting,
+        "passenger_temp_setting": vehicle.passenger_temp_setting,
+        "locked": vehicle.locked,
+        "sentry_mode": vehicle.sentry_mode,
+        "front_trunk_open": vehicle.front_trunk_open,
+        "rear_trunk_open": vehicle.rear_trunk_open,
+        "odometer": vehicle.odometer,
+        "latitude": vehicle.latitude,
+        "longitude": vehicle.longitude,
+        "sleep_after_seconds": vehicle.sleep_after_seconds,
+        "wake_delay_seconds": vehicle.wake_delay_seconds,
+        "keys": [
+            {
+                "public_key": key.public_key.hex(),
+                "role": ROLE_NAMES.get(key.role, str(key.role)),
+                "domain": key.domain,
+                "active": key.active,
+                "added_at": key.added_at,
+            }
+            for key in vehicle.keys
+        ],
+        "domains": {
+            str(number): {
+                "epoch": state.epoch.hex(),
+                "public_key": public_key_bytes(state.private_key).hex(),
+                "counter": state.counter,
+            }
+            for number, state in vehicle.domains.items()
+        },
+        "executed_commands": [asdict(command) for command in vehicle.executed],
+    }
+
+
+def energy_site_view(site: EnergySite) -> dict[str, Any]:
+    return asdict(site)

@@ -1,0 +1,55 @@
+"""Middleware around the Fleet API: injected faults first, then billing and rate-limit headers afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fleetgate.simulator.world import REGIONS, World
+
+FLEET_PATH = re.compile(rf"^/({'|'.join(REGIONS)})/")
+CONTROL_PREFIXES = ("/sim/", "/static/")
+
+
+class FleetMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        world: World = request.app.state.world
+        path = request.url.path
+        if not path.startswith(CONTROL_PREFIXES):
+            fault = world.faults.take(path)
+            if fault is not None:
+                if fault.latency_ms:
+                    await asyncio.sleep(fault.latency_ms / 1000)
+                if fault.status is not None:
+                    return Response(
+                        fault.render_body(),
+                        status_code=fault.status,
+                        media_type="application/json" if not isinstance(fault.body, str) else "text/plain",
+                    )
+        response = await call_next(request)
+        if FLEET_PATH.match(path):
+            caller = getattr(request.state, "caller", None)
+            if caller is not None:
+                category, device = getattr(request.state, "billing", (None, None))
+                world.usage.record(
+                    client_id=caller.client_id,
+                    device=device,
+                    category=category,
+                    endpoint=f"{request.method} {_route_template(request)}",
+                    status=response.status_code,
+                )
+            decision = getattr(request.state, "rate_limit", None)
+            if decision is not None and response.status_code != 429:
+                for name, value in decision.headers().items():
+                    response.headers[name] = value
+        return response
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    template = getattr(route, "path", None)
+    return template if isinstance(template, str) else request.url.path

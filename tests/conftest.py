@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from fleetgate.simulator.app import create_simulator_app
+from fleetgate.simulator.world import World
+from tests.simulator.factories import SimFactory
+from tests.support.live import LiveServer, serve_in_thread
+
+SIM_BASE = "http://sim.test"
+
+
+@pytest.fixture
+def world() -> World:
+    return World(seed=7)
+
+
+@pytest.fixture
+async def sim_app(world: World) -> AsyncIterator[FastAPI]:
+    app = create_simulator_app(world)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def sim(sim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The simulator over httpx's ASGI transport: real HTTP semantics, no socket."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim_app), base_url=SIM_BASE) as client:
+        yield client
+
+
+@pytest.fixture
+def factory(sim: httpx.AsyncClient) -> SimFactory:
+    return SimFactory(sim)
+
+
+@pytest.fixture
+def live_sim(world: World) -> LiveServer:
+    """The simulator on a real port, for clients that must cross a socket."""
+    with serve_in_thread(create_simulator_app(world)) as server:
+        yield server  # type: ignore[misc]
