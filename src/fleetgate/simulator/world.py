@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fleetgate.simulator.auth.tokens import AccessTokenRecord, AuthCode, RefreshTokenRecord, TokenIssuer
 from fleetgate.simulator.clock import SimClock
@@ -75,6 +75,8 @@ class World:
     accounts: dict[str, Account] = field(default_factory=dict)
     consents: dict[tuple[str, str], Consent] = field(default_factory=dict)
     auth_codes: dict[str, AuthCode] = field(default_factory=dict)
+    # Authorization requests waiting on the consent page, by an opaque transaction id.
+    auth_requests: dict[str, Any] = field(default_factory=dict)
     access_tokens: dict[str, AccessTokenRecord] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshTokenRecord] = field(default_factory=dict)
     vehicles: dict[str, Vehicle] = field(default_factory=dict)

@@ -84,19 +84,21 @@ def effective_scopes(world: World, token: AccessTokenRecord) -> frozenset[str]:
     return token.scopes & consent.scopes if consent else frozenset()
 
 
-def fleet_caller(request: Request, world: WorldDep, region: Annotated[str, Path()]) -> Caller:
+def resolve_caller(
+    request: Request, world: World, region: str, *, check_region: bool = True, check_registration: bool = True
+) -> Caller:
     if region not in REGIONS:
         raise not_found()
     token = authenticate(request, world)
     account = world.accounts.get(token.account_id) if token.account_id else None
-    if account is not None and account.region != region:
+    if check_region and account is not None and account.region != region:
         correct = region_base_url(request, account.region)
         raise TeslaHTTPError(
             421,
             f"user out of region, use base URL: {correct}, see {REGIONAL_DOCS}",
             headers={"Alt-Svc": f'h2="{correct}"'},
         )
-    if (token.client_id, region) not in world.registrations:
+    if check_registration and (token.client_id, region) not in world.registrations:
         raise TeslaHTTPError(
             412,
             f"Account {token.client_id} must be registered in the current region {region_base_url(request, region)}",
@@ -106,7 +108,23 @@ def fleet_caller(request: Request, world: WorldDep, region: Annotated[str, Path(
     return caller
 
 
+def fleet_caller(request: Request, world: WorldDep, region: Annotated[str, Path()]) -> Caller:
+    return resolve_caller(request, world, region)
+
+
+def unregistered_caller(request: Request, world: WorldDep, region: Annotated[str, Path()]) -> Caller:
+    """For partner endpoints, which are how an app gets registered in the first place."""
+    return resolve_caller(request, world, region, check_registration=False)
+
+
+def any_region_caller(request: Request, world: WorldDep, region: Annotated[str, Path()]) -> Caller:
+    """For `users/region`, which clients call on any base URL to discover the right one."""
+    return resolve_caller(request, world, region, check_region=False, check_registration=False)
+
+
 CallerDep = Annotated[Caller, Depends(fleet_caller)]
+UnregisteredCallerDep = Annotated[Caller, Depends(unregistered_caller)]
+AnyRegionCallerDep = Annotated[Caller, Depends(any_region_caller)]
 
 
 def bill(request: Request, category: str | None, device: str | None = None) -> None:
