@@ -1,0 +1,3 @@
+from fleetgate.cli import app
+
+app(prog_name="fleetgate")
