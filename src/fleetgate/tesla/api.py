@@ -1,0 +1,126 @@
+"""The Fleet API endpoints the product uses, as typed calls over a `FleetSession`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from fleetgate.tesla.errors import CommandRefused, UpstreamError
+from fleetgate.tesla.fleet import FleetSession, response_or_raise
+
+VEHICLE_DATA_ENDPOINTS = (
+    "charge_state",
+    "climate_state",
+    "closures_state",
+    "drive_state",
+    "gui_settings",
+    "location_data",
+    "charge_schedule_data",
+    "preconditioning_schedule_data",
+    "vehicle_config",
+    "vehicle_state",
+    "vehicle_data_combo",
+)
+
+
+def _dict(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UpstreamError(f"Tesla's {what} answer is not an object", body=value)
+    return value
+
+
+def _list(value: Any, what: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        raise UpstreamError(f"Tesla's {what} answer is not a list", body=value)
+    return [item for item in value if isinstance(item, dict)]
+
+
+def command_result(response: Any) -> dict[str, Any]:
+    """A command answer; `result: false` becomes `CommandRefused` with the car's reason."""
+    result = _dict(response, "command")
+    if result.get("result") is False:
+        raise CommandRefused(str(result.get("reason") or "the vehicle refused the command"), body=result)
+    return result
+
+
+class FleetApi:
+    def __init__(self, session: FleetSession) -> None:
+        self.session = session
+
+    async def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
+        return response_or_raise(await self.session.request("GET", path, params=params))
+
+    async def _post(self, path: str, body: Any = None) -> Any:
+        return response_or_raise(await self.session.request("POST", path, json=body if body is not None else {}))
+
+    # -- users ---------------------------------------------------------------------------------------------
+
+    async def me(self) -> dict[str, Any]:
+        return _dict(await self._get("/api/1/users/me"), "users/me")
+
+    async def user_region(self) -> dict[str, Any]:
+        return _dict(await self._get("/api/1/users/region"), "users/region")
+
+    async def products(self) -> list[dict[str, Any]]:
+        return _list(await self._get("/api/1/products"), "products")
+
+    # -- vehicles ------------------------------------------------------------------------------------------
+
+    async def vehicles(self) -> list[dict[str, Any]]:
+        return _list(await self._get("/api/1/vehicles"), "vehicles")
+
+    async def vehicle(self, vin: str) -> dict[str, Any]:
+        return _dict(await self._get(f"/api/1/vehicles/{quote(vin)}"), "vehicle")
+
+    async def vehicle_data(self, vin: str, endpoints: Sequence[str] = ()) -> dict[str, Any]:
+        unknown = set(endpoints) - set(VEHICLE_DATA_ENDPOINTS)
+        if unknown:
+            raise ValueError(f"unknown vehicle_data endpoints: {sorted(unknown)}")
+        params = {"endpoints": ";".join(endpoints)} if endpoints else None
+        return _dict(await self._get(f"/api/1/vehicles/{quote(vin)}/vehicle_data", params), "vehicle_data")
+
+    async def wake_up(self, vin: str) -> dict[str, Any]:
+        return _dict(await self._post(f"/api/1/vehicles/{quote(vin)}/wake_up"), "wake_up")
+
+    async def command(self, vin: str, name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return command_result(await self._post(f"/api/1/vehicles/{quote(vin)}/command/{quote(name)}", params or {}))
+
+    async def signed_command(self, vin: str, routable_message_b64: str) -> str:
+        result = await self.session.request(
+            "POST",
+            f"/api/1/vehicles/{quote(vin)}/signed_command",
+            json={"routable_message": routable_message_b64},
+            signed_command=True,
+        )
+        response = response_or_raise(result)
+        if not isinstance(response, str):
+            raise UpstreamError("signed_command answered without a message", body=result.body)
+        return response
+
+    async def fleet_status(self, vins: Sequence[str]) -> dict[str, Any]:
+        return _dict(await self._post("/api/1/vehicles/fleet_status", {"vins": list(vins)}), "fleet_status")
+
+    # -- energy --------------------------------------------------------------------------------------------
+
+    async def site_info(self, site_id: int) -> dict[str, Any]:
+        return _dict(await self._get(f"/api/1/energy_sites/{site_id}/site_info"), "site_info")
+
+    async def live_status(self, site_id: int) -> dict[str, Any]:
+        return _dict(await self._get(f"/api/1/energy_sites/{site_id}/live_status"), "live_status")
+
+    async def calendar_history(self, site_id: int, *, kind: str, period: str = "day", **params: str) -> dict[str, Any]:
+        query = {"kind": kind, "period": period, **params}
+        return _dict(await self._get(f"/api/1/energy_sites/{site_id}/calendar_history", query), "calendar_history")
+
+    async def energy_command(self, site_id: int, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        """`endpoint` is one of backup, operation, storm_mode, grid_import_export, off_grid_vehicle_charging_reserve."""
+        return _dict(await self._post(f"/api/1/energy_sites/{site_id}/{endpoint}", body), endpoint)
+
+    # -- partner (partner token) ---------------------------------------------------------------------------
+
+    async def register_partner(self, domain: str) -> dict[str, Any]:
+        return _dict(await self._post("/api/1/partner_accounts", {"domain": domain}), "partner_accounts")
+
+    async def partner_public_key(self, domain: str) -> dict[str, Any]:
+        return _dict(await self._get("/api/1/partner_accounts/public_key", {"domain": domain}), "public_key")

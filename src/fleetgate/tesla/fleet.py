@@ -1,0 +1,132 @@
+"""Calls to the Fleet API on behalf of one user (or of the app, with a partner token).
+
+`FleetSession` holds the region and a token source. It follows one 421 to the region Tesla names and reports the
+move through `on_region_change`; on a bare 401 it asks the token source for a fresh token and tries once more.
+Requests that change something are never retried after the request may have reached Tesla, except on 421 and 401,
+which Tesla answers before doing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from fleetgate.tesla.endpoints import Region, TeslaEndpoints
+from fleetgate.tesla.errors import TeslaError, TokenExpired, UpstreamError, WrongRegion
+from fleetgate.tesla.http import body_of, error_for
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=10.0, pool=5.0)
+
+
+class TokenSource(Protocol):
+    async def access_token(self) -> str: ...
+
+    async def refreshed_after(self, rejected: str) -> str:
+        """A token newer than `rejected`; refreshes unless someone already did."""
+        ...
+
+
+@dataclass(slots=True)
+class StaticToken:
+    """A token that cannot be refreshed (a partner token, or a test)."""
+
+    token: str
+
+    async def access_token(self) -> str:
+        return self.token
+
+    async def refreshed_after(self, rejected: str) -> str:
+        raise TokenExpired("the access token has expired and cannot be refreshed here", status=401)
+
+
+@dataclass(frozen=True, slots=True)
+class FleetResponse:
+    status: int
+    body: Any
+    headers: Mapping[str, str]
+
+    @property
+    def response(self) -> Any:
+        return self.body.get("response") if isinstance(self.body, dict) else None
+
+
+@dataclass
+class FleetSession:
+    http: httpx.AsyncClient
+    endpoints: TeslaEndpoints
+    tokens: TokenSource
+    region: Region
+    on_region_change: Callable[[Region], Awaitable[None]] | None = None
+    on_response: Callable[[str, str, int], None] | None = None  # (method, path, status): usage metering
+    _calls: int = field(default=0, init=False)
+
+    @property
+    def calls(self) -> int:
+        """Requests that reached Tesla through this session (retries and redirects included)."""
+        return self._calls
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        signed_command: bool = False,
+    ) -> FleetResponse:
+        token = await self.tokens.access_token()
+        followed_region = False
+        refreshed = False
+        while True:
+            response = await self._send(method, path, token, json, params)
+            if response.status_code < 400:
+                return FleetResponse(response.status_code, body_of(response), response.headers)
+            error = error_for(response, signed_command=signed_command)
+            if isinstance(error, TokenExpired) and not refreshed:
+                refreshed = True
+                token = await self.tokens.refreshed_after(token)
+                continue
+            if isinstance(error, WrongRegion) and not followed_region and error.base_url:
+                region = self.endpoints.region_of(error.base_url)
+                if region is not None and region != self.region:
+                    followed_region = True
+                    self.region = region
+                    if self.on_region_change is not None:
+                        await self.on_region_change(region)
+                    continue
+            raise error
+
+    async def _send(
+        self, method: str, path: str, token: str, json: Any, params: Mapping[str, str] | None
+    ) -> httpx.Response:
+        url = f"{self.endpoints.base_url(self.region)}{path}"
+        try:
+            response = await self.http.request(
+                method,
+                url,
+                json=json,
+                params=params,
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                timeout=DEFAULT_TIMEOUT,
+            )
+        except httpx.TimeoutException as exc:
+            # The request may have reached Tesla: retryable only for idempotent requests, which is the caller's call.
+            raise UpstreamError(f"Tesla did not answer in time: {method} {path}", retryable=True) from exc
+        except httpx.TransportError as exc:
+            raise UpstreamError(f"Tesla is unreachable: {exc}", retryable=True) from exc
+        self._calls += 1
+        if self.on_response is not None:
+            self.on_response(method, path, response.status_code)
+        return response
+
+
+def response_or_raise(result: FleetResponse) -> Any:
+    if not isinstance(result.body, dict) or "response" not in result.body:
+        raise UpstreamError("Tesla answered without a response envelope", status=result.status, body=result.body)
+    return result.body["response"]
+
+
+__all__ = ["FleetResponse", "FleetSession", "StaticToken", "TeslaError", "TokenSource", "response_or_raise"]

@@ -1,0 +1,1 @@
+"""Signed commands: the client half of Tesla's Vehicle Command Protocol over the Fleet API."""

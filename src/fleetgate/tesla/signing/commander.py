@@ -1,0 +1,204 @@
+"""Sending commands the way Tesla's own SDK does: signed when the car speaks the protocol, REST when it does not.
+
+Per (VIN, domain) one cached session and one lock: a handshake happens once, not once per command (each is a billed
+call). Sync faults (stale epoch, counter, clock) come with fresh, tagged session info; the commander adopts it and
+signs again, a bounded number of times. A busy vehicle is given a short pause. A 422 from `signed_command` means the
+car does not speak the protocol: the command goes over REST and the VIN is remembered as REST-only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from google.protobuf.message import DecodeError
+from tesla_protocol.command import car_server_pb2 as cs
+from tesla_protocol.command import errors_pb2
+from tesla_protocol.command import universal_message_pb2 as um
+from tesla_protocol.command import vcsec_pb2 as vcsec
+
+from fleetgate.protocol.authentication import DOMAIN_INFOTAINMENT
+from fleetgate.protocol.messages import MessageDecodeError, decode_routable, encode_routable
+from fleetgate.tesla.api import FleetApi
+from fleetgate.tesla.errors import CommandRefused, KeyNotPaired, ProtocolUnsupported, UpstreamError
+from fleetgate.tesla.signing import actions
+from fleetgate.tesla.signing.envelope import (
+    ReplyError,
+    SentCommand,
+    read_session_info,
+    reply_plaintext,
+    session_info_request,
+    signed_command,
+)
+from fleetgate.tesla.signing.session import SessionCache, VehicleSession
+
+SYNC_FAULTS = frozenset(
+    {
+        um.MESSAGEFAULT_ERROR_INVALID_SIGNATURE,
+        um.MESSAGEFAULT_ERROR_INVALID_TOKEN_OR_COUNTER,
+        um.MESSAGEFAULT_ERROR_BAD_PARAMETER,
+        um.MESSAGEFAULT_ERROR_INCORRECT_EPOCH,
+        um.MESSAGEFAULT_ERROR_TIME_EXPIRED,
+        um.MESSAGEFAULT_ERROR_TIME_TO_LIVE_TOO_LONG,
+    }
+)
+BUSY_FAULTS = frozenset({um.MESSAGEFAULT_ERROR_BUSY, um.MESSAGEFAULT_ERROR_TIMEOUT, um.MESSAGEFAULT_ERROR_INTERNAL})
+NOT_PAIRED_FAULTS = frozenset({um.MESSAGEFAULT_ERROR_UNKNOWN_KEY_ID, um.MESSAGEFAULT_ERROR_INACTIVE_KEY})
+COMMAND_TTL_SECONDS = 15
+
+
+@dataclass
+class CommandResult:
+    result: bool
+    reason: str
+    signed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"result": self.result, "reason": self.reason}
+
+
+@dataclass
+class SignedCommander:
+    private_key: ec.EllipticCurvePrivateKey
+    sessions: SessionCache = field(default_factory=SessionCache)
+    rest_only: set[str] = field(default_factory=set)
+    on_rest_only: Callable[[str], Awaitable[None]] | None = None
+    clock: Callable[[], float] = time.time
+    max_resyncs: int = 2
+    max_busy_retries: int = 2
+    busy_pause_seconds: float = 0.5
+    handshakes: int = 0
+    resyncs: int = 0
+
+    async def execute(self, api: FleetApi, vin: str, name: str, params: dict[str, Any]) -> CommandResult:
+        """Raises `CommandRefused` when the car says no, `KeyNotPaired` when it does not know our key."""
+        try:
+            payload = actions.build(name, params)
+        except actions.UnsupportedSignedCommand:
+            return await self._rest(api, vin, name, params)
+        if vin in self.rest_only:
+            return await self._rest(api, vin, name, params)
+        try:
+            async with self.sessions.lock(vin, payload.domain):
+                return await self._signed(api, vin, payload)
+        except ProtocolUnsupported:
+            self.rest_only.add(vin)
+            if self.on_rest_only is not None:
+                await self.on_rest_only(vin)
+            return await self._rest(api, vin, name, params)
+
+    async def _rest(self, api: FleetApi, vin: str, name: str, params: dict[str, Any]) -> CommandResult:
+        result = await api.command(vin, name, params)
+        return CommandResult(True, str(result.get("reason") or ""), signed=False)
+
+    async def _signed(self, api: FleetApi, vin: str, payload: actions.SignedPayload) -> CommandResult:
+        session = self.sessions.get(vin, payload.domain) or await self._handshake(api, vin, payload.domain)
+        resyncs = busy = 0
+        while True:
+            sent = signed_command(session, self.private_key, payload.payload, now=self.clock(), ttl=COMMAND_TTL_SECONDS)
+            reply = await self._exchange(api, vin, sent.message, sent.uuid)
+            fault = reply.signedMessageStatus.signed_message_fault
+            if fault in SYNC_FAULTS and resyncs < self.max_resyncs:
+                resyncs += 1
+                self.resyncs += 1
+                session = await self._resync(api, vin, session, reply, sent)
+                continue
+            if fault in NOT_PAIRED_FAULTS:
+                self.sessions.forget(vin, payload.domain)
+                raise KeyNotPaired()
+            waiting = reply.signedMessageStatus.operation_status == um.OPERATIONSTATUS_WAIT
+            if (fault in BUSY_FAULTS or waiting) and busy < self.max_busy_retries:
+                busy += 1
+                await asyncio.sleep(self.busy_pause_seconds * busy)
+                continue
+            if fault != um.MESSAGEFAULT_ERROR_NONE:
+                if fault in SYNC_FAULTS:
+                    self.sessions.forget(vin, payload.domain)
+                raise UpstreamError(f"vehicle rejected request: {um.MessageFault_E.Name(fault)}", retryable=False)
+            try:
+                plaintext = reply_plaintext(reply, sent, session)
+            except ReplyError as exc:
+                raise UpstreamError(str(exc)) from exc
+            return _outcome(payload.domain, plaintext)
+
+    async def _handshake(self, api: FleetApi, vin: str, domain: int) -> VehicleSession:
+        request, uuid = session_info_request(domain, self.private_key)
+        self.handshakes += 1
+        reply = await self._exchange(api, vin, request, uuid)
+        if reply.signedMessageStatus.signed_message_fault in NOT_PAIRED_FAULTS:
+            raise KeyNotPaired()
+        try:
+            info, k = read_session_info(reply, key=self.private_key, vin=vin, challenge=uuid)
+        except ReplyError as exc:
+            raise UpstreamError(f"vehicle handshake failed: {exc}") from exc
+        if k is None:
+            raise KeyNotPaired()
+        session = VehicleSession(
+            vin=vin,
+            domain=domain,
+            shared_key=k,
+            epoch=bytes(info.epoch),
+            counter=info.counter,
+            clock_time=info.clock_time,
+            synced_at=self.clock(),
+        )
+        self.sessions.put(session)
+        return session
+
+    async def _resync(
+        self, api: FleetApi, vin: str, session: VehicleSession, reply: um.RoutableMessage, sent: SentCommand
+    ) -> VehicleSession:
+        """Adopts the session info a sync fault carries; without any, a new handshake."""
+        if reply.session_info:
+            try:
+                info, k = read_session_info(reply, key=self.private_key, vin=vin, challenge=sent.uuid)
+            except ReplyError:
+                k = None
+            if k is not None and k == session.shared_key:
+                session.adopt(info, self.clock())
+                return session
+        self.sessions.forget(vin, session.domain)
+        return await self._handshake(api, vin, session.domain)
+
+    async def _exchange(self, api: FleetApi, vin: str, message: um.RoutableMessage, uuid: bytes) -> um.RoutableMessage:
+        answer = await api.signed_command(vin, encode_routable(message))
+        try:
+            reply = decode_routable(answer)
+        except MessageDecodeError as exc:
+            raise UpstreamError(f"vehicle reply does not decode: {exc}") from exc
+        if reply.request_uuid and bytes(reply.request_uuid) != uuid:
+            raise UpstreamError("vehicle reply answers another request")
+        return reply
+
+
+def _outcome(domain: int, plaintext: bytes) -> CommandResult:
+    try:
+        if domain == DOMAIN_INFOTAINMENT:
+            return _infotainment_outcome(plaintext)
+        return _vcsec_outcome(plaintext)
+    except DecodeError as exc:
+        raise UpstreamError("vehicle reply payload does not decode") from exc
+
+
+def _infotainment_outcome(plaintext: bytes) -> CommandResult:
+    response = cs.Response()
+    response.ParseFromString(plaintext)
+    status = response.actionStatus
+    if response.HasField("actionStatus") and status.result == cs.OPERATIONSTATUS_ERROR:
+        raise CommandRefused(status.result_reason.plain_text or "unspecified error")
+    return CommandResult(True, "", signed=True)
+
+
+def _vcsec_outcome(plaintext: bytes) -> CommandResult:
+    message = vcsec.FromVCSECMessage()
+    message.ParseFromString(plaintext)
+    if message.HasField("nominalError"):
+        error = errors_pb2.GenericError_E.Name(message.nominalError.genericError)
+        raise CommandRefused(f"vcsec could not execute command: {error}")
+    if message.HasField("commandStatus") and message.commandStatus.operationStatus == vcsec.OPERATIONSTATUS_ERROR:
+        raise CommandRefused("vcsec could not execute command")
+    return CommandResult(True, "", signed=True)
