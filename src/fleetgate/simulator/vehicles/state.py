@@ -1,13 +1,25 @@
 """A simulated vehicle: what it is, what it is doing, and how it changes as simulated time passes.
 
-Sleep and wake: an online car with nothing keeping it awake (charging, climate, sentry, recent activity) falls
-asleep after `sleep_after_seconds` of idleness. `wake_up` on a sleeping car sets a wake time
-`wake_delay_seconds` ahead; it is online from then on. An `offline` car stays offline until the control API
-changes it. Charging adds energy at the charger's power until the limit, then reports `Complete`.
+Sleep and wake: an online car with nothing keeping it awake (charging, climate, sentry) falls asleep
+`sleep_after_seconds` after its last activity; a command, a `vehicle_data` read, a wake-up, or the end of a charge
+counts as activity. `wake_up` on a sleeping car sets a wake time `wake_delay_seconds` ahead; it is online from then
+on. An `offline` car stays offline until the control API changes it (its battery still charges: that is physics,
+not connectivity).
+
+Charging adds energy at the charger's power (`charge_amps × charger_voltage × charger_phases`) until the limit,
+then reports `Complete`. Unplugging makes the car `Disconnected` at once. With scheduled charging (`StartAt`) a
+plugged-in car starts charging at the scheduled minute of the day, in UTC (the car's local time here), waking up
+for it if it was asleep. The cabin moves toward the driver's setting while climate is on, and slowly toward the
+outside temperature otherwise.
+
+`advance` is lazy: it steps from the last time it ran to `now`, stopping at every event in between (a wake-up
+landing, a charge completing, a scheduled start, falling asleep), so a long jump of the clock gives the same state
+as many small ones.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -17,6 +29,20 @@ CommandSigning = Literal["required", "allowed", "off"]
 ROLE_OWNER = 2
 ROLE_DRIVER = 3
 ROLE_FM = 4
+
+CHARGE_LIMIT_MIN = 50
+CHARGE_LIMIT_MAX = 100
+CHARGE_LIMIT_STANDARD = 80
+MIN_AVAILABLE_TEMP = 15.0
+MAX_AVAILABLE_TEMP = 28.0
+REMOTE_START_WINDOW_SECONDS = 120.0
+# How fast the cabin follows its target: minutes with the HVAC running, hours when only the weather acts on it.
+CLIMATE_TIME_CONSTANT_SECONDS = 300.0
+PASSIVE_TIME_CONSTANT_SECONDS = 7200.0
+SECONDS_PER_DAY = 86400.0
+CLIMATE_KEEPER_MODES = ("off", "keep", "dog", "camp")
+
+Event = Literal["wake", "charge_complete", "scheduled_start", "sleep"]
 
 
 @dataclass(slots=True)
@@ -71,22 +97,53 @@ class Vehicle:
     charge_energy_added: float = 0.0
     charge_port_door_open: bool = False
     scheduled_charging_mode: str = "Off"
+    # Minutes after midnight (car local time = UTC) of the `StartAt` schedule; `vehicle_data` shows it as the
+    # epoch second of the next start under the same name, and as minutes in `scheduled_charging_start_time_app`.
     scheduled_charging_start_time: int | None = None
+    max_range_charge_counter: int = 0
+    charge_schedules: list[dict[str, Any]] = field(default_factory=list)
+    precondition_schedules: list[dict[str, Any]] = field(default_factory=list)
+    # the older departure planner (`set_scheduled_departure`), minutes after midnight
+    scheduled_departure_enabled: bool = False
+    scheduled_departure_minutes: int = 480
+    preconditioning_enabled: bool = False
+    off_peak_charging_enabled: bool = False
+    off_peak_hours_end_time: int = 360
     # climate
     is_climate_on: bool = False
     inside_temp: float = 19.5
     outside_temp: float = 12.0
     driver_temp_setting: float = 21.0
     passenger_temp_setting: float = 21.0
+    climate_keeper_mode: str = "off"
+    seat_heaters: dict[int, int] = field(default_factory=dict)  # Tesla's seat position number -> level 0-3
+    steering_wheel_heater: bool = False
+    cabin_overheat_protection: str = "On"
+    cop_activation_temperature: str = "High"
+    bioweapon_mode: bool = False
+    max_defrost: bool = False
     # body
     locked: bool = True
     sentry_mode: bool = False
     front_trunk_open: bool = False
     rear_trunk_open: bool = False
+    windows_vented: bool = False
+    sun_roof_state: str = "closed"
     odometer: float = 12345.6
     latitude: float = 37.4925
     longitude: float = -121.9447
     heading: int = 90
+    remote_start_until: float | None = None
+    valet_mode: bool = False
+    speed_limit_active: bool = False
+    speed_limit_mph: float = 65.0
+    pin_to_drive: bool = False
+    guest_mode: bool = False
+    # infotainment
+    media_playing: bool = False
+    audio_volume: float = 3.0
+    navigation_destination: str | None = None
+    software_update_scheduled_at: float | None = None
     # the command protocol
     keys: list[WhitelistEntry] = field(default_factory=list)
     domains: dict[int, Any] = field(default_factory=dict)
@@ -102,31 +159,108 @@ class Vehicle:
 
     def advance(self, now: float) -> None:
         """Brings the car up to simulated time `now`: wake-ups land, charging adds energy, idle cars sleep."""
+        self._settle()
+        if self.updated_to <= 0:
+            self.updated_to = now  # a car built without a start time has no past to simulate
+            return
         if now <= self.updated_to:
             return
-        start = max(self.updated_to, 0.0)
-        if self.state == "asleep" and self.wake_at is not None and self.wake_at <= now:
-            self.state = "online"
-            self.last_activity = self.wake_at
-            self.wake_at = None
-        if self.charging_state == "Charging" and start > 0:
-            self._charge_for(now - start)
-        if (
-            self.state == "online"
-            and not self.is_awake_for_a_reason()
-            and now - self.last_activity >= self.sleep_after_seconds
-        ):
-            self.state = "asleep"
+        moment = self.updated_to
+        while moment < now:
+            events = self._upcoming_events(moment)
+            until = min([now, *events.values()])
+            self._run_for(until - moment)
+            moment = until
+            for event, at in events.items():
+                if at <= moment:
+                    self._on_event(event, moment)
         self.updated_to = now
+
+    def _settle(self) -> None:
+        """Keeps the plug, the port door and the charging state consistent, whatever changed them."""
+        if not self.plugged_in:
+            self.charging_state = "Disconnected"
+            return
+        self.charge_port_door_open = True  # a cable is in it
+        if self.charging_state == "Disconnected":
+            self.charging_state = "Stopped"
+            self.charge_energy_added = 0.0  # a new plug-in is a new charging session
+
+    def _upcoming_events(self, moment: float) -> dict[Event, float]:
+        events: dict[Event, float] = {}
+        if self.state == "asleep" and self.wake_at is not None:
+            events["wake"] = max(self.wake_at, moment)
+        power = self.charger_power_kw()
+        if power > 0:
+            events["charge_complete"] = moment + max(self.room_to_limit_kwh(), 0.0) / power * 3600.0
+        start = self.next_scheduled_start(moment)
+        if start is not None and self.plugged_in and self.charging_state != "Charging":
+            events["scheduled_start"] = start
+        if self.state == "online" and not self.is_awake_for_a_reason():
+            events["sleep"] = max(self._idle_until(), moment)
+        return events
+
+    def _run_for(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        if self.charging_state == "Charging":
+            self._charge_for(seconds)
+        if self.is_climate_on:
+            target, time_constant = self.driver_temp_setting, CLIMATE_TIME_CONSTANT_SECONDS
+        else:
+            target, time_constant = self.outside_temp, PASSIVE_TIME_CONSTANT_SECONDS
+        self.inside_temp = target + (self.inside_temp - target) * math.exp(-seconds / time_constant)
+
+    def _on_event(self, event: Event, moment: float) -> None:
+        if event == "wake":
+            self.state = "online"
+            self.wake_at = None
+            self.touch(moment)
+        elif event == "charge_complete":
+            self.battery_level = max(self.battery_level, float(self.charge_limit_soc))
+            self.charging_state = "Complete"
+            self.touch(moment)
+        elif event == "scheduled_start":
+            if self.charging_state in ("Stopped", "Complete") and self.room_to_limit_kwh() > 0:
+                self.charging_state = "Charging"
+                if self.state == "asleep":
+                    self.state = "online"
+                    self.wake_at = None
+                self.touch(moment)
+        elif event == "sleep" and self._idle_until() <= moment and not self.is_awake_for_a_reason():
+            # Re-checked: another event at the same moment (a scheduled start) may have given it a reason.
+            self.state = "asleep"
+
+    def _idle_until(self) -> float:
+        return self.last_activity + self.sleep_after_seconds
 
     def _charge_for(self, seconds: float) -> None:
         energy_kwh = self.charger_power_kw() * seconds / 3600.0
-        room_kwh = (self.charge_limit_soc - self.battery_level) / 100.0 * self.battery_capacity_kwh
+        room_kwh = self.room_to_limit_kwh()
         if energy_kwh >= room_kwh:
             energy_kwh = max(room_kwh, 0.0)
             self.charging_state = "Complete"
         self.battery_level = min(100.0, self.battery_level + energy_kwh / self.battery_capacity_kwh * 100.0)
         self.charge_energy_added += energy_kwh
+
+    def room_to_limit_kwh(self) -> float:
+        return (self.charge_limit_soc - self.battery_level) / 100.0 * self.battery_capacity_kwh
+
+    def next_scheduled_start(self, after: float) -> float | None:
+        """The first scheduled start strictly after `after`, if scheduled charging is on."""
+        if self.scheduled_charging_mode != "StartAt" or self.scheduled_charging_start_time is None:
+            return None
+        midnight = math.floor(after / SECONDS_PER_DAY) * SECONDS_PER_DAY
+        start = midnight + self.scheduled_charging_start_time * 60.0
+        return start if start > after else start + SECONDS_PER_DAY
+
+    def scheduled_charging_pending(self) -> bool:
+        return (
+            self.scheduled_charging_mode == "StartAt"
+            and self.plugged_in
+            and self.charging_state != "Charging"
+            and self.room_to_limit_kwh() > 0
+        )
 
     def is_online(self, now: float) -> bool:
         self.advance(now)
@@ -134,7 +268,7 @@ class Vehicle:
 
     def touch(self, now: float) -> None:
         """Activity keeps the car awake for another idle period."""
-        self.last_activity = now
+        self.last_activity = max(self.last_activity, now)
 
     def request_wake(self, now: float) -> None:
         self.advance(now)
@@ -144,12 +278,18 @@ class Vehicle:
     def battery_range(self) -> float:
         return self.battery_level / 100.0 * self.range_miles_at_full
 
+    def miles_added(self) -> float:
+        return self.charge_energy_added / self.battery_capacity_kwh * self.range_miles_at_full
+
     def minutes_to_full_charge(self) -> int:
         power = self.charger_power_kw()
         if power <= 0:
             return 0
         remaining_kwh = max(self.charge_limit_soc - self.battery_level, 0.0) / 100.0 * self.battery_capacity_kwh
         return round(remaining_kwh / power * 60)
+
+    def remote_start_active(self, now: float) -> bool:
+        return self.remote_start_until is not None and now < self.remote_start_until
 
     def key_entry(self, public_key: bytes) -> WhitelistEntry | None:
         return next((k for k in self.keys if k.public_key == public_key), None)

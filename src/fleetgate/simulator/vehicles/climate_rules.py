@@ -1,0 +1,133 @@
+"""Climate commands (scope `vehicle_cmds`). Temperatures are °C; settings outside what the car offers are clamped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, Rule
+from fleetgate.simulator.vehicles.params import invalid, need_bool, need_float, need_int
+from fleetgate.simulator.vehicles.state import CLIMATE_KEEPER_MODES, MAX_AVAILABLE_TEMP, MIN_AVAILABLE_TEMP, Vehicle
+
+SEAT_POSITIONS = range(0, 9)
+HEAT_LEVELS = range(0, 4)
+COP_TEMPERATURES = ("Low", "Medium", "High")
+
+
+def _clamp_temp(value: float) -> float:
+    return min(max(value, MIN_AVAILABLE_TEMP), MAX_AVAILABLE_TEMP)
+
+
+def _level(params: dict[str, Any], key: str, allowed: range | tuple[int, ...]) -> int:
+    value = need_int(params, key)
+    if value not in allowed:
+        raise invalid(key)
+    return value
+
+
+def auto_conditioning_start(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    vehicle.is_climate_on = True
+    return DONE
+
+
+def auto_conditioning_stop(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    vehicle.is_climate_on = False
+    vehicle.climate_keeper_mode = "off"
+    vehicle.max_defrost = False
+    return DONE
+
+
+def set_temps(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    driver = need_float(params, "driver_temp")
+    passenger = need_float(params, "passenger_temp")
+    vehicle.driver_temp_setting = _clamp_temp(driver)
+    vehicle.passenger_temp_setting = _clamp_temp(passenger)
+    return DONE
+
+
+def set_climate_keeper_mode(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    mode = CLIMATE_KEEPER_MODES[_level(params, "climate_keeper_mode", range(len(CLIMATE_KEEPER_MODES)))]
+    vehicle.climate_keeper_mode = mode
+    # Keep, dog and camp modes are the HVAC staying on; turning the mode off turns the HVAC off with it.
+    vehicle.is_climate_on = mode != "off"
+    return DONE
+
+
+def remote_seat_heater_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    # The proxy reads `seat_position`; a widely used library sends `heater`.
+    key = "heater" if params.get("seat_position") is None and params.get("heater") is not None else "seat_position"
+    position = _level(params, key, SEAT_POSITIONS)
+    vehicle.seat_heaters[position] = _level(params, "level", HEAT_LEVELS)
+    return DONE
+
+
+def remote_seat_cooler_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    _level(params, "seat_position", (1, 2))
+    _level(params, "seat_cooler_level", HEAT_LEVELS)
+    return DONE
+
+
+def remote_auto_seat_climate_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    _level(params, "auto_seat_position", (1, 2))
+    need_bool(params, "auto_climate_on")
+    return DONE
+
+
+def remote_steering_wheel_heater_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    vehicle.steering_wheel_heater = need_bool(params, "on")
+    return DONE
+
+
+def remote_steering_wheel_heat_level_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    vehicle.steering_wheel_heater = _level(params, "level", (0, 1, 3)) > 0
+    return DONE
+
+
+def remote_auto_steering_wheel_heat_climate_request(
+    vehicle: Vehicle, params: dict[str, Any], now: float
+) -> CommandOutcome:
+    need_bool(params, "on")
+    return DONE
+
+
+def set_cabin_overheat_protection(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    on = need_bool(params, "on")
+    fan_only = need_bool(params, "fan_only") if params.get("fan_only") is not None else False
+    vehicle.cabin_overheat_protection = ("FanOnly" if fan_only else "On") if on else "Off"
+    return DONE
+
+
+def set_cop_temp(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    vehicle.cop_activation_temperature = COP_TEMPERATURES[_level(params, "cop_temp", range(3))]
+    return DONE
+
+
+def set_bioweapon_mode(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    vehicle.bioweapon_mode = need_bool(params, "on")
+    if vehicle.bioweapon_mode:
+        vehicle.is_climate_on = True
+    return DONE
+
+
+def set_preconditioning_max(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    vehicle.max_defrost = need_bool(params, "on")
+    if vehicle.max_defrost:
+        vehicle.is_climate_on = True
+    return DONE
+
+
+CLIMATE_RULES: dict[str, Rule] = {
+    "auto_conditioning_start": auto_conditioning_start,
+    "auto_conditioning_stop": auto_conditioning_stop,
+    "set_temps": set_temps,
+    "set_climate_keeper_mode": set_climate_keeper_mode,
+    "remote_seat_heater_request": remote_seat_heater_request,
+    "remote_seat_cooler_request": remote_seat_cooler_request,
+    "remote_auto_seat_climate_request": remote_auto_seat_climate_request,
+    "remote_steering_wheel_heater_request": remote_steering_wheel_heater_request,
+    "remote_steering_wheel_heat_level_request": remote_steering_wheel_heat_level_request,
+    "remote_auto_steering_wheel_heat_climate_request": remote_auto_steering_wheel_heat_climate_request,
+    "set_cabin_overheat_protection": set_cabin_overheat_protection,
+    "set_cop_temp": set_cop_temp,
+    "set_bioweapon_mode": set_bioweapon_mode,
+    "set_preconditioning_max": set_preconditioning_max,
+}
