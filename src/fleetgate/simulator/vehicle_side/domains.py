@@ -16,14 +16,42 @@ from fleetgate.protocol.authentication import DOMAIN_INFOTAINMENT, DOMAIN_VEHICL
 from fleetgate.protocol.keys import private_key_from_seed
 
 DOMAINS = (DOMAIN_VEHICLE_SECURITY, DOMAIN_INFOTAINMENT)
+REPLAY_WINDOW = 32
+_BITMAP_MASK = (1 << 64) - 1
 
 
 @dataclass(slots=True)
 class ClientCounter:
-    """Highest counter seen from one client key in this epoch, and a bitmap of recent ones below it."""
+    """Highest counter seen from one client key in this epoch, and a bitmap of recent ones below it.
+
+    Bit `i` of `window` is set when `counter - (i + 1)` has been accepted. Infotainment accepts a late counter
+    once if it is at most `REPLAY_WINDOW` behind the highest (the link to the car may reorder messages); VCSEC
+    only accepts counters above the highest.
+    """
 
     counter: int = 0
     window: int = 0
+
+    def accept_in_window(self, new: int) -> bool:
+        if new > self.counter:
+            shift = new - self.counter
+            self.window = ((self.window << shift) | (1 << (shift - 1))) & _BITMAP_MASK if shift <= 64 else 0
+            self.counter = new
+            return True
+        age = self.counter - new
+        if age == 0 or age > REPLAY_WINDOW:
+            return False
+        bit = 1 << (age - 1)
+        if self.window & bit:
+            return False
+        self.window |= bit
+        return True
+
+    def accept_increasing(self, new: int) -> bool:
+        if new <= self.counter:
+            return False
+        self.counter = new
+        return True
 
 
 @dataclass
@@ -32,11 +60,24 @@ class DomainState:
     private_key: ec.EllipticCurvePrivateKey
     epoch: bytes
     epoch_started_at: float
-    counter: int = 0  # the vehicle's own counter, sent in session info and encrypted responses
+    counter: int = 0  # the vehicle's own counter, stamped on encrypted responses
     clients: dict[bytes, ClientCounter] = field(default_factory=dict)
 
     def clock_time(self, now: float) -> int:
         return int(now - self.epoch_started_at)
+
+    def client(self, public_key: bytes) -> ClientCounter:
+        return self.clients.setdefault(public_key, ClientCounter())
+
+    def client_counter(self, public_key: bytes) -> int:
+        known = self.clients.get(public_key)
+        return known.counter if known else 0
+
+    def accept_counter(self, public_key: bytes, counter: int) -> bool:
+        client = self.client(public_key)
+        if self.domain == DOMAIN_VEHICLE_SECURITY:
+            return client.accept_increasing(counter)
+        return client.accept_in_window(counter)
 
     def next_counter(self) -> int:
         self.counter += 1
