@@ -1,14 +1,36 @@
 """A simulated energy site (Powerwall with optional solar).
 
-Power flows are derived from the site's settings and simulated time; see `advance`.
+Power flows are derived from the site's settings and simulated time (`physics.py`); `advance` applies them lazily,
+integrating the battery's charge from `updated_to` up to the time asked for. Settings changed between two
+`advance` calls count from the earlier one, so change them right after advancing.
+
+Grid outages are set from outside (the control API's `grid_status`); the site notices them when it next advances
+and keeps them as backup events, which `calendar_history?kind=backup` reports.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from fleetgate.simulator.energy import physics
+
 OperationMode = Literal["self_consumption", "autonomous", "backup"]
+ExportRule = Literal["battery_ok", "pv_only", "never"]
+OPERATION_MODES: tuple[OperationMode, ...] = ("self_consumption", "autonomous", "backup")
+EXPORT_RULES: tuple[ExportRule, ...] = ("battery_ok", "pv_only", "never")
+
+
+@dataclass(slots=True)
+class BackupEvent:
+    """A grid outage the site rode through; times are epoch seconds."""
+
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
 
 
 @dataclass
@@ -28,10 +50,58 @@ class EnergySite:
     storm_mode_active: bool = False
     grid_status: Literal["Active", "Inactive"] = "Active"
     disallow_charge_from_grid_with_solar_installed: bool = False
-    customer_preferred_export_rule: Literal["battery_ok", "pv_only", "never"] = "pv_only"
+    customer_preferred_export_rule: ExportRule = "pv_only"
     off_grid_vehicle_charging_reserve_percent: int = 0
     solar_peak_w: float = 7_000.0
     base_load_w: float = 1_200.0
     installation_time_zone: str = "America/Los_Angeles"
     installation_date: str = "2023-05-04T10:00:00-07:00"
     updated_to: float = 0.0
+    outage_started_at: float | None = None
+    outages: list[BackupEvent] = field(default_factory=list)
+
+    @property
+    def is_islanded(self) -> bool:
+        return self.grid_status == "Inactive"
+
+    @property
+    def storm_watch_active(self) -> bool:
+        return self.storm_mode_enabled and self.storm_mode_active
+
+    @property
+    def has_powerwall(self) -> bool:
+        return self.has_battery and self.battery_count > 0 and self.total_pack_energy_wh > 0
+
+    @property
+    def energy_left_wh(self) -> float:
+        return self.percentage_charged / 100.0 * self.total_pack_energy_wh if self.has_powerwall else 0.0
+
+    def advance(self, now: float) -> None:
+        """Brings the site up to simulated time `now`: outages start or end, the battery charges or drains."""
+        if self.updated_to <= 0:
+            self.updated_to = now
+        self._track_outage()
+        if now <= self.updated_to:
+            return
+        if self.has_powerwall:
+            islanded = self.is_islanded
+            self.percentage_charged, _ = physics.integrate(
+                self, self.updated_to, now, self.percentage_charged, lambda _t: islanded
+            )
+        self.updated_to = now
+
+    def _track_outage(self) -> None:
+        # The change happened somewhere since `updated_to`; the integration treats the whole stretch with the
+        # new status, so the event's edge is put there too.
+        if self.is_islanded and self.outage_started_at is None:
+            self.outage_started_at = self.updated_to
+        elif not self.is_islanded and self.outage_started_at is not None:
+            self.outages.append(BackupEvent(start=self.outage_started_at, end=self.updated_to))
+            self.outage_started_at = None
+
+    def backup_events(self, now: float) -> list[BackupEvent]:
+        """Past outages and the one going on, if any (it lasts until `now` so far)."""
+        events = list(self.outages)
+        if self.outage_started_at is not None:
+            events.append(BackupEvent(start=self.outage_started_at, end=max(now, self.outage_started_at)))
+        return events
