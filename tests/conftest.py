@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from fleetgate.simulator.app import create_simulator_app
+from fleetgate.simulator.auth.tokens import TokenIssuer
 from fleetgate.simulator.world import World
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer, serve_in_thread
@@ -14,9 +15,15 @@ from tests.support.live import LiveServer, serve_in_thread
 SIM_BASE = "http://sim.test"
 
 
+@pytest.fixture(scope="session")
+def token_issuer() -> TokenIssuer:
+    """One RSA signing key for the whole run: generating one per test would dominate the suite's time."""
+    return TokenIssuer()
+
+
 @pytest.fixture
-def world() -> World:
-    return World(seed=7)
+def world(token_issuer: TokenIssuer) -> World:
+    return World(seed=7, issuer=token_issuer)
 
 
 @pytest.fixture

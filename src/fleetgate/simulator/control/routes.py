@@ -18,6 +18,7 @@ from fleetgate.simulator.control.schemas import (
     EnergySitePatch,
     FaultIn,
     KeyIn,
+    KeyPatch,
     PartnerAccountIn,
     TokensIn,
     VehicleIn,
@@ -52,6 +53,8 @@ def _site(world: World, site_id: int) -> EnergySite:
     site = world.energy_sites.get(site_id)
     if site is None:
         raise HTTPException(404, f"no energy site {site_id}")
+    # A change applies from now on, so the time before it must be simulated with the old settings first.
+    site.advance(world.now())
     return site
 
 
@@ -214,6 +217,23 @@ async def pair_key(vin: str, body: KeyIn, world: WorldDep) -> dict[str, Any]:
         existing.role, existing.active = role, True
     else:
         vehicle.keys.append(WhitelistEntry(public_key=key, role=role, added_at=world.now(), domain="control"))
+    return vehicle_view(vehicle)
+
+
+@router.patch("/vehicles/{vin}/keys")
+async def change_key(vin: str, body: KeyPatch, world: WorldDep) -> dict[str, Any]:
+    """Deactivate or re-role a whitelisted key, as the owner can on the car's Locks screen."""
+    vehicle = _vehicle(world, vin)
+    try:
+        entry = vehicle.key_entry(public_key_from_text(body.public_key))
+    except KeyFormatError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if entry is None:
+        raise HTTPException(404, "that key is not on the vehicle's whitelist")
+    if body.active is not None:
+        entry.active = body.active
+    if body.role is not None:
+        entry.role = body.role if isinstance(body.role, int) else provisioning.ROLES[body.role]
     return vehicle_view(vehicle)
 
 

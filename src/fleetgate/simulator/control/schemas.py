@@ -75,6 +75,14 @@ class KeyIn(Strict):
     role: Literal["owner", "driver", "fleet_manager", "vehicle_monitor", "charging_manager", "guest"] | int = "owner"
 
 
+class KeyPatch(Strict):
+    public_key: str
+    active: bool | None = None
+    role: Literal["owner", "driver", "fleet_manager", "vehicle_monitor", "charging_manager", "guest"] | int | None = (
+        None
+    )
+
+
 class EnergySiteIn(Strict):
     site_name: str | None = None
     battery: bool = True
