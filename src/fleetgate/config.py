@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fleetgate.tesla.endpoints import TeslaEndpoints
 
+Mode = Literal["dev", "prod"]
+
+
+class SettingsError(ValueError):
+    pass
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FLEETGATE_", env_file=".env", extra="ignore")
+
+    mode: Mode = "prod"
+    # The URL end users and apps reach fleetgate at; hosted pages, callbacks and remedies are built from it.
+    public_url: str = "http://127.0.0.1:8080"
+    database_url: str = "sqlite+aiosqlite:///./fleetgate.db"
+    # 32 bytes, base64: tokens are encrypted at rest with it. Required outside dev mode.
+    encryption_key: SecretStr | None = None
 
     # Where Tesla is: "tesla" for the real services, or the base URL of a fleetgate simulator.
     tesla: str = "tesla"
@@ -21,8 +37,34 @@ class Settings(BaseSettings):
     domain: str = ""
     private_key_path: Path = Path("fleetgate-private-key.pem")
     private_key_pem: SecretStr | None = Field(default=None, description="The key itself, instead of a file")
+    # Region whose Fleet API URL is the `audience` of a code exchange; the user's own region comes from the token.
+    default_audience_region: Literal["na", "eu", "cn"] = "na"
+
+    connect_session_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    # Refresh this long before the access token expires (Tesla recommends renewing within a minute of expiry).
+    token_refresh_leeway_seconds: int = Field(default=300, ge=0, le=3600)
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.encryption_key is not None:
+            decode_key(self.encryption_key.get_secret_value())
+        return self
 
     def tesla_endpoints(self) -> TeslaEndpoints:
         if self.tesla == "tesla":
             return TeslaEndpoints.tesla()
         return TeslaEndpoints.simulator(self.tesla)
+
+    @property
+    def callback_url(self) -> str:
+        return f"{self.public_url.rstrip('/')}/connect/callback"
+
+
+def decode_key(text: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise SettingsError("FLEETGATE_ENCRYPTION_KEY must be base64") from exc
+    if len(key) != 32:
+        raise SettingsError("FLEETGATE_ENCRYPTION_KEY must decode to 32 bytes (try: fleetgate keys encryption-key)")
+    return key

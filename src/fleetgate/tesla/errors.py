@@ -4,22 +4,45 @@ Every failure of a call to Tesla (auth server, Fleet API, or a vehicle answering
 of these; nothing above the client sees an httpx exception or a raw status code.
 
     TeslaError
-    ├── AuthError
-    │   ├── TokenExpired              401 with no body: refresh the access token and retry
+    ├── AuthError                     the auth server refused a grant (bad client, code, redirect)
+    │   ├── TokenExpired              401 that is not login_required: refresh the access token, send once more
     │   └── LoginRequired             refresh refused (401 login_required), token revoked: the user must reconnect
-    ├── MissingScopes                 403 Unauthorized missing scopes (`.scopes` lists them when Tesla names them)
+    ├── MissingScopes                 403 Unauthorized missing scopes (`.scopes`: the ones Tesla named)
     ├── VehicleUnavailable            408 (or 503 from signed_command): asleep or offline
-    ├── RateLimited                   429 (`.retry_after` seconds)
+    ├── MobileAccessDisabled          the owner turned off mobile access in the car (401, or fault 21 when signed)
+    ├── RateLimited                   429 (`.retry_after` seconds, from `Retry-After` or `RateLimit-Reset`)
     ├── WrongRegion                   421 that could not be followed (`.base_url` is where the user lives)
     ├── NotRegisteredInRegion         412: the app's domain is not registered with Tesla in this region
     ├── ProtocolRequired              403: REST command to a car that only takes signed commands
     ├── ProtocolUnsupported           422 from signed_command: the car does not speak the protocol (use REST)
     ├── KeyNotPaired                  the car does not know our public key (unknown key / not on whitelist)
-    ├── CommandRefused                the car answered result=false (`.reason` in Tesla's words)
+    ├── CommandRefused                the car answered result=false, or its key role forbids it (`.reason`)
     ├── PaymentRequired               402: billing limit reached or no payment method
     └── UpstreamError                 anything else (`.status`, `.retryable`)
 
-`ERROR_POLICY` says, for each class, whether the same request may be retried and what it means for a connection.
+What each means, in one place (`ERROR_POLICY` holds the same table for code):
+
+    error                   retry the same request?          changes the connection's state
+    ----------------------  -------------------------------  -------------------------------------------------
+    TokenExpired            yes, once, after a refresh       refresh_token (store the rotated refresh token)
+    LoginRequired           no                               needs_reconnect (the user consents again)
+    MissingScopes           no                               update_scopes (re-read `scp`; ask for the scope)
+    VehicleUnavailable      yes, once the car is awake       none (the device's state: asleep/offline)
+    MobileAccessDisabled    no                               none (the owner must allow mobile access in the car)
+    RateLimited             yes, after `retry_after`         none
+    WrongRegion             yes, on `.base_url`              update_region (the client already followed one 421)
+    NotRegisteredInRegion   no                               none (the operator registers the app's domain)
+    ProtocolRequired        no                               none (send it signed)
+    ProtocolUnsupported     no (the commander re-sends REST) none for the connection; the VIN is REST-only
+    KeyNotPaired            no                               none for the connection; the device needs pairing
+    CommandRefused          no                               none
+    PaymentRequired         no                               none (the operator raises the billing limit)
+    UpstreamError           only when `.retryable`           none
+
+`UpstreamError.retryable` is true for 5xx answers and for failures before the request left (connection refused);
+a timeout or a broken connection after sending is retryable only for idempotent requests, since Tesla may have
+acted on the request (a command may have run). Nothing in this package retries a non-idempotent request by itself
+except after 421 and 401, which Tesla answers before doing anything.
 """
 
 from __future__ import annotations
@@ -72,6 +95,10 @@ class MissingScopes(TeslaError):
 
 class VehicleUnavailable(TeslaError):
     status = 408
+
+
+class MobileAccessDisabled(TeslaError):
+    status = 401
 
 
 class RateLimited(TeslaError):
@@ -131,8 +158,10 @@ class ErrorPolicy:
 ERROR_POLICY: dict[type[TeslaError], ErrorPolicy] = {
     TokenExpired: ErrorPolicy(True, "refresh_token", "refresh, then send the same request once more"),
     LoginRequired: ErrorPolicy(False, "needs_reconnect", "the refresh token is dead; the user must consent again"),
+    AuthError: ErrorPolicy(False, "none", "the app's credentials, code or redirect URI are wrong"),
     MissingScopes: ErrorPolicy(False, "update_scopes", "the user removed or never granted a scope"),
     VehicleUnavailable: ErrorPolicy(True, "none", "wake the car first, or try when it is online"),
+    MobileAccessDisabled: ErrorPolicy(False, "none", "the owner must allow mobile access in the car"),
     RateLimited: ErrorPolicy(True, "none", "retry after `retry_after` seconds"),
     WrongRegion: ErrorPolicy(True, "update_region", "the client follows one 421; a second one ends here"),
     NotRegisteredInRegion: ErrorPolicy(False, "none", "register the app's domain in this region"),
@@ -141,7 +170,7 @@ ERROR_POLICY: dict[type[TeslaError], ErrorPolicy] = {
     KeyNotPaired: ErrorPolicy(False, "none", "the owner must pair the app's virtual key"),
     CommandRefused: ErrorPolicy(False, "none", "the car said no; the reason says why"),
     PaymentRequired: ErrorPolicy(False, "none", "raise the billing limit in Tesla's developer dashboard"),
-    UpstreamError: ErrorPolicy(False, "none", "retryable only when `.retryable` (5xx, timeouts) and idempotent"),
+    UpstreamError: ErrorPolicy(False, "none", "retryable only when `.retryable` (5xx, not sent, idempotent)"),
 }
 
 

@@ -1,0 +1,60 @@
+"""Named dependencies, so that route signatures read as prose and auth rules live in one place."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.db.base import utcnow
+from fleetgate.errors import Unauthenticated
+from fleetgate.models import ApiKey, Workspace
+from fleetgate.security.api_keys import hash_api_key, looks_like_api_key
+from fleetgate.state import AppState, app_state
+
+StateDep = Annotated[AppState, Depends(app_state)]
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+async def db_session(state: StateDep) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the handler returns, rolled back when it raises."""
+    async with state.sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(db_session)]
+
+
+async def current_workspace(request: Request, session: SessionDep) -> Workspace:
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not looks_like_api_key(key):
+        raise Unauthenticated(
+            "Send your API key as `Authorization: Bearer fg_…`.",
+            remedy={"action": "create_api_key", "command": "fleetgate apikey create --workspace <id>"},
+        )
+    api_key = await session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(key)))
+    if api_key is None or api_key.revoked_at is not None:
+        raise Unauthenticated("This API key is not valid (unknown or revoked).")
+    workspace = await session.get(Workspace, api_key.workspace_id)
+    if workspace is None:
+        raise Unauthenticated("This API key's workspace no longer exists.")
+    now = utcnow()
+    # Written at most once a minute per key, so that reads do not all become writes.
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
+        api_key.last_used_at = now
+    request.state.workspace_id = workspace.id
+    return workspace
+
+
+WorkspaceDep = Annotated[Workspace, Depends(current_workspace)]

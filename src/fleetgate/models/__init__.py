@@ -1,0 +1,10 @@
+"""ORM models, one file per table. Importing this package registers every table on `Base.metadata`."""
+
+from fleetgate.models.api_key import ApiKey
+from fleetgate.models.connect_session import ConnectSession
+from fleetgate.models.connection import Connection
+from fleetgate.models.customer import Customer
+from fleetgate.models.device import Device
+from fleetgate.models.workspace import Workspace
+
+__all__ = ["ApiKey", "ConnectSession", "Connection", "Customer", "Device", "Workspace"]

@@ -1,0 +1,34 @@
+"""What the app builds once at start-up and every request shares (built in the lifespan, never at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric import ec
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from fleetgate.config import Settings
+from fleetgate.security.encryption import Encryptor
+from fleetgate.tesla.endpoints import TeslaEndpoints
+from fleetgate.tesla.signing.commander import SignedCommander
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    tesla_http: httpx.AsyncClient
+    endpoints: TeslaEndpoints
+    encryptor: Encryptor
+    app_key: ec.EllipticCurvePrivateKey | None
+    commander: SignedCommander | None
+    templates: Jinja2Templates
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.fleetgate
+    return state
