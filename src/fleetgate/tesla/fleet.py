@@ -1,9 +1,9 @@
 """Calls to the Fleet API on behalf of one user (or of the app, with a partner token).
 
 `FleetSession` holds the region and a token source. It follows one 421 to the region Tesla names and reports the
-move through `on_region_change`; on a bare 401 it asks the token source for a fresh token and tries once more.
-Requests that change something are never retried after the request may have reached Tesla, except on 421 and 401,
-which Tesla answers before doing anything.
+move through `on_region_change`; on a 401 it asks the token source for a fresh token and tries once more.
+Nothing else is retried here: a request that changes something may have reached Tesla before its answer was lost,
+so only the caller can know whether sending it again is safe (`UpstreamError.retryable` says when it is).
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from typing import Any, Protocol
 import httpx
 
 from fleetgate.tesla.endpoints import Region, TeslaEndpoints
-from fleetgate.tesla.errors import TeslaError, TokenExpired, UpstreamError, WrongRegion
+from fleetgate.tesla.errors import LoginRequired, TeslaError, TokenExpired, UpstreamError, WrongRegion
 from fleetgate.tesla.http import body_of, error_for
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=10.0, pool=5.0)
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Failures that happen before a single byte of the request reached Tesla: sending again is always safe.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 class TokenSource(Protocol):
@@ -61,6 +64,7 @@ class FleetSession:
     region: Region
     on_region_change: Callable[[Region], Awaitable[None]] | None = None
     on_response: Callable[[str, str, int], None] | None = None  # (method, path, status): usage metering
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT
     _calls: int = field(default=0, init=False)
 
     @property
@@ -76,16 +80,22 @@ class FleetSession:
         json: Any = None,
         params: Mapping[str, str] | None = None,
         signed_command: bool = False,
+        idempotent: bool | None = None,
     ) -> FleetResponse:
+        """`idempotent` defaults to what the method promises; a POST that only reads can say so."""
+        safe_to_resend = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
         token = await self.tokens.access_token()
         followed_region = False
         refreshed = False
         while True:
-            response = await self._send(method, path, token, json, params)
+            response = await self._send(method, path, token, json, params, safe_to_resend)
             if response.status_code < 400:
                 return FleetResponse(response.status_code, body_of(response), response.headers)
             error = error_for(response, signed_command=signed_command)
-            if isinstance(error, TokenExpired) and not refreshed:
+            if isinstance(error, TokenExpired):
+                if refreshed:
+                    # A token minted a moment ago is refused too: no refresh will help, the grant is broken.
+                    raise LoginRequired(f"Tesla refused a fresh access token: {error.reason}", status=401)
                 refreshed = True
                 token = await self.tokens.refreshed_after(token)
                 continue
@@ -100,7 +110,7 @@ class FleetSession:
             raise error
 
     async def _send(
-        self, method: str, path: str, token: str, json: Any, params: Mapping[str, str] | None
+        self, method: str, path: str, token: str, json: Any, params: Mapping[str, str] | None, safe_to_resend: bool
     ) -> httpx.Response:
         url = f"{self.endpoints.base_url(self.region)}{path}"
         try:
@@ -110,13 +120,16 @@ class FleetSession:
                 json=json,
                 params=params,
                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                timeout=DEFAULT_TIMEOUT,
+                timeout=self.timeout,
             )
+        except NOT_SENT as exc:
+            raise UpstreamError(f"Tesla is unreachable: {exc!r}", retryable=True) from exc
         except httpx.TimeoutException as exc:
-            # The request may have reached Tesla: retryable only for idempotent requests, which is the caller's call.
-            raise UpstreamError(f"Tesla did not answer in time: {method} {path}", retryable=True) from exc
+            raise UpstreamError(
+                f"Tesla did not answer in time: {method} {path}", retryable=safe_to_resend
+            ) from exc
         except httpx.TransportError as exc:
-            raise UpstreamError(f"Tesla is unreachable: {exc}", retryable=True) from exc
+            raise UpstreamError(f"the connection to Tesla failed: {exc!r}", retryable=safe_to_resend) from exc
         self._calls += 1
         if self.on_response is not None:
             self.on_response(method, path, response.status_code)

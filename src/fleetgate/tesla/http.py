@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 
 from fleetgate.tesla.errors import (
+    CommandRefused,
     LoginRequired,
     MissingScopes,
+    MobileAccessDisabled,
     NotRegisteredInRegion,
     PaymentRequired,
     ProtocolRequired,
@@ -29,6 +31,11 @@ BASE_URL_IN_ERROR = re.compile(r"use base URL:\s*(https?://[^\s,]+)")
 ALT_SVC_URL = re.compile(r'h2="?(https?://[^"\s,;]+|[-a-z0-9.]+(?::\d+)?)"?', re.IGNORECASE)
 MISSING_SCOPES_TEXT = "missing scopes"
 PROTOCOL_REQUIRED_TEXT = "Vehicle Command Protocol required"
+# "Account … must be registered in the current region …"; other 412s (a domain that does not match the app's
+# allowed origins, on register) are not about the region.
+NOT_REGISTERED = re.compile(r"must be registered|unregistered account", re.IGNORECASE)
+# Scope names are lowercase words joined by underscores (`vehicle_cmds`), plus OpenID's own `openid`.
+SCOPE_NAME = re.compile(r"^(?:openid|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)$")
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504, 540})
 DEFAULT_RETRY_AFTER = 60.0
 
@@ -42,9 +49,13 @@ def parse_retry_after(headers: Mapping[str, str]) -> float:
         try:
             return max(0.0, float(value))
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value) if name == "retry-after" else None
-            if parsed is not None:
-                return max(0.0, parsed.timestamp() - time.time())
+            pass
+        if name == "retry-after":
+            try:
+                moment = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                continue
+            return max(0.0, moment.timestamp() - time.time())
     return DEFAULT_RETRY_AFTER
 
 
@@ -71,6 +82,21 @@ def redirect_target(response: httpx.Response) -> str | None:
     return None
 
 
+def missing_scope_names(error: str, description: str) -> tuple[str, ...]:
+    """Tesla names the scopes after "missing scopes" in `error`, or in `error_description`; both are read."""
+    _, _, after = error.lower().partition(MISSING_SCOPES_TEXT)
+    words = re.split(r"[\s,;:]+", f"{after} {description}")
+    return tuple(dict.fromkeys(word for word in words if SCOPE_NAME.match(word)))
+
+
+def _refusal_reason(body: Any) -> str | None:
+    """`{"response": {"result": false, "reason": …}}`, which Tesla also sends with a 400 for a bad parameter."""
+    response = body.get("response") if isinstance(body, dict) else None
+    if isinstance(response, dict) and response.get("result") is False:
+        return str(response.get("reason") or "the vehicle refused the command")
+    return None
+
+
 def error_for(response: httpx.Response, *, signed_command: bool = False) -> TeslaError:
     """`signed_command` changes two meanings: 422 is "no protocol here" and 503 is an unreachable car."""
     status = response.status_code
@@ -79,20 +105,24 @@ def error_for(response: httpx.Response, *, signed_command: bool = False) -> Tesl
     description = str(body.get("error_description") or "") if isinstance(body, dict) else ""
     text = error or (body if isinstance(body, str) else "") or f"HTTP {status}"
     if status == 401:
-        if body is None:
-            return TokenExpired("the access token has expired", status=status)
-        if error in ("login_required", "mobile_access_disabled"):
+        if error == "mobile_access_disabled":
+            return MobileAccessDisabled(description or error, status=status, body=body)
+        if error == "login_required":
             return LoginRequired(text, error=error, status=status, body=body)
-        return LoginRequired(f"Tesla refused the access token: {text}", error=error, status=status, body=body)
+        # A bare 401 is Tesla's "expired"; other bodies (`invalid bearer token`, `token expired (401)`) are
+        # settled by one refresh: a revoked grant makes the refresh itself answer login_required.
+        return TokenExpired(
+            text if body else "the access token has expired", error=error or None, status=status, body=body
+        )
     if status == 402:
         return PaymentRequired(text, status=status, body=body)
     if status == 403 and MISSING_SCOPES_TEXT in text.lower():
-        return MissingScopes(text, tuple(description.split()), body=body)
+        return MissingScopes(text, missing_scope_names(error, description), body=body)
     if status == 403 and PROTOCOL_REQUIRED_TEXT in text:
         return ProtocolRequired(text, status=status, body=body)
     if status == 408:
         return VehicleUnavailable(text, status=status, body=body)
-    if status == 412:
+    if status == 412 and NOT_REGISTERED.search(text):
         return NotRegisteredInRegion(text, status=status, body=body)
     if status == 421:
         return WrongRegion(text, redirect_target(response), body=body)
@@ -102,4 +132,7 @@ def error_for(response: httpx.Response, *, signed_command: bool = False) -> Tesl
         return VehicleUnavailable(text, status=status, body=body)
     if status == 429:
         return RateLimited(text, parse_retry_after(response.headers), body=body)
+    refusal = _refusal_reason(body) if status == 400 else None
+    if refusal is not None:
+        return CommandRefused(refusal, status=status, body=body)
     return UpstreamError(text, status=status, retryable=status in RETRYABLE_STATUSES, body=body)
