@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
 
 CHROMIUM = Path(os.environ.get("FLEETGATE_CHROMIUM", "/usr/bin/chromium"))
@@ -29,8 +30,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    """One Chromium for the whole run (tests share the session's event loop, which Playwright's objects need)."""
     if not CHROMIUM.exists():
         if os.environ.get("FLEETGATE_REQUIRE_BROWSER"):
             pytest.fail(f"browser tests are required but {CHROMIUM} is missing")
