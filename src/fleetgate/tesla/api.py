@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fleetgate.tesla.errors import CommandRefused, UpstreamError
 from fleetgate.tesla.fleet import FleetSession, response_or_raise
+from fleetgate.tesla.http import refusal_reason
 
 VEHICLE_DATA_ENDPOINTS = (
     "charge_state",
@@ -22,6 +23,9 @@ VEHICLE_DATA_ENDPOINTS = (
     "vehicle_state",
     "vehicle_data_combo",
 )
+# Path segments under /energy_sites/{id}/ of the settings the product changes.
+ENERGY_COMMANDS = ("backup", "operation", "storm_mode", "grid_import_export", "off_grid_vehicle_charging_reserve")
+VEHICLES_PER_PAGE = 100
 
 
 def _dict(value: Any, what: str) -> dict[str, Any]:
@@ -39,8 +43,9 @@ def _list(value: Any, what: str) -> list[dict[str, Any]]:
 def command_result(response: Any) -> dict[str, Any]:
     """A command answer; `result: false` becomes `CommandRefused` with the car's reason."""
     result = _dict(response, "command")
-    if result.get("result") is False:
-        raise CommandRefused(str(result.get("reason") or "the vehicle refused the command"), body=result)
+    reason = refusal_reason(result)
+    if reason is not None:
+        raise CommandRefused(reason, body=result)
     return result
 
 
@@ -51,8 +56,9 @@ class FleetApi:
     async def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
         return response_or_raise(await self.session.request("GET", path, params=params))
 
-    async def _post(self, path: str, body: Any = None) -> Any:
-        return response_or_raise(await self.session.request("POST", path, json=body if body is not None else {}))
+    async def _post(self, path: str, body: Any = None, *, idempotent: bool = False) -> Any:
+        result = await self.session.request("POST", path, json=body if body is not None else {}, idempotent=idempotent)
+        return response_or_raise(result)
 
     # -- users ---------------------------------------------------------------------------------------------
 
@@ -68,7 +74,18 @@ class FleetApi:
     # -- vehicles ------------------------------------------------------------------------------------------
 
     async def vehicles(self) -> list[dict[str, Any]]:
-        return _list(await self._get("/api/1/vehicles"), "vehicles")
+        """Every page of the user's vehicles (a fleet account can have more than one page)."""
+        vehicles: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            params = {"page": str(page), "per_page": str(VEHICLES_PER_PAGE)}
+            result = await self.session.request("GET", "/api/1/vehicles", params=params)
+            vehicles.extend(_list(response_or_raise(result), "vehicles"))
+            pagination = result.body.get("pagination") if isinstance(result.body, dict) else None
+            following = pagination.get("next") if isinstance(pagination, dict) else None
+            if not isinstance(following, int) or following <= page:
+                return vehicles
+            page = following
 
     async def vehicle(self, vin: str) -> dict[str, Any]:
         return _dict(await self._get(f"/api/1/vehicles/{quote(vin)}"), "vehicle")
@@ -81,7 +98,8 @@ class FleetApi:
         return _dict(await self._get(f"/api/1/vehicles/{quote(vin)}/vehicle_data", params), "vehicle_data")
 
     async def wake_up(self, vin: str) -> dict[str, Any]:
-        return _dict(await self._post(f"/api/1/vehicles/{quote(vin)}/wake_up"), "wake_up")
+        # Waking a car that is waking or awake changes nothing: safe to send again.
+        return _dict(await self._post(f"/api/1/vehicles/{quote(vin)}/wake_up", idempotent=True), "wake_up")
 
     async def command(self, vin: str, name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return command_result(await self._post(f"/api/1/vehicles/{quote(vin)}/command/{quote(name)}", params or {}))
@@ -99,7 +117,8 @@ class FleetApi:
         return response
 
     async def fleet_status(self, vins: Sequence[str]) -> dict[str, Any]:
-        return _dict(await self._post("/api/1/vehicles/fleet_status", {"vins": list(vins)}), "fleet_status")
+        answer = await self._post("/api/1/vehicles/fleet_status", {"vins": list(vins)}, idempotent=True)
+        return _dict(answer, "fleet_status")
 
     # -- energy --------------------------------------------------------------------------------------------
 
@@ -114,13 +133,17 @@ class FleetApi:
         return _dict(await self._get(f"/api/1/energy_sites/{site_id}/calendar_history", query), "calendar_history")
 
     async def energy_command(self, site_id: int, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
-        """`endpoint` is one of backup, operation, storm_mode, grid_import_export, off_grid_vehicle_charging_reserve."""
-        return _dict(await self._post(f"/api/1/energy_sites/{site_id}/{endpoint}", body), endpoint)
+        """`endpoint` is one of `ENERGY_COMMANDS`; a setting sent twice ends the same, so it may be resent."""
+        if endpoint not in ENERGY_COMMANDS:
+            raise ValueError(f"unknown energy command {endpoint!r}; one of {', '.join(ENERGY_COMMANDS)}")
+        return _dict(await self._post(f"/api/1/energy_sites/{site_id}/{endpoint}", body, idempotent=True), endpoint)
 
     # -- partner (partner token) ---------------------------------------------------------------------------
 
     async def register_partner(self, domain: str) -> dict[str, Any]:
-        return _dict(await self._post("/api/1/partner_accounts", {"domain": domain}), "partner_accounts")
+        # Registering the same domain again replaces it with the same values.
+        answer = await self._post("/api/1/partner_accounts", {"domain": domain}, idempotent=True)
+        return _dict(answer, "partner_accounts")
 
     async def partner_public_key(self, domain: str) -> dict[str, Any]:
         return _dict(await self._get("/api/1/partner_accounts/public_key", {"domain": domain}), "public_key")

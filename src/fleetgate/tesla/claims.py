@@ -36,7 +36,13 @@ def _as_strings(value: object) -> tuple[str, ...]:
 
 
 def _as_int(value: object) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def read_claims(access_token: str) -> AccessClaims:

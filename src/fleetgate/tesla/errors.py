@@ -24,6 +24,7 @@ What each means, in one place (`ERROR_POLICY` holds the same table for code):
 
     error                   retry the same request?          changes the connection's state
     ----------------------  -------------------------------  -------------------------------------------------
+    AuthError               no                               none (the app's credentials, code or redirect URI)
     TokenExpired            yes, once, after a refresh       refresh_token (store the rotated refresh token)
     LoginRequired           no                               needs_reconnect (the user consents again)
     MissingScopes           no                               update_scopes (re-read `scp`; ask for the scope)

@@ -64,7 +64,7 @@ class FleetSession:
     region: Region
     on_region_change: Callable[[Region], Awaitable[None]] | None = None
     on_response: Callable[[str, str, int], None] | None = None  # (method, path, status): usage metering
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     _calls: int = field(default=0, init=False)
 
     @property
@@ -125,9 +125,7 @@ class FleetSession:
         except NOT_SENT as exc:
             raise UpstreamError(f"Tesla is unreachable: {exc!r}", retryable=True) from exc
         except httpx.TimeoutException as exc:
-            raise UpstreamError(
-                f"Tesla did not answer in time: {method} {path}", retryable=safe_to_resend
-            ) from exc
+            raise UpstreamError(f"Tesla did not answer in time: {method} {path}", retryable=safe_to_resend) from exc
         except httpx.TransportError as exc:
             raise UpstreamError(f"the connection to Tesla failed: {exc!r}", retryable=safe_to_resend) from exc
         self._calls += 1

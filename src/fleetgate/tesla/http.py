@@ -89,9 +89,8 @@ def missing_scope_names(error: str, description: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(word for word in words if SCOPE_NAME.match(word)))
 
 
-def _refusal_reason(body: Any) -> str | None:
-    """`{"response": {"result": false, "reason": …}}`, which Tesla also sends with a 400 for a bad parameter."""
-    response = body.get("response") if isinstance(body, dict) else None
+def refusal_reason(response: Any) -> str | None:
+    """The reason of a refused command's answer, `{"result": false, "reason": …}`; None for anything else."""
     if isinstance(response, dict) and response.get("result") is False:
         return str(response.get("reason") or "the vehicle refused the command")
     return None
@@ -132,7 +131,8 @@ def error_for(response: httpx.Response, *, signed_command: bool = False) -> Tesl
         return VehicleUnavailable(text, status=status, body=body)
     if status == 429:
         return RateLimited(text, parse_retry_after(response.headers), body=body)
-    refusal = _refusal_reason(body) if status == 400 else None
+    # Tesla answers a parameter it cannot use with a 400 in the shape of a refusal.
+    refusal = refusal_reason(body.get("response")) if status == 400 and isinstance(body, dict) else None
     if refusal is not None:
         return CommandRefused(refusal, status=status, body=body)
     return UpstreamError(text, status=status, retryable=status in RETRYABLE_STATUSES, body=body)

@@ -18,13 +18,17 @@ class KeyUnavailable(Exception):
 
 def write_new_key(path: Path, *, overwrite: bool = False) -> ec.EllipticCurvePrivateKey:
     """Creates the key file readable by its owner only; refuses to replace a key that vehicles may have paired."""
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; vehicles paired with it would stop accepting commands")
     key = generate_private_key()
     path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    descriptor = os.open(path, flags, 0o600)
+    # O_EXCL: the existence check and the creation are one step, so a key appearing meanwhile is not clobbered.
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags, 0o600)
+    except FileExistsError as exc:
+        raise FileExistsError(f"{path} exists; vehicles paired with it would stop accepting commands") from exc
     with os.fdopen(descriptor, "wb") as handle:
+        # The mode given to open() applies only to a new file; a replaced one keeps its old mode otherwise.
+        os.fchmod(handle.fileno(), 0o600)
         handle.write(private_key_pem(key))
     return key
 

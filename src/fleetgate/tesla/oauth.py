@@ -7,14 +7,15 @@ hand the rotated refresh token to the caller to persist *before* the new access 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import httpx
 
@@ -24,6 +25,9 @@ from fleetgate.tesla.errors import AuthError, LoginRequired, RateLimited, Upstre
 from fleetgate.tesla.http import parse_retry_after
 
 ALWAYS_REQUESTED = ("openid", "offline_access")
+DEFAULT_REFRESH_LEEWAY = 60.0
+
+Persist = Callable[["TokenSet"], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,19 @@ class AuthorizationRequest:
     state: str
     code_verifier: str
     nonce: str
+
+    def code_from_callback(self, callback_url: str) -> str:
+        """The code Tesla sent back to the redirect URI, once its `state` is proven to be ours."""
+        query = {name: values[0] for name, values in parse_qs(urlsplit(callback_url).query).items()}
+        if not secrets.compare_digest(query.get("state", "").encode(), self.state.encode()):
+            raise AuthError("the callback's state is not the one this authorization request sent", error="state")
+        error = query.get("error")
+        if error:
+            raise AuthError(query.get("error_description") or error, error=error)
+        code = query.get("code")
+        if not code:
+            raise AuthError("the callback carries no authorization code", error="invalid_request")
+        return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +77,11 @@ def authorization_request(
     locale: str | None = None,
     extra: dict[str, str] | None = None,
 ) -> AuthorizationRequest:
-    """A fresh state, PKCE verifier and nonce, and the URL that carries them (the caller keeps the secrets)."""
+    """A fresh state, PKCE verifier and nonce, and the URL that carries them (the caller keeps the secrets).
+
+    Values are percent-encoded (a space is `%20`, not `+`), so the scope list and the redirect URI survive any
+    server's query parser. `extra` adds parameters; it cannot replace the ones this function sets.
+    """
     state = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
     nonce = secrets.token_urlsafe(16)
@@ -83,9 +104,15 @@ def authorization_request(
         params["show_keypair_step"] = "true"
     if locale:
         params["locale"] = locale
+    clashes = sorted(set(params).intersection(extra or {}))
+    if clashes:
+        raise ValueError(f"extra parameters may not replace {', '.join(clashes)}")
     params.update(extra or {})
     return AuthorizationRequest(
-        url=f"{endpoints.authorize_url}?{urlencode(params)}", state=state, code_verifier=verifier, nonce=nonce
+        url=f"{endpoints.authorize_url}?{urlencode(params, quote_via=quote)}",
+        state=state,
+        code_verifier=verifier,
+        nonce=nonce,
     )
 
 
@@ -97,6 +124,7 @@ class OAuthClient:
         self._client_secret = client_secret
 
     async def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str, audience: str) -> TokenSet:
+        # A code is single-use and Tesla revokes what it issued when a used code comes back: never resent.
         return await self._token_request(
             {
                 "grant_type": "authorization_code",
@@ -106,18 +134,23 @@ class OAuthClient:
                 "redirect_uri": redirect_uri,
                 "code_verifier": code_verifier,
                 "audience": audience,
-            }
+            },
+            resendable=False,
         )
 
-    async def refresh(self, refresh_token: str, persist: Callable[[TokenSet], Awaitable[None]]) -> TokenSet:
+    async def refresh(self, refresh_token: str, persist: Persist) -> TokenSet:
         """Tesla rotates refresh tokens: `persist` must store the new one before anything uses the new access token.
 
         If `persist` fails, the error propagates and the caller still holds the old refresh token, which Tesla keeps
-        valid for 24 hours, so a retry recovers.
+        valid for 24 hours after its use, so a retry within that time recovers.
         """
         tokens = await self._token_request(
-            {"grant_type": "refresh_token", "client_id": self.client_id, "refresh_token": refresh_token}
+            {"grant_type": "refresh_token", "client_id": self.client_id, "refresh_token": refresh_token},
+            resendable=True,  # the token just sent stays valid for 24 hours, so sending it again is harmless
         )
+        if tokens.refresh_token is None:
+            # Nothing rotated: the token we hold is still the one to keep.
+            tokens = replace(tokens, refresh_token=refresh_token)
         await persist(tokens)
         return tokens
 
@@ -129,14 +162,17 @@ class OAuthClient:
                 "client_secret": self._client_secret,
                 "audience": audience,
                 "scope": " ".join(scopes),
-            }
+            },
+            resendable=True,
         )
 
-    async def _token_request(self, form: dict[str, str]) -> TokenSet:
+    async def _token_request(self, form: dict[str, str], *, resendable: bool) -> TokenSet:
         try:
             response = await self._http.post(self._endpoints.token_url, data=form)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise UpstreamError(f"Tesla's token endpoint is unreachable: {exc!r}", retryable=True) from exc
         except httpx.TransportError as exc:
-            raise UpstreamError(f"Tesla's token endpoint is unreachable: {exc}", retryable=True) from exc
+            raise UpstreamError(f"Tesla's token endpoint did not answer: {exc!r}", retryable=resendable) from exc
         body = _json_or_none(response)
         if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
             raise _token_error(response, body)
@@ -157,6 +193,38 @@ class OAuthClient:
             id_token=str(id_token) if id_token else None,
             claims=claims,
         )
+
+
+@dataclass
+class RefreshingToken:
+    """The `TokenSource` of one connection: refreshes a little before expiry, or when Tesla refuses the token.
+
+    One refresh at a time (a lock), and a caller whose token was already replaced gets the new one instead of a
+    second refresh, which would rotate the refresh token again for nothing. `persist` runs inside
+    `OAuthClient.refresh`, before the new access token is handed to anyone.
+    """
+
+    oauth: OAuthClient
+    tokens: TokenSet
+    persist: Persist
+    leeway: float = DEFAULT_REFRESH_LEEWAY
+    clock: Callable[[], float] = time.time
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+
+    async def access_token(self) -> str:
+        current = self.tokens.access_token
+        if self.tokens.expires_at - self.leeway <= self.clock():
+            return await self.refreshed_after(current)
+        return current
+
+    async def refreshed_after(self, rejected: str) -> str:
+        async with self._lock:
+            if self.tokens.access_token != rejected:
+                return self.tokens.access_token
+            if self.tokens.refresh_token is None:
+                raise LoginRequired("the access token expired and there is no refresh token", status=401)
+            self.tokens = await self.oauth.refresh(self.tokens.refresh_token, self.persist)
+            return self.tokens.access_token
 
 
 def _json_or_none(response: httpx.Response) -> Any:

@@ -1,7 +1,8 @@
 """Commands as protocol messages: a REST command name and its params become a domain and a serialised payload.
 
-VCSEC (the security controller) takes locks, closures, wake-up and remote start; everything else is a
-`CarServer.Action` for infotainment. Commands without a protocol message here go over REST.
+VCSEC (the security controller) takes locks, closures and remote start; everything else is a `CarServer.Action`
+for infotainment. Commands without a protocol message here go over REST. Waking is not here: over the Fleet API a
+signed wake cannot reach a sleeping car (Tesla answers 408 before the car sees it), so it is the REST `wake_up`.
 """
 
 from __future__ import annotations
@@ -89,7 +90,6 @@ def _scheduled_charging(params: Params) -> SignedPayload:
 BUILDERS: dict[str, Callable[[Params], SignedPayload]] = {
     "door_lock": lambda p: _rke(vcsec.RKE_ACTION_LOCK),
     "door_unlock": lambda p: _rke(vcsec.RKE_ACTION_UNLOCK),
-    "wake_up": lambda p: _rke(vcsec.RKE_ACTION_WAKE_VEHICLE),
     "remote_start_drive": lambda p: _rke(vcsec.RKE_ACTION_REMOTE_DRIVE),
     "actuate_trunk": _trunk,
     "charge_port_door_open": lambda p: _car(chargePortDoorOpen=cs.ChargePortDoorOpen()),

@@ -51,6 +51,13 @@ def session_info_request(domain: int, key: ec.EllipticCurvePrivateKey) -> tuple[
     return message, uuid
 
 
+def answers(reply: um.RoutableMessage, request: um.RoutableMessage) -> bool:
+    """Whether `reply` is addressed to `request`: by the echoed uuid, or (VCSEC may omit it) the routing address."""
+    if reply.request_uuid:
+        return tags_equal(bytes(reply.request_uuid), bytes(request.uuid))
+    return tags_equal(bytes(reply.to_destination.routing_address), bytes(request.from_destination.routing_address))
+
+
 def read_session_info(
     reply: um.RoutableMessage, *, key: ec.EllipticCurvePrivateKey, vin: str, challenge: bytes
 ) -> tuple[sig.SessionInfo, bytes | None]:
@@ -102,8 +109,14 @@ def signed_command(
 
 
 def reply_plaintext(reply: um.RoutableMessage, sent: SentCommand, session: VehicleSession) -> bytes:
-    """The reply's payload, decrypted and authenticated when encrypted (firmware before 2024.38 answers in clear)."""
+    """The reply's payload, decrypted and authenticated: the request hash in its metadata ties it to `sent`.
+
+    Firmware before 2024.38 ignores `FLAG_ENCRYPT_RESPONSE` and answers in clear; a car that has encrypted a
+    reply in this session does not go back to clear text, so a plaintext reply from it is refused.
+    """
     if not reply.signature_data.HasField("AES_GCM_Response_data"):
+        if session.encrypts_responses:
+            raise ReplyError("the vehicle answered in clear text after encrypting its replies")
         return bytes(reply.protobuf_message_as_bytes)
     data = reply.signature_data.AES_GCM_Response_data
     auth = ResponseAuth(
@@ -115,8 +128,10 @@ def reply_plaintext(reply: um.RoutableMessage, sent: SentCommand, session: Vehic
         fault=reply.signedMessageStatus.signed_message_fault,
     )
     try:
-        return decrypt_response(
+        plaintext = decrypt_response(
             session.shared_key, auth, bytes(data.nonce), bytes(reply.protobuf_message_as_bytes), bytes(data.tag)
         )
-    except InvalidTag as exc:
+    except (InvalidTag, ValueError) as exc:
         raise ReplyError("the encrypted reply does not authenticate") from exc
+    session.encrypts_responses = True
+    return plaintext

@@ -17,6 +17,8 @@ class VehicleSession:
     counter: int
     clock_time: int
     synced_at: float  # local time when `clock_time` was the vehicle's clock
+    # Set once the car has answered with an encrypted reply: from then on a plaintext reply is a downgrade.
+    encrypts_responses: bool = False
 
     def vehicle_clock(self, now: float) -> int:
         return self.clock_time + int(now - self.synced_at)
