@@ -19,18 +19,20 @@ class FleetMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         world: World = request.app.state.world
         path = request.url.path
-        if not path.startswith(CONTROL_PREFIXES):
-            fault = world.faults.take(path)
-            if fault is not None:
-                if fault.latency_ms:
-                    await asyncio.sleep(fault.latency_ms / 1000)
-                if fault.status is not None:
-                    return Response(
-                        fault.render_body(),
-                        status_code=fault.status,
-                        media_type="application/json" if not isinstance(fault.body, str) else "text/plain",
-                    )
+        fault = None if path.startswith(CONTROL_PREFIXES) else world.faults.take(path)
+        if fault is not None and fault.status is not None:
+            if fault.latency_ms:
+                await asyncio.sleep(fault.latency_ms / 1000)
+            return Response(
+                fault.render_body(),
+                status_code=fault.status,
+                media_type="application/json" if not isinstance(fault.body, str) else "text/plain",
+            )
         response = await call_next(request)
+        if fault is not None and fault.latency_ms:
+            # A slow answer, as from a car on a poor link: the request has been carried out, only the reply is late,
+            # so a client that gives up meanwhile has still changed the car.
+            await asyncio.sleep(fault.latency_ms / 1000)
         if FLEET_PATH.match(path):
             caller = getattr(request.state, "caller", None)
             if caller is not None:
