@@ -31,7 +31,9 @@ async def db_session(state: StateDep) -> AsyncIterator[AsyncSession]:
             raise
 
 
-SessionDep = Annotated[AsyncSession, Depends(db_session)]
+# "function" scope: the commit happens before the response is sent, so a client never acts on a 201 or a redirect
+# whose row is not there yet, and a failed commit is an error the client sees.
+SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
 async def current_workspace(request: Request, session: SessionDep) -> Workspace:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fleetgate.db.base import Base, utcnow
@@ -13,6 +13,7 @@ class ConnectSession(Base):
     """One trip of an end user through Tesla's consent. `state_hash` binds Tesla's callback to this row."""
 
     __tablename__ = "connect_sessions"
+    __table_args__ = (UniqueConstraint("workspace_id", "idempotency_key"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
@@ -36,3 +37,7 @@ class ConnectSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The `Idempotency-Key` the session was created with, and a hash of that request's body: the same key with
+    # another body is a conflict, not a replay.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
