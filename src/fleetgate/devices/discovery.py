@@ -1,13 +1,32 @@
-"""Device discovery: vehicles and energy sites from `products`, virtual-key pairing from `fleet_status`."""
+"""Device discovery: vehicles and energy sites from `products`, virtual-key pairing from `fleet_status`.
+
+Devices are keyed by (connection, VIN or energy_site_id), so their ids survive re-syncs and reconnects. A device
+Tesla stops listing is marked `removed`, and comes back `active` with the same id. Devices of a kind the token
+cannot see (the user took away every vehicle scope, say) are left as they are: Tesla hiding them says nothing
+about whether they still exist, and their capabilities already say what is missing.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fleetgate.connections.fleet import fleet_api
+from fleetgate.connections.row_lock import mark_written
+from fleetgate.db.base import utcnow
+from fleetgate.devices.capabilities import ENERGY_SITE, VEHICLE, sees_device_type
+from fleetgate.devices.virtual_key import PairingStatus, apply_pairing, read_fleet_status
 from fleetgate.models import Connection, Device
+from fleetgate.security.ids import new_id
 from fleetgate.state import AppState
+from fleetgate.tesla.api import FleetApi
+from fleetgate.tesla.errors import MissingScopes
+
+ACTIVE, REMOVED = "active", "removed"
 
 
 @dataclass
@@ -17,7 +36,103 @@ class SyncReport:
     removed: list[Device] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    type: str
+    external_id: str
+    display_name: str | None
+    command_signing: str | None = None
+    resource_type: str | None = None
+
+
+def listed_devices(products: list[dict[str, Any]]) -> list[Listed]:
+    found: dict[tuple[str, str], Listed] = {}
+    for item in products:
+        vin = item.get("vin")
+        site_id = item.get("energy_site_id")
+        if isinstance(vin, str) and vin:
+            signing = item.get("command_signing")
+            found[(VEHICLE, vin)] = Listed(
+                VEHICLE,
+                vin,
+                _text(item.get("display_name")),
+                command_signing=signing if isinstance(signing, str) else None,
+            )
+        elif isinstance(site_id, int) and not isinstance(site_id, bool):
+            found[(ENERGY_SITE, str(site_id))] = Listed(
+                ENERGY_SITE,
+                str(site_id),
+                _text(item.get("site_name")),
+                resource_type=_text(item.get("resource_type")),
+            )
+    return list(found.values())
+
+
+def _text(value: object) -> str | None:
+    return value[:200] if isinstance(value, str) and value else None
+
+
+async def _products(api: FleetApi) -> list[dict[str, Any]] | None:
+    """None when the token may see no products at all (a 403 is not a failure of the sync)."""
+    try:
+        return await api.products()
+    except MissingScopes:
+        return None
+
+
 async def sync_devices(session: AsyncSession, state: AppState, connection: Connection) -> SyncReport:
     """Brings the connection's devices in line with Tesla: new ones created, known ones updated (same id), vanished
     ones marked removed; vehicles' virtual-key status read with `fleet_status`."""
-    raise NotImplementedError
+    # Tesla first, the database after: the request's transaction takes no lock while Tesla is being asked.
+    async with fleet_api(state, session, connection) as api:
+        products = await _products(api)
+        listed = listed_devices(products or [])
+        vins = [item.external_id for item in listed if item.type == VEHICLE]
+        pairing = await read_fleet_status(api, vins) if vins else None
+
+    scopes = set(connection.granted_scopes) if products is not None else set()
+    visible = {kind for kind in (VEHICLE, ENERGY_SITE) if sees_device_type(kind, scopes)}
+    report = SyncReport()
+    now = utcnow()
+    query = select(Device).where(Device.connection_id == connection.id)
+    known = {(device.type, device.external_id): device for device in (await session.scalars(query)).all()}
+    for item in listed:
+        device = known.pop((item.type, item.external_id), None)
+        if device is None:
+            device = Device(
+                id=new_id("dev"),
+                workspace_id=connection.workspace_id,
+                connection_id=connection.id,
+                customer_id=connection.customer_id,
+                type=item.type,
+                external_id=item.external_id,
+                created_at=now,
+            )
+            session.add(device)
+            report.discovered.append(device)
+        else:
+            report.updated.append(device)
+        _update(device, item, pairing, now)
+    for device in known.values():
+        if device.type in visible and device.status != REMOVED:
+            device.status = REMOVED
+            device.removed_at = now
+            report.removed.append(device)
+    connection.synced_at = now
+    mark_written(session, connection.id)
+    await session.flush()
+    return report
+
+
+def _update(device: Device, item: Listed, pairing: PairingStatus | None, now: datetime) -> None:
+    device.status = ACTIVE
+    device.removed_at = None
+    if item.display_name is not None:
+        device.display_name = item.display_name
+    if item.type == VEHICLE:
+        if item.command_signing is not None:
+            device.command_signing = item.command_signing
+        if pairing is not None:
+            apply_pairing(device, pairing, now)
+    else:
+        device.resource_type = item.resource_type
