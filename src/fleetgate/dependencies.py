@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.db.base import utcnow
@@ -36,7 +36,7 @@ async def db_session(state: StateDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-async def current_workspace(request: Request, session: SessionDep) -> Workspace:
+async def current_workspace(request: Request, session: SessionDep, state: StateDep) -> Workspace:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
@@ -52,9 +52,11 @@ async def current_workspace(request: Request, session: SessionDep) -> Workspace:
     if workspace is None:
         raise Unauthenticated("This API key's workspace no longer exists.")
     now = utcnow()
-    # Written at most once a minute per key, so that reads do not all become writes.
+    # At most once a minute per key, and in a transaction of its own: writing it in the request's transaction would
+    # take SQLite's write lock before the request has done anything, and make every read a write.
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
-        api_key.last_used_at = now
+        async with state.sessionmaker() as own, own.begin():
+            await own.execute(update(ApiKey).where(ApiKey.id == api_key.id).values(last_used_at=now))
     request.state.workspace_id = workspace.id
     return workspace
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 
-from fleetgate.simulator.world import World
 from fleetgate.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
@@ -188,7 +187,6 @@ class TestSync:
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
-        world: World,
     ) -> None:
         linked = await linked_with(gateway_state, sim, factory, tenant, energy_sites=0)
         first_vin = linked.account.vins[0]
@@ -202,9 +200,9 @@ class TestSync:
         assert {d["vin"]: d["status"] for d in body["devices"]} == {first_vin: "active", second_vin: "active"}
         second_id = next(d["id"] for d in body["devices"] if d["vin"] == second_vin)
 
-        # The car is sold: it moves to another Tesla account (the control API has no route for that yet).
+        # The car is sold: it moves to another Tesla account.
         buyer = await factory.account("buyer@example.com")
-        world.vehicles[first_vin].account_id = buyer["id"]
+        assert (await sim.patch(f"/sim/vehicles/{first_vin}", json={"account_id": buyer["id"]})).status_code == 200
         body = (await tenant.client.post(f"/v1/connections/{linked.connection_id}/sync")).json()
         statuses = {d["id"]: d["status"] for d in body["devices"]}
         assert statuses == {first["id"]: "removed", second_id: "active"}
@@ -212,7 +210,9 @@ class TestSync:
         assert all(cap["reason"] == "device_removed" for cap in removed["capabilities"].values())
         assert [d["id"] for d in await devices(tenant.client, status="active")] == [second_id]
 
-        world.vehicles[first_vin].account_id = linked.account.id
+        assert (
+            await sim.patch(f"/sim/vehicles/{first_vin}", json={"account_id": linked.account.id})
+        ).status_code == 200
         body = (await tenant.client.post(f"/v1/connections/{linked.connection_id}/sync")).json()
         assert {d["id"]: d["status"] for d in body["devices"]} == {first["id"]: "active", second_id: "active"}
         assert body["synced_at"] is not None

@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from fleetgate.connect.schemas import ConnectSessionIn, ConnectSessionOut, SessionError
-from fleetgate.connect.service import create_from_request, current_status, get_connect_session
+from fleetgate.connect.schemas import ConnectSessionIn, ConnectSessionOut
+from fleetgate.connect.service import create_from_request, get_connect_session
+from fleetgate.connect.views import present
 from fleetgate.dependencies import SessionDep, StateDep, WorkspaceDep
-from fleetgate.models import ConnectSession
-from fleetgate.state import AppState
 
 router = APIRouter(prefix="/v1/connect-sessions", tags=["connect"])
 
@@ -19,32 +18,6 @@ IdempotencyKey = Annotated[
         description="Retrying with the same key and body returns the same session (200) instead of a new one",
     ),
 ]
-
-
-def present(connect_session: ConnectSession, state: AppState) -> ConnectSessionOut:
-    result = connect_session.result or {}
-    error = (
-        SessionError(code=connect_session.error_code, message=connect_session.error_message or "")
-        if connect_session.error_code
-        else None
-    )
-    return ConnectSessionOut(
-        id=connect_session.id,
-        url=f"{state.settings.public_url.rstrip('/')}/connect/{connect_session.id}",
-        status=current_status(connect_session),
-        expires_at=connect_session.expires_at,
-        customer_id=connect_session.customer_id,
-        access=list(connect_session.requested_access),
-        require_all=connect_session.require_all,
-        reconnect=connect_session.reconnect,
-        connection_id=connect_session.connection_id,
-        redirect_url=connect_session.redirect_url,
-        granted_access=result.get("granted_access"),
-        missing_access=result.get("missing_access"),
-        error=error,
-        created_at=connect_session.created_at,
-        completed_at=connect_session.completed_at,
-    )
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.access import ACCESS_BY_NAME
 from fleetgate.connect.authorize import needs_virtual_key
 from fleetgate.connect.qr import qr_svg
+from fleetgate.connect.schemas import ConnectSessionOut, SessionError
 from fleetgate.connect.service import COMPLETED, current_status
+from fleetgate.devices.virtual_key import pairing_offered, pairing_url
 from fleetgate.models import Connection, ConnectSession, Device, Workspace
 from fleetgate.state import AppState
 
@@ -68,14 +70,6 @@ def manage_access_url(state: AppState, connect_session: ConnectSession) -> str:
     return f"{state.endpoints.manage_access_url}?{query}"
 
 
-def pairing_url(state: AppState, vin: str) -> str:
-    return f"{state.endpoints.pairing_url.rstrip('/')}/{state.settings.domain}?vin={quote(vin, safe='')}"
-
-
-def needs_pairing(device: Device) -> bool:
-    return device.virtual_key_paired is not True and device.command_signing != "off"
-
-
 async def result_view(session: AsyncSession, state: AppState, connect_session: ConnectSession) -> ResultView:
     status = current_status(connect_session)
     view = ResultView(status=status)
@@ -104,9 +98,35 @@ async def pairing_items(session: AsyncSession, state: AppState, connection: Conn
     )
     items = []
     for device in (await session.scalars(query)).all():
-        if not needs_pairing(device):
+        if not pairing_offered(device):
             continue
         name = device.display_name or device.external_id
-        url = pairing_url(state, device.external_id)
+        url = pairing_url(state.settings, state.endpoints, device.external_id)
         items.append(PairingItem(device.external_id, name, url, qr_svg(url, label=f"QR code: add the key to {name}")))
     return items
+
+
+def present(connect_session: ConnectSession, state: AppState) -> ConnectSessionOut:
+    result = connect_session.result or {}
+    error = (
+        SessionError(code=connect_session.error_code, message=connect_session.error_message or "")
+        if connect_session.error_code
+        else None
+    )
+    return ConnectSessionOut(
+        id=connect_session.id,
+        url=f"{state.settings.public_url.rstrip('/')}/connect/{connect_session.id}",
+        status=current_status(connect_session),
+        expires_at=connect_session.expires_at,
+        customer_id=connect_session.customer_id,
+        access=list(connect_session.requested_access),
+        require_all=connect_session.require_all,
+        reconnect=connect_session.reconnect,
+        connection_id=connect_session.connection_id,
+        redirect_url=connect_session.redirect_url,
+        granted_access=result.get("granted_access"),
+        missing_access=result.get("missing_access"),
+        error=error,
+        created_at=connect_session.created_at,
+        completed_at=connect_session.completed_at,
+    )

@@ -3,9 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.connect.routes import present
 from fleetgate.connect.schemas import ConnectSessionOut
 from fleetgate.connect.service import create_connect_session
+from fleetgate.connect.views import present
 from fleetgate.connections.fleet import upstream_errors
 from fleetgate.connections.schemas import ConnectionOut, ReconnectIn, SyncedConnectionOut
 from fleetgate.connections.service import (

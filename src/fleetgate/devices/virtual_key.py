@@ -39,6 +39,11 @@ def key_required(device: Device) -> bool:
     return device.command_signing == "required"
 
 
+def pairing_offered(device: Device) -> bool:
+    """Pairing is worth offering to every car that speaks the protocol and lacks the key, even where not required."""
+    return device.command_signing != "off" and device.virtual_key_paired is not True
+
+
 def parse_fleet_status(answer: dict[str, Any], vins: list[str]) -> PairingStatus:
     # "Paired" is membership in `key_paired_vins`: a VIN may be in neither list, and then it is not paired.
     paired = {vin for vin in answer.get("key_paired_vins") or [] if isinstance(vin, str)}

@@ -183,6 +183,11 @@ async def patch_vehicle(vin: str, body: VehiclePatch, world: WorldDep) -> dict[s
     vehicle = _vehicle(world, vin)
     now = world.now()
     changes = body.model_dump(exclude_unset=True, exclude={"reboot"})
+    if "account_id" in changes:
+        # A sold car keeps nothing of its previous owner: their third-party keys go with the ownership.
+        _account(world, changes["account_id"])
+        if changes["account_id"] != vehicle.account_id:
+            vehicle.keys = [key for key in vehicle.keys if key.domain is None]
     if changes.get("plugged_in") is False:
         changes.setdefault("charging_state", "Disconnected")
     if changes.get("charging_state") == "Charging":

@@ -48,6 +48,7 @@ class VehicleIn(Strict):
 
 
 class VehiclePatch(Strict):
+    account_id: str | None = Field(default=None, description="Move the car to another account, as when it is sold")
     state: Literal["online", "asleep", "offline"] | None = None
     command_signing: Literal["required", "allowed", "off"] | None = None
     battery_level: float | None = Field(default=None, ge=0, le=100)
