@@ -23,8 +23,9 @@ from fleetgate.config import Settings, SettingsError, decode_key
 from fleetgate.connect.pages import router as connect_pages_router
 from fleetgate.connect.routes import router as connect_router
 from fleetgate.connections.routes import router as connections_router
+from fleetgate.connections.token_cache import TokenCache
 from fleetgate.customers.routes import router as customers_router
-from fleetgate.db.engine import create_engine, create_sessionmaker, is_sqlite
+from fleetgate.db.engine import create_engine, create_sessionmaker, create_side_engine, is_sqlite
 from fleetgate.db.migrate import upgrade
 from fleetgate.devices.routes import router as devices_router
 from fleetgate.errors import APIError
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
+        side_engine = create_side_engine(settings.database_url)
         if is_sqlite(settings.database_url) or settings.mode == "dev":
             await upgrade(engine)
         try:
@@ -94,10 +96,13 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
                 app_key=app_key,
                 commander=SignedCommander(app_key) if app_key is not None else None,
                 templates=Jinja2Templates(directory=WEB / "templates"),
+                side_sessionmaker=create_sessionmaker(side_engine),
+                token_cache=TokenCache(),
             )
             try:
                 yield
             finally:
+                await side_engine.dispose()
                 await engine.dispose()
 
     app = FastAPI(

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fleetgate.config import Settings
+from fleetgate.connections.token_cache import TokenCache
 from fleetgate.security.encryption import Encryptor
 from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.signing.commander import SignedCommander
@@ -27,6 +28,9 @@ class AppState:
     app_key: ec.EllipticCurvePrivateKey | None
     commander: SignedCommander | None
     templates: Jinja2Templates
+    # Short transactions outside the request's (token refreshes, connection status), on a pool of their own.
+    side_sessionmaker: async_sessionmaker[AsyncSession]
+    token_cache: TokenCache
 
 
 def app_state(request: Request) -> AppState:

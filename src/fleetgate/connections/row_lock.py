@@ -17,16 +17,13 @@ lets the next refresh use the previous refresh token again.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.pool import NullPool
 
 from fleetgate.models import Connection
 from fleetgate.state import AppState
@@ -34,7 +31,6 @@ from fleetgate.state import AppState
 WRITTEN = "fleetgate.connections_written"
 # How long a PostgreSQL refresh waits for another process's refresh of the same connection before giving up.
 LOCK_TIMEOUT = "30s"
-SQLITE_BUSY_TIMEOUT_SECONDS = 30
 MIRRORED = (
     "status",
     "status_reason",
@@ -48,8 +44,6 @@ MIRRORED = (
     "updated_at",
 )
 
-_side_sessions: weakref.WeakKeyDictionary[AsyncEngine, async_sessionmaker[AsyncSession]] = weakref.WeakKeyDictionary()
-
 
 def mark_written(session: AsyncSession, connection_id: str) -> None:
     """Records that `session`'s transaction wrote this connection's row (and so holds its lock until it ends)."""
@@ -59,17 +53,6 @@ def mark_written(session: AsyncSession, connection_id: str) -> None:
 
 def is_sqlite(state: AppState) -> bool:
     return state.engine.dialect.name == "sqlite"
-
-
-def side_sessionmaker(state: AppState) -> async_sessionmaker[AsyncSession]:
-    """Sessions on the app's database outside its pool (one per app, made on first use)."""
-    maker = _side_sessions.get(state.engine)
-    if maker is None:
-        connect_args: dict[str, Any] = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS} if is_sqlite(state) else {}
-        engine = create_async_engine(state.engine.url, poolclass=NullPool, connect_args=connect_args)
-        maker = async_sessionmaker(engine, expire_on_commit=False)
-        _side_sessions[state.engine] = maker
-    return maker
 
 
 async def shares_request_lock(state: AppState, caller: AsyncSession | None, connection_id: str) -> bool:
@@ -111,7 +94,7 @@ async def locked_connection(
         yield LockedConnection(caller, row, own=False)
         await caller.flush()
         return
-    async with side_sessionmaker(state)() as session:
+    async with state.side_sessionmaker() as session:
         try:
             if is_sqlite(state):
                 # SQLite has no row locks; a write takes the database's write lock, held until commit.

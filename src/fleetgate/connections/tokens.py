@@ -15,18 +15,16 @@ Tokens are never logged, and never part of an error message.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-import weakref
-from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.connections.errors import revoked_error
 from fleetgate.connections.remedies import connection_remedies
 from fleetgate.connections.row_lock import LockedConnection, locked_connection, mirror
 from fleetgate.connections.status import ACTIVE, NEEDS_RECONNECT, REVOKED
+from fleetgate.connections.token_cache import AccessToken
 from fleetgate.connections.token_storage import access_token_of, refresh_token_of, store_tokens
 from fleetgate.db.base import utcnow
 from fleetgate.models import Connection
@@ -38,46 +36,6 @@ log = logging.getLogger("fleetgate.connections")
 STATUS_REASON_LENGTH = 500
 
 
-@dataclass(frozen=True, slots=True)
-class AccessToken:
-    version: int
-    value: str
-    expires_at: float  # epoch seconds
-
-    def expiring(self, leeway: float, now: float) -> bool:
-        return self.expires_at - leeway <= now
-
-
-@dataclass
-class _ProcessTokens:
-    """Per app: one lock per connection, and the newest token this process has seen for each."""
-
-    locks: weakref.WeakValueDictionary[str, asyncio.Lock] = field(default_factory=weakref.WeakValueDictionary)
-    newest: dict[str, AccessToken] = field(default_factory=dict)
-
-    def lock(self, connection_id: str) -> asyncio.Lock:
-        lock = self.locks.get(connection_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self.locks[connection_id] = lock
-        return lock
-
-    def remember(self, connection_id: str, token: AccessToken) -> None:
-        known = self.newest.get(connection_id)
-        if known is None or known.version < token.version:
-            self.newest[connection_id] = token
-
-
-_process_tokens: weakref.WeakKeyDictionary[AsyncEngine, _ProcessTokens] = weakref.WeakKeyDictionary()
-
-
-def _tokens_of(state: AppState) -> _ProcessTokens:
-    tokens = _process_tokens.get(state.engine)
-    if tokens is None:
-        tokens = _process_tokens[state.engine] = _ProcessTokens()
-    return tokens
-
-
 def oauth_client(state: AppState) -> OAuthClient:
     settings = state.settings
     return OAuthClient(state.tesla_http, state.endpoints, settings.client_id, settings.client_secret.get_secret_value())
@@ -85,7 +43,7 @@ def oauth_client(state: AppState) -> OAuthClient:
 
 def forget_connection(state: AppState, connection_id: str) -> None:
     """Drops what this process remembers of a connection's tokens (after they were erased)."""
-    _tokens_of(state).newest.pop(connection_id, None)
+    state.token_cache.newest.pop(connection_id, None)
 
 
 def reconnect_reason(error: LoginRequired) -> str:
@@ -103,7 +61,7 @@ class ConnectionTokens:
         assert access is not None
         expires = connection.access_expires_at.timestamp() if connection.access_expires_at else 0.0
         self._state = state
-        self._process = _tokens_of(state)
+        self._process = state.token_cache
         self._connection = connection
         self._session = session
         self.connection_id = connection.id
