@@ -22,7 +22,12 @@ class Access:
 ACCESS: tuple[Access, ...] = (
     Access("vehicle_data", "vehicle_device_data", "Vehicle information", "read battery, charging and climate state"),
     Access("vehicle_location", "vehicle_location", "Vehicle location", "see where your vehicles are"),
-    Access("vehicle_commands", "vehicle_cmds", "Vehicle commands", "lock and unlock, run the climate and send other commands"),
+    Access(
+        "vehicle_commands",
+        "vehicle_cmds",
+        "Vehicle commands",
+        "lock and unlock, run the climate and send other commands",
+    ),
     Access(
         "vehicle_charging_commands",
         "vehicle_charging_cmds",
