@@ -5,6 +5,17 @@ from fleetgate.models.connect_session import ConnectSession
 from fleetgate.models.connection import Connection
 from fleetgate.models.customer import Customer
 from fleetgate.models.device import Device
+from fleetgate.models.device_state import DeviceState
+from fleetgate.models.upstream_call import UpstreamCall
 from fleetgate.models.workspace import Workspace
 
-__all__ = ["ApiKey", "ConnectSession", "Connection", "Customer", "Device", "Workspace"]
+__all__ = [
+    "ApiKey",
+    "ConnectSession",
+    "Connection",
+    "Customer",
+    "Device",
+    "DeviceState",
+    "UpstreamCall",
+    "Workspace",
+]
