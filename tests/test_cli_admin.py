@@ -1,0 +1,230 @@
+"""The operator's commands run as real processes on a real database: migrate, workspace, apikey, encryption-key, serve.
+
+Each runs on a new SQLite file and on a new, empty PostgreSQL database (skipped without
+FLEETGATE_TEST_POSTGRES_URL).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+import pytest
+
+from fleetgate.config import decode_key
+from tests.support.databases import postgres_admin_url
+from tests.support.live import free_port
+
+TABLES = {"workspaces", "api_keys", "customers", "connections", "devices", "connect_sessions"}
+
+
+@dataclass(frozen=True)
+class Database:
+    kind: str
+    url: str
+    admin_url: str | None = None
+
+    def tables(self) -> set[str]:
+        if self.kind == "sqlite":
+            path = self.url.split("///", 1)[1]
+            with sqlite3.connect(path) as connection:
+                rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        else:
+            with psycopg.connect(self.url.replace("+psycopg", "")) as connection:
+                rows = connection.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                ).fetchall()
+        return {str(row[0]) for row in rows}
+
+
+@contextmanager
+def empty_postgres(admin_url: str) -> Iterator[Database]:
+    name = f"fg_cli_{uuid.uuid4().hex[:12]}"
+    parts = urlsplit(admin_url)
+    url = urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", "", ""))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield Database("postgresql", url, admin_url)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database with no schema yet: a SQLite file that does not exist, or an empty PostgreSQL database."""
+    if request.param == "sqlite":
+        yield Database("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'data' / 'fleetgate.db'}")
+        return
+    admin_url = postgres_admin_url()
+    assert admin_url is not None
+    with empty_postgres(admin_url) as database:
+        yield database
+
+
+def environment(**settings: str) -> dict[str, str]:
+    """The process environment without the caller's FLEETGATE_* settings, plus these."""
+    clean = {name: value for name, value in os.environ.items() if not name.startswith("FLEETGATE_")}
+    return {**clean, **{f"FLEETGATE_{name.upper()}": value for name, value in settings.items()}}
+
+
+def fleetgate(cwd: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fleetgate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,  # away from the repository, so no `.env` there is read
+        env=environment(**settings),
+        timeout=120,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+class TestMigrate:
+    def test_creates_the_schema_and_is_idempotent(self, tmp_path: Path, database: Database) -> None:
+        for _ in range(2):
+            result = fleetgate(tmp_path, "migrate", database_url=database.url)
+            assert result.returncode == 0, result.stderr
+            assert "latest schema" in result.stderr
+        assert {*TABLES, "alembic_version"} <= database.tables()
+
+    def test_a_database_url_that_is_not_usable_is_a_clear_error(self, tmp_path: Path) -> None:
+        result = fleetgate(tmp_path, "migrate", database_url="not a url")
+        assert_one_line_error(result, "FLEETGATE_DATABASE_URL", "postgresql+psycopg://")
+
+
+class TestWorkspaceCreate:
+    def test_prints_only_the_id_and_the_workspace_is_listed(self, tmp_path: Path, database: Database) -> None:
+        if database.kind == "postgresql":
+            assert fleetgate(tmp_path, "migrate", database_url=database.url).returncode == 0
+        created = fleetgate(tmp_path, "workspace", "create", "Acme Energy", database_url=database.url)
+        assert created.returncode == 0, created.stderr
+        workspace_id = created.stdout.strip()
+        assert workspace_id.startswith("ws_")
+        assert f"fleetgate apikey create --workspace {workspace_id}" in created.stderr
+
+        listed = fleetgate(tmp_path, "workspace", "list", database_url=database.url)
+        assert listed.stdout.splitlines()[0].split("\t")[:2] == [workspace_id, "Acme Energy"]
+
+    def test_a_new_sqlite_file_gets_its_schema_on_first_use(self, tmp_path: Path) -> None:
+        path = tmp_path / "new" / "fleetgate.db"
+        created = fleetgate(tmp_path, "workspace", "create", "First", database_url=f"sqlite+aiosqlite:///{path}")
+        assert created.returncode == 0, created.stderr
+        assert path.exists()
+
+    def test_postgresql_without_the_schema_says_to_migrate(self, tmp_path: Path) -> None:
+        admin_url = postgres_admin_url()
+        assert admin_url is not None
+        with empty_postgres(admin_url) as database:
+            result = fleetgate(tmp_path, "workspace", "create", "Acme", database_url=database.url)
+            assert_one_line_error(result, "fleetgate migrate")
+
+    def test_an_empty_name_is_refused(self, tmp_path: Path) -> None:
+        result = fleetgate(tmp_path, "workspace", "create", "  ", database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db")
+        assert_one_line_error(result, "name")
+
+
+class TestApiKeyCreate:
+    @pytest.fixture
+    def workspace_id(self, tmp_path: Path, database: Database) -> str:
+        assert fleetgate(tmp_path, "migrate", database_url=database.url).returncode == 0
+        created = fleetgate(tmp_path, "workspace", "create", "Acme Energy", database_url=database.url)
+        return created.stdout.strip()
+
+    def test_prints_only_the_key(self, tmp_path: Path, database: Database, workspace_id: str) -> None:
+        result = fleetgate(
+            tmp_path, "apikey", "create", "--workspace", workspace_id, "--name", "ci", database_url=database.url
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().startswith("fg_")
+        assert len(result.stdout.strip().splitlines()) == 1
+        assert "shown once" in result.stderr
+
+    def test_a_unique_workspace_name_works_too(self, tmp_path: Path, database: Database, workspace_id: str) -> None:
+        result = fleetgate(tmp_path, "apikey", "create", "--workspace", "Acme Energy", database_url=database.url)
+        assert result.returncode == 0, result.stderr
+        assert workspace_id in result.stderr
+
+    def test_an_ambiguous_name_asks_for_the_id(self, tmp_path: Path, database: Database, workspace_id: str) -> None:
+        other = fleetgate(tmp_path, "workspace", "create", "Acme Energy", database_url=database.url).stdout.strip()
+        result = fleetgate(tmp_path, "apikey", "create", "--workspace", "Acme Energy", database_url=database.url)
+        assert_one_line_error(result, "2 workspaces are named 'Acme Energy'", workspace_id, other)
+
+    def test_an_unknown_workspace_is_a_clear_error(self, tmp_path: Path, database: Database, workspace_id: str) -> None:
+        result = fleetgate(tmp_path, "apikey", "create", "--workspace", "ws_nope", database_url=database.url)
+        assert_one_line_error(result, "no workspace 'ws_nope'", "fleetgate workspace list")
+
+
+class TestEncryptionKey:
+    def test_prints_a_fresh_32_byte_base64_key(self, tmp_path: Path) -> None:
+        first, second = (fleetgate(tmp_path, "keys", "encryption-key").stdout.strip() for _ in range(2))
+        assert first != second
+        assert len(decode_key(first)) == 32
+        assert len(base64.b64decode(second)) == 32
+
+
+class TestServe:
+    def test_refuses_to_start_in_prod_without_an_encryption_key(self, tmp_path: Path) -> None:
+        result = fleetgate(tmp_path, "serve", mode="prod", database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db")
+        assert_one_line_error(result, "FLEETGATE_ENCRYPTION_KEY", "fleetgate keys encryption-key")
+
+    def test_refuses_a_malformed_encryption_key(self, tmp_path: Path) -> None:
+        result = fleetgate(tmp_path, "serve", mode="prod", encryption_key="not-base64!")
+        assert_one_line_error(result, "FLEETGATE_ENCRYPTION_KEY must be base64")
+
+    @pytest.mark.live
+    def test_serves_the_configured_database_with_a_key_from_the_cli(self, tmp_path: Path, database: Database) -> None:
+        settings = {"database_url": database.url, "mode": "prod"}
+        assert fleetgate(tmp_path, "migrate", **settings).returncode == 0
+        workspace_id = fleetgate(tmp_path, "workspace", "create", "Acme", **settings).stdout.strip()
+        key = fleetgate(tmp_path, "apikey", "create", "--workspace", workspace_id, **settings).stdout.strip()
+        encryption_key = fleetgate(tmp_path, "keys", "encryption-key").stdout.strip()
+
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fleetgate", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=tmp_path,
+            env=environment(**settings, encryption_key=encryption_key),
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                assert process.poll() is None, process.communicate()[0]
+                try:
+                    health = httpx.get(f"{base}/healthz", timeout=2, trust_env=False)
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "fleetgate serve did not answer"
+                    time.sleep(0.1)
+            assert health.json() == {"status": "ok"}
+            customers = httpx.get(f"{base}/v1/customers", headers={"Authorization": f"Bearer {key}"}, trust_env=False)
+            assert customers.status_code == 200, customers.text
+        finally:
+            process.terminate()
+            process.communicate(timeout=30)

@@ -1,0 +1,369 @@
+"""`fleetgate dev` run as a new user runs it: a real process on real ports, driven over real HTTP with the key and
+URLs it prints."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+import httpx
+import pytest
+
+from fleetgate.protocol.keys import public_key_from_text
+from tests.simulator.factories import ALL_USER_SCOPES
+from tests.support.live import free_port
+
+pytestmark = pytest.mark.live
+
+START_DEADLINE_SECONDS = 90.0
+DEMO_EMAIL = "driver@example.com"
+PAIRED_VIN = "5YJ3E1EA4PF000001"
+UNPAIRED_VIN = "7SAYGDEE9PA000002"
+KEY_PATH = "/.well-known/appspecific/com.tesla.3p.public-key.pem"
+ALL_ACCESS = [
+    "vehicle_data",
+    "vehicle_location",
+    "vehicle_commands",
+    "vehicle_charging_commands",
+    "energy_data",
+    "energy_commands",
+]
+
+
+@dataclass
+class Dev:
+    process: subprocess.Popen[str]
+    data_dir: Path
+    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)  # None: the output ended
+    output: list[str] = field(default_factory=list)
+    printed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gateway(self) -> str:
+        return self.printed["Gateway"]
+
+    @property
+    def sim(self) -> str:
+        return self.printed["Simulator"]
+
+    @property
+    def api_key(self) -> str:
+        return self.printed["API key"]
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+    def text(self) -> str:
+        return "\n".join(self.output)
+
+    def wait_until_ready(self) -> None:
+        """Reads the banner, to its last line (the curl's body); it is printed once both servers listen and the
+        seeding is done."""
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        banner_read = False
+        while not banner_read:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"fleetgate dev printed no complete banner in time:\n{self.text()}") from None
+            if line is None:
+                raise AssertionError(f"fleetgate dev exited with {self.process.wait()}:\n{self.text()}")
+            for label in ("Gateway", "Simulator", "Console", "Docs", "API key"):
+                if line.startswith(f"{label}: "):
+                    self.printed[label] = line.split(": ", 1)[1].strip()
+            banner_read = "API key" in self.printed and line.lstrip().startswith("-d '")
+
+    def stop(self) -> int:
+        """Ctrl-C, as a user would stop it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=60)
+
+
+@contextmanager
+def running_dev(data_dir: Path, *, port: int | None = None, sim_port: int | None = None) -> Iterator[Dev]:
+    port = port or free_port()
+    sim_port = sim_port or free_port()
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "fleetgate", "dev", "--host", "127.0.0.1"),
+            *("--port", str(port), "--sim-port", str(sim_port), "--data-dir", str(data_dir)),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # Away from the repository, so no `.env` there changes the settings.
+        cwd=data_dir.parent,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    dev = Dev(process, data_dir)
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            dev.output.append(line.rstrip("\n"))
+            dev.lines.put(line.rstrip("\n"))
+        dev.lines.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        yield dev
+    finally:
+        try:
+            dev.stop()
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
+    with running_dev(tmp_path_factory.mktemp("dev") / "var") as process:
+        process.wait_until_ready()
+        yield process
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=30, trust_env=False, follow_redirects=False) as client:
+        yield client
+
+
+def walk_connect_flow(http: httpx.Client, dev: Dev, reference_id: str) -> dict[str, Any]:
+    created = http.post(
+        f"{dev.gateway}/v1/connect-sessions",
+        headers=dev.auth,
+        json={"reference_id": reference_id, "access": ALL_ACCESS},
+    )
+    assert created.status_code == 201, created.text
+    return follow_consent(http, dev, created.json())
+
+
+def follow_consent(http: httpx.Client, dev: Dev, session: dict[str, Any]) -> dict[str, Any]:
+    """Follows a connect session by hand, as a browser would, through the simulator's scripted consent."""
+    assert http.get(urljoin(dev.gateway, session["url"])).status_code == 200
+
+    start = http.get(f"{dev.gateway}/connect/{session['id']}/start")
+    assert start.status_code == 302, start.text
+    authorize = start.headers["location"]
+    assert authorize.startswith(f"{dev.sim}/oauth2/v3/authorize?")
+    scopes = parse_qs(urlsplit(authorize).query)["scope"][0]
+    consent = http.get(f"{authorize}&{urlencode({'login_hint': DEMO_EMAIL, 'sim_grant': scopes})}")
+    assert consent.status_code == 302, consent.text
+    callback = consent.headers["location"]
+    assert callback.startswith(f"{dev.gateway}/connect/callback?")
+
+    landed = http.get(callback)
+    assert landed.status_code == 303, landed.text
+    result = http.get(urljoin(dev.gateway, landed.headers["location"]))
+    assert result.status_code == 200, result.text
+    # The result page offers the pairing link for the car that does not have the app's key yet.
+    assert f"{dev.sim}/_ak/{dev.gateway.removeprefix('http://')}?vin={UNPAIRED_VIN}" in result.text
+    status = http.get(f"{dev.gateway}/v1/connect-sessions/{session['id']}", headers=dev.auth).json()
+    assert status["status"] == "completed", status
+    return status
+
+
+def device_ids(http: httpx.Client, dev: Dev, connection_id: str) -> list[str]:
+    devices = http.get(f"{dev.gateway}/v1/devices", params={"connection_id": connection_id}, headers=dev.auth)
+    return sorted(device["id"] for device in devices.json()["data"])
+
+
+class TestFirstStart:
+    def test_prints_the_urls_and_serves_them(self, dev: Dev, http: httpx.Client) -> None:
+        assert dev.gateway.startswith("http://127.0.0.1:")
+        assert dev.printed["Docs"] == f"{dev.gateway}/docs"
+        assert dev.printed["Console"].startswith(dev.gateway)
+        assert DEMO_EMAIL in dev.text()
+        assert f"curl -s -X POST {dev.gateway}/v1/connect-sessions" in dev.text()
+        assert http.get(f"{dev.gateway}/healthz").json() == {"status": "ok"}
+        assert http.get(dev.printed["Docs"]).status_code == 200
+        console = http.get(dev.printed["Console"])
+        assert console.status_code != 404
+        assert console.status_code < 500
+        assert http.get(f"{dev.sim}/status").text == "ok"
+
+    def test_serves_the_app_key_kept_in_the_data_dir(self, dev: Dev, http: httpx.Client) -> None:
+        response = http.get(f"{dev.gateway}{KEY_PATH}")
+        assert response.status_code == 200
+        assert response.text.startswith("-----BEGIN PUBLIC KEY-----")
+
+    def test_keeps_its_secrets_owner_only_and_no_api_key_in_clear(self, dev: Dev) -> None:
+        for name in ("private-key.pem", "dev.json"):
+            assert (dev.data_dir / name).stat().st_mode & 0o777 == 0o600
+        # API keys are stored hashed: the key is nowhere in the data directory (database, its WAL, dev.json).
+        for path in dev.data_dir.iterdir():
+            assert dev.api_key.encode() not in path.read_bytes(), path
+
+    def test_the_printed_api_key_works(self, dev: Dev, http: httpx.Client) -> None:
+        assert dev.api_key.startswith("fg_")
+        assert http.get(f"{dev.gateway}/v1/customers", headers=dev.auth).status_code == 200
+        assert http.get(f"{dev.gateway}/v1/customers").status_code == 401
+
+
+class TestTeslaSide:
+    def test_the_app_is_registered_with_the_gateways_callback_and_origin(self, dev: Dev, http: httpx.Client) -> None:
+        apps = http.get(f"{dev.sim}/sim/apps").json()["data"]
+        assert len(apps) == 1
+        assert apps[0]["redirect_uris"] == [f"{dev.gateway}/connect/callback"]
+        assert apps[0]["allowed_origins"] == [dev.gateway]
+
+    def test_the_domain_is_registered_in_every_region_with_the_served_key(self, dev: Dev, http: httpx.Client) -> None:
+        app = http.get(f"{dev.sim}/sim/apps").json()["data"][0]
+        served = public_key_from_text(http.get(f"{dev.gateway}{KEY_PATH}").text)
+        domain = dev.gateway.removeprefix("http://")
+        for region in ("na", "eu", "cn"):
+            partner = http.post(
+                f"{dev.sim}/oauth2/v3/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": app["client_id"],
+                    "client_secret": app["client_secret"],
+                    "audience": f"{dev.sim}/{region}",
+                    "scope": "openid",
+                },
+            )
+            assert partner.status_code == 200, partner.text
+            registered = http.get(
+                f"{dev.sim}/{region}/api/1/partner_accounts/public_key",
+                params={"domain": domain},
+                headers={"Authorization": f"Bearer {partner.json()['access_token']}"},
+            )
+            assert registered.status_code == 200, (region, registered.text)
+            assert bytes.fromhex(registered.json()["response"]["public_key"]) == served
+
+    def test_user_calls_are_accepted_in_every_region(self, dev: Dev, http: httpx.Client) -> None:
+        """No 412 ("must be registered in the current region") for users of na, eu or cn."""
+        client_id = http.get(f"{dev.sim}/sim/apps").json()["data"][0]["client_id"]
+        accounts = {a["email"]: a for a in http.get(f"{dev.sim}/sim/accounts").json()["data"]}
+        users = {"na": accounts[DEMO_EMAIL]}
+        for region in ("eu", "cn"):
+            created = http.post(
+                f"{dev.sim}/sim/accounts", json={"email": f"tester-{region}@example.com", "region": region}
+            )
+            assert created.status_code == 201, created.text
+            users[region] = created.json()
+        for region, account in users.items():
+            tokens = http.post(
+                f"{dev.sim}/sim/tokens",
+                json={"client_id": client_id, "account_id": account["id"], "scopes": ALL_USER_SCOPES},
+            ).json()
+            products = http.get(
+                f"{dev.sim}/{region}/api/1/products",
+                headers={"Authorization": f"Bearer {tokens['access_token']}"},
+            )
+            assert products.status_code == 200, (region, products.text)
+
+    def test_the_demo_account_has_a_paired_and_an_unpaired_vehicle_and_an_energy_site(
+        self, dev: Dev, http: httpx.Client
+    ) -> None:
+        accounts = http.get(f"{dev.sim}/sim/accounts").json()["data"]
+        demo = next(a for a in accounts if a["email"] == DEMO_EMAIL)
+        assert demo["region"] == "na"
+        client_id = http.get(f"{dev.sim}/sim/apps").json()["data"][0]["client_id"]
+        tokens = http.post(
+            f"{dev.sim}/sim/tokens",
+            json={"client_id": client_id, "account_id": demo["id"], "scopes": ALL_USER_SCOPES},
+        ).json()
+        products = http.get(
+            f"{dev.sim}/na/api/1/products", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+        ).json()["response"]
+        assert sorted(p["vin"] for p in products if "vin" in p) == sorted([PAIRED_VIN, UNPAIRED_VIN])
+        sites = [p for p in products if "energy_site_id" in p]
+        assert len(sites) == 1
+
+        ours = public_key_from_text(http.get(f"{dev.gateway}{KEY_PATH}").text).hex()
+        assert ours in vehicle_keys(http, dev.sim, PAIRED_VIN)
+        assert ours not in vehicle_keys(http, dev.sim, UNPAIRED_VIN)
+
+
+def vehicle_keys(http: httpx.Client, sim: str, vin: str) -> list[str]:
+    vehicle = http.get(f"{sim}/sim/vehicles/{vin}").json()
+    return [str(key["public_key"]).lower() for key in vehicle["keys"]]
+
+
+class TestConnectFlow:
+    def test_a_connect_session_completes_with_the_demo_devices(self, dev: Dev, http: httpx.Client) -> None:
+        status = walk_connect_flow(http, dev, "flow-user")
+        devices = http.get(
+            f"{dev.gateway}/v1/devices", params={"connection_id": status["connection_id"]}, headers=dev.auth
+        ).json()["data"]
+        vehicles = {d["vin"]: d for d in devices if d["type"] == "vehicle"}
+        assert set(vehicles) == {PAIRED_VIN, UNPAIRED_VIN}
+        assert vehicles[PAIRED_VIN]["virtual_key"]["paired"] is True
+        assert vehicles[UNPAIRED_VIN]["virtual_key"]["paired"] is False
+        assert [d["type"] for d in devices].count("energy_site") == 1
+
+
+class TestRestart:
+    def test_the_database_key_and_tesla_identity_survive(self, tmp_path: Path, http: httpx.Client) -> None:
+        data_dir = tmp_path / "var"
+        with running_dev(data_dir) as first:
+            first.wait_until_ready()
+            created = http.post(f"{first.gateway}/v1/customers", headers=first.auth, json={"reference_id": "kept"})
+            assert created.status_code == 201, created.text
+            pem = http.get(f"{first.gateway}{KEY_PATH}").text
+            app = http.get(f"{first.sim}/sim/apps").json()["data"][0]
+            demo_account = [a["id"] for a in http.get(f"{first.sim}/sim/accounts").json()["data"]]
+            connection_id = walk_connect_flow(http, first, "kept")["connection_id"]
+            devices = device_ids(http, first, connection_id)
+            assert first.stop() == 0
+        assert "Stopped" in first.text()
+
+        # Other ports, as after a reboot: the seed follows them, the data dir is the same.
+        with running_dev(data_dir) as second:
+            second.wait_until_ready()
+            assert second.api_key != first.api_key
+            assert "a new key for the existing workspace" in second.text()
+            for key in (first.api_key, second.api_key):
+                customers = http.get(f"{second.gateway}/v1/customers", headers={"Authorization": f"Bearer {key}"})
+                assert [c["reference_id"] for c in customers.json()["data"]] == ["kept"]
+            assert http.get(f"{second.gateway}{KEY_PATH}").text == pem
+            again = http.get(f"{second.sim}/sim/apps").json()["data"][0]
+            assert (again["client_id"], again["client_secret"]) == (app["client_id"], app["client_secret"])
+            assert again["redirect_uris"] == [f"{second.gateway}/connect/callback"]
+            # The re-seeded simulator has the same account, so stored connections still name a known Tesla user.
+            assert [a["id"] for a in http.get(f"{second.sim}/sim/accounts").json()["data"]] == demo_account
+            kept = http.get(f"{second.gateway}/v1/connections/{connection_id}", headers=second.auth)
+            assert kept.status_code == 200, kept.text
+
+            # Its tokens were minted by the simulator that stopped: the connection asks for a reconnect, and
+            # reconnecting the same demo account brings back the same connection and the same device ids.
+            sync = http.post(f"{second.gateway}/v1/connections/{connection_id}/sync", headers=second.auth)
+            assert sync.status_code == 409, sync.text
+            assert sync.json()["error"]["code"] == "needs_reconnect"
+            reconnect = http.post(f"{second.gateway}/v1/connections/{connection_id}/reconnect", headers=second.auth)
+            assert reconnect.status_code == 201, reconnect.text
+            assert follow_consent(http, second, reconnect.json())["connection_id"] == connection_id
+            connection = http.get(f"{second.gateway}/v1/connections/{connection_id}", headers=second.auth).json()
+            assert connection["status"] == "active"
+            assert device_ids(http, second, connection_id) == devices
+
+
+class TestStartFailures:
+    def test_a_port_in_use_is_a_one_line_error(self, tmp_path: Path) -> None:
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            with running_dev(tmp_path / "var", port=port) as dev:
+                assert dev.process.wait(timeout=START_DEADLINE_SECONDS) == 1
+        assert f"cannot listen on 127.0.0.1:{port} for the gateway" in dev.text()
+        assert "Traceback" not in dev.text()
