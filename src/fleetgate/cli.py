@@ -15,6 +15,8 @@ import uvicorn
 from rich.console import Console
 from rich.markup import escape
 
+from fleetgate.logs import uvicorn_log_config
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -242,7 +244,7 @@ def serve(
         fail(str(exc))
     if settings.mode == "dev":
         notes.print("[yellow]Dev mode:[/yellow] tokens are encrypted with a fixed, public key. Not for real users.")
-    uvicorn.run("fleetgate.app:create_app", factory=True, host=host, port=port)
+    uvicorn.run("fleetgate.app:create_app", factory=True, host=host, port=port, log_config=uvicorn_log_config())
 
 
 @app.command()

@@ -28,6 +28,7 @@ from fleetgate.devserver.banner import DevReady, banner
 from fleetgate.devserver.datadir import DataDir, DevIdentity
 from fleetgate.devserver.errors import DevError
 from fleetgate.devserver.seed import register_in_every_region, seed_simulator, seed_workspace
+from fleetgate.logs import uvicorn_log_config
 from fleetgate.simulator.app import create_simulator_app
 from fleetgate.simulator.partners.service import is_loopback
 from fleetgate.state import AppState
@@ -239,7 +240,9 @@ class DevRunner:
 
 
 def _server(app: FastAPI) -> uvicorn.Server:
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5, log_config=uvicorn_log_config()
+    )
     return _Server(config)
 
 
