@@ -31,9 +31,11 @@ from fleetgate.devices.routes import router as devices_router
 from fleetgate.errors import APIError
 from fleetgate.security.encryption import Encryptor
 from fleetgate.state import AppState
+from fleetgate.sync.scheduler import periodic_sync
 from fleetgate.system.routes import router as system_router
 from fleetgate.tesla.keys import KeyUnavailable, load_app_key
 from fleetgate.tesla.signing.commander import SignedCommander
+from fleetgate.usage.routes import router as usage_router
 
 log = logging.getLogger("fleetgate")
 WEB = Path(__file__).with_name("web")
@@ -100,7 +102,8 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
                 token_cache=TokenCache(),
             )
             try:
-                yield
+                async with periodic_sync(app.state.fleetgate, settings.device_sync_interval_seconds):
+                    yield
             finally:
                 await side_engine.dispose()
                 await engine.dispose()
@@ -139,7 +142,14 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         body = {"error": {"code": code, "message": str(exc.detail), "request_id": request_id(request)}}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
-    for router in (system_router, customers_router, connect_router, connections_router, devices_router):
+    for router in (
+        system_router,
+        customers_router,
+        connect_router,
+        connections_router,
+        devices_router,
+        usage_router,
+    ):
         app.include_router(router)
     app.include_router(connect_pages_router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     connect_session_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Refresh this long before the access token expires (Tesla recommends renewing within a minute of expiry).
     token_refresh_leeway_seconds: int = Field(default=300, ge=0, le=3600)
+    # Device lists re-synced from Tesla this often; 0 turns the periodic sync off.
+    device_sync_interval_seconds: int = Field(default=6 * 3600, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -6,6 +6,9 @@ its own. Routes wrap services in `upstream_errors`, which turns what escapes int
 `needs_reconnect` with the remedy, 403 `insufficient_scope`, 429 `rate_limited` with `Retry-After`, 409
 `vehicle_asleep`, and 502 `upstream_error` with Tesla's reason for the rest.
 
+Every call made through `fleet_api` is recorded in the usage ledger and held to the device's budget (Tesla's rate
+limits, on our side): see `usage.ledger`. A call over budget raises `RateLimited` before Tesla is asked.
+
     async with upstream_errors(state, session, connection):
         async with fleet_api(state, session, connection) as api:
             products = await api.products()
@@ -33,6 +36,7 @@ from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.endpoints import REGION_BY_NAME, Region
 from fleetgate.tesla.fleet import FleetSession
+from fleetgate.usage.ledger import Meter
 
 
 def remedies_of(state: AppState, connection: Connection) -> dict[str, str]:
@@ -48,30 +52,49 @@ def ensure_usable(state: AppState, connection: Connection) -> None:
     raise revoked_error(connection.id, remedies_of(state, connection))
 
 
-def fleet_session(state: AppState, session: AsyncSession | None, connection: Connection) -> FleetSession:
-    """`session` is the caller's transaction, if any (see `row_lock` for why the token source needs it)."""
+def metered_session(
+    state: AppState, session: AsyncSession | None, connection: Connection
+) -> tuple[FleetSession, Meter]:
+    """`session` is the caller's transaction, if any (see `row_lock` for why the token source and the ledger need
+    it). The meter records every call in the usage ledger and keeps the devices' budgets (see `usage.ledger`)."""
 
     async def on_region_change(region: Region) -> None:
         await save_region(state, session, connection, region)
 
-    return FleetSession(
+    meter = Meter(state, connection, session)
+    fleet = FleetSession(
         state.tesla_http,
         state.endpoints,
         ConnectionTokens(state, connection, session),
         REGION_BY_NAME.get(connection.region, "na"),
         on_region_change=on_region_change,
+        on_response=meter.on_response,
+        before_request=meter.before_request,
     )
+    return fleet, meter
+
+
+def fleet_session(state: AppState, session: AsyncSession | None, connection: Connection) -> FleetSession:
+    """A metered session without `fleet_api`'s block: each answer reaches the ledger with the next call made
+    through it, so the last one stays without a status. Prefer `fleet_api`."""
+    return metered_session(state, session, connection)[0]
 
 
 @asynccontextmanager
 async def fleet_api(state: AppState, session: AsyncSession | None, connection: Connection) -> AsyncIterator[FleetApi]:
+    """Every call made through the api is in the usage ledger when the block ends, however it ends."""
     ensure_usable(state, connection)
-    api = FleetApi(fleet_session(state, session, connection))
+    fleet, meter = metered_session(state, session, connection)
     try:
-        yield api
-    except tesla.LoginRequired as exc:
-        await mark_needs_reconnect(state, session, connection, exc)
+        try:
+            yield FleetApi(fleet)
+        except tesla.LoginRequired as exc:
+            await mark_needs_reconnect(state, session, connection, exc)
+            raise
+    except BaseException as exc:
+        await meter.settle(exc)
         raise
+    await meter.settle()
 
 
 @asynccontextmanager

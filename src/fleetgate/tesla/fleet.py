@@ -64,6 +64,9 @@ class FleetSession:
     region: Region
     on_region_change: Callable[[Region], Awaitable[None]] | None = None
     on_response: Callable[[str, str, int], None] | None = None  # (method, path, status): usage metering
+    # (method, path) before every attempt, retries after 421 and 401 included: per-device budgets. It may raise a
+    # `TeslaError` (`RateLimited`, say) to stop the call before anything is sent.
+    before_request: Callable[[str, str], Awaitable[None]] | None = None
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     _calls: int = field(default=0, init=False)
 
@@ -112,6 +115,8 @@ class FleetSession:
     async def _send(
         self, method: str, path: str, token: str, json: Any, params: Mapping[str, str] | None, safe_to_resend: bool
     ) -> httpx.Response:
+        if self.before_request is not None:
+            await self.before_request(method, path)
         url = f"{self.endpoints.base_url(self.region)}{path}"
         try:
             response = await self.http.request(

@@ -1,0 +1,142 @@
+"""Periodic device sync: new devices discovered and vanished ones marked removed without anyone asking, connections
+synced recently left alone, one failing connection not stopping the others, the task stopped cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from fleetgate.db.base import utcnow
+from fleetgate.models import Connection
+from fleetgate.state import AppState
+from fleetgate.sync.scheduler import periodic_sync, sync_pass
+from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
+from tests.simulator.factories import SimFactory
+
+HOUR = 3600.0
+PRODUCTS = "GET /products"
+
+
+async def devices(api: httpx.AsyncClient) -> dict[str, str]:
+    """VIN or site id → status."""
+    response = await api.get("/v1/devices")
+    assert response.status_code == 200, response.text
+    return {str(d.get("vin") or d.get("energy_site_id")): d["status"] for d in response.json()["data"]}
+
+
+async def linked_two_cars(
+    state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, email: str = "owner@example.com"
+) -> Linked:
+    account = await tesla_account(factory, email, vehicles=[{}, {}])
+    return await link_account(state, sim, tenant.client, tenant.workspace_id, account, reference_id=email)
+
+
+async def synced_hours_ago(state: AppState, connection_id: str, hours: float) -> None:
+    async with state.sessionmaker() as session, session.begin():
+        connection = await session.get_one(Connection, connection_id)
+        connection.synced_at = utcnow() - timedelta(hours=hours)
+
+
+async def sell_and_buy(factory: SimFactory, linked: Linked) -> tuple[str, str]:
+    """The owner sells their first car and buys another: (sold VIN, new VIN)."""
+    buyer = await factory.account(email=f"buyer-{linked.account.email}")
+    sold = linked.account.vins[0]
+    moved = await factory.sim.patch(f"/sim/vehicles/{sold}", json={"account_id": buyer["id"]})
+    assert moved.status_code == 200, moved.text
+    bought = await factory.vehicle(linked.account.id)
+    return sold, bought["vin"]
+
+
+async def products_calls(sim: httpx.AsyncClient, client_id: str) -> int:
+    count: int = (await sim.get("/sim/usage")).json()["endpoints"].get(client_id, {}).get(PRODUCTS, 0)
+    return count
+
+
+class TestPass:
+    async def test_discovers_new_devices_and_marks_vanished_ones_removed(
+        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+    ) -> None:
+        linked = await linked_two_cars(gateway_state, sim, factory, tenant)
+        sold, bought = await sell_and_buy(factory, linked)
+        kept = linked.account.vins[1]
+        await synced_hours_ago(gateway_state, linked.connection_id, 7)
+
+        result = await sync_pass(gateway_state, 6 * HOUR)
+
+        assert result.failed == []
+        report = result.synced[linked.connection_id]
+        assert [d.external_id for d in report.discovered] == [bought]
+        assert [d.external_id for d in report.removed] == [sold]
+        assert await devices(tenant.client) == {sold: "removed", kept: "active", bought: "active"}
+        connection = (await tenant.client.get(f"/v1/connections/{linked.connection_id}")).json()
+        assert connection["synced_at"] > (utcnow() - timedelta(minutes=5)).isoformat()
+
+    async def test_connections_synced_recently_are_left_alone(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        fresh = await linked_two_cars(gateway_state, sim, factory, tenant, "fresh@example.com")
+        stale = await linked_two_cars(gateway_state, sim, factory, tenant, "stale@example.com")
+        await synced_hours_ago(gateway_state, fresh.connection_id, 2)  # within half an interval
+        await synced_hours_ago(gateway_state, stale.connection_id, 4)
+        before = await products_calls(sim, tesla_app["client_id"])
+
+        result = await sync_pass(gateway_state, 6 * HOUR)
+
+        assert list(result.synced) == [stale.connection_id]
+        assert await products_calls(sim, tesla_app["client_id"]) == before + 1
+
+    async def test_a_failing_connection_does_not_stop_the_others(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        revoked = await linked_two_cars(gateway_state, sim, factory, tenant, "revoked@example.com")
+        healthy = await linked_two_cars(gateway_state, sim, factory, tenant, "healthy@example.com")
+        # The revoked one comes first (synced longest ago); its user removed the app's access on Tesla's side.
+        await synced_hours_ago(gateway_state, revoked.connection_id, 9)
+        await synced_hours_ago(gateway_state, healthy.connection_id, 8)
+        await change_access_on_tesla(sim, tesla_app["client_id"], revoked.account.email, keep=None)
+        _, bought = await sell_and_buy(factory, healthy)
+
+        result = await sync_pass(gateway_state, 6 * HOUR)
+
+        assert result.failed == [revoked.connection_id]
+        assert [d.external_id for d in result.synced[healthy.connection_id].discovered] == [bought]
+        connection = (await tenant.client.get(f"/v1/connections/{revoked.connection_id}")).json()
+        assert connection["status"] == "needs_reconnect"
+        # Out of the rotation until the user reconnects.
+        assert (await sync_pass(gateway_state, 0.001)).failed == []
+
+
+class TestTask:
+    async def test_runs_in_the_background_until_stopped(
+        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+    ) -> None:
+        linked = await linked_two_cars(gateway_state, sim, factory, tenant)
+        sold, bought = await sell_and_buy(factory, linked)
+
+        async with periodic_sync(gateway_state, 0.05, first_delay=0) as task:
+            assert task is not None
+            for _ in range(400):  # a pass takes milliseconds; this bound only keeps a broken test from hanging
+                if (await devices(tenant.client)).get(bought) == "active":
+                    break
+                await asyncio.sleep(0.05)
+            assert not task.done()
+        assert task.cancelled()
+        assert await devices(tenant.client) == {sold: "removed", linked.account.vins[1]: "active", bought: "active"}
+
+    async def test_an_interval_of_zero_turns_it_off(self, gateway_state: AppState) -> None:
+        async with periodic_sync(gateway_state, 0) as task:
+            assert task is None
