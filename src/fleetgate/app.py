@@ -13,11 +13,12 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fleetgate.config import Settings, SettingsError, decode_key
 from fleetgate.connect.pages import router as connect_pages_router
@@ -55,13 +56,26 @@ def encryption_key(settings: Settings) -> bytes:
     )
 
 
-class RequestIdMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        incoming = request.headers.get("x-request-id", "")
-        request.state.request_id = incoming if 0 < len(incoming) <= 100 else f"req_{secrets.token_hex(8)}"
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+class RequestIdMiddleware:
+    """Names each request (`X-Request-ID`, kept from the client when sane); plain ASGI, as it runs on every call."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
+        request_id = incoming if 0 < len(incoming) <= 100 else f"req_{secrets.token_hex(8)}"
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
 
 
 def request_id(request: Request) -> str:

@@ -53,9 +53,10 @@ async def current_workspace(request: Request, session: SessionDep, state: StateD
         raise Unauthenticated("This API key's workspace no longer exists.")
     now = utcnow()
     # At most once a minute per key, and in a transaction of its own: writing it in the request's transaction would
-    # take SQLite's write lock before the request has done anything, and make every read a write.
+    # take SQLite's write lock before the request has done anything, and make every read a write. The side engine
+    # has no pool: a burst of requests each holding a pooled connection must not wait for a second one.
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
-        async with state.sessionmaker() as own, own.begin():
+        async with state.side_sessionmaker() as own, own.begin():
             await own.execute(update(ApiKey).where(ApiKey.id == api_key.id).values(last_used_at=now))
     request.state.workspace_id = workspace.id
     return workspace

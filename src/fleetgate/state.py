@@ -33,6 +33,7 @@ class AppState:
     token_cache: TokenCache
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
+    # async so FastAPI calls it on the event loop rather than in its thread pool, on every request.
     state: AppState = request.app.state.fleetgate
     return state

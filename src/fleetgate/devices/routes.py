@@ -18,10 +18,12 @@ from fleetgate.devices.service import (
     list_query,
     virtual_key_status,
 )
+from fleetgate.devices.state_routes import router as state_router
 from fleetgate.models import Device
 from fleetgate.pagination import PageDep, paginate
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"])
+router.include_router(state_router)  # GET /v1/devices/{device_id}/state
 
 
 @router.get("")
