@@ -120,33 +120,25 @@ def device_out(state: AppState, device: Device, connection: Connection) -> Devic
         name: CapabilityOut(available=cap.available, reason=cap.reason, remedy=cap.remedy)
         for name, cap in capabilities_of(state, device, connection).items()
     }
+    common = {
+        "id": device.id,
+        "connection_id": device.connection_id,
+        "customer_id": device.customer_id,
+        "display_name": device.display_name,
+        "status": device.status,
+        "capabilities": capabilities,
+        "created_at": device.created_at,
+        "updated_at": device.updated_at,
+    }
     if device.type == VEHICLE:
         return VehicleOut(
-            id=device.id,
-            connection_id=device.connection_id,
-            customer_id=device.customer_id,
-            display_name=device.display_name,
-            status=device.status,
-            capabilities=capabilities,
-            created_at=device.created_at,
-            updated_at=device.updated_at,
+            **common,
             vin=device.external_id,
             command_signing=device.command_signing,
             firmware_version=device.firmware_version,
             virtual_key=virtual_key_out(state, device),
         )
-    return EnergySiteOut(
-        id=device.id,
-        connection_id=device.connection_id,
-        customer_id=device.customer_id,
-        display_name=device.display_name,
-        status=device.status,
-        capabilities=capabilities,
-        created_at=device.created_at,
-        updated_at=device.updated_at,
-        energy_site_id=int(device.external_id),
-        resource_type=device.resource_type,
-    )
+    return EnergySiteOut(**common, energy_site_id=int(device.external_id), resource_type=device.resource_type)
 
 
 async def check_virtual_key(session: AsyncSession, state: AppState, device: Device) -> Device:

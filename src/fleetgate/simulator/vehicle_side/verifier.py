@@ -15,22 +15,13 @@ from tesla_protocol.command import universal_message_pb2 as um
 
 from fleetgate.protocol.authentication import CommandAuth, command_hmac_tag
 from fleetgate.protocol.crypto import shared_key, tags_equal
+from fleetgate.protocol.faults import SYNC_FAULTS
 from fleetgate.simulator.vehicle_side.domains import DomainState
 from fleetgate.simulator.vehicles.state import Vehicle, WhitelistEntry
 
 MAX_EXPIRES_AT = 2**30
 # A command that reuses or rolls back a counter is only accepted with an expiry this close (seconds).
 SHORT_TTL = 30
-SYNC_FAULTS = frozenset(
-    {
-        um.MESSAGEFAULT_ERROR_INVALID_SIGNATURE,
-        um.MESSAGEFAULT_ERROR_INVALID_TOKEN_OR_COUNTER,
-        um.MESSAGEFAULT_ERROR_BAD_PARAMETER,
-        um.MESSAGEFAULT_ERROR_INCORRECT_EPOCH,
-        um.MESSAGEFAULT_ERROR_TIME_EXPIRED,
-        um.MESSAGEFAULT_ERROR_TIME_TO_LIVE_TOO_LONG,
-    }
-)
 
 
 class Fault(Exception):

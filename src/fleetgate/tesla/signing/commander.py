@@ -26,6 +26,7 @@ from tesla_protocol.command import universal_message_pb2 as um
 from tesla_protocol.command import vcsec_pb2 as vcsec
 
 from fleetgate.protocol.authentication import DOMAIN_INFOTAINMENT
+from fleetgate.protocol.faults import SYNC_FAULTS
 from fleetgate.protocol.messages import MessageDecodeError, decode_routable, encode_routable
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.errors import (
@@ -48,16 +49,6 @@ from fleetgate.tesla.signing.envelope import (
 )
 from fleetgate.tesla.signing.session import SessionCache, VehicleSession
 
-SYNC_FAULTS = frozenset(
-    {
-        um.MESSAGEFAULT_ERROR_INVALID_SIGNATURE,
-        um.MESSAGEFAULT_ERROR_INVALID_TOKEN_OR_COUNTER,
-        um.MESSAGEFAULT_ERROR_BAD_PARAMETER,
-        um.MESSAGEFAULT_ERROR_INCORRECT_EPOCH,
-        um.MESSAGEFAULT_ERROR_TIME_EXPIRED,
-        um.MESSAGEFAULT_ERROR_TIME_TO_LIVE_TOO_LONG,
-    }
-)
 BUSY_FAULTS = frozenset({um.MESSAGEFAULT_ERROR_BUSY, um.MESSAGEFAULT_ERROR_TIMEOUT, um.MESSAGEFAULT_ERROR_INTERNAL})
 COMMAND_TTL_SECONDS = 15
 # Waking is the REST endpoint for every car (see `actions`); it answers with the vehicle and its `state`.
