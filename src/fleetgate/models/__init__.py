@@ -1,6 +1,7 @@
 """ORM models, one file per table. Importing this package registers every table on `Base.metadata`."""
 
 from fleetgate.models.api_key import ApiKey
+from fleetgate.models.command import Command
 from fleetgate.models.connect_session import ConnectSession
 from fleetgate.models.connection import Connection
 from fleetgate.models.customer import Customer
@@ -11,6 +12,7 @@ from fleetgate.models.workspace import Workspace
 
 __all__ = [
     "ApiKey",
+    "Command",
     "ConnectSession",
     "Connection",
     "Customer",
