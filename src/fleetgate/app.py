@@ -20,6 +20,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fleetgate.commands.routes import router as commands_router
 from fleetgate.config import Settings, SettingsError, decode_key
 from fleetgate.connect.pages import router as connect_pages_router
 from fleetgate.connect.routes import router as connect_router
@@ -30,6 +31,7 @@ from fleetgate.db.engine import create_engine, create_sessionmaker, create_side_
 from fleetgate.db.migrate import upgrade
 from fleetgate.devices.routes import router as devices_router
 from fleetgate.errors import APIError
+from fleetgate.jobs.executor import command_executor
 from fleetgate.security.encryption import Encryptor
 from fleetgate.state import AppState
 from fleetgate.sync.scheduler import periodic_sync
@@ -116,7 +118,11 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
                 token_cache=TokenCache(),
             )
             try:
-                async with periodic_sync(app.state.fleetgate, settings.device_sync_interval_seconds):
+                async with (
+                    periodic_sync(app.state.fleetgate, settings.device_sync_interval_seconds),
+                    command_executor(app.state.fleetgate) as executor,
+                ):
+                    app.state.fleetgate.command_queue = executor
                     yield
             finally:
                 await side_engine.dispose()
@@ -162,6 +168,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         connect_router,
         connections_router,
         devices_router,
+        commands_router,
         usage_router,
     ):
         app.include_router(router)

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     token_refresh_leeway_seconds: int = Field(default=300, ge=0, le=3600)
     # Device lists re-synced from Tesla this often; 0 turns the periodic sync off.
     device_sync_interval_seconds: int = Field(default=6 * 3600, ge=0)
+    # Who runs commands: this process ("in_process"), or `fleetgate worker` processes through the job queue on
+    # PostgreSQL ("worker"; the API process then only queues them).
+    command_executor: Literal["in_process", "worker"] = "in_process"
+    command_concurrency: int = Field(default=32, ge=1, le=1000)
+    # A running command's claim lasts this long unless its executor renews it; past it, recovery takes over.
+    command_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
+    command_poll_seconds: float = Field(default=0.5, gt=0, le=60)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

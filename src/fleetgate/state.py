@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -15,6 +16,12 @@ from fleetgate.connections.token_cache import TokenCache
 from fleetgate.security.encryption import Encryptor
 from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.signing.commander import SignedCommander
+
+
+class CommandQueue(Protocol):
+    """Where a committed command is announced: the in-process executor, or the job queue of the workers."""
+
+    async def queued(self, command_id: str) -> None: ...
 
 
 @dataclass
@@ -31,6 +38,7 @@ class AppState:
     # Short transactions outside the request's (token refreshes, connection status), on a pool of their own.
     side_sessionmaker: async_sessionmaker[AsyncSession]
     token_cache: TokenCache
+    command_queue: CommandQueue | None = None
 
 
 async def app_state(request: Request) -> AppState:

@@ -1,0 +1,52 @@
+"""Running one claimed command to its outcome: the attempt against Tesla, then, in one transaction, the outcome,
+what it taught about the device's virtual key, and the events. Shared by the in-process executor and workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fleetgate.commands import lifecycle, outcomes
+from fleetgate.commands.execution import Job, attempt
+from fleetgate.commands.outcomes import Outcome
+from fleetgate.commands.reporting import report_pairing, report_settled
+from fleetgate.db.base import utcnow
+from fleetgate.devices.state_service import WakePolicy
+from fleetgate.models import Device
+from fleetgate.state import AppState
+
+log = logging.getLogger("fleetgate.commands")
+
+
+async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> Outcome | None:
+    """The outcome written, or None when the claim was lost meanwhile (then nothing is written)."""
+    sessions = state.sessionmaker
+
+    async def sent() -> None:
+        await lifecycle.mark_sent(sessions, job.command_id, worker, sent=True)
+
+    async def unsent() -> None:
+        await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
+
+    try:
+        outcome = await attempt(state, job, wake, sent, unsent)
+    except asyncio.CancelledError:
+        # Shutting down: the claim ends now rather than when its lease runs out (shielded: we are being cancelled).
+        await asyncio.shield(lifecycle.release(sessions, job.command_id, worker, now=utcnow()))
+        raise
+    except Exception:
+        log.exception("command %s (%s): the attempt failed unexpectedly", job.command_id, job.name)
+        outcome = outcomes.failed("internal_error", "internal error", "fleetgate failed while running the command.")
+    async with sessions() as session, session.begin():
+        command = await lifecycle.settle(session, job.command_id, worker, outcome)
+        if command is None:
+            log.warning(
+                "command %s: the claim was lost before its outcome (%s) was written", job.command_id, outcome.status
+            )
+            return None
+        if outcome.virtual_key_paired is not None:
+            device = await session.get(Device, job.device.id)
+            if device is not None:
+                await report_pairing(session, device, outcome.virtual_key_paired, utcnow())
+        await report_settled(session, command)
+    return outcome

@@ -1,0 +1,127 @@
+"""The in-process command executor: an asyncio task of the API process that runs queued commands.
+
+Each pass recovers the claims of executors that died (their lease ran out), expires commands that waited past
+their `expires_in`, then claims due commands — each its device's oldest, so one device's commands run one at a time
+and in order — up to `concurrency` at once across devices. It passes again when a command is submitted in this
+process (`notify`), when one of its commands ends, or after `poll_seconds` (commands submitted to other processes,
+retries that come due). While commands run, their leases are renewed every third of the lease.
+
+Several processes may each run one on the same database: the claims in the table keep them apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from functools import partial
+
+from fleetgate.commands import lifecycle
+from fleetgate.commands.runner import run_job
+from fleetgate.db.base import utcnow
+from fleetgate.devices.state_service import WakePolicy
+from fleetgate.state import AppState
+
+log = logging.getLogger("fleetgate.commands")
+
+
+def worker_name(kind: str) -> str:
+    return f"{kind}:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:60]
+
+
+@dataclass
+class CommandExecutor:
+    state: AppState
+    concurrency: int = 32
+    lease_seconds: float = 30.0
+    poll_seconds: float = 0.5
+    wake: WakePolicy = field(default_factory=WakePolicy)
+    name: str = field(default_factory=lambda: worker_name("executor"))
+    running: dict[str, asyncio.Task[object]] = field(default_factory=dict)
+    _nudge: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def notify(self) -> None:
+        self._nudge.set()
+
+    async def queued(self, command_id: str) -> None:
+        self.notify()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        renewed_at = loop.time()
+        while True:
+            self._nudge.clear()
+            try:
+                await self.pass_once()
+                if loop.time() - renewed_at >= self.lease_seconds / 3:
+                    renewed_at = loop.time()
+                    await lifecycle.renew(self.state.sessionmaker, self.name, list(self.running), self.lease_seconds)
+            except Exception:
+                log.exception("command executor: the pass failed; next one in %s s", self.poll_seconds)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._nudge.wait(), timeout=self.poll_seconds)
+
+    async def pass_once(self) -> int:
+        """Starts what is due; the number of commands started."""
+        sessions = self.state.sessionmaker
+        now = utcnow()
+        await lifecycle.recover(sessions, now)
+        for settled in await lifecycle.expire(sessions, now):
+            log.info("command %s expired before it could run", settled.command_id)
+        free = self.concurrency - len(self.running)
+        if free <= 0:
+            return 0
+        started = 0
+        # A device with a running command has nothing due (see `lifecycle.due`): `free` is enough to ask for.
+        for command_id in await lifecycle.due(sessions, now, free):
+            job = await lifecycle.claim(sessions, command_id, self.name, self.lease_seconds)
+            if job is None:
+                continue
+            task = asyncio.create_task(run_job(self.state, job, self.name, self.wake), name=f"command {command_id}")
+            self.running[command_id] = task
+            task.add_done_callback(partial(self._done, command_id))
+            started += 1
+        return started
+
+    def _done(self, command_id: str, task: asyncio.Task[object]) -> None:
+        self.running.pop(command_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("command %s: its task failed", command_id, exc_info=task.exception())
+        self._nudge.set()
+
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """Lets running commands finish for a moment, then cancels them (their claims are released)."""
+        tasks = list(self.running.values())
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
+
+
+@asynccontextmanager
+async def command_executor(state: AppState) -> AsyncIterator[CommandExecutor | None]:
+    """The executor as a task for the duration of the block; none when workers run the commands."""
+    settings = state.settings
+    if settings.command_executor != "in_process":
+        yield None
+        return
+    executor = CommandExecutor(
+        state,
+        concurrency=settings.command_concurrency,
+        lease_seconds=settings.command_lease_seconds,
+        poll_seconds=settings.command_poll_seconds,
+    )
+    task = asyncio.create_task(executor.run(), name="fleetgate.command_executor")
+    try:
+        yield executor
+    finally:
+        task.cancel()
+        await asyncio.wait([task])
+        await executor.stop()
