@@ -37,9 +37,13 @@ async def linked_target(
     vehicle: dict[str, Any] | None = None,
     grant: list[str] | None = None,
     reference_id: str = "user-1",
+    email: str = "owner@example.com",
 ) -> Target:
     account = await tesla_account(
-        factory, vehicles=[vehicle or {}] if kind == "vehicle" else [], energy_sites=1 if kind == "energy_site" else 0
+        factory,
+        email,
+        vehicles=[vehicle or {}] if kind == "vehicle" else [],
+        energy_sites=1 if kind == "energy_site" else 0,
     )
     if kind == "vehicle" and paired:
         await factory.pair(account.vins[0], tesla_app["public_key_pem"])

@@ -1,0 +1,161 @@
+"""The queue's guarantees: Idempotency-Key replays, cancellation while queued, `expires_in`, one command at a time
+per vehicle in submission order, and retries that never send a non-idempotent command twice."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+
+from fleetgate.state import AppState
+from tests.gateway.commands_support import command, finished, linked_target, sim_vehicle, submit, until
+from tests.gateway.conftest import Tenant
+from tests.simulator.factories import SimFactory
+
+
+async def slow_down(sim: httpx.AsyncClient, vin: str, latency_ms: int, count: int = 1) -> None:
+    fault = {"path": "/signed_command", "vin": vin, "latency_ms": latency_ms, "count": count}
+    assert (await sim.post("/sim/faults", json=fault)).status_code == 201
+
+
+class TestIdempotencyKey:
+    async def test_same_key_and_body_is_the_same_command_other_body_is_409(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        key = {"Idempotency-Key": "b3c1a7e0-lock-1"}
+        first = await submit(tenant.client, car.id, "honk_horn", headers=key)
+        replay = await submit(tenant.client, car.id, "honk_horn", headers=key, expect=200)
+        assert replay["id"] == first["id"]
+        conflict = await submit(tenant.client, car.id, "flash_lights", headers=key, expect=409)
+        assert conflict["error"]["code"] == "idempotency_conflict"
+        assert conflict["error"]["command_id"] == first["id"]
+        done = await until(tenant.client, first["id"])
+        assert done["status"] == "succeeded"
+        # Replayed after it ran: still the same command, and the horn honked once.
+        assert (await submit(tenant.client, car.id, "honk_horn", headers=key, expect=200))["status"] == "succeeded"
+        executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
+        assert [entry["name"] for entry in executed] == ["honk_horn"]
+        bad = await submit(tenant.client, car.id, "honk_horn", headers={"Idempotency-Key": "x" * 201}, expect=422)
+        assert bad["error"]["code"] == "validation_error"
+
+
+class TestOrderAndExclusion:
+    async def test_one_vehicles_commands_run_one_at_a_time_in_submission_order(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        other = await linked_target(
+            gateway_state, sim, factory, tenant, tesla_app, reference_id="user-2", email="second@example.com"
+        )
+        await slow_down(sim, car.external_id, 150, count=3)
+        limits = [60, 70, 80, 90, 75]
+        queued = [await submit(tenant.client, car.id, "set_charge_limit", {"percent": p}) for p in limits]
+        beside = await submit(tenant.client, other.id, "flash_lights")
+        done = [await until(tenant.client, item["id"]) for item in queued]
+        assert all(item["status"] == "succeeded" for item in done), done
+        for earlier, later in itertools.pairwise(done):
+            assert earlier["completed_at"] <= later["started_at"]
+        executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
+        assert [entry["params"]["percent"] for entry in executed] == limits
+        assert (await sim_vehicle(sim, car.external_id))["charge_limit_soc"] == 75
+        assert (await until(tenant.client, beside["id"]))["status"] == "succeeded"
+
+
+class TestCancelAndExpiry:
+    async def test_a_queued_command_can_be_cancelled_and_never_runs(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        await slow_down(sim, car.external_id, 1500)
+        running = await submit(tenant.client, car.id, "flash_lights")
+        waiting = await submit(tenant.client, car.id, "honk_horn")
+        await until(tenant.client, running["id"], frozenset({"in_progress"}))
+
+        cancelled = await tenant.client.post(f"/v1/commands/{waiting['id']}/cancel")
+        assert cancelled.status_code == 200, cancelled.text
+        assert cancelled.json()["status"] == "cancelled"
+        busy = await tenant.client.post(f"/v1/commands/{running['id']}/cancel")
+        assert busy.status_code == 409
+        assert busy.json()["error"]["code"] == "command_not_cancellable"
+
+        assert (await until(tenant.client, running["id"]))["status"] == "succeeded"
+        again = await tenant.client.post(f"/v1/commands/{waiting['id']}/cancel")
+        assert again.status_code == 409
+        assert "already ended (cancelled)" in again.json()["error"]["message"]
+        assert (await command(tenant.client, waiting["id"]))["attempts"] == 0
+        executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
+        assert [entry["name"] for entry in executed] == ["flash_lights"]
+
+    async def test_a_command_that_waits_past_expires_in_expires_unsent(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        await slow_down(sim, car.external_id, 2500)
+        running = await submit(tenant.client, car.id, "flash_lights")
+        short = await submit(tenant.client, car.id, "honk_horn", expires_in=1)
+        expired = await until(tenant.client, short["id"])
+        assert expired["status"] == "expired"
+        assert expired["attempts"] == 0
+        assert expired["reason"] == "expired before it could run"
+        assert (await until(tenant.client, running["id"]))["status"] == "succeeded"
+        executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
+        assert [entry["name"] for entry in executed] == ["flash_lights"]
+
+
+class TestRetries:
+    async def test_an_idempotent_command_is_sent_again_after_a_500(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        assert (await finished(tenant.client, car.id, "flash_lights"))["status"] == "succeeded"  # session in place
+        fault = {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1}
+        assert (await sim.post("/sim/faults", json=fault)).status_code == 201
+        done = await finished(tenant.client, car.id, "door_lock")
+        assert done["status"] == "succeeded", done
+        assert done["attempts"] == 2
+
+    async def test_a_non_idempotent_command_is_not_sent_again_after_a_500(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        assert (await finished(tenant.client, car.id, "door_lock"))["status"] == "succeeded"  # session in place
+        fault = {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1}
+        assert (await sim.post("/sim/faults", json=fault)).status_code == 201
+        done = await finished(tenant.client, car.id, "honk_horn")
+        assert done["status"] == "failed"
+        assert done["error"]["code"] == "upstream_error"
+        assert done["attempts"] == 1
+        executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
+        assert [entry["name"] for entry in executed] == ["door_lock"]

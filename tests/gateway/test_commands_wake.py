@@ -1,0 +1,105 @@
+"""Commands to a car that is asleep: woken once when `wake` allows it (a billed wake), refused without a wake when
+it does not, and failed honestly when the car does not come online in time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from fleetgate.devices.state_service import WakePolicy
+from fleetgate.jobs.executor import CommandExecutor
+from fleetgate.state import AppState
+from tests.gateway.commands_support import finished, linked_target, sim_vehicle
+from tests.gateway.conftest import Tenant
+from tests.simulator.factories import SimFactory
+
+WAKE_UP = "POST /vehicles/{vehicle_tag}/wake_up"
+SIGNED = "POST /vehicles/{vehicle_tag}/signed_command"
+
+
+async def tesla_calls(sim: httpx.AsyncClient, client_id: str) -> Counter[str]:
+    report = (await sim.get("/sim/usage")).json()
+    return Counter(report["endpoints"].get(client_id, {}))
+
+
+async def asleep_car(
+    state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, app: dict[str, Any], **fields: Any
+) -> Any:
+    car = await linked_target(state, sim, factory, tenant, app)
+    changed = await sim.patch(f"/sim/vehicles/{car.external_id}", json={"state": "asleep", **fields})
+    assert changed.status_code == 200, changed.text
+    return car
+
+
+class TestWake:
+    async def test_an_asleep_car_is_woken_once_and_the_command_runs(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await asleep_car(gateway_state, sim, factory, tenant, tesla_app, wake_delay_seconds=0.3)
+        done = await finished(tenant.client, car.id, "set_sentry_mode", {"on": True})
+        assert done["status"] == "succeeded", done
+        assert done["attempts"] == 1
+        truth = await sim_vehicle(sim, car.external_id)
+        assert truth["sentry_mode"] is True
+        assert truth["state"] == "online"
+        assert (await tesla_calls(sim, tesla_app["client_id"]))[WAKE_UP] == 1
+
+    async def test_wake_false_fails_without_waking(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await asleep_car(gateway_state, sim, factory, tenant, tesla_app)
+        done = await finished(tenant.client, car.id, "honk_horn", wake=False)
+        assert done["status"] == "failed"
+        assert done["error"]["code"] == "vehicle_asleep"
+        assert done["error"]["remedy"]["retry_with"] == {"wake": True}
+        assert done["reason"] == "vehicle unavailable: vehicle is offline or asleep"
+        counted = await tesla_calls(sim, tesla_app["client_id"])
+        assert counted[WAKE_UP] == 0
+        truth = await sim_vehicle(sim, car.external_id)
+        assert truth["state"] == "asleep"
+        assert truth["executed_commands"] == []
+
+    async def test_a_car_that_does_not_wake_in_time_fails_after_one_wake(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        executor = gateway_state.command_queue
+        assert isinstance(executor, CommandExecutor)
+        executor.wake = WakePolicy(timeout_seconds=1.0, first_pause_seconds=0.2)
+        car = await asleep_car(gateway_state, sim, factory, tenant, tesla_app, wake_delay_seconds=3600)
+        done = await finished(tenant.client, car.id, "door_unlock")
+        assert done["status"] == "failed"
+        assert done["error"]["code"] == "wake_timeout"
+        assert "billed wake" in done["error"]["remedy"]["note"]
+        counted = await tesla_calls(sim, tesla_app["client_id"])
+        assert counted[WAKE_UP] == 1
+        assert (await sim_vehicle(sim, car.external_id))["executed_commands"] == []
+
+    async def test_wake_up_as_a_command_waits_until_online(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await asleep_car(gateway_state, sim, factory, tenant, tesla_app, wake_delay_seconds=0.3)
+        done = await finished(tenant.client, car.id, "wake_up")
+        assert (done["status"], done["reason"]) == ("succeeded", "online")
+        assert (await sim_vehicle(sim, car.external_id))["state"] == "online"
