@@ -15,7 +15,7 @@ from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.connections.token_storage import token_context
 from fleetgate.db.base import utcnow
-from fleetgate.devices.service import check_virtual_key
+from fleetgate.devices.pairing import check_virtual_key
 from fleetgate.models import Device
 from fleetgate.simulator.world import World
 from fleetgate.state import AppState

@@ -24,12 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.access import ACCESS_BY_SCOPE
 from fleetgate.connections.errors import needs_reconnect_error, revoked_error
+from fleetgate.connections.events import record_connection_event
 from fleetgate.connections.remedies import connection_remedies
 from fleetgate.connections.row_lock import locked_connection, mirror
 from fleetgate.connections.status import ACTIVE, NEEDS_RECONNECT
 from fleetgate.connections.tokens import ConnectionTokens, reconnect_reason
 from fleetgate.db.base import utcnow
 from fleetgate.errors import InsufficientScope, RateLimited, UpstreamFailure, VehicleAsleep
+from fleetgate.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
 from fleetgate.models import Connection
 from fleetgate.state import AppState
 from fleetgate.tesla import errors as tesla
@@ -125,7 +127,7 @@ async def upstream_errors(state: AppState, session: AsyncSession | None, connect
 async def mark_needs_reconnect(
     state: AppState, session: AsyncSession | None, connection: Connection, error: tesla.LoginRequired
 ) -> None:
-    """Committed on its own: the request that found out will answer with an error and roll back."""
+    """Committed on its own, with its event: the request that found out will answer with an error and roll back."""
     if connection.status != ACTIVE:
         return  # already marked (by the refresh that found out, or by another request)
     async with locked_connection(state, connection.id, session) as locked:
@@ -136,6 +138,8 @@ async def mark_needs_reconnect(
             row.status = NEEDS_RECONNECT
             row.status_reason = reconnect_reason(error)
             row.updated_at = utcnow()
+            await locked.session.flush()
+            await record_connection_event(locked.session, state, CONNECTION_NEEDS_RECONNECT, row)
         await locked.commit()
         mirror(row, connection)
 
@@ -146,7 +150,10 @@ async def save_region(state: AppState, session: AsyncSession | None, connection:
         row = locked.row
         if row is None:
             return
-        row.region = region
-        row.updated_at = utcnow()
+        if row.region != region:
+            row.region = region
+            row.updated_at = utcnow()
+            await locked.session.flush()
+            await record_connection_event(locked.session, state, CONNECTION_UPDATED, row)
         await locked.commit()
         mirror(row, connection)

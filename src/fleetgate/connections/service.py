@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.access import ACCESS_NAMES, granted_access, missing_access
-from fleetgate.connections.fleet import ensure_usable, mark_needs_reconnect, remedies_of
+from fleetgate.access import ACCESS_NAMES
+from fleetgate.connections.events import record_connection_event
+from fleetgate.connections.fleet import ensure_usable, mark_needs_reconnect
 from fleetgate.connections.row_lock import mark_written
-from fleetgate.connections.schemas import ConnectionOut, Remedies
 from fleetgate.connections.status import ACTIVE, REVOKED
 from fleetgate.connections.token_storage import forget_tokens, store_tokens
 from fleetgate.connections.tokens import ConnectionTokens, forget_connection
+from fleetgate.connections.views import connection_out as connection_out
 from fleetgate.db.base import utcnow
-from fleetgate.devices.discovery import SyncReport, sync_devices
+from fleetgate.devices.discovery import REMOVED, SyncReport, sync_devices
+from fleetgate.devices.events import record_device_event
 from fleetgate.errors import NotFound
+from fleetgate.events.types import CONNECTION_CREATED, CONNECTION_REVOKED, CONNECTION_UPDATED, DEVICE_REMOVED
 from fleetgate.models import Connection, Device
 from fleetgate.security.ids import new_id
 from fleetgate.state import AppState
@@ -65,6 +68,7 @@ async def link_connection(
         )
         connection = await session.scalar(query)
     now = utcnow()
+    created = connection is None
     if connection is None:
         connection = Connection(
             id=new_id("conn"),
@@ -86,6 +90,7 @@ async def link_connection(
     connection.refreshed_at = now
     await session.flush()
     mark_written(session, connection.id)
+    await record_connection_event(session, state, CONNECTION_CREATED if created else CONNECTION_UPDATED, connection)
     return connection
 
 
@@ -101,26 +106,6 @@ def list_query(workspace_id: str, customer_id: str | None = None) -> Select[Conn
     if customer_id is not None:
         query = query.where(Connection.customer_id == customer_id)
     return query
-
-
-def connection_out(state: AppState, connection: Connection) -> ConnectionOut:
-    scopes = connection.granted_scopes or []
-    requested = connection.requested_access or []
-    return ConnectionOut(
-        id=connection.id,
-        customer_id=connection.customer_id,
-        status=connection.status,
-        status_reason=connection.status_reason,
-        region=connection.region,
-        granted_scopes=list(scopes),
-        granted_access=granted_access(scopes),
-        requested_access=list(requested),
-        missing_access=missing_access(requested, scopes),
-        remedies=Remedies(**remedies_of(state, connection)),
-        created_at=connection.created_at,
-        updated_at=connection.updated_at,
-        synced_at=connection.synced_at,
-    )
 
 
 async def sync_connection(session: AsyncSession, state: AppState, connection: Connection) -> SyncReport:
@@ -144,15 +129,18 @@ async def delete_connection(session: AsyncSession, state: AppState, connection: 
     connection.status_reason = "Disconnected by the application; its Tesla tokens were erased."
     connection.revoked_at = now
     connection.updated_at = now
-    await session.execute(
-        update(Device)
-        .where(Device.connection_id == connection.id, Device.status != "removed")
-        .values(status="removed", removed_at=now, updated_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
+    query = select(Device).where(Device.connection_id == connection.id, Device.status != REMOVED)
+    removed = list((await session.scalars(query.order_by(Device.created_at, Device.id))).all())
+    for device in removed:
+        device.status = REMOVED
+        device.removed_at = now
+        device.updated_at = now
     await session.flush()
     mark_written(session, connection.id)
     forget_connection(state, connection.id)
+    await record_connection_event(session, state, CONNECTION_REVOKED, connection)
+    for device in removed:
+        await record_device_event(session, state, DEVICE_REMOVED, device, connection)
     return connection
 
 

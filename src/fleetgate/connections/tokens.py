@@ -21,12 +21,14 @@ import time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.connections.errors import revoked_error
+from fleetgate.connections.events import record_connection_event
 from fleetgate.connections.remedies import connection_remedies
 from fleetgate.connections.row_lock import LockedConnection, locked_connection, mirror
 from fleetgate.connections.status import ACTIVE, NEEDS_RECONNECT, REVOKED
 from fleetgate.connections.token_cache import AccessToken
 from fleetgate.connections.token_storage import access_token_of, refresh_token_of, store_tokens
 from fleetgate.db.base import utcnow
+from fleetgate.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
 from fleetgate.models import Connection
 from fleetgate.state import AppState
 from fleetgate.tesla.errors import LoginRequired
@@ -121,8 +123,13 @@ class ConnectionTokens:
                 raise error
 
             async def persist(tokens: TokenSet) -> None:
+                scopes_before = set(row.granted_scopes or [])
                 store_tokens(row, tokens, state.encryptor)
                 row.refreshed_at = utcnow()
+                if set(row.granted_scopes) != scopes_before:
+                    # The user changed the app's access on Tesla's side; the new token says so.
+                    await locked.session.flush()
+                    await record_connection_event(locked.session, state, CONNECTION_UPDATED, row)
                 await locked.commit()
 
             try:
@@ -145,5 +152,7 @@ class ConnectionTokens:
             row.status = NEEDS_RECONNECT
             row.status_reason = reconnect_reason(error)
             row.updated_at = utcnow()
+            await locked.session.flush()
+            await record_connection_event(locked.session, self._state, CONNECTION_NEEDS_RECONNECT, row)
         await locked.commit()
         mirror(row, self._connection)

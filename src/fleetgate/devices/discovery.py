@@ -1,7 +1,9 @@
 """Device discovery: vehicles and energy sites from `products`, virtual-key pairing from `fleet_status`.
 
 Devices are keyed by (connection, VIN or energy_site_id), so their ids survive re-syncs and reconnects. A device
-Tesla stops listing is marked `removed`, and comes back `active` with the same id. Devices of a kind the token
+Tesla stops listing is marked `removed`, and comes back `active` with the same id. Each change is an event in the
+sync's transaction: `device.discovered` (new, or listed again), `device.updated` (name, signing, firmware),
+`device.removed`, and `virtual_key.*` when a known pairing flips (see `pairing`). Devices of a kind the token
 cannot see (the user took away every vehicle scope, say) are left as they are: Tesla hiding them says nothing
 about whether they still exist, and their capabilities already say what is missing.
 """
@@ -9,7 +11,6 @@ about whether they still exist, and their capabilities already say what is missi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +20,10 @@ from fleetgate.connections.fleet import fleet_api
 from fleetgate.connections.row_lock import mark_written
 from fleetgate.db.base import utcnow
 from fleetgate.devices.capabilities import ENERGY_SITE, VEHICLE, sees_device_type
-from fleetgate.devices.virtual_key import PairingStatus, apply_pairing, read_fleet_status
+from fleetgate.devices.events import record_device_event
+from fleetgate.devices.pairing import apply_pairing
+from fleetgate.devices.virtual_key import read_fleet_status
+from fleetgate.events.types import DEVICE_DISCOVERED, DEVICE_REMOVED, DEVICE_UPDATED
 from fleetgate.models import Connection, Device
 from fleetgate.security.ids import new_id
 from fleetgate.state import AppState
@@ -31,6 +35,8 @@ ACTIVE, REMOVED = "active", "removed"
 
 @dataclass
 class SyncReport:
+    """`discovered`: new, or listed again after being removed; `updated`: known, and something shown changed."""
+
     discovered: list[Device] = field(default_factory=list)
     updated: list[Device] = field(default_factory=list)
     removed: list[Device] = field(default_factory=list)
@@ -98,6 +104,7 @@ async def sync_devices(session: AsyncSession, state: AppState, connection: Conne
     known = {(device.type, device.external_id): device for device in (await session.scalars(query)).all()}
     for item in listed:
         device = known.pop((item.type, item.external_id), None)
+        before = _facts(device) if device is not None and device.status != REMOVED else None
         if device is None:
             device = Device(
                 id=new_id("dev"),
@@ -109,10 +116,13 @@ async def sync_devices(session: AsyncSession, state: AppState, connection: Conne
                 created_at=now,
             )
             session.add(device)
+        _update(device, item)
+        if item.type == VEHICLE and pairing is not None:
+            await apply_pairing(session, state, device, pairing, now)
+        if before is None:
             report.discovered.append(device)
-        else:
+        elif _facts(device) != before:
             report.updated.append(device)
-        _update(device, item, pairing, now)
     for device in known.values():
         if device.type in visible and device.status != REMOVED:
             device.status = REMOVED
@@ -121,10 +131,22 @@ async def sync_devices(session: AsyncSession, state: AppState, connection: Conne
     connection.synced_at = now
     mark_written(session, connection.id)
     await session.flush()
+    for event_type, devices in (
+        (DEVICE_DISCOVERED, report.discovered),
+        (DEVICE_UPDATED, report.updated),
+        (DEVICE_REMOVED, report.removed),
+    ):
+        for device in devices:
+            await record_device_event(session, state, event_type, device, connection)
     return report
 
 
-def _update(device: Device, item: Listed, pairing: PairingStatus | None, now: datetime) -> None:
+def _facts(device: Device) -> tuple[str | None, ...]:
+    """What a sync may change that the device's view shows (its pairing has events of its own)."""
+    return (device.display_name, device.command_signing, device.firmware_version, device.resource_type)
+
+
+def _update(device: Device, item: Listed) -> None:
     device.status = ACTIVE
     device.removed_at = None
     if item.display_name is not None:
@@ -132,7 +154,5 @@ def _update(device: Device, item: Listed, pairing: PairingStatus | None, now: da
     if item.type == VEHICLE:
         if item.command_signing is not None:
             device.command_signing = item.command_signing
-        if pairing is not None:
-            apply_pairing(device, pairing, now)
     else:
         device.resource_type = item.resource_type

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query
 
 from fleetgate.connections.fleet import upstream_errors
 from fleetgate.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.devices.pairing import check_virtual_key
 from fleetgate.devices.schemas import CapabilityOut, DeviceOut, DevicePage, DeviceStatus, VirtualKeyStatus
 from fleetgate.devices.service import (
     capabilities_of,
-    check_virtual_key,
     connection_of,
     connections_by_id,
     device_out,

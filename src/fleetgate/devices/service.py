@@ -1,13 +1,11 @@
-"""Devices as the API shows them, and the virtual-key re-check."""
+"""Devices as the API shows them (the virtual-key re-check is in `pairing`)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.connections.fleet import fleet_api
 from fleetgate.connections.remedies import connection_remedies
-from fleetgate.db.base import utcnow
 from fleetgate.devices.capabilities import (
     VEHICLE,
     Capability,
@@ -23,7 +21,7 @@ from fleetgate.devices.schemas import (
     VirtualKeyOut,
     VirtualKeyStatus,
 )
-from fleetgate.devices.virtual_key import apply_pairing, key_required, pairing_url, parse_fleet_status
+from fleetgate.devices.virtual_key import key_required, pairing_url
 from fleetgate.errors import NotFound
 from fleetgate.models import Connection, Device
 from fleetgate.state import AppState
@@ -139,15 +137,3 @@ def device_out(state: AppState, device: Device, connection: Connection) -> Devic
             virtual_key=virtual_key_out(state, device),
         )
     return EnergySiteOut(**common, energy_site_id=int(device.external_id), resource_type=device.resource_type)
-
-
-async def check_virtual_key(session: AsyncSession, state: AppState, device: Device) -> Device:
-    """Asks Tesla (`fleet_status`) whether the app's key is on the car now, and remembers the answer. Tesla's errors
-    escape as they are (see `connections.fleet`)."""
-    connection = await connection_of(session, device)
-    vins = [device.external_id]
-    async with fleet_api(state, session, connection) as api:
-        pairing = parse_fleet_status(await api.fleet_status(vins), vins)
-    apply_pairing(device, pairing, utcnow())
-    await session.flush()
-    return device

@@ -7,7 +7,6 @@ also take REST commands, so for them the key is not required.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -75,12 +74,8 @@ async def read_fleet_status(api: FleetApi, vins: list[str]) -> PairingStatus | N
     return status
 
 
-def apply_pairing(device: Device, pairing: PairingStatus, now: datetime) -> None:
-    vehicle = pairing.get(device.external_id)
-    if vehicle is None:
-        return
-    device.virtual_key_paired = vehicle.paired
-    device.virtual_key_checked_at = now
+def apply_vehicle_status(device: Device, vehicle: VehicleStatus) -> None:
+    """What `fleet_status` says besides the pairing itself (that goes through `devices.pairing.set_pairing`)."""
     if vehicle.protocol_required:
         device.command_signing = "required"
     elif vehicle.protocol_required is False and device.command_signing in (None, "required"):

@@ -1,0 +1,93 @@
+"""The rules behind webhook deliveries, without a database: which targets are allowed in which mode, the retry
+schedule, and signatures that the Standard Webhooks library verifies (and refuses once tampered with)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from standardwebhooks import Webhook, WebhookVerificationError
+
+from fleetgate.config import Settings
+from fleetgate.db.base import utcnow
+from fleetgate.webhooks.delivery import next_delay
+from fleetgate.webhooks.signing import SECRET_PREFIX, new_secret, signed_headers
+from fleetgate.webhooks.targets import TargetError, check_target
+
+KEY = base64.b64encode(b"k" * 32).decode()
+
+
+def settings(**overrides: object) -> Settings:
+    return Settings(encryption_key=KEY, **overrides)  # type: ignore[arg-type]
+
+
+class TestTargets:
+    @pytest.mark.parametrize("url", ["https://192.0.3.10/hook", "http://[2606:4700::1111]:8443/hook"])
+    async def test_public_addresses_are_allowed(self, url: str) -> None:
+        await check_target(url, settings())
+
+    @pytest.mark.parametrize("url", ["http://localhost:9000/hook", "http://127.0.0.2/hook", "http://[::1]/hook"])
+    async def test_loopback_is_refused_in_production(self, url: str) -> None:
+        with pytest.raises(TargetError) as refused:
+            await check_target(url, settings())
+        assert refused.value.code == "private_target"
+
+    @pytest.mark.parametrize("allowing", [{"mode": "dev"}, {"webhook_allow_private_targets": True}])
+    async def test_dev_mode_and_the_setting_allow_private_targets(self, allowing: dict[str, object]) -> None:
+        await check_target("http://localhost:9000/hook", settings(**allowing))
+        await check_target("http://10.0.0.7/hook", settings(**allowing))
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "localhost/hook",
+            "ws://192.0.3.10/hook",
+            "https://user@192.0.3.10/hook",
+            "https://192.0.3.10/hook#part",
+            "https://192.0.3.10:0/hook",
+            "https://192.0.3.10:99999/hook",
+            "https://192.0.3.10/" + "x" * 2000,
+        ],
+    )
+    async def test_malformed_urls_are_refused_even_in_dev_mode(self, url: str) -> None:
+        with pytest.raises(TargetError) as refused:
+            await check_target(url, settings(mode="dev"))
+        assert refused.value.code == "invalid_url"
+
+    async def test_a_name_that_does_not_resolve_is_refused(self) -> None:
+        with pytest.raises(TargetError) as refused:
+            await check_target("https://no-such-host.invalid/hook", settings())
+        assert refused.value.code == "unresolvable"
+
+
+class TestSchedule:
+    def test_default_is_the_documented_one(self) -> None:
+        assert settings().webhook_retry_schedule_seconds == [5, 300, 1800, 7200, 18000, 36000, 36000]
+
+    def test_each_failed_attempt_waits_its_delay_then_gives_up(self) -> None:
+        schedule = [5.0, 300.0]
+        assert [next_delay(schedule, made) for made in (1, 2, 3)] == [5.0, 300.0, None]
+        assert next_delay([], 1) is None
+
+    def test_negative_delays_are_refused(self) -> None:
+        with pytest.raises(ValueError, match="greater than or equal to 0"):
+            settings(webhook_retry_schedule_seconds=[5, -1])
+
+
+class TestSigning:
+    def test_the_library_verifies_what_the_gateway_signs(self) -> None:
+        secret = new_secret()
+        assert secret.startswith(SECRET_PREFIX)
+        assert len(base64.b64decode(secret.removeprefix(SECRET_PREFIX))) == 32
+        body = '{"id":"evt_1","type":"webhook.test"}'
+        headers = signed_headers(secret, "evt_1", body, utcnow())
+        assert set(headers) == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+        assert headers["webhook-signature"].startswith("v1,")
+        assert Webhook(secret).verify(body, headers) == {"id": "evt_1", "type": "webhook.test"}
+
+        with pytest.raises(WebhookVerificationError):
+            Webhook(secret).verify(body.replace("test", "tost"), headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(new_secret()).verify(body, headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(secret).verify(body, {**headers, "webhook-id": "evt_2"})
