@@ -1,7 +1,8 @@
 """What the browser tests stand on: a third-party app's own site, the seeded simulator, and a person's gestures.
 
 The app's site is a tiny ASGI app on its own port. Tesla's pages send the browser there (the OAuth callback, the
-manage-access page's back link); it records each query it receives, as a real app's callback would read it.
+manage-access page's back link); it records each query it receives, as a real app's callback would read it, and
+each webhook the gateway posts to it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import jwt
 from playwright.async_api import Browser, Locator, Page, expect
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from tests.simulator.factories import SimFactory
@@ -40,6 +41,7 @@ class AppSite:
 
     server: LiveServer | None = None
     received: list[dict[str, str]] = field(default_factory=list)
+    webhooks: list[bytes] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -54,6 +56,10 @@ class AppSite:
     def settings_url(self) -> str:
         return f"{self.url}/settings"
 
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.url}/webhooks"
+
     def asgi(self) -> Starlette:
         async def callback(request: Request) -> HTMLResponse:
             self.received.append(dict(request.query_params))
@@ -62,7 +68,17 @@ class AppSite:
         async def settings(request: Request) -> HTMLResponse:
             return HTMLResponse("<!doctype html><title>Settings</title><h1>The app's settings</h1>")
 
-        return Starlette(routes=[Route("/callback", callback), Route("/settings", settings)])
+        async def webhook(request: Request) -> Response:
+            self.webhooks.append(await request.body())
+            return Response(status_code=204)
+
+        return Starlette(
+            routes=[
+                Route("/callback", callback),
+                Route("/settings", settings),
+                Route("/webhooks", webhook, methods=["POST"]),
+            ]
+        )
 
     @property
     def last(self) -> dict[str, str]:
