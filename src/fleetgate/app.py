@@ -2,60 +2,39 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fleetgate.commands.routes import router as commands_router
-from fleetgate.config import Settings, SettingsError, decode_key
+from fleetgate.config import Settings
 from fleetgate.connect.pages import router as connect_pages_router
 from fleetgate.connect.routes import router as connect_router
 from fleetgate.connections.routes import router as connections_router
-from fleetgate.connections.token_cache import TokenCache
+from fleetgate.console.errors import install_console_errors
+from fleetgate.console.routes import router as console_router
 from fleetgate.customers.routes import router as customers_router
-from fleetgate.db.engine import create_engine, create_sessionmaker, create_side_engine, is_sqlite
-from fleetgate.db.migrate import upgrade
 from fleetgate.devices.routes import router as devices_router
 from fleetgate.errors import APIError
-from fleetgate.jobs.executor import command_executor
-from fleetgate.security.encryption import Encryptor
-from fleetgate.state import AppState
+from fleetgate.events.routes import router as events_router
+from fleetgate.jobs.queue import command_queue
+from fleetgate.runtime import WEB, encryption_key, running_state
 from fleetgate.sync.scheduler import periodic_sync
 from fleetgate.system.routes import router as system_router
-from fleetgate.tesla.keys import KeyUnavailable, load_app_key
-from fleetgate.tesla.signing.commander import SignedCommander
 from fleetgate.usage.routes import router as usage_router
+from fleetgate.webhooks.dispatcher import webhook_dispatcher
+from fleetgate.webhooks.routes import router as webhooks_router
 
-log = logging.getLogger("fleetgate")
-WEB = Path(__file__).with_name("web")
-# Dev mode only: a fixed key so a dev database stays readable across restarts. Never used outside `dev`.
-DEV_ENCRYPTION_KEY = base64.b64encode(hashlib.sha256(b"fleetgate dev mode, not a secret").digest()).decode()
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-
-
-def encryption_key(settings: Settings) -> bytes:
-    if settings.encryption_key is not None:
-        return decode_key(settings.encryption_key.get_secret_value())
-    if settings.mode == "dev":
-        return decode_key(DEV_ENCRYPTION_KEY)
-    raise SettingsError(
-        "FLEETGATE_ENCRYPTION_KEY is required outside dev mode: tokens are encrypted at rest with it. "
-        "Create one with `fleetgate keys encryption-key`."
-    )
 
 
 class RequestIdMiddleware:
@@ -87,46 +66,19 @@ def request_id(request: Request) -> str:
 def create_app(settings: Settings | None = None, *, tesla_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     """`tesla_transport` carries every call to Tesla; tests pass the simulator's ASGI transport."""
     settings = settings or Settings()
-    key = encryption_key(settings)  # fail at construction, before anything listens
+    encryption_key(settings)  # fail at construction, before anything listens
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
-        side_engine = create_side_engine(settings.database_url)
-        if is_sqlite(settings.database_url) or settings.mode == "dev":
-            await upgrade(engine)
-        try:
-            app_key = load_app_key(
-                pem=settings.private_key_pem.get_secret_value() if settings.private_key_pem else None,
-                path=settings.private_key_path,
-            )
-        except KeyUnavailable as exc:
-            log.warning("signed commands are disabled: %s", exc)
-            app_key = None
-        async with httpx.AsyncClient(transport=tesla_transport, timeout=30.0) as tesla_http:
-            app.state.fleetgate = AppState(
-                settings=settings,
-                engine=engine,
-                sessionmaker=create_sessionmaker(engine),
-                tesla_http=tesla_http,
-                endpoints=settings.tesla_endpoints(),
-                encryptor=Encryptor(key),
-                app_key=app_key,
-                commander=SignedCommander(app_key) if app_key is not None else None,
-                templates=Jinja2Templates(directory=WEB / "templates"),
-                side_sessionmaker=create_sessionmaker(side_engine),
-                token_cache=TokenCache(),
-            )
-            try:
-                async with (
-                    periodic_sync(app.state.fleetgate, settings.device_sync_interval_seconds),
-                    command_executor(app.state.fleetgate) as executor,
-                ):
-                    app.state.fleetgate.command_queue = executor
-                    yield
-            finally:
-                await side_engine.dispose()
-                await engine.dispose()
+        async with running_state(settings, tesla_transport=tesla_transport) as state:
+            app.state.fleetgate = state
+            async with (
+                periodic_sync(state, settings.device_sync_interval_seconds),
+                command_queue(state) as queue,
+                webhook_dispatcher(state),
+            ):
+                state.command_queue = queue
+                yield
 
     app = FastAPI(
         title="fleetgate",
@@ -170,8 +122,12 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         devices_router,
         commands_router,
         usage_router,
+        webhooks_router,
+        events_router,
     ):
         app.include_router(router)
     app.include_router(connect_pages_router, include_in_schema=False)
+    app.include_router(console_router, include_in_schema=False)
+    install_console_errors(app)
     app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
     return app

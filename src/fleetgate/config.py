@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +52,21 @@ class Settings(BaseSettings):
     # A running command's claim lasts this long unless its executor renews it; past it, recovery takes over.
     command_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
     command_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+
+    # Webhooks (see `fleetgate.webhooks.delivery`). Loopback and private targets are refused outside dev mode
+    # unless this allows them (a self-hosted receiver on the same private network).
+    webhook_allow_private_targets: bool = False
+    # The wait before each retry after a failed attempt; when it runs out, the delivery has failed.
+    webhook_retry_schedule_seconds: list[Annotated[float, Field(ge=0)]] = Field(
+        default=[5, 300, 1800, 7200, 18000, 36000, 36000], max_length=20
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # How often the dispatcher looks for deliveries queued by other processes; 0: no dispatcher in this process.
+    webhook_poll_interval_seconds: float = Field(default=5.0, ge=0)
+    webhook_max_concurrency: int = Field(default=10, ge=1, le=200)
+    # An endpoint is disabled once this many attempts in a row have failed, over at least this long.
+    webhook_disable_after_failures: int = Field(default=15, ge=1)
+    webhook_disable_after_seconds: float = Field(default=24 * 3600, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

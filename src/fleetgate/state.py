@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
@@ -21,7 +22,7 @@ from fleetgate.tesla.signing.commander import SignedCommander
 class CommandQueue(Protocol):
     """Where a committed command is announced: the in-process executor, or the job queue of the workers."""
 
-    async def queued(self, command_id: str) -> None: ...
+    async def queued(self, command_id: str, device_id: str) -> None: ...
 
 
 @dataclass
@@ -39,6 +40,9 @@ class AppState:
     side_sessionmaker: async_sessionmaker[AsyncSession]
     token_cache: TokenCache
     command_queue: CommandQueue | None = None
+    # Webhook deliveries' own client (never the Tesla one), and what wakes this process's dispatcher.
+    webhook_http: httpx.AsyncClient = field(kw_only=True)
+    webhook_wakeup: asyncio.Event = field(default_factory=asyncio.Event, kw_only=True)
 
 
 async def app_state(request: Request) -> AppState:

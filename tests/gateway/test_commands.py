@@ -59,6 +59,11 @@ class TestCatalog:
         assert entries["set_backup_reserve"]["tesla"] == "POST /api/1/energy_sites/{energy_site_id}/backup"
         assert entries["wake_up"]["virtual_key_required"] is False
 
+    async def test_it_needs_an_api_key(self, gateway: httpx.AsyncClient) -> None:
+        response = await gateway.get("/v1/commands/catalog")
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "unauthenticated"
+
     async def test_filtered_by_device_type(self, api: httpx.AsyncClient) -> None:
         response = await api.get("/v1/commands/catalog", params={"device_type": "energy_site"})
         assert {entry["name"] for entry in response.json()["data"]} == API_MD_COMMANDS["energy_site"]

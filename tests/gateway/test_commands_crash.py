@@ -20,7 +20,7 @@ from tests.support.live import LiveServer
 pytestmark = pytest.mark.live
 ACCESS = ["vehicle_data", "vehicle_commands", "vehicle_charging_commands"]
 # Long enough that the answer is still on its way when the process dies; the car has acted on the command by then.
-ANSWER_DELAY_MS = 15_000
+ANSWER_DELAY_MS = 6_000
 
 
 async def registered_app(factory: SimFactory, gateway_url: str, domain: str) -> dict[str, Any]:
@@ -87,6 +87,9 @@ class TestKilledAndRestarted:
                 honked = await until(api, honk["id"])
                 flashed = await until(api, behind["id"])
                 limited = await until(api, limit["id"])
+                failures = (await api.get("/v1/events", params={"type": "command.failed"})).json()["data"]
+                assert [event["data"]["id"] for event in failures] == [honk["id"]]
+                assert failures[0]["data"]["reason"] == "outcome_unknown"
 
             assert honked["status"] == "failed"
             assert honked["reason"] == "outcome_unknown"

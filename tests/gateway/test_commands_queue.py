@@ -100,6 +100,11 @@ class TestCancelAndExpiry:
         assert again.status_code == 409
         assert "already ended (cancelled)" in again.json()["error"]["message"]
         assert (await command(tenant.client, waiting["id"]))["attempts"] == 0
+        events = (await tenant.client.get("/v1/events", params={"type": "command.*"})).json()["data"]
+        assert [(event["type"], event["data"]["id"]) for event in events] == [
+            ("command.cancelled", waiting["id"]),
+            ("command.succeeded", running["id"]),
+        ]
         executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
         assert [entry["name"] for entry in executed] == ["flash_lights"]
 
@@ -119,6 +124,9 @@ class TestCancelAndExpiry:
         assert expired["status"] == "expired"
         assert expired["attempts"] == 0
         assert expired["reason"] == "expired before it could run"
+        events = (await tenant.client.get("/v1/events", params={"type": "command.expired"})).json()["data"]
+        assert [event["data"]["id"] for event in events] == [short["id"]]
+        assert events[0]["data"]["status"] == "expired"
         assert (await until(tenant.client, running["id"]))["status"] == "succeeded"
         executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
         assert [entry["name"] for entry in executed] == ["flash_lights"]

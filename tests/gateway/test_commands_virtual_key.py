@@ -81,6 +81,13 @@ class TestUnpairedThenPaired:
         assert paired["capabilities"]["commands"]["available"] is True
         assert paired["virtual_key"]["checked_at"] >= unpaired["virtual_key"]["checked_at"]
 
+        failed_events = (await tenant.client.get("/v1/events", params={"type": "command.failed"})).json()["data"]
+        assert [event["data"]["id"] for event in failed_events] == [refused["id"]]
+        assert failed_events[0]["data"]["reason"] == KEY_NOT_PAIRED_REASON
+        assert failed_events[0]["data"]["error"]["remedy"]["pairing_url"] == pairing_url
+        flipped = (await tenant.client.get("/v1/events", params={"type": "virtual_key.*"})).json()["data"]
+        assert [(event["type"], event["data"]["id"]) for event in flipped] == [("virtual_key.paired", car.id)]
+
     async def test_a_key_removed_from_the_car_fails_the_next_command_and_the_device_follows(
         self,
         gateway_state: AppState,
@@ -100,6 +107,8 @@ class TestUnpairedThenPaired:
         assert refused["status"] == "failed"
         assert refused["error"]["code"] == "virtual_key_not_paired"
         assert (await device(tenant.client, car.id))["virtual_key"]["paired"] is False
+        flipped = (await tenant.client.get("/v1/events", params={"type": "virtual_key.*"})).json()["data"]
+        assert [event["type"] for event in flipped] == ["virtual_key.unpaired"]
 
     async def test_waking_needs_no_key(
         self,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from fleetgate.commands import outcomes
 from fleetgate.commands.execution import Job
 from fleetgate.commands.outcomes import Outcome
+from fleetgate.commands.reporting import report_settled
 from fleetgate.commands.status import EXPIRED, FAILED, IN_PROGRESS, QUEUED, SUCCEEDED
 from fleetgate.db.base import utcnow
 from fleetgate.models import Command, Connection, Device
@@ -37,10 +38,11 @@ EXPIRED_REASON = "expired before it could run"
 
 @dataclass(frozen=True, slots=True)
 class Settled:
-    """A command that reached a terminal state, for whoever reports it (events, logs)."""
+    """A command whose claim or wait ended without an attempt's outcome: back in the queue, or terminal."""
 
     command_id: str
     workspace_id: str
+    device_id: str
     status: str
 
 
@@ -75,16 +77,26 @@ async def due(sessions: Sessions, now: datetime, limit: int) -> list[str]:
 
 
 async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
+    async with sessions() as session:
+        # A read first: the update takes the database's write lock, and most passes find nothing to expire.
+        found = await session.scalar(
+            select(Command.id).where(Command.status == QUEUED, Command.expires_at <= now).limit(1)
+        )
+    if found is None:
+        return []
     async with sessions() as session, session.begin():
-        rows = (
-            await session.execute(
+        expired = (
+            await session.scalars(
                 update(Command)
                 .where(Command.status == QUEUED, Command.expires_at <= now)
                 .values(status=EXPIRED, reason=EXPIRED_REASON, completed_at=now, updated_at=now)
-                .returning(Command.id, Command.workspace_id)
+                .returning(Command)
+                .execution_options(populate_existing=True)
             )
         ).all()
-    return [Settled(row[0], row[1], EXPIRED) for row in rows]
+        for command in expired:
+            await report_settled(session, command)
+    return [Settled(command.id, command.workspace_id, command.device_id, EXPIRED) for command in expired]
 
 
 async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds: float) -> Job | None:
@@ -161,9 +173,11 @@ async def settle(session: AsyncSession, command_id: str, worker: str, outcome: O
     """Writes the attempt's outcome in the caller's transaction; None when the claim was lost meanwhile (its lease
     ran out and recovery took the command), and then nothing is written."""
     now = utcnow()
-    values: dict[str, object] = {"claimed_by": None, "lease_expires_at": None, "updated_at": now}
+    # `claimed_by` stays on a command that ended: who ran it, for the record.
+    values: dict[str, object] = {"lease_expires_at": None, "updated_at": now}
     if outcome.status == "retry":
         values.update(
+            claimed_by=None,
             status=QUEUED,
             reason=outcome.reason,
             not_before=now + timedelta(seconds=outcome.retry_after_seconds),
@@ -193,19 +207,17 @@ async def settle(session: AsyncSession, command_id: str, worker: str, outcome: O
     return command
 
 
-async def recover(sessions: Sessions, now: datetime) -> list[Settled]:
-    """Commands whose executor's lease ran out: back to the queue, or `failed` with `outcome_unknown`."""
+async def recover(sessions: Sessions, now: datetime, command_id: str | None = None) -> list[Settled]:
+    """Commands (or the one command) whose executor's lease ran out: back to the queue, or `failed` with
+    `outcome_unknown`."""
+    query = select(Command.id, Command.claimed_by).where(Command.status == IN_PROGRESS, Command.lease_expires_at < now)
+    if command_id is not None:
+        query = query.where(Command.id == command_id)
     async with sessions() as session:
-        stale = (
-            await session.execute(
-                select(Command.id, Command.claimed_by).where(
-                    Command.status == IN_PROGRESS, Command.lease_expires_at < now
-                )
-            )
-        ).all()
+        stale = (await session.execute(query)).all()
     settled: list[Settled] = []
-    for command_id, worker in stale:
-        done = await release(sessions, command_id, worker, now=now, lease_expired=True)
+    for stale_id, worker in stale:
+        done = await release(sessions, stale_id, worker, now=now, lease_expired=True)
         if done is not None:
             settled.append(done)
     return settled
@@ -227,14 +239,14 @@ async def release(
             return None
         command = await session.get(Command, command_id, populate_existing=True)
         assert command is not None
-        command.claimed_by = None
         command.lease_expires_at = None
         if command.sent_at is None or command.idempotent:
             command.sent_at = None
+            command.claimed_by = None
             if command.expires_at > now:
                 command.status = QUEUED
                 command.not_before = now
-                return None
+                return Settled(command.id, command.workspace_id, command.device_id, QUEUED)
             command.status = EXPIRED
             command.reason = command.reason or EXPIRED_REASON
         else:
@@ -243,4 +255,6 @@ async def release(
             command.reason = unknown.reason
             command.error = unknown.error
         command.completed_at = now
-        return Settled(command.id, command.workspace_id, command.status)
+        await session.flush()
+        await report_settled(session, command)
+        return Settled(command.id, command.workspace_id, command.device_id, command.status)

@@ -43,7 +43,7 @@ async def submit_command(
     command, created = await submit(session, state, workspace.id, device_id, body, idempotency_key)
     if created and state.command_queue is not None:
         # After the response, so after the commit: the executor must find the row when it looks.
-        background.add_task(state.command_queue.queued, command.id)
+        background.add_task(state.command_queue.queued, command.id, command.device_id)
     if not created:
         response.status_code = 200
     return command_out(command)
@@ -64,6 +64,7 @@ async def list_device_commands(
 
 @router.get("/v1/commands/catalog")
 async def catalog(
+    workspace: WorkspaceDep,
     device_type: Annotated[Literal["vehicle", "energy_site"] | None, Query()] = None,
 ) -> Catalog:
     return Catalog(data=[catalog_entry(spec) for spec in CATALOG if device_type in (None, spec.device_type)])

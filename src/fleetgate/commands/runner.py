@@ -23,10 +23,13 @@ async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> O
     sessions = state.sessionmaker
 
     async def sent() -> None:
-        await lifecycle.mark_sent(sessions, job.command_id, worker, sent=True)
+        # Only recovery reads it, and recovery sends an idempotent command again whether or not it went out.
+        if not job.idempotent:
+            await lifecycle.mark_sent(sessions, job.command_id, worker, sent=True)
 
     async def unsent() -> None:
-        await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
+        if not job.idempotent:
+            await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
 
     try:
         outcome = await attempt(state, job, wake, sent, unsent)
@@ -47,6 +50,6 @@ async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> O
         if outcome.virtual_key_paired is not None:
             device = await session.get(Device, job.device.id)
             if device is not None:
-                await report_pairing(session, device, outcome.virtual_key_paired, utcnow())
+                await report_pairing(session, state, device, outcome.virtual_key_paired, utcnow())
         await report_settled(session, command)
     return outcome

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.commands.catalog import BY_NAME, CommandSpec
+from fleetgate.commands.reporting import report_settled
 from fleetgate.commands.schemas import CommandIn
 from fleetgate.commands.status import CANCELLED, QUEUED, TERMINAL
 from fleetgate.connect.idempotency import check_idempotency_key
@@ -190,6 +191,7 @@ async def cancel(session: AsyncSession, workspace_id: str, command_id: str) -> C
     await session.refresh(command)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise _not_cancellable(command)
+    await report_settled(session, command)
     return command
 
 

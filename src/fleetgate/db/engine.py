@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import NullPool
 
 
 def is_sqlite(url: str) -> bool:
@@ -22,9 +21,12 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def create_side_engine(url: str) -> AsyncEngine:
-    """No pool: requests waiting on a token refresh hold the main pool's connections, so the refresh must not
-    need one of them."""
-    engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30} if is_sqlite(url) else {})
+    """A pool of its own that never makes anyone wait: requests waiting on a token refresh hold the main pool's
+    connections, so the refresh must not need one of them; a few connections are kept for reuse (opening one is a
+    thread and a file open on SQLite, a round trip and authentication on PostgreSQL), any more are opened on demand."""
+    engine = create_async_engine(
+        url, pool_size=4, max_overflow=-1, connect_args={"timeout": 30} if is_sqlite(url) else {}
+    )
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import secrets
 import socket
@@ -48,16 +49,21 @@ class CommandExecutor:
     def notify(self) -> None:
         self._nudge.set()
 
-    async def queued(self, command_id: str) -> None:
+    async def queued(self, command_id: str, device_id: str) -> None:
         self.notify()
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
-        renewed_at = loop.time()
+        renewed_at = tidied_at = -math.inf
         while True:
             self._nudge.clear()
             try:
-                await self.pass_once()
+                # Recovery and expiry look for what is rare; once a poll interval is often enough, not at every
+                # nudge (every submission and every end).
+                if loop.time() - tidied_at >= self.poll_seconds:
+                    tidied_at = loop.time()
+                    await self.tidy()
+                await self.start_due()
                 if loop.time() - renewed_at >= self.lease_seconds / 3:
                     renewed_at = loop.time()
                     await lifecycle.renew(self.state.sessionmaker, self.name, list(self.running), self.lease_seconds)
@@ -66,13 +72,16 @@ class CommandExecutor:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._nudge.wait(), timeout=self.poll_seconds)
 
-    async def pass_once(self) -> int:
+    async def tidy(self) -> None:
+        now = utcnow()
+        await lifecycle.recover(self.state.sessionmaker, now)
+        for settled in await lifecycle.expire(self.state.sessionmaker, now):
+            log.info("command %s expired before it could run", settled.command_id)
+
+    async def start_due(self) -> int:
         """Starts what is due; the number of commands started."""
         sessions = self.state.sessionmaker
         now = utcnow()
-        await lifecycle.recover(sessions, now)
-        for settled in await lifecycle.expire(sessions, now):
-            log.info("command %s expired before it could run", settled.command_id)
         free = self.concurrency - len(self.running)
         if free <= 0:
             return 0
@@ -106,12 +115,9 @@ class CommandExecutor:
 
 
 @asynccontextmanager
-async def command_executor(state: AppState) -> AsyncIterator[CommandExecutor | None]:
-    """The executor as a task for the duration of the block; none when workers run the commands."""
+async def command_executor(state: AppState) -> AsyncIterator[CommandExecutor]:
+    """The executor as a task for the duration of the block."""
     settings = state.settings
-    if settings.command_executor != "in_process":
-        yield None
-        return
     executor = CommandExecutor(
         state,
         concurrency=settings.command_concurrency,

@@ -1,0 +1,32 @@
+"""Where the API process announces a committed command: its own executor (the default), or the job engine that
+`fleetgate worker` processes take work from."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import procrastinate
+
+from fleetgate.jobs.engine import defer_command, job_app
+from fleetgate.jobs.executor import command_executor
+from fleetgate.state import AppState, CommandQueue
+
+
+@dataclass
+class JobQueue:
+    app: procrastinate.App
+
+    async def queued(self, command_id: str, device_id: str) -> None:
+        await defer_command(self.app, command_id, device_id)
+
+
+@asynccontextmanager
+async def command_queue(state: AppState) -> AsyncIterator[CommandQueue]:
+    if state.settings.command_executor == "worker":
+        async with job_app(state.settings.database_url) as app:
+            yield JobQueue(app)
+        return
+    async with command_executor(state) as executor:
+        yield executor

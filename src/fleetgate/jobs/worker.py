@@ -1,0 +1,137 @@
+"""`fleetgate worker`: a process that runs commands from the job engine, beside others on other machines.
+
+Each job names a command; the worker claims it in the commands table (as the in-process executor does), runs it,
+and when the command is to run again later (a retry, a rate limit), defers a job for that moment. A job whose
+command cannot start yet (an older command of the device still waits) is deferred again for later.
+
+Beside the jobs, a housekeeping loop every `poll_seconds`: claims whose lease ran out are recovered (the worker
+died: back to the queue, or `outcome_unknown`), commands that waited past their expiry end, jobs of workers that
+stopped sending heartbeats are retried (their device's lock would otherwise be held for ever), queued commands
+without a job get one (the API process may have died between its commit and the defer), and this worker's leases
+are renewed. Every step is conditional in the database, so several workers doing it at once is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import procrastinate
+from sqlalchemy import select
+
+from fleetgate.commands import lifecycle
+from fleetgate.commands.runner import run_job
+from fleetgate.commands.status import ACTIVE, QUEUED
+from fleetgate.config import Settings
+from fleetgate.db.base import utcnow
+from fleetgate.devices.state_service import WakePolicy
+from fleetgate.jobs.engine import defer_command, job_app
+from fleetgate.jobs.executor import worker_name
+from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
+from fleetgate.models import Command
+from fleetgate.runtime import running_state
+from fleetgate.state import AppState
+from fleetgate.webhooks.dispatcher import webhook_dispatcher
+
+log = logging.getLogger("fleetgate.worker")
+# A queued command with no job for this long gets one (the job engine's own delay is well below it).
+ORPHAN_AFTER = timedelta(seconds=10)
+# A job that cannot start yet looks again after at least this long.
+RECHECK_SECONDS = 1.0
+
+
+@dataclass
+class Worker:
+    state: AppState
+    app: procrastinate.App
+    lease_seconds: float
+    wake: WakePolicy = field(default_factory=WakePolicy)
+    name: str = field(default_factory=lambda: worker_name("worker"))
+    running: set[str] = field(default_factory=set)
+
+    async def run(self, command_id: str) -> None:
+        sessions = self.state.sessionmaker
+        # The job may be a retry of one whose worker died: its claim ends first, by the recovery rules.
+        await lifecycle.recover(sessions, utcnow(), command_id)
+        job = await lifecycle.claim(sessions, command_id, self.name, self.lease_seconds)
+        if job is not None:
+            self.running.add(command_id)
+            try:
+                await run_job(self.state, job, self.name, self.wake)
+            finally:
+                self.running.discard(command_id)
+        await self.follow_up(command_id)
+
+    async def follow_up(self, command_id: str) -> None:
+        """A job for the command's next try, if it is queued (a retry, or it could not start yet)."""
+        async with self.state.sessionmaker() as session:
+            command = await session.get(Command, command_id)
+            if command is None or command.status != QUEUED:
+                return
+            older = await session.scalar(
+                select(Command.not_before)
+                .where(
+                    Command.device_id == command.device_id,
+                    Command.status.in_(ACTIVE),
+                    Command.created_at < command.created_at,
+                )
+                .order_by(Command.created_at)
+                .limit(1)
+            )
+        at = max(command.not_before, older or command.not_before, utcnow() + timedelta(seconds=RECHECK_SECONDS))
+        await defer_command(self.app, command.id, command.device_id, at)
+
+    async def housekeeping(self, poll_seconds: float) -> None:
+        while True:
+            try:
+                await self.tidy()
+            except Exception:
+                log.exception("worker housekeeping failed; next pass in %s s", poll_seconds)
+            await asyncio.sleep(poll_seconds)
+
+    async def tidy(self) -> None:
+        sessions = self.state.sessionmaker
+        now = utcnow()
+        for settled in await lifecycle.recover(sessions, now):
+            if settled.status == QUEUED:
+                await defer_command(self.app, settled.command_id, settled.device_id)
+        await lifecycle.expire(sessions, now)
+        for stalled in await self.app.job_manager.get_stalled_jobs(queue=COMMANDS_QUEUE):
+            log.warning("retrying job %s of a worker that stopped", stalled.id)
+            await self.app.job_manager.retry_job(stalled)
+        async with sessions() as session:
+            waiting = (
+                await session.execute(
+                    select(Command.id, Command.device_id).where(
+                        Command.status == QUEUED, Command.not_before < now - ORPHAN_AFTER
+                    )
+                )
+            ).all()
+        for command_id, device_id in waiting:
+            if await defer_command(self.app, command_id, device_id):
+                log.info("command %s had no job waiting; deferred one", command_id)
+        await lifecycle.renew(sessions, self.name, list(self.running), self.lease_seconds)
+
+
+async def run_worker(settings: Settings, *, concurrency: int | None = None) -> None:
+    """Until cancelled or interrupted (SIGINT/SIGTERM let running jobs finish)."""
+    async with running_state(settings) as state, job_app(settings.database_url) as app:
+        worker = Worker(state, app, lease_seconds=settings.command_lease_seconds)
+        log.info("worker %s: taking commands from the job queue", worker.name)
+        housekeeping = asyncio.create_task(worker.housekeeping(settings.command_poll_seconds))
+        try:
+            async with webhook_dispatcher(state):
+                await app.run_worker_async(
+                    queues=[COMMANDS_QUEUE],
+                    concurrency=concurrency or settings.command_concurrency,
+                    additional_context={RUNNER: worker},
+                    name=worker.name,
+                    wait=True,
+                )
+        finally:
+            housekeeping.cancel()
+            with suppress(asyncio.CancelledError):
+                await housekeeping

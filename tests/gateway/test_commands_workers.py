@@ -1,0 +1,90 @@
+"""`fleetgate worker` processes on PostgreSQL: two workers share the commands of several vehicles, and never run two
+commands of one vehicle at once; each vehicle gets its commands in submission order."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from fleetgate.db.engine import create_engine, create_sessionmaker
+from fleetgate.models import Command
+from tests.gateway.commands_support import sim_vehicle, submit, until
+from tests.gateway.flows import connect_hosted, tesla_account
+from tests.gateway.processes import api_key_for, gateway_processes, new_port
+from tests.gateway.test_commands_crash import registered_app
+from tests.simulator.factories import SimFactory
+from tests.support.live import LiveServer
+
+pytestmark = pytest.mark.live
+ACCESS = ["vehicle_data", "vehicle_commands", "vehicle_charging_commands"]
+VEHICLES = 4
+PER_VEHICLE = 6
+
+
+# Workers take their jobs from PostgreSQL: this test runs there only.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+class TestTwoWorkers:
+    async def test_commands_of_one_vehicle_never_overlap_and_keep_their_order(
+        self,
+        database_url: str,
+        live_sim: LiveServer,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tmp_path: Path,
+    ) -> None:
+        port = new_port()
+        url = f"http://127.0.0.1:{port}"
+        app = await registered_app(factory, url, "workers.example.com")
+        key = await api_key_for(database_url)
+        settings = {"command_executor": "worker", "command_lease_seconds": 10, "command_poll_seconds": 0.5}
+        with gateway_processes(tmp_path, database_url, live_sim.url, app, port, **settings) as procs:
+            procs.serve()
+            workers = [procs.start("worker", "--concurrency", "1", name=f"worker-{n}") for n in (1, 2)]
+            auth = {"Authorization": f"Bearer {key}"}
+            async with (
+                httpx.AsyncClient(base_url=url, headers=auth, timeout=30) as api,
+                httpx.AsyncClient(base_url=url, timeout=30) as gateway,
+            ):
+                account = await tesla_account(factory, vehicles=[{} for _ in range(VEHICLES)])
+                for vin in account.vins:
+                    await factory.pair(vin, app["public_key_pem"])
+                linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
+                assert linked["status"] == "completed", linked
+                devices = {item["vin"]: item["id"] for item in (await api.get("/v1/devices")).json()["data"]}
+                # Every answer a little late, so that two commands of one car would overlap if they could.
+                slow = {"path": "/signed_command", "latency_ms": 150}
+                assert (await sim.post("/sim/faults", json=slow)).status_code == 201
+                limits = [50 + 5 * n for n in range(PER_VEHICLE)]
+
+                async def send_all(vin: str) -> list[str]:
+                    return [(await submit(api, devices[vin], "set_charge_limit", {"percent": p}))["id"] for p in limits]
+
+                sent = dict(zip(account.vins, await asyncio.gather(*map(send_all, account.vins)), strict=True))
+                results = {vin: [await until(api, command_id) for command_id in ids] for vin, ids in sent.items()}
+            assert all(worker.poll() is None for worker in workers), procs.logs()
+
+        runners: set[str] = set()
+        for vin, done in results.items():
+            assert [item["status"] for item in done] == ["succeeded"] * PER_VEHICLE, done
+            for earlier, later in itertools.pairwise(done):
+                assert earlier["completed_at"] <= later["started_at"], (earlier, later)
+            executed = (await sim_vehicle(sim, vin))["executed_commands"]
+            assert [entry["params"]["percent"] for entry in executed] == limits
+            runners.update(await claimed_by(database_url, [item["id"] for item in done]))
+        assert len(runners) == 2, runners  # both workers took part
+        assert all(name.startswith("worker:") for name in runners)
+
+
+async def claimed_by(database_url: str, command_ids: list[str]) -> set[str]:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            rows = await session.scalars(select(Command.claimed_by).where(Command.id.in_(command_ids)))
+            return {row for row in rows if row is not None}
+    finally:
+        await engine.dispose()
