@@ -88,8 +88,9 @@ class EnergySiteData(BaseModel):
 
 RAW_DESCRIPTION = (
     "Tesla's answers as received, by endpoint: `vehicle_data` for vehicles; `live_status`, `site_info` and "
-    "`site_info_fetched_at` for energy sites (site_info changes rarely and is re-read every few minutes). Only "
-    "with `?raw=true`; location fields are removed unless the connection may read the location"
+    "`site_info_fetched_at` for energy sites (site_info changes rarely: it is re-read every few minutes, and after a "
+    "command to the site succeeds). Only with `?raw=true`; location fields are removed unless the connection may read "
+    "the location"
 )
 
 

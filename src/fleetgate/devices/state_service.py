@@ -14,7 +14,8 @@ Vehicles: first the cheap `GET /vehicles/{vin}` (not billed, not rate limited). 
 woken only with `wake=true`: one `wake_up` (a billed wake, and the car then stays awake and uses battery), then the
 cheap call again, with growing pauses, until it is online or `WakePolicy.timeout_seconds` have passed. Then one
 `vehicle_data` (billed as data), with `location_data` only for a connection that may read the location. Energy
-sites: `live_status`, plus `site_info` when the stored one is older than `SITE_INFO_MAX_AGE` (each billed as data).
+sites: `live_status`, plus `site_info` when the stored one is older than `SITE_INFO_MAX_AGE` or a command to the site
+succeeded since it was read (each billed as data).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fleetgate.commands.status import SUCCEEDED
 from fleetgate.connections.errors import needs_reconnect_error, revoked_error
 from fleetgate.connections.fleet import fleet_api
 from fleetgate.connections.remedies import connection_remedies
@@ -46,7 +48,7 @@ from fleetgate.devices.capabilities import (
 )
 from fleetgate.devices.state_schemas import OnlineState
 from fleetgate.errors import APIError, Gone, InsufficientScope, NotFound, VehicleAsleep
-from fleetgate.models import Connection, Device, DeviceState
+from fleetgate.models import Command, Connection, Device, DeviceState
 from fleetgate.state import AppState
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
@@ -314,10 +316,18 @@ def _detached(connection: Connection) -> Connection:
 async def known_site_info(
     session: AsyncSession, reads: StateReads, device_id: str, now: datetime
 ) -> tuple[dict[str, Any], datetime] | None:
-    """The site_info read less than `SITE_INFO_MAX_AGE` ago, if there is one (this process's, or the stored one)."""
+    """The site_info read less than `SITE_INFO_MAX_AGE` ago, if there is one (this process's, or the stored one), and
+    not before the site's last successful command: that command changed the settings site_info holds."""
     recent = reads.recent.get(device_id)
     found = _site_info_of(recent.raw if recent is not None else None, now)
-    return found if found is not None else _site_info_of(await stored_raw(session, device_id), now)
+    if found is None:
+        found = _site_info_of(await stored_raw(session, device_id), now)
+    if found is None:
+        return None
+    last_command = await session.scalar(
+        select(func.max(Command.completed_at)).where(Command.device_id == device_id, Command.status == SUCCEEDED)
+    )
+    return None if last_command is not None and last_command >= found[1] else found
 
 
 def _site_info_of(raw: dict[str, Any] | None, now: datetime) -> tuple[dict[str, Any], datetime] | None:

@@ -1,0 +1,67 @@
+"""An energy site's settings read after a command changed them: the `site_info` kept for a few minutes is read again
+once a command to the site has succeeded since, so the state shows the new setting at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from fleetgate.state import AppState
+from tests.gateway.commands_support import finished, linked_target
+from tests.gateway.conftest import Tenant
+from tests.gateway.test_device_state import LIVE_STATUS, SITE_INFO, calls, read
+from tests.simulator.factories import SimFactory
+
+
+class TestSiteSettingsAfterACommand:
+    async def test_a_succeeded_command_makes_the_next_read_fetch_site_info_again(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        site = await linked_target(gateway_state, sim, factory, tenant, tesla_app, kind="energy_site")
+        before = await read(tenant.client, site.id, raw=True)
+        assert before["data"]["backup_reserve_pct"] != 35
+        counted = await calls(sim, tesla_app["client_id"])
+        assert counted[SITE_INFO] == 1
+
+        done = await finished(tenant.client, site.id, "set_backup_reserve", {"percent": 35})
+        assert done["status"] == "succeeded", done
+
+        after = await read(tenant.client, site.id, max_age=0, raw=True)
+        assert after["data"]["backup_reserve_pct"] == 35
+        assert after["raw"]["site_info_fetched_at"] > before["raw"]["site_info_fetched_at"]
+        counted = await calls(sim, tesla_app["client_id"])
+        assert (counted[LIVE_STATUS], counted[SITE_INFO]) == (2, 2)
+
+        # Once read after the command, site_info is kept again for the next reads.
+        again = await read(tenant.client, site.id, max_age=0, raw=True)
+        assert again["raw"]["site_info_fetched_at"] == after["raw"]["site_info_fetched_at"]
+        counted = await calls(sim, tesla_app["client_id"])
+        assert (counted[LIVE_STATUS], counted[SITE_INFO]) == (3, 2)
+
+    async def test_a_failed_command_keeps_the_site_info(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        site = await linked_target(gateway_state, sim, factory, tenant, tesla_app, kind="energy_site")
+        before = await read(tenant.client, site.id, raw=True)
+        fault = await sim.post(
+            "/sim/faults", json={"path": f"/api/1/energy_sites/{site.external_id}/backup", "status": 400, "count": 1}
+        )
+        assert fault.status_code in (200, 201), fault.text
+
+        done = await finished(tenant.client, site.id, "set_backup_reserve", {"percent": 35})
+        assert done["status"] == "failed", done
+
+        after = await read(tenant.client, site.id, max_age=0, raw=True)
+        assert after["raw"]["site_info_fetched_at"] == before["raw"]["site_info_fetched_at"]
+        assert after["data"]["backup_reserve_pct"] == before["data"]["backup_reserve_pct"]
