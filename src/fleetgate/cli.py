@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -234,8 +235,8 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
 ) -> None:
     """Run the API server, configured by FLEETGATE_* settings (environment or .env)."""
-    from fleetgate.app import encryption_key
     from fleetgate.config import SettingsError
+    from fleetgate.runtime import encryption_key
 
     settings = load_settings()
     try:
@@ -248,12 +249,43 @@ def serve(
 
 
 @app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Commands run at once by this worker (default FLEETGATE_COMMAND_CONCURRENCY).")
+    ] = None,
+) -> None:
+    """Run commands from the job queue on PostgreSQL, beside other workers (FLEETGATE_COMMAND_EXECUTOR=worker)."""
+    from fleetgate.jobs.engine import JobEngineUnavailable, conninfo
+    from fleetgate.jobs.worker import run_worker
+
+    settings = load_settings()
+    try:
+        conninfo(settings.database_url)
+    except JobEngineUnavailable as exc:
+        fail(str(exc))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # procrastinate logs every job's start and end at INFO; the commands table is the record of those.
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
+    asyncio.run(run_worker(settings, concurrency=concurrency))
+
+
+@app.command()
 def migrate() -> None:
-    """Apply the database migrations to FLEETGATE_DATABASE_URL (a SQLite file or PostgreSQL)."""
+    """Apply the database migrations to FLEETGATE_DATABASE_URL (a SQLite file or PostgreSQL); on PostgreSQL, also
+    the job queue's tables."""
+    from fleetgate.db.engine import is_sqlite
     from fleetgate.db.migrate import upgrade
+    from fleetgate.jobs.engine import job_app
 
     settings = load_settings()
     on_database(settings.database_url, upgrade)
+    if not is_sqlite(settings.database_url):
+
+        async def queue_tables() -> None:
+            async with job_app(settings.database_url):
+                pass
+
+        asyncio.run(queue_tables())
     notes.print(f"The database {escape(shown_url(settings.database_url))} has the latest schema.")
 
 
@@ -364,3 +396,25 @@ def dev(
         fail(f"invalid settings: {exc.errors()[0]['msg']}")
     except KeyboardInterrupt:  # before the servers handle Ctrl-C themselves
         raise typer.Exit(130) from None
+
+
+@app.command()
+def demo() -> None:
+    """Walk the seeded story against the embedded simulator, printed as it goes; exits non-zero if a step fails."""
+    from pydantic import ValidationError
+
+    from fleetgate.demo.api import DemoError
+    from fleetgate.demo.run import run_demo
+    from fleetgate.devserver.errors import DevError
+
+    try:
+        told = asyncio.run(run_demo(console))
+    except (DemoError, DevError) as exc:
+        fail(f"the demo stopped: {exc}")
+    except ValidationError as exc:
+        fail(f"invalid settings: {exc.errors()[0]['msg']}")
+    except KeyboardInterrupt:  # before the servers handle Ctrl-C themselves
+        raise typer.Exit(130) from None
+    if not told:  # Ctrl-C during the story
+        notes.print("Interrupted before the end of the story.")
+        raise typer.Exit(130)

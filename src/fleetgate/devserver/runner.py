@@ -3,7 +3,10 @@
 Both listen on real ports, because the flow crosses them as it would in production: the browser goes from the
 gateway's hosted page to the simulator's consent page and back, and registering the app's domain makes the
 simulator download the gateway's public key over HTTP. The ports are bound before anything starts, so a port in use
-is a one-line error rather than a traceback.
+is a one-line error rather than a traceback. Port 0 takes a free port (`fleetgate demo` does).
+
+`run()` serves until Ctrl-C; `run(on_ready)` hands the seeded deployment to `on_ready` instead of printing the banner,
+and stops both servers once it returns.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import asyncio
 import contextlib
 import signal
 import socket
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ import httpx
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
@@ -35,6 +39,7 @@ from fleetgate.state import AppState
 
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 START_TIMEOUT_SECONDS = 60.0
+OnReady = Callable[[DevReady], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,7 @@ def console_url(app: FastAPI, gateway_url: str) -> str:
     return f"{gateway_url}/docs"
 
 
-def _bind(host: str, port: int, what: str, option: str) -> socket.socket:
+def bind_port(host: str, port: int, what: str, option: str) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -99,7 +104,7 @@ def _bind(host: str, port: int, what: str, option: str) -> socket.socket:
     return sock
 
 
-async def _serve(server: uvicorn.Server, sock: socket.socket, what: str) -> None:
+async def serve_on(server: uvicorn.Server, sock: socket.socket, what: str) -> None:
     try:
         await server.serve(sockets=[sock])
     except SystemExit as exc:
@@ -108,7 +113,7 @@ async def _serve(server: uvicorn.Server, sock: socket.socket, what: str) -> None
         raise DevError(f"the {what} failed to start; its error is in the log above") from exc
 
 
-async def _until_started(servers: dict[str, uvicorn.Server], tasks: list[asyncio.Task[None]]) -> None:
+async def until_started(servers: dict[str, uvicorn.Server], tasks: list[asyncio.Task[None]]) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + START_TIMEOUT_SECONDS
     while not all(server.started for server in servers.values()):
@@ -131,48 +136,59 @@ class DevRunner:
                 f"--host {options.host}: the simulator accepts the gateway's domain with a port only on loopback; "
                 "use 127.0.0.1, localhost, or 0.0.0.0 (then reached as 127.0.0.1)"
             )
-        host = url_host(options.host)
-        self.sim_port = options.sim_port if options.sim_port is not None else options.port + 1
-        if self.sim_port == options.port:
+        self.host = url_host(options.host)
+        default_sim_port = options.port + 1 if options.port else 0
+        self.sim_port = options.sim_port if options.sim_port is not None else default_sim_port
+        if options.port and self.sim_port == options.port:
             raise DevError("the simulator needs its own port: --sim-port must differ from --port")
-        self.gateway_url = f"http://{host}:{options.port}"
-        self.simulator_url = f"http://{host}:{self.sim_port}"
+        self.gateway_url = f"http://{self.host}:{options.port}"
+        self.simulator_url = f"http://{self.host}:{self.sim_port}"
 
-    async def run(self) -> None:
+    async def run(self, on_ready: OnReady | None = None) -> None:
         self.data.prepare()
         key = self.data.app_key()
         identity = self.data.identity()
-        settings = dev_settings(self.data, identity, gateway_url=self.gateway_url, simulator_url=self.simulator_url)
-        # Explicit transports: the simulator is on loopback, so proxies from the environment must not apply.
-        gateway_app = create_app(settings, tesla_transport=httpx.AsyncHTTPTransport())
-        sim_app = create_simulator_app(outbound_transport=httpx.AsyncHTTPTransport())
-        servers = {"gateway": _server(gateway_app), "simulator": _server(sim_app)}
 
         with contextlib.ExitStack() as sockets:
-            gateway_sock = _bind(self.options.host, self.options.port, "gateway", "--port")
+            gateway_sock = bind_port(self.options.host, self.options.port, "gateway", "--port")
             sockets.callback(gateway_sock.close)
-            sim_sock = _bind(self.options.host, self.sim_port, "simulator", "--sim-port")
+            sim_sock = bind_port(self.options.host, self.sim_port, "simulator", "--sim-port")
             sockets.callback(sim_sock.close)
+            # The URLs (and so the app's domain) name the ports actually bound, which port 0 leaves to the system.
+            self.gateway_url = f"http://{self.host}:{gateway_sock.getsockname()[1]}"
+            self.simulator_url = f"http://{self.host}:{sim_sock.getsockname()[1]}"
+            settings = dev_settings(self.data, identity, gateway_url=self.gateway_url, simulator_url=self.simulator_url)
+            # Explicit transports: the simulator is on loopback, so proxies from the environment must not apply.
+            gateway_app = create_app(settings, tesla_transport=httpx.AsyncHTTPTransport())
+            sim_app = create_simulator_app(outbound_transport=httpx.AsyncHTTPTransport())
+            servers = {"gateway": embedded_server(gateway_app), "simulator": embedded_server(sim_app)}
             self.echo(
                 f"Starting the gateway on {self.gateway_url} and the Tesla simulator on {self.simulator_url} "
                 f"(data in {self.data.root})"
             )
             tasks = [
-                asyncio.create_task(_serve(servers["gateway"], gateway_sock, "gateway"), name="the gateway"),
-                asyncio.create_task(_serve(servers["simulator"], sim_sock, "simulator"), name="the simulator"),
+                asyncio.create_task(serve_on(servers["gateway"], gateway_sock, "gateway"), name="the gateway"),
+                asyncio.create_task(serve_on(servers["simulator"], sim_sock, "simulator"), name="the simulator"),
             ]
 
             async def start() -> None:
-                await _until_started(servers, tasks)
-                await self._seed(gateway_app, settings, identity, key)
+                await until_started(servers, tasks)
+                ready = await self._seed(gateway_app, settings, identity, key)
+                if on_ready is None:
+                    for line in banner(ready):
+                        self.echo(line)
+                else:
+                    await on_ready(ready)
 
-            await self._supervise(servers, tasks, start())
+            await self._supervise(servers, tasks, start(), serve_after_start=on_ready is None)
 
     async def _supervise(
         self,
         servers: dict[str, uvicorn.Server],
         tasks: list[asyncio.Task[None]],
         start: Coroutine[Any, Any, None],
+        *,
+        serve_after_start: bool,
     ) -> None:
         stop = asyncio.Event()
 
@@ -187,11 +203,14 @@ class DevRunner:
         with _signals(on_signal):
             setup = asyncio.create_task(start)
             stopping = asyncio.create_task(stop.wait())
+            finished = False
             try:
                 await asyncio.wait({setup, stopping, *tasks}, return_when=asyncio.FIRST_COMPLETED)
                 if setup.done():
                     setup.result()
-                    await asyncio.wait({stopping, *tasks}, return_when=asyncio.FIRST_COMPLETED)
+                    finished = not serve_after_start
+                    if serve_after_start:
+                        await asyncio.wait({stopping, *tasks}, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 for server in servers.values():
                     server.should_exit = True
@@ -201,13 +220,13 @@ class DevRunner:
         failures = [result for result in results if isinstance(result, BaseException)]
         if failures:
             raise failures[0]
-        if not stop.is_set():
+        if not stop.is_set() and not finished:
             raise DevError("a server stopped on its own; see the log above")
         self.echo("Stopped the gateway and the simulator.")
 
     async def _seed(
         self, gateway_app: FastAPI, settings: Settings, identity: DevIdentity, key: ec.EllipticCurvePrivateKey
-    ) -> None:
+    ) -> DevReady:
         transport = httpx.AsyncHTTPTransport()
         async with httpx.AsyncClient(transport=transport, base_url=self.simulator_url, timeout=30.0) as http:
             try:
@@ -224,7 +243,7 @@ class DevRunner:
         if workspace.workspace_id != identity.workspace_id:
             identity.workspace_id = workspace.workspace_id
             self.data.save_identity(identity)
-        ready = DevReady(
+        return DevReady(
             gateway_url=self.gateway_url,
             simulator_url=self.simulator_url,
             console_url=console_url(gateway_app, self.gateway_url),
@@ -235,11 +254,9 @@ class DevRunner:
             workspace=workspace,
             account=account,
         )
-        for line in banner(ready):
-            self.echo(line)
 
 
-def _server(app: FastAPI) -> uvicorn.Server:
+def embedded_server(app: Starlette) -> uvicorn.Server:
     config = uvicorn.Config(
         app, log_level="warning", lifespan="on", timeout_graceful_shutdown=5, log_config=uvicorn_log_config()
     )
@@ -266,5 +283,5 @@ def _signals(handler: Callable[[], None]) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-async def run_dev(options: DevOptions, echo: Callable[[str], None]) -> None:
-    await DevRunner(options, echo).run()
+async def run_dev(options: DevOptions, echo: Callable[[str], None], on_ready: OnReady | None = None) -> None:
+    await DevRunner(options, echo).run(on_ready)
