@@ -3,7 +3,6 @@ commands that succeed, are refused, or are refused harmlessly."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import httpx
@@ -11,6 +10,7 @@ import httpx
 from fleetgate.state import AppState
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle, submit
 from tests.gateway.conftest import Tenant
+from tests.gateway.test_device_state import calls
 from tests.simulator.factories import SimFactory
 
 API_MD_COMMANDS = {
@@ -24,11 +24,6 @@ API_MD_COMMANDS = {
         "set_off_grid_vehicle_charging_reserve",
     },
 }  # fmt: skip
-
-
-async def tesla_calls(sim: httpx.AsyncClient, client_id: str) -> Counter[str]:
-    report = (await sim.get("/sim/usage")).json()
-    return Counter(report["endpoints"].get(client_id, {}))
 
 
 async def listed(api: httpx.AsyncClient, device_id: str) -> list[dict[str, Any]]:
@@ -79,7 +74,7 @@ class TestRefusedBeforeQueueing:
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
-        before = await tesla_calls(sim, tesla_app["client_id"])
+        before = await calls(sim, tesla_app["client_id"])
 
         low = (await submit(tenant.client, car.id, "set_charge_limit", {"percent": 40}, expect=422))["error"]
         assert low["code"] == "validation_error"
@@ -97,7 +92,7 @@ class TestRefusedBeforeQueueing:
         assert "time is required" in schedule["error"]["details"][0]["problem"]
 
         assert await listed(tenant.client, car.id) == []
-        assert await tesla_calls(sim, tesla_app["client_id"]) == before
+        assert await calls(sim, tesla_app["client_id"]) == before
 
     async def test_a_missing_scope_is_403_with_the_remedy_and_nothing_is_queued(
         self,

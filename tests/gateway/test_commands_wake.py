@@ -3,7 +3,6 @@ it does not, and failed honestly when the car does not come online in time."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import httpx
@@ -13,15 +12,11 @@ from fleetgate.jobs.executor import CommandExecutor
 from fleetgate.state import AppState
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle
 from tests.gateway.conftest import Tenant
+from tests.gateway.test_device_state import calls
 from tests.simulator.factories import SimFactory
 
 WAKE_UP = "POST /vehicles/{vehicle_tag}/wake_up"
 SIGNED = "POST /vehicles/{vehicle_tag}/signed_command"
-
-
-async def tesla_calls(sim: httpx.AsyncClient, client_id: str) -> Counter[str]:
-    report = (await sim.get("/sim/usage")).json()
-    return Counter(report["endpoints"].get(client_id, {}))
 
 
 async def asleep_car(
@@ -49,7 +44,7 @@ class TestWake:
         truth = await sim_vehicle(sim, car.external_id)
         assert truth["sentry_mode"] is True
         assert truth["state"] == "online"
-        assert (await tesla_calls(sim, tesla_app["client_id"]))[WAKE_UP] == 1
+        assert (await calls(sim, tesla_app["client_id"]))[WAKE_UP] == 1
 
     async def test_wake_false_fails_without_waking(
         self,
@@ -65,7 +60,7 @@ class TestWake:
         assert done["error"]["code"] == "vehicle_asleep"
         assert done["error"]["remedy"]["retry_with"] == {"wake": True}
         assert done["reason"] == "vehicle unavailable: vehicle is offline or asleep"
-        counted = await tesla_calls(sim, tesla_app["client_id"])
+        counted = await calls(sim, tesla_app["client_id"])
         assert counted[WAKE_UP] == 0
         truth = await sim_vehicle(sim, car.external_id)
         assert truth["state"] == "asleep"
@@ -87,7 +82,7 @@ class TestWake:
         assert done["status"] == "failed"
         assert done["error"]["code"] == "wake_timeout"
         assert "billed wake" in done["error"]["remedy"]["note"]
-        counted = await tesla_calls(sim, tesla_app["client_id"])
+        counted = await calls(sim, tesla_app["client_id"])
         assert counted[WAKE_UP] == 1
         assert (await sim_vehicle(sim, car.external_id))["executed_commands"] == []
 

@@ -5,8 +5,6 @@ access to ask for and the links that get it)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -19,12 +17,12 @@ from fleetgate.commands.catalog import BY_NAME, CommandSpec
 from fleetgate.commands.reporting import report_settled
 from fleetgate.commands.schemas import CommandIn
 from fleetgate.commands.status import CANCELLED, QUEUED, TERMINAL
-from fleetgate.connect.idempotency import check_idempotency_key
 from fleetgate.connections.fleet import ensure_usable, remedies_of
 from fleetgate.db.base import utcnow
 from fleetgate.devices.capabilities import ENERGY_SITE
 from fleetgate.devices.state_service import DeviceRemoved
-from fleetgate.errors import APIError, Conflict, IdempotencyConflict, InsufficientScope, NotFound, ValidationFailed
+from fleetgate.errors import APIError, Conflict, InsufficientScope, NotFound, ValidationFailed
+from fleetgate.idempotency import check_idempotency_key, fingerprint, replay
 from fleetgate.models import Command, Connection, Device
 from fleetgate.security.ids import new_id
 from fleetgate.state import AppState
@@ -81,11 +79,6 @@ def check_access(state: AppState, spec: CommandSpec, device: Device, connection:
         )
 
 
-def request_hash(device_id: str, body: CommandIn, params: dict[str, object]) -> str:
-    canonical = {"device_id": device_id, **body.model_dump(mode="json"), "params": params}
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-
-
 async def submit(
     session: AsyncSession,
     state: AppState,
@@ -100,12 +93,12 @@ async def submit(
         raise NotFound(f"No device {device_id}.")
     spec = spec_for(body.command, device)
     params = validated_params(spec, body)
-    fingerprint = request_hash(device_id, body, params)
+    request_hash = fingerprint({"device_id": device_id, **body.model_dump(mode="json"), "params": params})
     if idempotency_key is not None:
         check_idempotency_key(idempotency_key)
         earlier = await _by_idempotency_key(session, workspace_id, idempotency_key)
         if earlier is not None:
-            return _replay(earlier, fingerprint), False
+            return replay(earlier, request_hash, "command_id"), False
     connection = await session.get(Connection, device.connection_id)
     assert connection is not None  # a foreign key with ON DELETE CASCADE
     check_access(state, spec, device, connection)
@@ -125,7 +118,7 @@ async def submit(
         not_before=now,
         expires_at=now + timedelta(seconds=body.expires_in),
         idempotency_key=idempotency_key,
-        request_hash=fingerprint,
+        request_hash=request_hash,
         created_at=now,
         updated_at=now,
     )
@@ -138,23 +131,13 @@ async def submit(
         earlier = await _by_idempotency_key(session, workspace_id, idempotency_key)
         if earlier is None:
             raise
-        return _replay(earlier, fingerprint), False
+        return replay(earlier, request_hash, "command_id"), False
     return command, True
 
 
 async def _by_idempotency_key(session: AsyncSession, workspace_id: str, key: str) -> Command | None:
     query = select(Command).where(Command.workspace_id == workspace_id, Command.idempotency_key == key)
     return (await session.scalars(query)).first()
-
-
-def _replay(earlier: Command, fingerprint: str) -> Command:
-    if earlier.request_hash != fingerprint:
-        raise IdempotencyConflict(
-            "This Idempotency-Key was already used with a different request.",
-            remedy={"action": "use_new_idempotency_key"},
-            command_id=earlier.id,
-        )
-    return earlier
 
 
 async def get_command(session: AsyncSession, workspace_id: str, command_id: str) -> Command:

@@ -11,12 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.access import ACCESS_NAMES, UnknownAccess, validate_access
-from fleetgate.connect.idempotency import IdempotencyKeyInUse, check_idempotency_key, replay, request_hash
 from fleetgate.connect.redirects import check_redirect_url
 from fleetgate.connect.schemas import ConnectSessionIn, SessionStatus
 from fleetgate.customers.service import customer_for_reference, get_customer
 from fleetgate.db.base import utcnow
 from fleetgate.errors import Conflict, NotFound, ValidationFailed
+from fleetgate.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
 from fleetgate.models import Connection, ConnectSession, Customer
 from fleetgate.security.ids import new_id
 from fleetgate.state import AppState
@@ -93,12 +93,12 @@ async def create_from_request(
     session: AsyncSession, state: AppState, workspace_id: str, body: ConnectSessionIn, idempotency_key: str | None
 ) -> tuple[ConnectSession, bool]:
     """The session for `POST /v1/connect-sessions`, and whether it is new (false: a replay of the same key)."""
-    fingerprint = request_hash(body)
+    request_hash = fingerprint(body.model_dump(mode="json"))
     if idempotency_key is not None:
         check_idempotency_key(idempotency_key)
         earlier = await find_by_idempotency_key(session, workspace_id, idempotency_key)
         if earlier is not None:
-            return replay(earlier, fingerprint), False
+            return replay(earlier, request_hash, "connect_session_id"), False
     # Everything that can be refused is refused before a customer is created for `reference_id`.
     checked_access(body.access)
     if body.redirect_url is not None:
@@ -115,7 +115,7 @@ async def create_from_request(
             require_all=body.require_all,
         )
         connect_session.idempotency_key = idempotency_key
-        connect_session.request_hash = fingerprint if idempotency_key is not None else None
+        connect_session.request_hash = request_hash if idempotency_key is not None else None
         await session.flush()
     except IntegrityError as exc:
         # Another request with the same key (or creating the same customer) committed first; this transaction is

@@ -3,19 +3,17 @@ demand, and the log of deliveries with every attempt."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.connect.idempotency import IdempotencyKeyInUse, check_idempotency_key
 from fleetgate.db.base import utcnow
-from fleetgate.errors import APIError, Conflict, IdempotencyConflict, NotFound, ValidationFailed
+from fleetgate.errors import APIError, Conflict, NotFound, ValidationFailed
 from fleetgate.events.service import insert_event, queue_delivery
 from fleetgate.events.types import WEBHOOK_TEST
+from fleetgate.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
 from fleetgate.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from fleetgate.security.ids import new_id
 from fleetgate.state import AppState
@@ -63,17 +61,12 @@ async def check_url(state: AppState, url: str) -> None:
         raise ValidationFailed(exc.reason, field="url") from exc
 
 
-def request_hash(body: WebhookEndpointIn) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 async def create_endpoint(
     session: AsyncSession, state: AppState, workspace_id: str, body: WebhookEndpointIn, idempotency_key: str | None
 ) -> tuple[WebhookEndpoint, str, bool]:
     """The endpoint, its secret in clear, and whether it is new (false: a replay of the same `Idempotency-Key`, which
     answers as the first request did, secret included)."""
-    fingerprint = request_hash(body)
+    request_hash = fingerprint(body.model_dump(mode="json"))
     if idempotency_key is not None:
         check_idempotency_key(idempotency_key)
         query = select(WebhookEndpoint).where(
@@ -81,12 +74,7 @@ async def create_endpoint(
         )
         earlier = await session.scalar(query)
         if earlier is not None:
-            if earlier.request_hash != fingerprint:
-                raise IdempotencyConflict(
-                    "This Idempotency-Key was already used with a different request body.",
-                    remedy={"action": "use_new_idempotency_key"},
-                    webhook_endpoint_id=earlier.id,
-                )
+            replay(earlier, request_hash, "webhook_endpoint_id")
             return earlier, open_secret(state.encryptor, earlier.id, earlier.secret_enc), False
     await check_url(state, body.url)
     secret = new_secret()
@@ -99,7 +87,7 @@ async def create_endpoint(
         enabled=True,
         consecutive_failures=0,
         idempotency_key=idempotency_key,
-        request_hash=fingerprint if idempotency_key is not None else None,
+        request_hash=request_hash if idempotency_key is not None else None,
         created_at=now,
         updated_at=now,
     )
