@@ -1,5 +1,6 @@
-"""An energy site's settings read after a command changed them: the `site_info` kept for a few minutes is read again
-once a command to the site has succeeded since, so the state shows the new setting at once."""
+"""State read after a command changed the device: a reading made before a command succeeded is not served from the
+cache, and an energy site's `site_info` (otherwise kept for a few minutes) is read again, so the state shows the
+change at once."""
 
 from __future__ import annotations
 
@@ -65,3 +66,39 @@ class TestSiteSettingsAfterACommand:
         after = await read(tenant.client, site.id, max_age=0, raw=True)
         assert after["raw"]["site_info_fetched_at"] == before["raw"]["site_info_fetched_at"]
         assert after["data"]["backup_reserve_pct"] == before["data"]["backup_reserve_pct"]
+
+
+class TestVehicleStateAfterACommand:
+    async def test_a_state_read_before_a_succeeded_command_is_not_served_after_it(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        assert (await sim.patch(f"/sim/vehicles/{car.external_id}", json={"locked": False})).status_code == 200
+        before = await read(tenant.client, car.id)
+        assert before["data"]["locked"] is False
+        assert (await read(tenant.client, car.id, max_age=600))["source"] == "cache"
+
+        assert (await finished(tenant.client, car.id, "door_lock"))["status"] == "succeeded"
+        after = await read(tenant.client, car.id, max_age=600)
+        assert after["source"] == "live"
+        assert after["data"]["locked"] is True
+        # Read after the command, the state is served from the cache again.
+        assert (await read(tenant.client, car.id, max_age=600))["source"] == "cache"
+
+    async def test_a_failed_command_leaves_the_cache_alone(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
+        await read(tenant.client, car.id)
+        assert (await finished(tenant.client, car.id, "charge_start"))["status"] == "failed"
+        assert (await read(tenant.client, car.id, max_age=600))["source"] == "cache"

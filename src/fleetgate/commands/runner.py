@@ -47,9 +47,12 @@ async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> O
                 "command %s: the claim was lost before its outcome (%s) was written", job.command_id, outcome.status
             )
             return None
-        if outcome.virtual_key_paired is not None:
+        if outcome.virtual_key_paired is not None or outcome.status == "succeeded":
             device = await session.get(Device, job.device.id)
-            if device is not None:
+            if device is not None and outcome.status == "succeeded":
+                # What was read of the device before now may no longer be true (see `devices.state_service`).
+                device.changed_by_command_at = command.completed_at
+            if device is not None and outcome.virtual_key_paired is not None:
                 await report_pairing(session, state, device, outcome.virtual_key_paired, utcnow())
         await report_settled(session, command)
     return outcome

@@ -14,8 +14,10 @@ Vehicles: first the cheap `GET /vehicles/{vin}` (not billed, not rate limited). 
 woken only with `wake=true`: one `wake_up` (a billed wake, and the car then stays awake and uses battery), then the
 cheap call again, with growing pauses, until it is online or `WakePolicy.timeout_seconds` have passed. Then one
 `vehicle_data` (billed as data), with `location_data` only for a connection that may read the location. Energy
-sites: `live_status`, plus `site_info` when the stored one is older than `SITE_INFO_MAX_AGE` or a command to the site
-succeeded since it was read (each billed as data).
+sites: `live_status`, plus `site_info` when the stored one is older than `SITE_INFO_MAX_AGE` (each billed as data).
+
+A command that succeeded on the device (`devices.changed_by_command_at`) makes every reading made before it stale,
+whatever `max_age` allows: the next read asks Tesla, and an energy site's `site_info` is read again with it.
 """
 
 from __future__ import annotations
@@ -26,12 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.commands.status import SUCCEEDED
 from fleetgate.connections.errors import needs_reconnect_error, revoked_error
 from fleetgate.connections.fleet import fleet_api
 from fleetgate.connections.remedies import connection_remedies
@@ -48,7 +49,7 @@ from fleetgate.devices.capabilities import (
 )
 from fleetgate.devices.state_schemas import OnlineState
 from fleetgate.errors import APIError, Gone, InsufficientScope, NotFound, VehicleAsleep
-from fleetgate.models import Command, Connection, Device, DeviceState
+from fleetgate.models import Connection, Device, DeviceState
 from fleetgate.state import AppState
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
@@ -143,6 +144,11 @@ class Target:
     connection_id: str
     location: bool  # the connection may read the location
     stored: Reading | None  # without `raw`, which is loaded only when needed
+    # When a command last succeeded on the device: a reading made before then is no longer the device's state.
+    changed_at: datetime | None = None
+
+    def current(self, reading: Reading) -> bool:
+        return self.changed_at is None or reading.fetched_at >= self.changed_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +185,7 @@ LOAD_TARGET = (
         Device.external_id,
         Device.status,
         Device.connection_id,
+        Device.changed_by_command_at,
         Connection.status,
         Connection.status_reason,
         Connection.granted_scopes,
@@ -198,8 +205,8 @@ async def readable_target(session: AsyncSession, state: AppState, workspace_id: 
     row = (await session.execute(LOAD_TARGET, {"device_id": device_id, "workspace_id": workspace_id})).first()
     if row is None:
         raise NotFound(f"No device {device_id}.")
-    (device_id, workspace_id, kind, external_id, device_status, connection_id) = row[:6]
-    connection_status, status_reason, scopes, fetched_at, online, data, has_location = row[6:]
+    (device_id, workspace_id, kind, external_id, device_status, connection_id, changed_at) = row[:7]
+    connection_status, status_reason, scopes, fetched_at, online, data, has_location = row[7:]
     remedies = connection_remedies(state.settings, state.endpoints, connection_id)
     facts = ConnectionFacts(connection_status, frozenset(scopes or ()), **remedies)
     name = READ_CAPABILITY[kind]
@@ -227,7 +234,7 @@ async def readable_target(session: AsyncSession, state: AppState, workspace_id: 
     stored = None
     if fetched_at is not None:
         stored = Reading(fetched_at, normalize.online_state({"state": online}), data, None, bool(has_location))
-    return Target(device_id, workspace_id, kind, external_id, connection_id, location, stored)
+    return Target(device_id, workspace_id, kind, external_id, connection_id, location, stored, changed_at)
 
 
 async def connection_of(session: AsyncSession, target: Target) -> Connection:
@@ -247,7 +254,7 @@ async def cached_state(
     now = utcnow()
 
     def serves(reading: Reading) -> bool:
-        return reading.serves(now, max_age, target.location)
+        return reading.serves(now, max_age, target.location) and target.current(reading)
 
     known = freshest(target.stored, reads.recent.get(target.device_id), serves)
     if known is None:
@@ -267,7 +274,7 @@ async def live_state(
     flight = reads.flights.get(key)
     site_info = None
     if flight is None and target.type != VEHICLE:
-        site_info = await known_site_info(session, reads, target.device_id, utcnow())
+        site_info = await known_site_info(session, reads, target, utcnow())
         flight = reads.flights.get(key)  # another request may have started the read meanwhile
     leader = flight is None
     if flight is None:
@@ -314,20 +321,17 @@ def _detached(connection: Connection) -> Connection:
 
 
 async def known_site_info(
-    session: AsyncSession, reads: StateReads, device_id: str, now: datetime
+    session: AsyncSession, reads: StateReads, target: Target, now: datetime
 ) -> tuple[dict[str, Any], datetime] | None:
     """The site_info read less than `SITE_INFO_MAX_AGE` ago, if there is one (this process's, or the stored one), and
     not before the site's last successful command: that command changed the settings site_info holds."""
-    recent = reads.recent.get(device_id)
+    recent = reads.recent.get(target.device_id)
     found = _site_info_of(recent.raw if recent is not None else None, now)
     if found is None:
-        found = _site_info_of(await stored_raw(session, device_id), now)
-    if found is None:
+        found = _site_info_of(await stored_raw(session, target.device_id), now)
+    if found is None or (target.changed_at is not None and target.changed_at >= found[1]):
         return None
-    last_command = await session.scalar(
-        select(func.max(Command.completed_at)).where(Command.device_id == device_id, Command.status == SUCCEEDED)
-    )
-    return None if last_command is not None and last_command >= found[1] else found
+    return found
 
 
 def _site_info_of(raw: dict[str, Any] | None, now: datetime) -> tuple[dict[str, Any], datetime] | None:

@@ -28,6 +28,8 @@ class Device(Base):
     virtual_key_paired: Mapped[bool | None] = mapped_column(default=None)
     virtual_key_checked_at: Mapped[datetime | None] = mapped_column(default=None)
     firmware_version: Mapped[str | None] = mapped_column(String(40), default=None)
+    # When a command last succeeded on the device: a state read before it no longer says how the device is.
+    changed_by_command_at: Mapped[datetime | None] = mapped_column(default=None)
     # energy sites
     resource_type: Mapped[str | None] = mapped_column(String(40), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
