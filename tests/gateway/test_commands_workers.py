@@ -1,5 +1,6 @@
 """`fleetgate worker` processes on PostgreSQL: two workers share the commands of several vehicles, and never run two
-commands of one vehicle at once; each vehicle gets its commands in submission order."""
+commands of one vehicle at once; each vehicle gets its commands in submission order. A worker killed mid-command:
+another one takes over, by the same recovery rules as a restarted API process."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from sqlalchemy import select
 
 from fleetgate.db.engine import create_engine, create_sessionmaker
 from fleetgate.models import Command
-from tests.gateway.commands_support import sim_vehicle, submit, until
+from tests.gateway.commands_support import finished, sim_vehicle, submit, until
 from tests.gateway.flows import connect_hosted, tesla_account
-from tests.gateway.processes import api_key_for, gateway_processes, new_port
-from tests.gateway.test_commands_crash import registered_app
+from tests.gateway.processes import api_key_for, gateway_processes, kill_hard, new_port
+from tests.gateway.test_commands_crash import executed, registered_app, until_executed
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
 
@@ -88,3 +89,59 @@ async def claimed_by(database_url: str, command_ids: list[str]) -> set[str]:
             return {row for row in rows if row is not None}
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+class TestAWorkerKilled:
+    async def test_another_worker_ends_its_commands_by_the_recovery_rules(
+        self,
+        database_url: str,
+        live_sim: LiveServer,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tmp_path: Path,
+    ) -> None:
+        port = new_port()
+        url = f"http://127.0.0.1:{port}"
+        app = await registered_app(factory, url, "workers.example.com")
+        key = await api_key_for(database_url)
+        settings = {"command_executor": "worker", "command_lease_seconds": 3, "command_poll_seconds": 0.5}
+        with gateway_processes(tmp_path, database_url, live_sim.url, app, port, **settings) as procs:
+            procs.serve()
+            doomed = procs.start("worker", "--concurrency", "4", name="worker-doomed")
+            auth = {"Authorization": f"Bearer {key}"}
+            async with (
+                httpx.AsyncClient(base_url=url, headers=auth, timeout=30) as api,
+                httpx.AsyncClient(base_url=url, timeout=30) as gateway,
+            ):
+                account = await tesla_account(factory, vehicles=[{}, {}])
+                for vin in account.vins:
+                    await factory.pair(vin, app["public_key_pem"])
+                linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
+                assert linked["status"] == "completed", linked
+                devices = {item["vin"]: item["id"] for item in (await api.get("/v1/devices")).json()["data"]}
+                honking, charging = account.vins
+                for vin in account.vins:  # sessions first, so that the delayed call is the command itself
+                    assert (await finished(api, devices[vin], "flash_lights"))["status"] == "succeeded"
+                    fault = {"path": "/signed_command", "vin": vin, "latency_ms": 6_000, "count": 1}
+                    assert (await sim.post("/sim/faults", json=fault)).status_code == 201
+
+                honk = await submit(api, devices[honking], "honk_horn")
+                behind = await submit(api, devices[honking], "flash_lights")
+                limit = await submit(api, devices[charging], "set_charge_limit", {"percent": 66})
+                await until_executed(sim, honking, "honk_horn")
+                await until_executed(sim, charging, "set_charge_limit")
+                kill_hard(doomed)
+                procs.start("worker", name="worker-heir")
+
+                honked = await until(api, honk["id"])
+                flashed = await until(api, behind["id"])
+                limited = await until(api, limit["id"])
+
+        assert (honked["status"], honked["reason"]) == ("failed", "outcome_unknown")
+        assert flashed["status"] == "succeeded", flashed
+        assert (limited["status"], limited["attempts"]) == ("succeeded", 2)
+        assert await executed(sim, honking) == ["flash_lights", "honk_horn", "flash_lights"]
+        assert await executed(sim, charging) == ["flash_lights", "set_charge_limit", "set_charge_limit"]
+        ran = await claimed_by(database_url, [behind["id"], limit["id"]])
+        assert len(ran) == 1, ran  # both by the heir

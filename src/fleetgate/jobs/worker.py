@@ -4,9 +4,9 @@ Each job names a command; the worker claims it in the commands table (as the in-
 and when the command is to run again later (a retry, a rate limit), defers a job for that moment. A job whose
 command cannot start yet (an older command of the device still waits) is deferred again for later.
 
-Beside the jobs, a housekeeping loop every `poll_seconds`: claims whose lease ran out are recovered (the worker
+Beside the jobs, a housekeeping loop every third of a lease: claims whose lease ran out are recovered (the worker
 died: back to the queue, or `outcome_unknown`), commands that waited past their expiry end, jobs of workers that
-stopped sending heartbeats are retried (their device's lock would otherwise be held for ever), queued commands
+stopped sending heartbeats are ended (their device's lock would otherwise be held for ever), queued commands
 without a job get one (the API process may have died between its commit and the defer), and this worker's leases
 are renewed. Every step is conditional in the database, so several workers doing it at once is harmless.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import procrastinate
+from procrastinate.jobs import Status
 from sqlalchemy import select
 
 from fleetgate.commands import lifecycle
@@ -99,9 +100,14 @@ class Worker:
             if settled.status == QUEUED:
                 await defer_command(self.app, settled.command_id, settled.device_id)
         await lifecycle.expire(sessions, now)
-        for stalled in await self.app.job_manager.get_stalled_jobs(queue=COMMANDS_QUEUE):
-            log.warning("retrying job %s of a worker that stopped", stalled.id)
-            await self.app.job_manager.retry_job(stalled)
+        stalled_jobs = await self.app.job_manager.get_stalled_jobs(
+            queue=COMMANDS_QUEUE, seconds_since_heartbeat=self.lease_seconds
+        )
+        for stalled in stalled_jobs:
+            # Its worker stopped. The command's lease and the recovery above decide what becomes of the command; the
+            # job only still holds its device's lock, which the device's next job needs.
+            log.warning("job %s belonged to a worker that stopped; ending it", stalled.id)
+            await self.app.job_manager.finish_job(stalled, status=Status.FAILED, delete_job=False)
         async with sessions() as session:
             waiting = (
                 await session.execute(
@@ -121,7 +127,8 @@ async def run_worker(settings: Settings, *, concurrency: int | None = None) -> N
     async with running_state(settings) as state, job_app(settings.database_url) as app:
         worker = Worker(state, app, lease_seconds=settings.command_lease_seconds)
         log.info("worker %s: taking commands from the job queue", worker.name)
-        housekeeping = asyncio.create_task(worker.housekeeping(settings.command_poll_seconds))
+        # Often enough to renew leases well before they run out; recovery waits for a lease to run out anyway.
+        housekeeping = asyncio.create_task(worker.housekeeping(settings.command_lease_seconds / 3))
         try:
             async with webhook_dispatcher(state):
                 await app.run_worker_async(
@@ -130,6 +137,9 @@ async def run_worker(settings: Settings, *, concurrency: int | None = None) -> N
                     additional_context={RUNNER: worker},
                     name=worker.name,
                     wait=True,
+                    # A worker silent for a lease is taken for dead (see `Worker.tidy`).
+                    update_heartbeat_interval=settings.command_lease_seconds / 3,
+                    stalled_worker_timeout=settings.command_lease_seconds,
                 )
         finally:
             housekeeping.cancel()
