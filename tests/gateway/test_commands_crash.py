@@ -1,6 +1,7 @@
 """Nothing lost: `fleetgate serve` killed with `kill -9` while commands are queued and in flight, then started
 again. Every accepted command ends in a terminal state; an idempotent one that was in flight is sent again; a
-non-idempotent one that may have reached the car is never sent twice and ends `failed` with `outcome_unknown`."""
+non-idempotent one that may have reached the car is never sent twice and ends `failed` with `outcome_unknown`, while
+one killed before it left (during its handshake) is sent after the restart."""
 
 from __future__ import annotations
 
@@ -63,30 +64,35 @@ class TestKilledAndRestarted:
                 httpx.AsyncClient(base_url=url, headers=auth, timeout=30) as api,
                 httpx.AsyncClient(base_url=url, timeout=30) as gateway,
             ):
-                account = await tesla_account(factory, vehicles=[{}, {}])
+                account = await tesla_account(factory, vehicles=[{}, {}, {}])
                 for vin in account.vins:
                     await factory.pair(vin, app["public_key_pem"])
                 linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
                 assert linked["status"] == "completed", linked
                 devices = {item["vin"]: item["id"] for item in (await api.get("/v1/devices")).json()["data"]}
-                honking, charging = account.vins
-                # A session with each car's infotainment, so that the delayed call is the command, not a handshake.
-                for vin in account.vins:
+                honking, charging, fresh = account.vins
+                # A session with the first two cars' infotainment, so that their delayed call is the command; the
+                # third car's delayed call is the handshake that comes before its command.
+                for vin in (honking, charging):
                     assert (await finished(api, devices[vin], "flash_lights"))["status"] == "succeeded"
+                for vin in account.vins:
                     fault = {"path": "/signed_command", "vin": vin, "latency_ms": ANSWER_DELAY_MS, "count": 1}
                     assert (await sim.post("/sim/faults", json=fault)).status_code == 201
 
                 honk = await submit(api, devices[honking], "honk_horn")
                 behind = await submit(api, devices[honking], "flash_lights")
                 limit = await submit(api, devices[charging], "set_charge_limit", {"percent": 66})
+                unsent = await submit(api, devices[fresh], "honk_horn")
                 await until_executed(sim, honking, "honk_horn")
                 await until_executed(sim, charging, "set_charge_limit")
+                await until(api, unsent["id"], frozenset({"in_progress"}))  # its handshake is on the way
                 kill_hard(server)
 
                 procs.serve()
                 honked = await until(api, honk["id"])
                 flashed = await until(api, behind["id"])
                 limited = await until(api, limit["id"])
+                resent = await until(api, unsent["id"])
                 failures = (await api.get("/v1/events", params={"type": "command.failed"})).json()["data"]
                 assert [event["data"]["id"] for event in failures] == [honk["id"]]
                 assert failures[0]["data"]["reason"] == "outcome_unknown"
@@ -102,3 +108,6 @@ class TestKilledAndRestarted:
             assert await executed(sim, honking) == ["flash_lights", "honk_horn", "flash_lights"]
             assert await executed(sim, charging) == ["flash_lights", "set_charge_limit", "set_charge_limit"]
             assert (await sim_vehicle(sim, charging))["charge_limit_soc"] == 66
+            # Killed during the handshake, before the command itself left: sent after the restart, once.
+            assert (resent["status"], resent["attempts"]) == ("succeeded", 2)
+            assert await executed(sim, fresh) == ["honk_horn"]

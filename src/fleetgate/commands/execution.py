@@ -87,8 +87,7 @@ async def _vehicle(
     if job.name == WAKE_UP:
         return await _wake_up(api, vin, wake)
     try:
-        await mark_sent()
-        return _result(await _send(state, api, job))
+        return _result(await _send(state, api, job, mark_sent))
     except tesla.VehicleUnavailable as exc:
         await mark_unsent()  # Tesla's 408: the car was not reached
         if not job.wake:
@@ -104,9 +103,8 @@ async def _vehicle(
             await wait_until_online(api, vin, wake, normalize.online_state(vehicle) or "asleep")
     except NotOnline as exc:
         return _not_woken(exc, wake)
-    await mark_sent()
     try:
-        return _result(await _send(state, api, job))
+        return _result(await _send(state, api, job, mark_sent))
     except tesla.VehicleUnavailable as exc:
         await mark_unsent()
         return outcomes.failed(
@@ -117,13 +115,15 @@ async def _vehicle(
         )
 
 
-async def _send(state: AppState, api: FleetApi, job: Job) -> CommandResult:
+async def _send(state: AppState, api: FleetApi, job: Job, mark_sent: Hook) -> CommandResult:
+    """`mark_sent` runs just before the request that carries the command (a handshake before it does not count)."""
     vin = job.device.external_id
     if state.commander is None:
         # No private key: REST only, which cars that require signed commands refuse (`signing_required`).
+        await mark_sent()
         answer = await api.command(vin, job.name, job.params)
         return CommandResult(True, str(answer.get("reason") or ""), signed=False)
-    return await state.commander.execute(api, vin, job.name, job.params)
+    return await state.commander.execute(api, vin, job.name, job.params, before_send=mark_sent)
 
 
 def _result(result: CommandResult) -> Outcome:

@@ -55,6 +55,13 @@ COMMAND_TTL_SECONDS = 15
 WAKE_UP = "wake_up"
 
 
+BeforeSend = Callable[[], Awaitable[None]]
+
+
+async def _nothing() -> None:
+    return None
+
+
 @dataclass
 class CommandResult:
     result: bool
@@ -100,24 +107,28 @@ class SignedCommander:
     handshakes: int = 0
     resyncs: int = 0
 
-    async def execute(self, api: FleetApi, vin: str, name: str, params: dict[str, Any]) -> CommandResult:
-        """Raises `CommandRefused` when the car says no, `KeyNotPaired` when it does not know our key."""
+    async def execute(
+        self, api: FleetApi, vin: str, name: str, params: dict[str, Any], *, before_send: BeforeSend | None = None
+    ) -> CommandResult:
+        """Raises `CommandRefused` when the car says no, `KeyNotPaired` when it does not know our key.
+        `before_send` runs before each request that carries the command itself (not before a handshake)."""
+        before_send = before_send or _nothing
         if name == WAKE_UP:
             vehicle = await api.wake_up(vin)
             return CommandResult(True, "", signed=False, vehicle_state=str(vehicle.get("state") or "") or None)
         try:
             payload = actions.build(name, params)
         except actions.UnsupportedSignedCommand:
-            return await self._rest(api, vin, name, params)
+            return await self._rest(api, vin, name, params, before_send)
         if vin not in self.rest_only:
             try:
                 async with self.sessions.lock(vin, payload.domain):
                     # Checked again under the lock: the command queued before us may have just learned it.
                     if vin not in self.rest_only:
-                        return await self._signed(api, vin, payload)
+                        return await self._signed(api, vin, payload, before_send)
             except ProtocolUnsupported:
                 await self._remember_rest_only(vin)
-        return await self._rest(api, vin, name, params)
+        return await self._rest(api, vin, name, params, before_send)
 
     async def _remember_rest_only(self, vin: str) -> None:
         if vin in self.rest_only:
@@ -126,15 +137,21 @@ class SignedCommander:
         if self.on_rest_only is not None:
             await self.on_rest_only(vin)
 
-    async def _rest(self, api: FleetApi, vin: str, name: str, params: dict[str, Any]) -> CommandResult:
+    async def _rest(
+        self, api: FleetApi, vin: str, name: str, params: dict[str, Any], before_send: BeforeSend
+    ) -> CommandResult:
+        await before_send()
         result = await api.command(vin, name, params)
         return CommandResult(True, str(result.get("reason") or ""), signed=False)
 
-    async def _signed(self, api: FleetApi, vin: str, payload: actions.SignedPayload) -> CommandResult:
+    async def _signed(
+        self, api: FleetApi, vin: str, payload: actions.SignedPayload, before_send: BeforeSend
+    ) -> CommandResult:
         session = self.sessions.get(vin, payload.domain) or await self._handshake(api, vin, payload.domain)
         resyncs = busy = 0
         while True:
             sent = signed_command(session, self.private_key, payload.payload, now=self.clock(), ttl=COMMAND_TTL_SECONDS)
+            await before_send()
             reply = await self._exchange(api, vin, sent.message)
             status = reply.signedMessageStatus
             fault = status.signed_message_fault
