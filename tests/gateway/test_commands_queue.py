@@ -167,3 +167,34 @@ class TestRetries:
         assert done["attempts"] == 1
         executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
         assert [entry["name"] for entry in executed] == ["door_lock"]
+
+
+class TestDeviceGone:
+    async def test_a_queued_command_to_a_device_removed_meanwhile_fails_unsent(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        await slow_down(sim, car.external_id, 1500)
+        running = await submit(tenant.client, car.id, "flash_lights")
+        waiting = await submit(tenant.client, car.id, "honk_horn")
+        await until(tenant.client, running["id"], frozenset({"in_progress"}))
+        elsewhere = await factory.account(email="new-owner@example.com")
+        sold = await sim.patch(f"/sim/vehicles/{car.external_id}", json={"account_id": elsewhere["id"]})
+        assert sold.status_code == 200, sold.text
+        synced = await tenant.client.post(f"/v1/connections/{car.linked.connection_id}/sync")
+        assert synced.status_code == 200, synced.text
+
+        gone = await until(tenant.client, waiting["id"])
+        assert gone["status"] == "failed"
+        assert gone["error"]["code"] == "device_removed"
+        assert gone["error"]["remedy"]["sync_url"] == f"/v1/connections/{car.linked.connection_id}/sync"
+        await until(tenant.client, running["id"])
+        usage = (await sim.get("/sim/usage")).json()["endpoints"][tesla_app["client_id"]]
+        assert usage["POST /vehicles/{vehicle_tag}/signed_command"] == 2  # the handshake and flash_lights only
+        refused = await submit(tenant.client, car.id, "honk_horn", expect=410)
+        assert refused["error"]["code"] == "device_removed"

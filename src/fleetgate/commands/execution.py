@@ -50,6 +50,14 @@ class Job:
 
 
 async def attempt(state: AppState, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook) -> Outcome:
+    if job.device.status != "active":
+        # Gone from the Tesla account since the command was queued (a sync found it missing).
+        return outcomes.failed(
+            "device_removed",
+            "device no longer on the Tesla account",
+            f"Device {job.device.id} is no longer on the Tesla account of its connection; nothing was sent.",
+            {"action": "sync", "sync_url": f"/v1/connections/{job.connection.id}/sync"},
+        )
     pairing = (
         pairing_url(state.settings, state.endpoints, job.device.external_id) if job.device.type != ENERGY_SITE else None
     )
