@@ -14,6 +14,11 @@ from tests.gateway.conftest import Tenant
 from tests.simulator.factories import SimFactory
 
 
+async def signed_calls(sim: httpx.AsyncClient, client_id: str) -> int:
+    usage = (await sim.get("/sim/usage")).json()["endpoints"].get(client_id, {})
+    return int(usage.get("POST /vehicles/{vehicle_tag}/signed_command", 0))
+
+
 async def slow_down(sim: httpx.AsyncClient, vin: str, latency_ms: int, count: int = 1) -> None:
     fault = {"path": "/signed_command", "vin": vin, "latency_ms": latency_ms, "count": count}
     assert (await sim.post("/sim/faults", json=fault)).status_code == 201
@@ -189,12 +194,12 @@ class TestDeviceGone:
         synced = await tenant.client.post(f"/v1/connections/{car.linked.connection_id}/sync")
         assert synced.status_code == 200, synced.text
 
+        await until(tenant.client, running["id"])
+        sent_before = await signed_calls(sim, tesla_app["client_id"])
         gone = await until(tenant.client, waiting["id"])
         assert gone["status"] == "failed"
         assert gone["error"]["code"] == "device_removed"
         assert gone["error"]["remedy"]["sync_url"] == f"/v1/connections/{car.linked.connection_id}/sync"
-        await until(tenant.client, running["id"])
-        usage = (await sim.get("/sim/usage")).json()["endpoints"][tesla_app["client_id"]]
-        assert usage["POST /vehicles/{vehicle_tag}/signed_command"] == 2  # the handshake and flash_lights only
+        assert await signed_calls(sim, tesla_app["client_id"]) == sent_before
         refused = await submit(tenant.client, car.id, "honk_horn", expect=410)
         assert refused["error"]["code"] == "device_removed"
