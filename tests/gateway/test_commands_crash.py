@@ -21,7 +21,7 @@ from tests.support.live import LiveServer
 pytestmark = pytest.mark.live
 ACCESS = ["vehicle_data", "vehicle_commands", "vehicle_charging_commands"]
 # Long enough that the answer is still on its way when the process dies; the car has acted on the command by then.
-ANSWER_DELAY_MS = 6_000
+ANSWER_DELAY_MS = 10_000
 
 
 async def registered_app(factory: SimFactory, gateway_url: str, domain: str) -> dict[str, Any]:

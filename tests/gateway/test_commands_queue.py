@@ -88,7 +88,7 @@ class TestCancelAndExpiry:
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
-        await slow_down(sim, car.external_id, 1500)
+        await slow_down(sim, car.external_id, 3000)
         running = await submit(tenant.client, car.id, "flash_lights")
         waiting = await submit(tenant.client, car.id, "honk_horn")
         await until(tenant.client, running["id"], frozenset({"in_progress"}))
@@ -184,7 +184,7 @@ class TestDeviceGone:
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
-        await slow_down(sim, car.external_id, 1500)
+        await slow_down(sim, car.external_id, 3000)
         running = await submit(tenant.client, car.id, "flash_lights")
         waiting = await submit(tenant.client, car.id, "honk_horn")
         await until(tenant.client, running["id"], frozenset({"in_progress"}))

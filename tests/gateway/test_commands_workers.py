@@ -123,7 +123,7 @@ class TestAWorkerKilled:
                 honking, charging = account.vins
                 for vin in account.vins:  # sessions first, so that the delayed call is the command itself
                     assert (await finished(api, devices[vin], "flash_lights"))["status"] == "succeeded"
-                    fault = {"path": "/signed_command", "vin": vin, "latency_ms": 6_000, "count": 1}
+                    fault = {"path": "/signed_command", "vin": vin, "latency_ms": 10_000, "count": 1}
                     assert (await sim.post("/sim/faults", json=fault)).status_code == 201
 
                 honk = await submit(api, devices[honking], "honk_horn")
