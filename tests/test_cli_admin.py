@@ -194,6 +194,12 @@ class TestServe:
         result = fleetgate(tmp_path, "serve", mode="prod", encryption_key="not-base64!")
         assert_one_line_error(result, "FLEETGATE_ENCRYPTION_KEY must be base64")
 
+    def test_refuses_workers_without_postgresql(self, tmp_path: Path) -> None:
+        database_url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+        for command in ("serve", "worker"):
+            result = fleetgate(tmp_path, command, command_executor="worker", database_url=database_url)
+            assert_one_line_error(result, "FLEETGATE_COMMAND_EXECUTOR=worker needs PostgreSQL")
+
     @pytest.mark.live
     def test_serves_the_configured_database_with_a_key_from_the_cli(self, tmp_path: Path, database: Database) -> None:
         settings = {"database_url": database.url, "mode": "prod"}

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     def _check(self) -> Settings:
         if self.encryption_key is not None:
             decode_key(self.encryption_key.get_secret_value())
+        if self.command_executor == "worker" and not self.database_url.startswith("postgresql"):
+            raise SettingsError(
+                "FLEETGATE_COMMAND_EXECUTOR=worker needs PostgreSQL (the job queue lives there): set "
+                "FLEETGATE_DATABASE_URL to a postgresql+psycopg:// URL, or leave the executor in_process."
+            )
         return self
 
     def tesla_endpoints(self) -> TeslaEndpoints:
