@@ -29,6 +29,7 @@ from fleetgate.events.routes import router as events_router
 from fleetgate.jobs.queue import command_queue
 from fleetgate.runtime import WEB, encryption_key, running_state
 from fleetgate.sync.scheduler import periodic_sync
+from fleetgate.system.http_metrics import HttpMetricsMiddleware
 from fleetgate.system.routes import router as system_router
 from fleetgate.usage.routes import router as usage_router
 from fleetgate.webhooks.dispatcher import webhook_dispatcher
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
 
     @app.exception_handler(APIError)

@@ -253,6 +253,10 @@ def worker(
     concurrency: Annotated[
         int | None, typer.Option(help="Commands run at once by this worker (default FLEETGATE_COMMAND_CONCURRENCY).")
     ] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve this worker's Prometheus metrics on this port (at /metrics).")
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port.")] = "127.0.0.1",
 ) -> None:
     """Run commands from the job queue on PostgreSQL, beside other workers (FLEETGATE_COMMAND_EXECUTOR=worker)."""
     from fleetgate.jobs.engine import JobEngineUnavailable, conninfo
@@ -266,7 +270,8 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # procrastinate logs every job's start and end at INFO; the commands table is the record of those.
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
-    asyncio.run(run_worker(settings, concurrency=concurrency))
+    address = (metrics_host, metrics_port) if metrics_port is not None else None
+    asyncio.run(run_worker(settings, concurrency=concurrency, metrics_address=address))
 
 
 @app.command()

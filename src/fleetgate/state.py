@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from fleetgate.config import Settings
 from fleetgate.connections.token_cache import TokenCache
 from fleetgate.security.encryption import Encryptor
+from fleetgate.system.metrics import Metrics
 from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.signing.commander import SignedCommander
 
@@ -43,6 +44,7 @@ class AppState:
     # Webhook deliveries' own client (never the Tesla one), and what wakes this process's dispatcher.
     webhook_http: httpx.AsyncClient = field(kw_only=True)
     webhook_wakeup: asyncio.Event = field(default_factory=asyncio.Event, kw_only=True)
+    metrics: Metrics = field(default_factory=Metrics, kw_only=True)
 
 
 async def app_state(request: Request) -> AppState:

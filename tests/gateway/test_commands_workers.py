@@ -45,7 +45,11 @@ class TestTwoWorkers:
         settings = {"command_executor": "worker", "command_lease_seconds": 10, "command_poll_seconds": 0.5}
         with gateway_processes(tmp_path, database_url, live_sim.url, app, port, **settings) as procs:
             procs.serve()
-            workers = [procs.start("worker", "--concurrency", "1", name=f"worker-{n}") for n in (1, 2)]
+            metrics_port = new_port()
+            workers = [
+                procs.start("worker", "--concurrency", "1", "--metrics-port", str(metrics_port), name="worker-1"),
+                procs.start("worker", "--concurrency", "1", name="worker-2"),
+            ]
             auth = {"Authorization": f"Bearer {key}"}
             async with (
                 httpx.AsyncClient(base_url=url, headers=auth, timeout=30) as api,
@@ -68,6 +72,9 @@ class TestTwoWorkers:
                 sent = dict(zip(account.vins, await asyncio.gather(*map(send_all, account.vins)), strict=True))
                 results = {vin: [await until(api, command_id) for command_id in ids] for vin, ids in sent.items()}
             assert all(worker.poll() is None for worker in workers), procs.logs()
+            scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10)
+            assert scraped.status_code == 200
+            assert 'fleetgate_commands_ended_total{command="set_charge_limit",status="succeeded"}' in scraped.text
 
         runners: set[str] = set()
         for vin, done in results.items():

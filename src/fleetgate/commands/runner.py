@@ -10,9 +10,10 @@ from fleetgate.commands import lifecycle, outcomes
 from fleetgate.commands.execution import Job, attempt
 from fleetgate.commands.outcomes import Outcome
 from fleetgate.commands.reporting import report_pairing, report_settled
+from fleetgate.commands.status import TERMINAL
 from fleetgate.db.base import utcnow
 from fleetgate.devices.state_service import WakePolicy
-from fleetgate.models import Device
+from fleetgate.models import Command, Device
 from fleetgate.state import AppState
 
 log = logging.getLogger("fleetgate.commands")
@@ -55,4 +56,13 @@ async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> O
             if device is not None and outcome.virtual_key_paired is not None:
                 await report_pairing(session, state, device, outcome.virtual_key_paired, utcnow())
         await report_settled(session, command)
+    count_ended(state, command)
     return outcome
+
+
+def count_ended(state: AppState, command: Command) -> None:
+    if command.status not in TERMINAL or command.completed_at is None:
+        return
+    state.metrics.commands_ended.labels(command.command, command.status).inc()
+    seconds = (command.completed_at - command.created_at).total_seconds()
+    state.metrics.command_seconds.labels(command.command, command.status).observe(seconds)

@@ -24,6 +24,7 @@ from functools import partial
 
 from fleetgate.commands import lifecycle
 from fleetgate.commands.runner import run_job
+from fleetgate.commands.status import TERMINAL
 from fleetgate.db.base import utcnow
 from fleetgate.devices.state_service import WakePolicy
 from fleetgate.state import AppState
@@ -33,6 +34,14 @@ log = logging.getLogger("fleetgate.commands")
 
 def worker_name(kind: str) -> str:
     return f"{kind}:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:60]
+
+
+def count_settled(state: AppState, settled: list[lifecycle.Settled]) -> None:
+    """Commands that recovery or expiry ended (those put back in the queue are not counted)."""
+    for ended in settled:
+        if ended.status in TERMINAL:
+            log.info("command %s ended %s without an attempt's outcome", ended.command_id, ended.status)
+            state.metrics.commands_ended.labels(ended.command, ended.status).inc()
 
 
 @dataclass
@@ -74,9 +83,10 @@ class CommandExecutor:
 
     async def tidy(self) -> None:
         now = utcnow()
-        await lifecycle.recover(self.state.sessionmaker, now)
-        for settled in await lifecycle.expire(self.state.sessionmaker, now):
-            log.info("command %s expired before it could run", settled.command_id)
+        ended = await lifecycle.recover(self.state.sessionmaker, now) + await lifecycle.expire(
+            self.state.sessionmaker, now
+        )
+        count_settled(self.state, ended)
 
     async def start_due(self) -> int:
         """Starts what is due; the number of commands started."""

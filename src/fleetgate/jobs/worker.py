@@ -21,6 +21,7 @@ from datetime import timedelta
 
 import procrastinate
 from procrastinate.jobs import Status
+from prometheus_client import start_http_server
 from sqlalchemy import select
 
 from fleetgate.commands import lifecycle
@@ -30,7 +31,7 @@ from fleetgate.config import Settings
 from fleetgate.db.base import utcnow
 from fleetgate.devices.state_service import WakePolicy
 from fleetgate.jobs.engine import defer_command, job_app
-from fleetgate.jobs.executor import worker_name
+from fleetgate.jobs.executor import count_settled, worker_name
 from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
 from fleetgate.models import Command
 from fleetgate.runtime import running_state
@@ -96,10 +97,11 @@ class Worker:
     async def tidy(self) -> None:
         sessions = self.state.sessionmaker
         now = utcnow()
-        for settled in await lifecycle.recover(sessions, now):
+        recovered = await lifecycle.recover(sessions, now)
+        for settled in recovered:
             if settled.status == QUEUED:
                 await defer_command(self.app, settled.command_id, settled.device_id)
-        await lifecycle.expire(sessions, now)
+        count_settled(self.state, recovered + await lifecycle.expire(sessions, now))
         stalled_jobs = await self.app.job_manager.get_stalled_jobs(
             queue=COMMANDS_QUEUE, seconds_since_heartbeat=self.lease_seconds
         )
@@ -122,10 +124,18 @@ class Worker:
         await lifecycle.renew(sessions, self.name, list(self.running), self.lease_seconds)
 
 
-async def run_worker(settings: Settings, *, concurrency: int | None = None) -> None:
-    """Until cancelled or interrupted (SIGINT/SIGTERM let running jobs finish)."""
+async def run_worker(
+    settings: Settings, *, concurrency: int | None = None, metrics_address: tuple[str, int] | None = None
+) -> None:
+    """Until cancelled or interrupted (SIGINT/SIGTERM let running jobs finish). With `metrics_address`, this
+    worker's Prometheus metrics are served there (`/metrics`, from a thread of prometheus_client's)."""
     async with running_state(settings) as state, job_app(settings.database_url) as app:
         worker = Worker(state, app, lease_seconds=settings.command_lease_seconds)
+        if metrics_address is not None:
+            host, port = metrics_address
+            metrics_server, _ = start_http_server(port, addr=host, registry=state.metrics.registry)
+        else:
+            metrics_server = None
         log.info("worker %s: taking commands from the job queue", worker.name)
         # Often enough to renew leases well before they run out; recovery waits for a lease to run out anyway.
         housekeeping = asyncio.create_task(worker.housekeeping(settings.command_lease_seconds / 3))
@@ -145,3 +155,5 @@ async def run_worker(settings: Settings, *, concurrency: int | None = None) -> N
             housekeeping.cancel()
             with suppress(asyncio.CancelledError):
                 await housekeeping
+            if metrics_server is not None:
+                metrics_server.shutdown()

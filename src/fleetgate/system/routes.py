@@ -1,14 +1,16 @@
-"""Health, and the app's public key where Tesla and the Tesla app fetch it."""
+"""Health, metrics, and the app's public key where Tesla and the Tesla app fetch it."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from fleetgate.dependencies import SessionDep, StateDep
 from fleetgate.errors import NotFound
 from fleetgate.protocol.keys import public_key_pem
+from fleetgate.system.queue_depths import read_queue_depths
 from fleetgate.tesla.keys import PUBLIC_KEY_PATH
 
 router = APIRouter(tags=["system"])
@@ -25,3 +27,10 @@ async def public_key(state: StateDep) -> Response:
     if state.app_key is None:
         raise NotFound("No command key is configured (FLEETGATE_PRIVATE_KEY_PATH or FLEETGATE_PRIVATE_KEY_PEM).")
     return Response(public_key_pem(state.app_key), media_type="application/x-pem-file")
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+async def metrics(state: StateDep, session: SessionDep) -> Response:
+    """Prometheus's text format. Unauthenticated, like `/healthz`: expose it only where your scraper reaches it."""
+    await read_queue_depths(session, state.metrics)
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -101,6 +101,7 @@ class Meter:
         if not waiting:
             return  # not reserved (the ledger could not be written): nothing to complete
         call_id, target = waiting.pop(0)
+        self._state.metrics.upstream_calls.labels(target.category or "none", str(status)).inc()
         answer = Answer(call_id, target, method.upper(), path, status, is_billable(status) and bool(target.category))
         self._answers[call_id] = answer
         self._last = answer

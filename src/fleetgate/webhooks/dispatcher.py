@@ -114,6 +114,7 @@ async def _read_claimed(session: AsyncSession, state: AppState, ids: list[str], 
 async def send_claimed(state: AppState, claimed: Claimed) -> str | None:
     """Sends one claimed delivery and records the attempt; the delivery's new status (see `record_outcome`)."""
     outcome = await attempt(state.webhook_http, state.settings, claimed)
+    state.metrics.webhook_attempts.labels("succeeded" if outcome.succeeded else "failed").inc()
     async with state.sessionmaker() as session:
         try:
             status = await record_outcome(session, state.settings, claimed, outcome, utcnow())

@@ -1,0 +1,68 @@
+"""Prometheus metrics of one process, on a registry of its own (built with `AppState`, never at import), served at
+`GET /metrics`. Labels are bounded: route templates, command names from the catalogue, billing categories, status
+codes; never ids, VINs or tokens.
+
+Counters count what this process did; the queue depths (`fleetgate_commands`, `fleetgate_webhook_deliveries`) are
+read from the database at each scrape, so every API process reports the whole deployment's queues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+def _registry() -> CollectorRegistry:
+    return CollectorRegistry(auto_describe=True)
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=_registry)
+
+    def __post_init__(self) -> None:
+        registry = self.registry
+        self.http_requests = Counter(
+            "fleetgate_http_requests", "HTTP requests answered", ["method", "route", "status"], registry=registry
+        )
+        self.http_seconds = Histogram(
+            "fleetgate_http_request_seconds",
+            "Time to answer an HTTP request",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.commands_ended = Counter(
+            "fleetgate_commands_ended",
+            "Commands that reached a terminal state in this process",
+            ["command", "status"],
+            registry=registry,
+        )
+        self.command_seconds = Histogram(
+            "fleetgate_command_seconds",
+            "From submission to the end, for commands run by this process",
+            ["command", "status"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.upstream_calls = Counter(
+            "fleetgate_upstream_calls",
+            "Fleet API calls answered, by Tesla's billing category (`none`: not billed)",
+            ["category", "status"],
+            registry=registry,
+        )
+        self.webhook_attempts = Counter(
+            "fleetgate_webhook_attempts", "Webhook delivery attempts", ["outcome"], registry=registry
+        )
+        self.commands = Gauge(
+            "fleetgate_commands", "Commands not ended yet, by status (whole deployment)", ["status"], registry=registry
+        )
+        self.webhook_deliveries = Gauge(
+            "fleetgate_webhook_deliveries",
+            "Webhook deliveries waiting to be sent (whole deployment)",
+            ["status"],
+            registry=registry,
+        )

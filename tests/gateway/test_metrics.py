@@ -1,0 +1,87 @@
+"""`GET /metrics`: Prometheus's text format with bounded labels — requests by route template, commands by name and
+outcome, upstream calls by billing category, the deployment's command queue — and never an id or a VIN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from fleetgate.state import AppState
+from tests.gateway.commands_support import finished, linked_target, submit, until
+from tests.gateway.conftest import Tenant
+from tests.gateway.test_commands_queue import slow_down
+from tests.simulator.factories import SimFactory
+
+
+async def scrape(gateway: httpx.AsyncClient) -> tuple[str, dict[tuple[str, tuple[tuple[str, str], ...]], float]]:
+    response = await gateway.get("/metrics")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+    return response.text, samples
+
+
+def value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+class TestMetrics:
+    async def test_commands_calls_and_requests_are_counted_without_ids(
+        self,
+        gateway_state: AppState,
+        gateway: httpx.AsyncClient,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
+        assert (await finished(tenant.client, car.id, "door_lock"))["status"] == "succeeded"
+        assert (await finished(tenant.client, car.id, "charge_start"))["status"] == "failed"
+
+        text, samples = await scrape(gateway)
+        assert value(samples, "fleetgate_commands_ended_total", command="door_lock", status="succeeded") == 1
+        assert value(samples, "fleetgate_commands_ended_total", command="charge_start", status="failed") == 1
+        assert value(samples, "fleetgate_command_seconds_count", command="door_lock", status="succeeded") == 1
+        # A handshake per domain (door_lock: VCSEC; charge_start: infotainment) and the two commands, all billed as
+        # commands and answered 200.
+        assert value(samples, "fleetgate_upstream_calls_total", category="commands", status="200") == 4
+        submitted = value(
+            samples,
+            "fleetgate_http_requests_total",
+            method="POST",
+            route="/v1/devices/{device_id}/commands",
+            status="202",
+        )
+        assert submitted == 2
+        assert value(samples, "fleetgate_commands", status="queued") == 0
+        for secret in (car.id, car.external_id, tenant.api_key, tenant.workspace_id):
+            assert secret not in text
+
+    async def test_the_queue_depth_is_the_deployments(
+        self,
+        gateway_state: AppState,
+        gateway: httpx.AsyncClient,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        await slow_down(sim, car.external_id, 3000)
+        running = await submit(tenant.client, car.id, "flash_lights")
+        waiting = await submit(tenant.client, car.id, "honk_horn")
+        await until(tenant.client, running["id"], frozenset({"in_progress"}))
+        _, samples = await scrape(gateway)
+        assert value(samples, "fleetgate_commands", status="in_progress") == 1
+        assert value(samples, "fleetgate_commands", status="queued") == 1
+        await until(tenant.client, waiting["id"])
+        _, samples = await scrape(gateway)
+        assert value(samples, "fleetgate_commands", status="in_progress") == 0
+        assert value(samples, "fleetgate_commands", status="queued") == 0
