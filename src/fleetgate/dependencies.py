@@ -45,10 +45,17 @@ async def current_workspace(request: Request, session: SessionDep, state: StateD
             "Send your API key as `Authorization: Bearer fg_…`.",
             remedy={"action": "create_api_key", "command": "fleetgate apikey create --workspace <id>"},
         )
-    api_key = await session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(key)))
-    if api_key is None or api_key.revoked_at is not None:
+    # One query for the key and its workspace: every authenticated request pays for it.
+    found = (
+        await session.execute(
+            select(ApiKey, Workspace)
+            .outerjoin(Workspace, Workspace.id == ApiKey.workspace_id)
+            .where(ApiKey.key_hash == hash_api_key(key))
+        )
+    ).first()
+    if found is None or found[0].revoked_at is not None:
         raise Unauthenticated("This API key is not valid (unknown or revoked).")
-    workspace = await session.get(Workspace, api_key.workspace_id)
+    api_key, workspace = found
     if workspace is None:
         raise Unauthenticated("This API key's workspace no longer exists.")
     now = utcnow()
