@@ -27,6 +27,7 @@ from fleetgate.devices.routes import router as devices_router
 from fleetgate.errors import APIError
 from fleetgate.events.routes import router as events_router
 from fleetgate.jobs.queue import command_queue
+from fleetgate.retention.scheduler import retention_sweeps
 from fleetgate.runtime import WEB, encryption_key, running_state
 from fleetgate.sync.scheduler import periodic_sync
 from fleetgate.system.http_metrics import HttpMetricsMiddleware
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
                 periodic_sync(state, settings.device_sync_interval_seconds),
                 command_queue(state) as queue,
                 webhook_dispatcher(state),
+                retention_sweeps(state),
             ):
                 state.command_queue = queue
                 yield

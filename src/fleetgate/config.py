@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     # A running command's claim lasts this long unless its executor renews it; past it, recovery takes over.
     command_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
     command_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # Ended commands, events (with their webhook deliveries) and upstream calls older than these are deleted.
+    command_retention_days: int = Field(default=90, ge=1)
+    event_retention_days: int = Field(default=90, ge=1)
+    # Long enough for last year's monthly usage.
+    usage_retention_days: int = Field(default=400, ge=1)
+    retention_interval_seconds: int = Field(default=3600, ge=0)
 
     # Webhooks (see `fleetgate.webhooks.delivery`). Loopback and private targets are refused outside dev mode
     # unless this allows them (a self-hosted receiver on the same private network).

@@ -1,0 +1,69 @@
+"""Retention: ended commands, events and upstream calls past their age are deleted, the rest stays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select, update
+
+from fleetgate.db.base import utcnow
+from fleetgate.models import Command, Event, UpstreamCall
+from fleetgate.retention.service import prune
+from fleetgate.state import AppState
+from tests.gateway.commands_support import finished, linked_target
+from tests.gateway.conftest import Tenant
+from tests.simulator.factories import SimFactory
+
+
+async def count(state: AppState, model: Any) -> int:
+    async with state.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+class TestPrune:
+    async def test_old_records_go_and_recent_or_unfinished_ones_stay(
+        self,
+        gateway_state: AppState,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        old = await finished(tenant.client, car.id, "door_lock")
+        recent = await finished(tenant.client, car.id, "door_unlock")
+        waiting = await finished(tenant.client, car.id, "flash_lights", expires_in=86400)
+        long_ago = utcnow() - timedelta(days=500)
+        async with gateway_state.sessionmaker() as session, session.begin():
+            # Ages set by hand: a year and more is not something a test waits for.
+            await session.execute(update(Command).where(Command.id == old["id"]).values(completed_at=long_ago))
+            # Put back in the queue long ago, and due only tomorrow: a command not ended is kept, whatever its age.
+            await session.execute(
+                update(Command)
+                .where(Command.id == waiting["id"])
+                .values(
+                    status="queued",
+                    created_at=long_ago,
+                    completed_at=None,
+                    not_before=utcnow() + timedelta(days=1),
+                )
+            )
+            first_event = await session.scalar(select(Event.id).order_by(Event.created_at).limit(1))
+            await session.execute(update(Event).where(Event.id == first_event).values(created_at=long_ago))
+            first_call = await session.scalar(select(UpstreamCall.id).order_by(UpstreamCall.at).limit(1))
+            await session.execute(update(UpstreamCall).where(UpstreamCall.id == first_call).values(at=long_ago))
+        events, calls = await count(gateway_state, Event), await count(gateway_state, UpstreamCall)
+
+        pruned = await prune(gateway_state.sessionmaker, gateway_state.settings, utcnow())
+
+        assert (pruned.commands, pruned.events, pruned.upstream_calls) == (1, 1, 1)
+        assert (await tenant.client.get(f"/v1/commands/{old['id']}")).status_code == 404
+        assert (await tenant.client.get(f"/v1/commands/{recent['id']}")).status_code == 200
+        assert (await tenant.client.get(f"/v1/commands/{waiting['id']}")).status_code == 200
+        assert (await tenant.client.get(f"/v1/events/{first_event}")).status_code == 404
+        assert await count(gateway_state, Event) == events - 1
+        assert await count(gateway_state, UpstreamCall) == calls - 1
+        again = await prune(gateway_state.sessionmaker, gateway_state.settings, utcnow())
+        assert (again.commands, again.events, again.upstream_calls) == (0, 0, 0)
