@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
+
+from fastapi import Header
 
 from fleetgate.errors import APIError, IdempotencyConflict, ValidationFailed
 
 MAX_KEY_LENGTH = 200
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Retrying with the same key and body answers the object the first request created (200), not a "
+        "new one; the same key with another body is a 409",
+    ),
+]
 
 
 class Keyed(Protocol):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Header, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Query, Response
 
 from fleetgate.commands.catalog import CATALOG
 from fleetgate.commands.schemas import Catalog, CommandIn, CommandOut, CommandPage
@@ -11,18 +11,11 @@ from fleetgate.commands.status import CommandStatus
 from fleetgate.commands.views import catalog_entry, command_out
 from fleetgate.dependencies import SessionDep, StateDep, WorkspaceDep
 from fleetgate.devices.service import get_device
+from fleetgate.idempotency import IdempotencyKey
 from fleetgate.models import Command
 from fleetgate.pagination import PageDep, paginate
 
 router = APIRouter(tags=["commands"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Retrying with the same key and body returns the same command (200) instead of a new one",
-    ),
-]
 
 
 @router.post(

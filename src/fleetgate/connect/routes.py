@@ -1,23 +1,14 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from fleetgate.connect.schemas import ConnectSessionIn, ConnectSessionOut
 from fleetgate.connect.service import create_from_request, get_connect_session
 from fleetgate.connect.views import present
 from fleetgate.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/connect-sessions", tags=["connect"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Retrying with the same key and body returns the same session (200) instead of a new one",
-    ),
-]
 
 
 @router.post(

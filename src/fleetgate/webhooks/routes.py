@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from fleetgate.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.idempotency import IdempotencyKey
 from fleetgate.models import WebhookDelivery, WebhookEndpoint
 from fleetgate.pagination import PageDep, paginate
 from fleetgate.webhooks.schemas import (
@@ -28,14 +29,6 @@ from fleetgate.webhooks.service import (
 from fleetgate.webhooks.views import endpoint_created, endpoint_out
 
 router = APIRouter(prefix="/v1/webhook-endpoints", tags=["webhooks"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Retrying with the same key and body returns the same endpoint and secret (200), not a new one",
-    ),
-]
 
 
 @router.post(
