@@ -9,9 +9,10 @@ import logging
 from fleetgate.commands import lifecycle, outcomes
 from fleetgate.commands.execution import Job, attempt
 from fleetgate.commands.outcomes import Outcome
-from fleetgate.commands.reporting import report_pairing, report_settled
+from fleetgate.commands.reporting import report_settled
 from fleetgate.commands.status import TERMINAL
 from fleetgate.db.base import utcnow
+from fleetgate.devices.pairing import set_pairing
 from fleetgate.devices.state_service import WakePolicy
 from fleetgate.models import Command, Device
 from fleetgate.state import AppState
@@ -54,7 +55,9 @@ async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> O
                 # What was read of the device before now may no longer be true (see `devices.state_service`).
                 device.changed_by_command_at = command.completed_at
             if device is not None and outcome.virtual_key_paired is not None:
-                await report_pairing(session, state, device, outcome.virtual_key_paired, utcnow())
+                # A signed command that went through proves the key is paired; a refusal for an unknown key, that
+                # it is not.
+                await set_pairing(session, state, device, outcome.virtual_key_paired, utcnow())
         await report_settled(session, command)
     count_ended(state, command)
     return outcome
