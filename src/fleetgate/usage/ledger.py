@@ -22,7 +22,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,19 +133,7 @@ class Meter:
 
     async def _reserve(self, session: AsyncSession, target: Target, method: str, path: str) -> OverBudget | None:
         now = utcnow()
-        call = UpstreamCall(
-            id=new_id("call"),
-            workspace_id=self.workspace_id,
-            connection_id=self.connection_id,
-            device_id=await self._device_id(session, target.device_key),
-            device_key=target.device_key,
-            category=target.category,
-            method=method.upper()[:8],
-            endpoint=target.endpoint,
-            status=None,
-            billable=False,
-            at=now,
-        )
+        call = await self._row(session, target, method=method.upper()[:8], status=None, at=now)
         budget = self._budget_of(target)
         if budget is not None:
             await lock_device(session, budget[0])
@@ -183,23 +171,26 @@ class Meter:
         return self._budgets.window
 
     async def _hold(self, session: AsyncSession, answer: Answer, retry_after: timedelta) -> None:
-        target = answer.target
-        session.add(
-            UpstreamCall(
-                id=new_id("call"),
-                workspace_id=self.workspace_id,
-                connection_id=self.connection_id,
-                device_id=await self._device_id(session, target.device_key),
-                device_key=target.device_key,
-                category=target.category,
-                method=HOLD,
-                endpoint=target.endpoint,
-                status=429,
-                billable=False,
-                at=utcnow() + retry_after,
-            )
-        )
+        session.add(await self._row(session, answer.target, method=HOLD, status=429, at=utcnow() + retry_after))
         await session.flush()
+
+    async def _row(
+        self, session: AsyncSession, target: Target, *, method: str, status: int | None, at: datetime
+    ) -> UpstreamCall:
+        """A ledger row, not billable until its answer says so."""
+        return UpstreamCall(
+            id=new_id("call"),
+            workspace_id=self.workspace_id,
+            connection_id=self.connection_id,
+            device_id=await self._device_id(session, target.device_key),
+            device_key=target.device_key,
+            category=target.category,
+            method=method,
+            endpoint=target.endpoint,
+            status=status,
+            billable=False,
+            at=at,
+        )
 
     def _budget_of(self, target: Target) -> tuple[str, str] | None:
         """(device key, category) of a call with a budget; unbilled and account-level calls have none."""
