@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import secrets
 import statistics
 import sys
 import tempfile
@@ -45,14 +43,15 @@ from fleetgate.tesla.signing.commander import SignedCommander
 sys.path.insert(0, str(Path(__file__).parent))
 from signing import command_for
 from state_reads import (
-    DOMAIN,
     HOST,
     Server,
     checked,
     client,
+    connect_account,
     cpu_seconds,
     create_api_key,
     free_port,
+    gateway_settings,
     register_app,
     start,
 )
@@ -74,26 +73,6 @@ async def signed_executions(sim: httpx.AsyncClient, vins: list[str]) -> int:
         executed = checked(await sim.get(f"/sim/vehicles/{vin}"))["executed_commands"]
         total += sum(entry["via"] == "signed" for entry in executed)
     return total
-
-
-async def link_fleet(api: httpx.AsyncClient, sim: httpx.AsyncClient) -> dict[str, str]:
-    """The owner's trip through the hosted flow; answers device id by VIN."""
-    created = checked(await api.post("/v1/connect-sessions", json={"reference_id": "fleet-owner", "access": ACCESS}))
-    authorize = (await api.get(f"/connect/{created['id']}/start")).headers["location"]
-    consent = await sim.get(f"{authorize}&login_hint={EMAIL}&sim_grant={SCOPES.replace(' ', '+')}")
-    callback = httpx.URL(consent.headers["location"])
-    await api.get(f"{callback.path}?{callback.query.decode()}")
-    session = checked(await api.get(f"/v1/connect-sessions/{created['id']}"))
-    if session["status"] != "completed":
-        raise RuntimeError(f"the connect session ended {session['status']}: {session.get('error')}")
-    devices: dict[str, str] = {}
-    cursor = None
-    while True:
-        page = checked(await api.get("/v1/devices", params={"limit": 100, **({"cursor": cursor} if cursor else {})}))
-        devices.update({item["vin"]: item["id"] for item in page["data"]})
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return devices
 
 
 async def submit_all(api: httpx.AsyncClient, jobs: list[tuple[str, str, dict[str, Any]]], submitters: int) -> list[str]:
@@ -205,21 +184,17 @@ async def measure(args: argparse.Namespace) -> None:
                     checked(await sim.post(f"/sim/vehicles/{vin}/keys", json={"public_key": public, "role": "owner"}))
                     vins.append(vin)
                 headers = {"Authorization": f"Bearer {await create_api_key(database_url)}"}
+                # The periodic device sync would add calls of its own to the counts.
                 settings = {
-                    "mode": "prod",
-                    "public_url": gateway_url,
-                    "database_url": database_url,
-                    "encryption_key": base64.b64encode(secrets.token_bytes(32)).decode(),
-                    "tesla": sim_url,
-                    "client_id": app["client_id"],
-                    "client_secret": app["client_secret"],
-                    "domain": DOMAIN,
-                    "private_key_pem": app["private_key_pem"],
+                    **gateway_settings(gateway_url, database_url, sim_url, app),
                     "device_sync_interval_seconds": 0,
                 }
                 servers.append(await start("gateway", settings, "/healthz", port))
                 async with client(gateway_url, headers, connections=args.submitters) as api:
-                    devices = await link_fleet(api, sim)
+                    linked = await connect_account(
+                        api, sim, reference_id="fleet-owner", email=EMAIL, access=ACCESS, scopes=SCOPES
+                    )
+                    devices = {item["vin"]: item["id"] for item in linked}
                     per_car = args.commands // args.vehicles
                     jobs = [(devices[vin], *command_for(n)) for n in range(per_car) for vin in vins]
                     calls_before = await usage(sim, app["client_id"])

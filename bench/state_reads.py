@@ -174,12 +174,15 @@ async def create_api_key(database_url: str) -> str:
         await engine.dispose()
 
 
-async def connect_vehicle(api: httpx.AsyncClient, sim: httpx.AsyncClient) -> str:
-    """The end user's trip through the hosted flow, with Tesla's consent scripted; answers the vehicle's device id."""
-    created = checked(await api.post("/v1/connect-sessions", json={"reference_id": "bench-user", "access": ACCESS}))
+async def connect_account(
+    api: httpx.AsyncClient, sim: httpx.AsyncClient, *, reference_id: str, email: str, access: list[str], scopes: str
+) -> list[dict[str, Any]]:
+    """The end user's trip through the hosted flow, with Tesla's consent scripted (`scopes` ticked); answers every
+    device of the connection."""
+    created = checked(await api.post("/v1/connect-sessions", json={"reference_id": reference_id, "access": access}))
     start_page = await api.get(f"/connect/{created['id']}/start")
     authorize = start_page.headers["location"]
-    consent = await sim.get(f"{authorize}&{urlencode({'login_hint': EMAIL, 'sim_grant': SCOPES})}")
+    consent = await sim.get(f"{authorize}&{urlencode({'login_hint': email, 'sim_grant': scopes})}")
     callback = urlsplit(consent.headers["location"])
     finished = await api.get(f"{callback.path}?{callback.query}")
     if finished.status_code not in (302, 303):
@@ -187,9 +190,30 @@ async def connect_vehicle(api: httpx.AsyncClient, sim: httpx.AsyncClient) -> str
     session = checked(await api.get(f"/v1/connect-sessions/{created['id']}"))
     if session["status"] != "completed":
         raise RuntimeError(f"the connect session ended {session['status']}: {session.get('error')}")
-    devices = checked(await api.get("/v1/devices", params={"type": "vehicle"}))["data"]
-    device_id: str = devices[0]["id"]
-    return device_id
+    devices: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params = {"limit": 100, "connection_id": session["connection_id"], **({"cursor": cursor} if cursor else {})}
+        page = checked(await api.get("/v1/devices", params=params))
+        devices.extend(page["data"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return devices
+
+
+def gateway_settings(gateway_url: str, database_url: str, sim_url: str, app: dict[str, Any]) -> dict[str, Any]:
+    """A production-mode gateway pointed at the simulator, with the app `register_app` made."""
+    return {
+        "mode": "prod",
+        "public_url": gateway_url,
+        "database_url": database_url,
+        "encryption_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "tesla": sim_url,
+        "client_id": app["client_id"],
+        "client_secret": app["client_secret"],
+        "domain": DOMAIN,
+        "private_key_pem": app["private_key_pem"],
+    }
 
 
 async def data_calls(sim: httpx.AsyncClient) -> int:
@@ -275,20 +299,10 @@ async def link(
     account = checked(await sim.post("/sim/accounts", json={"email": EMAIL, "region": "na"}))
     checked(await sim.post(f"/sim/accounts/{account['id']}/vehicles", json={}))
     headers = {"Authorization": f"Bearer {await create_api_key(database_url)}"}
-    settings = {
-        "mode": "prod",
-        "public_url": gateway_url,
-        "database_url": database_url,
-        "encryption_key": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "tesla": sim_url,
-        "client_id": app["client_id"],
-        "client_secret": app["client_secret"],
-        "domain": DOMAIN,
-        "private_key_pem": app["private_key_pem"],
-    }
-    servers.append(await start("gateway", settings, "/healthz", port))
+    servers.append(await start("gateway", gateway_settings(gateway_url, database_url, sim_url, app), "/healthz", port))
     async with client(gateway_url, headers) as api:
-        return Linked(gateway_url, headers, await connect_vehicle(api, sim))
+        devices = await connect_account(api, sim, reference_id="bench-user", email=EMAIL, access=ACCESS, scopes=SCOPES)
+        return Linked(gateway_url, headers, devices[0]["id"])
 
 
 async def concurrent_burst(args: argparse.Namespace, sim: httpx.AsyncClient, linked: Linked) -> dict[str, Any]:
