@@ -102,3 +102,20 @@ async def finished(
 async def sim_vehicle(sim: httpx.AsyncClient, vin: str) -> dict[str, Any]:
     found: dict[str, Any] = (await sim.get(f"/sim/vehicles/{vin}")).json()
     return found
+
+
+async def slow_down(sim: httpx.AsyncClient, vin: str, latency_ms: int, count: int = 1) -> None:
+    """The car's next `count` signed commands are answered `latency_ms` late (carried out at once)."""
+    fault = {"path": "/signed_command", "vin": vin, "latency_ms": latency_ms, "count": count}
+    assert (await sim.post("/sim/faults", json=fault)).status_code == 201
+
+
+async def one_running_one_waiting(
+    api: httpx.AsyncClient, sim: httpx.AsyncClient, target: Target
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`flash_lights` in progress for 3 s, `honk_horn` queued behind it: the car's queue caught mid-way."""
+    await slow_down(sim, target.external_id, 3000)
+    running = await submit(api, target.id, "flash_lights")
+    waiting = await submit(api, target.id, "honk_horn")
+    await until(api, running["id"], frozenset({"in_progress"}))
+    return running, waiting

@@ -9,7 +9,16 @@ from typing import Any
 import httpx
 
 from fleetgate.state import AppState
-from tests.gateway.commands_support import command, finished, linked_target, sim_vehicle, submit, until
+from tests.gateway.commands_support import (
+    command,
+    finished,
+    linked_target,
+    one_running_one_waiting,
+    sim_vehicle,
+    slow_down,
+    submit,
+    until,
+)
 from tests.gateway.conftest import Tenant
 from tests.simulator.factories import SimFactory
 
@@ -17,11 +26,6 @@ from tests.simulator.factories import SimFactory
 async def signed_calls(sim: httpx.AsyncClient, client_id: str) -> int:
     usage = (await sim.get("/sim/usage")).json()["endpoints"].get(client_id, {})
     return int(usage.get("POST /vehicles/{vehicle_tag}/signed_command", 0))
-
-
-async def slow_down(sim: httpx.AsyncClient, vin: str, latency_ms: int, count: int = 1) -> None:
-    fault = {"path": "/signed_command", "vin": vin, "latency_ms": latency_ms, "count": count}
-    assert (await sim.post("/sim/faults", json=fault)).status_code == 201
 
 
 class TestIdempotencyKey:
@@ -88,10 +92,7 @@ class TestCancelAndExpiry:
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
-        await slow_down(sim, car.external_id, 3000)
-        running = await submit(tenant.client, car.id, "flash_lights")
-        waiting = await submit(tenant.client, car.id, "honk_horn")
-        await until(tenant.client, running["id"], frozenset({"in_progress"}))
+        running, waiting = await one_running_one_waiting(tenant.client, sim, car)
 
         cancelled = await tenant.client.post(f"/v1/commands/{waiting['id']}/cancel")
         assert cancelled.status_code == 200, cancelled.text
@@ -184,10 +185,7 @@ class TestDeviceGone:
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
-        await slow_down(sim, car.external_id, 3000)
-        running = await submit(tenant.client, car.id, "flash_lights")
-        waiting = await submit(tenant.client, car.id, "honk_horn")
-        await until(tenant.client, running["id"], frozenset({"in_progress"}))
+        running, waiting = await one_running_one_waiting(tenant.client, sim, car)
         elsewhere = await factory.account(email="new-owner@example.com")
         sold = await sim.patch(f"/sim/vehicles/{car.external_id}", json={"account_id": elsewhere["id"]})
         assert sold.status_code == 200, sold.text

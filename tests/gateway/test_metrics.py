@@ -9,9 +9,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from fleetgate.state import AppState
-from tests.gateway.commands_support import finished, linked_target, submit, until
+from tests.gateway.commands_support import finished, linked_target, one_running_one_waiting, until
 from tests.gateway.conftest import Tenant
-from tests.gateway.test_commands_queue import slow_down
 from tests.simulator.factories import SimFactory
 
 
@@ -74,10 +73,7 @@ class TestMetrics:
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
-        await slow_down(sim, car.external_id, 3000)
-        running = await submit(tenant.client, car.id, "flash_lights")
-        waiting = await submit(tenant.client, car.id, "honk_horn")
-        await until(tenant.client, running["id"], frozenset({"in_progress"}))
+        _, waiting = await one_running_one_waiting(tenant.client, sim, car)
         _, samples = await scrape(gateway)
         assert value(samples, "fleetgate_commands", status="in_progress") == 1
         assert value(samples, "fleetgate_commands", status="queued") == 1
