@@ -41,7 +41,6 @@ class Settled:
     """A command whose claim or wait ended without an attempt's outcome: back in the queue, or terminal."""
 
     command_id: str
-    workspace_id: str
     device_id: str
     command: str
     status: str
@@ -97,9 +96,7 @@ async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
         ).all()
         for command in expired:
             await report_settled(session, command)
-    return [
-        Settled(command.id, command.workspace_id, command.device_id, command.command, EXPIRED) for command in expired
-    ]
+    return [Settled(command.id, command.device_id, command.command, EXPIRED) for command in expired]
 
 
 async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds: float) -> Job | None:
@@ -249,7 +246,7 @@ async def release(
             if command.expires_at > now:
                 command.status = QUEUED
                 command.not_before = now
-                return Settled(command.id, command.workspace_id, command.device_id, command.command, QUEUED)
+                return Settled(command.id, command.device_id, command.command, QUEUED)
             command.status = EXPIRED
             command.reason = command.reason or EXPIRED_REASON
         else:
@@ -260,4 +257,4 @@ async def release(
         command.completed_at = now
         await session.flush()
         await report_settled(session, command)
-        return Settled(command.id, command.workspace_id, command.device_id, command.command, command.status)
+        return Settled(command.id, command.device_id, command.command, command.status)
