@@ -16,7 +16,8 @@ from fleetgate.devices.normalize import normalize_energy_site, normalize_vehicle
 from fleetgate.devices.state_schemas import EnergySiteData, VehicleData
 from tests.simulator.factories import ALL_USER_SCOPES, SimFactory
 
-PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "payloads"
+# Copies of real answers' shapes; their source is in payloads/README.md.
+PAYLOADS = Path(__file__).with_name("payloads")
 GARBAGE: tuple[Any, ...] = (None, "", "seventy", [], {}, True, math.nan, math.inf, -math.inf, [1, 2], {"a": 1})
 
 

@@ -17,14 +17,13 @@ from fleetgate.protocol.authentication import (
 from fleetgate.protocol.crypto import session_info_key, shared_key
 from fleetgate.protocol.keys import load_private_key_pem, public_key_bytes
 
-VECTORS_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "vehicle-command-test-vectors.json"
-FALLBACK_PATH = Path(__file__).with_name("vehicle-command-test-vectors.json")
+# Tesla's published vectors (teslamotors/vehicle-command, pkg/protocol/protocol.md), as the file's `source` says.
+VECTORS_PATH = Path(__file__).with_name("vehicle-command-test-vectors.json")
 
 
 @pytest.fixture(scope="module")
 def vectors() -> dict:
-    path = VECTORS_PATH if VECTORS_PATH.exists() else FALLBACK_PATH
-    return json.loads(path.read_text())
+    return json.loads(VECTORS_PATH.read_text())
 
 
 @pytest.fixture(scope="module")
