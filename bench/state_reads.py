@@ -159,9 +159,9 @@ async def register_app(sim: httpx.AsyncClient, gateway_url: str) -> dict[str, An
 
 
 async def create_api_key(database_url: str) -> str:
-    from fleetgate.db.engine import create_engine, create_sessionmaker
-    from fleetgate.db.migrate import upgrade
-    from fleetgate.workspaces.service import create_api_key, create_workspace
+    from fleetgate.features.workspaces.service import create_api_key, create_workspace
+    from fleetgate.infra.db.engine import create_engine, create_sessionmaker
+    from fleetgate.infra.db.migrate import upgrade
 
     engine = create_engine(database_url)
     try:

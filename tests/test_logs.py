@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import logging.config
 
-from fleetgate.logs import DropQueryString, uvicorn_log_config
+from fleetgate.infra.logs import DropQueryString, uvicorn_log_config
 
 
 def test_query_string_is_dropped_from_access_records() -> None:

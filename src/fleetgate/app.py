@@ -15,26 +15,26 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fleetgate.commands.routes import router as commands_router
 from fleetgate.config import Settings
-from fleetgate.connect.pages import router as connect_pages_router
-from fleetgate.connect.routes import router as connect_router
-from fleetgate.connections.routes import router as connections_router
-from fleetgate.console.errors import install_console_errors
-from fleetgate.console.routes import router as console_router
-from fleetgate.customers.routes import router as customers_router
-from fleetgate.devices.routes import router as devices_router
-from fleetgate.errors import APIError
-from fleetgate.events.routes import router as events_router
+from fleetgate.features.commands.routes import router as commands_router
+from fleetgate.features.connect.pages import router as connect_pages_router
+from fleetgate.features.connect.routes import router as connect_router
+from fleetgate.features.connections.routes import router as connections_router
+from fleetgate.features.console.errors import install_console_errors
+from fleetgate.features.console.routes import router as console_router
+from fleetgate.features.customers.routes import router as customers_router
+from fleetgate.features.devices.routes import router as devices_router
+from fleetgate.features.events.routes import router as events_router
+from fleetgate.features.system.routes import router as system_router
+from fleetgate.features.usage.routes import router as usage_router
+from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
+from fleetgate.features.webhooks.routes import router as webhooks_router
+from fleetgate.infra.errors import APIError
+from fleetgate.infra.http_metrics import HttpMetricsMiddleware
+from fleetgate.infra.runtime import WEB, encryption_key, running_state
 from fleetgate.jobs.queue import command_queue
-from fleetgate.retention.scheduler import retention_sweeps
-from fleetgate.runtime import WEB, encryption_key, running_state
-from fleetgate.sync.scheduler import periodic_sync
-from fleetgate.system.http_metrics import HttpMetricsMiddleware
-from fleetgate.system.routes import router as system_router
-from fleetgate.usage.routes import router as usage_router
-from fleetgate.webhooks.dispatcher import webhook_dispatcher
-from fleetgate.webhooks.routes import router as webhooks_router
+from fleetgate.jobs.retention_loop import retention_sweeps
+from fleetgate.jobs.sync import periodic_sync
 
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 

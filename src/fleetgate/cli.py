@@ -16,13 +16,13 @@ import uvicorn
 from rich.console import Console
 from rich.markup import escape
 
-from fleetgate.logs import uvicorn_log_config
+from fleetgate.infra.logs import uvicorn_log_config
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
     from fleetgate.config import Settings
-    from fleetgate.models import Workspace
+    from fleetgate.infra.models import Workspace
 
 app = typer.Typer(help="fleetgate: a self-hostable gateway to Tesla's Fleet API.", no_args_is_help=True)
 keys_app = typer.Typer(help="The P-256 key pair of the Vehicle Command Protocol.", no_args_is_help=True)
@@ -177,7 +177,7 @@ def on_database(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, OperationalError, ProgrammingError
 
-    from fleetgate.db.engine import create_engine, is_sqlite
+    from fleetgate.infra.db.engine import create_engine, is_sqlite
 
     shown = shown_url(url)
 
@@ -217,8 +217,8 @@ def first_line(error: BaseException | None) -> str:
 def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """One committed transaction on the configured database; a SQLite file gets its schema on first use, as
     `fleetgate serve` would give it (PostgreSQL is migrated explicitly, with `fleetgate migrate`)."""
-    from fleetgate.db.engine import create_sessionmaker, is_sqlite
-    from fleetgate.db.migrate import upgrade
+    from fleetgate.infra.db.engine import create_sessionmaker, is_sqlite
+    from fleetgate.infra.db.migrate import upgrade
 
     async def run(engine: AsyncEngine) -> T:
         if is_sqlite(settings.database_url):
@@ -236,7 +236,7 @@ def serve(
 ) -> None:
     """Run the API server, configured by FLEETGATE_* settings (environment or .env)."""
     from fleetgate.config import SettingsError
-    from fleetgate.runtime import encryption_key
+    from fleetgate.infra.runtime import encryption_key
 
     settings = load_settings()
     try:
@@ -278,8 +278,8 @@ def worker(
 def migrate() -> None:
     """Apply the database migrations to FLEETGATE_DATABASE_URL (a SQLite file or PostgreSQL); on PostgreSQL, also
     the job queue's tables."""
-    from fleetgate.db.engine import is_sqlite
-    from fleetgate.db.migrate import upgrade
+    from fleetgate.infra.db.engine import is_sqlite
+    from fleetgate.infra.db.migrate import upgrade
     from fleetgate.jobs.engine import job_app
 
     settings = load_settings()
@@ -297,7 +297,7 @@ def migrate() -> None:
 @workspace_app.command("create")
 def workspace_create(name: Annotated[str, typer.Argument(help="A name for the workspace.")]) -> None:
     """Create a workspace on the configured database; prints its id."""
-    from fleetgate.workspaces.service import create_workspace
+    from fleetgate.features.workspaces.service import create_workspace
 
     name = name.strip()
     if not name or len(name) > 200:
@@ -316,7 +316,7 @@ def workspace_list() -> None:
     """List the workspaces: id, name, creation time."""
     from sqlalchemy import select
 
-    from fleetgate.models import Workspace
+    from fleetgate.infra.models import Workspace
 
     async def work(session: AsyncSession) -> list[tuple[str, str, str]]:
         rows = await session.scalars(select(Workspace).order_by(Workspace.created_at, Workspace.id))
@@ -330,7 +330,7 @@ async def find_workspace(session: AsyncSession, wanted: str) -> Workspace:
     """By id, or by name when exactly one workspace has it."""
     from sqlalchemy import select
 
-    from fleetgate.models import Workspace
+    from fleetgate.infra.models import Workspace
 
     workspace = await session.get(Workspace, wanted)
     if workspace is not None:
@@ -353,7 +353,7 @@ def apikey_create(
     name: Annotated[str, typer.Option(help="A label to tell keys apart.")] = "",
 ) -> None:
     """Create an API key for a workspace; prints the key, the only time it is shown."""
-    from fleetgate.workspaces.service import create_api_key
+    from fleetgate.features.workspaces.service import create_api_key
 
     if len(name) > 200:
         fail("a key name has at most 200 characters")
@@ -389,8 +389,8 @@ def dev(
     """Run the gateway with the Tesla simulator and SQLite, seeded and ready to click through."""
     from pydantic import ValidationError
 
-    from fleetgate.devserver.errors import DevError
-    from fleetgate.devserver.runner import DevOptions, run_dev
+    from fleetgate.devtools.devserver.errors import DevError
+    from fleetgate.devtools.devserver.runner import DevOptions, run_dev
 
     options = DevOptions(host=host, port=port, sim_port=sim_port, data_dir=data_dir)
     try:
@@ -408,9 +408,9 @@ def demo() -> None:
     """Walk the seeded story against the embedded simulator, printed as it goes; exits non-zero if a step fails."""
     from pydantic import ValidationError
 
-    from fleetgate.demo.api import DemoError
-    from fleetgate.demo.run import run_demo
-    from fleetgate.devserver.errors import DevError
+    from fleetgate.devtools.demo.api import DemoError
+    from fleetgate.devtools.demo.run import run_demo
+    from fleetgate.devtools.devserver.errors import DevError
 
     try:
         told = asyncio.run(run_demo(console))

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     usage_retention_days: int = Field(default=400, ge=1)
     retention_interval_seconds: int = Field(default=3600, ge=0)
 
-    # Webhooks (see `fleetgate.webhooks.delivery`). Loopback and private targets are refused outside dev mode
+    # Webhooks (see `fleetgate.features.webhooks.delivery`). Loopback and private targets are refused outside dev mode
     # unless this allows them (a self-hosted receiver on the same private network).
     webhook_allow_private_targets: bool = False
     # The wait before each retry after a failed attempt; when it runs out, the delivery has failed.

@@ -22,8 +22,8 @@ import uvicorn
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
-from fleetgate.state import AppState
-from fleetgate.workspaces.service import create_api_key, create_workspace
+from fleetgate.features.workspaces.service import create_api_key, create_workspace
+from fleetgate.infra.state import AppState
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from fleetgate.commands.status import TERMINAL
-from fleetgate.state import AppState
+from fleetgate.features.commands.status import TERMINAL
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
 from tests.simulator.factories import SimFactory

@@ -15,9 +15,9 @@ from fastapi import FastAPI
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
+from fleetgate.features.workspaces.service import create_api_key, create_workspace
+from fleetgate.infra.state import AppState
 from fleetgate.protocol.keys import private_key_pem
-from fleetgate.state import AppState
-from fleetgate.workspaces.service import create_api_key, create_workspace
 from tests.simulator.factories import SimFactory
 from tests.support.databases import PostgresTemplates, SqliteTemplate, postgres_admin_url
 

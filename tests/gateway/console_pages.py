@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from fleetgate.db.base import utcnow
-from fleetgate.models import ApiKey, Command, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from fleetgate.security.api_keys import hash_api_key
-from fleetgate.security.ids import new_id
-from fleetgate.state import AppState
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import ApiKey, Command, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.security.api_keys import hash_api_key
+from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.state import AppState
 from tests.simulator.auth_helpers import Page, page
 
 LOGIN = "/console/login"

@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from fleetgate.access import scopes_for
-from fleetgate.connections.service import link_connection
-from fleetgate.devices.discovery import sync_devices
-from fleetgate.state import AppState
+from fleetgate.features.access.scopes import scopes_for
+from fleetgate.features.connections.service import link_connection
+from fleetgate.features.devices.discovery import sync_devices
+from fleetgate.infra.state import AppState
 from fleetgate.tesla.claims import read_claims
 from fleetgate.tesla.oauth import OAuthClient, TokenSet, authorization_request
 from tests.simulator.auth_helpers import page

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from fleetgate.db.engine import create_engine, create_sessionmaker
-from fleetgate.workspaces.service import create_api_key, create_workspace
+from fleetgate.features.workspaces.service import create_api_key, create_workspace
+from fleetgate.infra.db.engine import create_engine, create_sessionmaker
 from tests.support.live import free_port
 
 READY_DEADLINE_SECONDS = 60.0

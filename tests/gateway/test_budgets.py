@@ -16,13 +16,13 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from fleetgate.connections.fleet import fleet_api
-from fleetgate.db.base import utcnow
-from fleetgate.models import Connection, UpstreamCall
-from fleetgate.security.ids import new_id
-from fleetgate.state import AppState
+from fleetgate.features.connections.fleet import fleet_api
+from fleetgate.features.usage.budgets import HOLD
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Connection, UpstreamCall
+from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.state import AppState
 from fleetgate.tesla.errors import RateLimited
-from fleetgate.usage.budgets import HOLD
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
 from tests.gateway.test_usage import api_error, call, ledger, sim_usage

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle, submit
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import calls

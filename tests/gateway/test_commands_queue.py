@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.commands_support import (
     command,
     finished,

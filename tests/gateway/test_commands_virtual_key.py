@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from fleetgate.tesla.errors import KEY_NOT_PAIRED_REASON
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle
 from tests.gateway.conftest import Tenant

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
-from fleetgate.devices.state_service import WakePolicy
+from fleetgate.features.devices.state_service import WakePolicy
+from fleetgate.infra.state import AppState
 from fleetgate.jobs.executor import CommandExecutor
-from fleetgate.state import AppState
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import calls

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from fleetgate.db.engine import create_engine, create_sessionmaker
-from fleetgate.models import Command
+from fleetgate.infra.db.engine import create_engine, create_sessionmaker
+from fleetgate.infra.models import Command
 from tests.gateway.commands_support import finished, sim_vehicle, submit, until
 from tests.gateway.flows import connect_hosted, tesla_account
 from tests.gateway.processes import api_key_for, gateway_processes, kill_hard, new_port

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from fleetgate.config import Settings
-from fleetgate.models import Connection, ConnectSession
-from fleetgate.state import AppState
+from fleetgate.infra.models import Connection, ConnectSession
+from fleetgate.infra.state import AppState
 from tests.gateway.test_connect_flow import ALL_SCOPES, EMAIL, EndUser, row, rows
 from tests.simulator.auth_helpers import page
 from tests.simulator.factories import SimFactory

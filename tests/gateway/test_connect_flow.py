@@ -15,9 +15,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from fleetgate.access import ACCESS_NAMES
-from fleetgate.models import Connection, ConnectSession, Device
-from fleetgate.state import AppState
+from fleetgate.features.access.scopes import ACCESS_NAMES
+from fleetgate.infra.models import Connection, ConnectSession, Device
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import APP_DOMAIN, GATEWAY_BASE, SIM_BASE
 from tests.simulator.auth_helpers import Page, page
 from tests.simulator.factories import SimFactory

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from fleetgate.access import ACCESS_BY_NAME
-from fleetgate.models import Connection, ConnectSession
-from fleetgate.state import AppState
+from fleetgate.features.access.scopes import ACCESS_BY_NAME
+from fleetgate.infra.models import Connection, ConnectSession
+from fleetgate.infra.state import AppState
 from fleetgate.tesla.oauth import pkce_challenge
 from tests.gateway.conftest import make_tenant
 from tests.gateway.test_connect_flow import CALLBACK, EMAIL, EndUser, query_of, row, rows

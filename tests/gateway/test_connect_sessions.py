@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from fleetgate.access import ACCESS_NAMES
+from fleetgate.features.access.scopes import ACCESS_NAMES
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 
 READ = ["vehicle_data", "vehicle_location"]

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from fleetgate.connections.service import DifferentTeslaAccount, link_connection
-from fleetgate.connections.token_storage import token_context
-from fleetgate.security.encryption import DecryptionError
-from fleetgate.state import AppState
+from fleetgate.features.connections.service import DifferentTeslaAccount, link_connection
+from fleetgate.features.connections.token_storage import token_context
+from fleetgate.infra.security.encryption import DecryptionError
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,

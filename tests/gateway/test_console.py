@@ -11,9 +11,9 @@ from fastapi import FastAPI
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
-from fleetgate.console.login_token import issue_login
-from fleetgate.db.base import utcnow
-from fleetgate.state import AppState
+from fleetgate.features.console.login_token import issue_login
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.console_pages import COOKIE, LOGIN, api_key_id, csrf_token, log_in, logged_in, open_page, revoke
 from tests.gateway.flows import Linked, link_account, tesla_account

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.console_pages import add_command, add_failing_webhook, csrf_token, logged_in, open_page
 from tests.gateway.flows import ALL_ACCESS, Linked, link_account, tesla_account

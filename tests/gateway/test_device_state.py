@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
-from fleetgate.models import DeviceState
-from fleetgate.state import AppState
+from fleetgate.infra.models import DeviceState
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
 from tests.simulator.factories import SimFactory

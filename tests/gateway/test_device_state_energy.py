@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import LIVE_STATUS, SITE_INFO, calls, linked_device, read
 from tests.simulator.factories import SimFactory

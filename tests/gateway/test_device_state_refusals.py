@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.flows import change_access_on_tesla
 from tests.gateway.test_device_state import calls, linked_device, read, stored

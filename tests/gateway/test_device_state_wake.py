@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from fleetgate.devices.state_routes import install_state_reads
-from fleetgate.devices.state_service import StateReads, WakePolicy
+from fleetgate.features.devices.state_routes import install_state_reads
+from fleetgate.features.devices.state_service import StateReads, WakePolicy
+from fleetgate.infra.state import AppState
 from fleetgate.simulator.world import World
-from fleetgate.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import VEHICLE, VEHICLE_DATA, WAKE_UP, calls, linked_device, read, sim_vehicle
 from tests.simulator.factories import SimFactory

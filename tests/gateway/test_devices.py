@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
 from tests.simulator.factories import SimFactory

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,

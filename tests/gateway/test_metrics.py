@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from fleetgate.state import AppState
+from fleetgate.infra.state import AppState
 from tests.gateway.commands_support import finished, linked_target, one_running_one_waiting, until
 from tests.gateway.conftest import Tenant
 from tests.simulator.factories import SimFactory

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from fleetgate.devices.normalize import normalize_energy_site, normalize_vehicle, strip_location
-from fleetgate.devices.state_schemas import EnergySiteData, VehicleData
+from fleetgate.features.devices.normalize import normalize_energy_site, normalize_vehicle, strip_location
+from fleetgate.features.devices.state_schemas import EnergySiteData, VehicleData
 from tests.simulator.factories import ALL_USER_SCOPES, SimFactory
 
 # Copies of real answers' shapes; their source is in payloads/README.md.

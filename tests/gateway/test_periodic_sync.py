@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from fleetgate.db.base import utcnow
-from fleetgate.models import Connection
-from fleetgate.state import AppState
-from fleetgate.sync.scheduler import periodic_sync, sync_pass
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Connection
+from fleetgate.infra.state import AppState
+from fleetgate.jobs.sync import periodic_sync, sync_pass
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
 from tests.simulator.factories import SimFactory

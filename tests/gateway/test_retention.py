@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select, update
 
-from fleetgate.db.base import utcnow
-from fleetgate.models import Command, Event, UpstreamCall
-from fleetgate.retention.service import prune
-from fleetgate.state import AppState
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Command, Event, UpstreamCall
+from fleetgate.infra.state import AppState
+from fleetgate.jobs.retention import prune
 from tests.gateway.commands_support import finished, linked_target
 from tests.gateway.conftest import Tenant
 from tests.simulator.factories import SimFactory

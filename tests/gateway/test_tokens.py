@@ -13,12 +13,12 @@ from sqlalchemy import text
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
-from fleetgate.connections.token_storage import token_context
-from fleetgate.db.base import utcnow
-from fleetgate.devices.pairing import check_virtual_key
-from fleetgate.models import Device
+from fleetgate.features.connections.token_storage import token_context
+from fleetgate.features.devices.pairing import check_virtual_key
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Device
+from fleetgate.infra.state import AppState
 from fleetgate.simulator.world import World
-from fleetgate.state import AppState
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from fleetgate.connections.fleet import fleet_api, upstream_errors
-from fleetgate.errors import APIError
-from fleetgate.models import Connection, UpstreamCall
-from fleetgate.state import AppState
+from fleetgate.features.connections.fleet import fleet_api, upstream_errors
+from fleetgate.infra.errors import APIError
+from fleetgate.infra.models import Connection, UpstreamCall
+from fleetgate.infra.state import AppState
 from fleetgate.tesla.api import FleetApi
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account

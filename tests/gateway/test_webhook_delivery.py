@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
-from fleetgate.events.service import record_event
-from fleetgate.models import Event, WebhookDelivery
-from fleetgate.state import AppState
-from fleetgate.webhooks.delivery import RESPONSE_BODY_LIMIT
-from fleetgate.webhooks.dispatcher import dispatch_due
+from fleetgate.features.events.service import record_event
+from fleetgate.features.webhooks.delivery import RESPONSE_BODY_LIMIT
+from fleetgate.features.webhooks.dispatcher import dispatch_due
+from fleetgate.infra.models import Event, WebhookDelivery
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import link_account, tesla_account
 from tests.simulator.factories import SimFactory

@@ -9,10 +9,10 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from fleetgate.config import Settings
-from fleetgate.db.base import utcnow
-from fleetgate.webhooks.delivery import next_delay
-from fleetgate.webhooks.signing import SECRET_PREFIX, new_secret, signed_headers
-from fleetgate.webhooks.targets import TargetError, check_target
+from fleetgate.features.webhooks.delivery import next_delay
+from fleetgate.features.webhooks.signing import SECRET_PREFIX, new_secret, signed_headers
+from fleetgate.features.webhooks.targets import TargetError, check_target
+from fleetgate.infra.db.base import utcnow
 
 KEY = base64.b64encode(b"k" * 32).decode()
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from fleetgate.db.base import utcnow
-from fleetgate.events.service import insert_event, queue_delivery
-from fleetgate.models import WebhookEndpoint
-from fleetgate.state import AppState
-from fleetgate.webhooks.signing import open_secret, seal_secret
+from fleetgate.features.events.service import insert_event, queue_delivery
+from fleetgate.features.webhooks.signing import open_secret, seal_secret
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import WebhookEndpoint
+from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.support.webhook_receiver import Receiver, eventually, running_receiver
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from fleetgate.db.migrate import upgrade_sync
+from fleetgate.infra.db.migrate import upgrade_sync
 
 POSTGRES_ENV = "FLEETGATE_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "FLEETGATE_REQUIRE_POSTGRES"

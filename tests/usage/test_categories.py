@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fleetgate.features.usage.categories import Target, classify, is_billable
 from fleetgate.tesla.api import ENERGY_COMMANDS
-from fleetgate.usage.categories import Target, classify, is_billable
 
 VIN = "5YJ3E1EA7KF000001"
 SITE = "1234567890"

@@ -22,12 +22,12 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 
-from fleetgate.commands import lifecycle
-from fleetgate.commands.runner import run_job
-from fleetgate.commands.status import TERMINAL
-from fleetgate.db.base import utcnow
-from fleetgate.devices.state_service import WakePolicy
-from fleetgate.state import AppState
+from fleetgate.features.commands import lifecycle
+from fleetgate.features.commands.runner import run_job
+from fleetgate.features.commands.status import TERMINAL
+from fleetgate.features.devices.state_service import WakePolicy
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.state import AppState
 
 log = logging.getLogger("fleetgate.commands")
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import procrastinate
 
+from fleetgate.infra.state import AppState, CommandQueue
 from fleetgate.jobs.engine import defer_command, job_app
 from fleetgate.jobs.executor import command_executor
-from fleetgate.state import AppState, CommandQueue
 
 
 @dataclass

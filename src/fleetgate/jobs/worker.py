@@ -24,19 +24,19 @@ from procrastinate.jobs import Status
 from prometheus_client import start_http_server
 from sqlalchemy import select
 
-from fleetgate.commands import lifecycle
-from fleetgate.commands.runner import run_job
-from fleetgate.commands.status import ACTIVE, QUEUED
 from fleetgate.config import Settings
-from fleetgate.db.base import utcnow
-from fleetgate.devices.state_service import WakePolicy
+from fleetgate.features.commands import lifecycle
+from fleetgate.features.commands.runner import run_job
+from fleetgate.features.commands.status import ACTIVE, QUEUED
+from fleetgate.features.devices.state_service import WakePolicy
+from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Command
+from fleetgate.infra.runtime import running_state
+from fleetgate.infra.state import AppState
 from fleetgate.jobs.engine import defer_command, job_app
 from fleetgate.jobs.executor import count_settled, worker_name
 from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
-from fleetgate.models import Command
-from fleetgate.runtime import running_state
-from fleetgate.state import AppState
-from fleetgate.webhooks.dispatcher import webhook_dispatcher
 
 log = logging.getLogger("fleetgate.worker")
 # A queued command with no job for this long gets one (the job engine's own delay is well below it).

@@ -1,0 +1,260 @@
+"""The commands table as the queue: claiming, marking a send, settling an attempt and recovering after a crash.
+
+Each step is a short transaction of its own, committed before Tesla is called, so that the table always says what
+may have happened: a claim (`in_progress`, `claimed_by`, a lease) before the attempt, `sent_at` before a send that
+may reach the car, the outcome after. Transactions start with their write, which on SQLite takes the write lock
+first (a read that later upgrades to a write can fail where another writer got in between).
+
+Order and exclusion per device: only the oldest active command of a device is ever due, and the partial unique
+index `uq_commands_running_device` refuses a second `in_progress` command of one device whoever claims it.
+
+Recovery: a claim whose lease ran out belongs to an executor that died (or hung). Its command goes back to the
+queue if the attempt cannot have reached the car or the command is idempotent; otherwise it ends `failed` with
+`outcome_unknown`, never sent twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from fleetgate.features.commands import outcomes
+from fleetgate.features.commands.execution import Job
+from fleetgate.features.commands.outcomes import Outcome
+from fleetgate.features.commands.reporting import report_settled
+from fleetgate.features.commands.status import EXPIRED, FAILED, IN_PROGRESS, QUEUED, SUCCEEDED
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Command, Connection, Device
+
+Sessions = async_sessionmaker[AsyncSession]
+EXPIRED_REASON = "expired before it could run"
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """A command whose claim or wait ended without an attempt's outcome: back in the queue, or terminal."""
+
+    command_id: str
+    device_id: str
+    command: str
+    status: str
+
+
+def _older_active() -> object:
+    other = aliased(Command)
+    return exists().where(
+        other.device_id == Command.device_id,
+        other.id != Command.id,
+        or_(
+            other.status == IN_PROGRESS,
+            and_(
+                other.status == QUEUED,
+                or_(
+                    other.created_at < Command.created_at,
+                    and_(other.created_at == Command.created_at, other.id < Command.id),
+                ),
+            ),
+        ),
+    )
+
+
+async def due(sessions: Sessions, now: datetime, limit: int) -> list[str]:
+    """Commands that may start now: each its device's oldest active one, none of its device's running."""
+    query = (
+        select(Command.id)
+        .where(Command.status == QUEUED, Command.not_before <= now, Command.expires_at > now, ~_older_active())  # type: ignore[operator]
+        .order_by(Command.created_at, Command.id)
+        .limit(limit)
+    )
+    async with sessions() as session:
+        return list((await session.scalars(query)).all())
+
+
+async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
+    async with sessions() as session:
+        # A read first: the update takes the database's write lock, and most passes find nothing to expire.
+        found = await session.scalar(
+            select(Command.id).where(Command.status == QUEUED, Command.expires_at <= now).limit(1)
+        )
+    if found is None:
+        return []
+    async with sessions() as session, session.begin():
+        expired = (
+            await session.scalars(
+                update(Command)
+                .where(Command.status == QUEUED, Command.expires_at <= now)
+                .values(status=EXPIRED, reason=EXPIRED_REASON, completed_at=now, updated_at=now)
+                .returning(Command)
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+        for command in expired:
+            await report_settled(session, command)
+    return [Settled(command.id, command.device_id, command.command, EXPIRED) for command in expired]
+
+
+async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds: float) -> Job | None:
+    """The command as a job for `worker`, or None when it is no longer due (claimed, cancelled, expired, or
+    another command of its device is running)."""
+    now = utcnow()
+    async with sessions() as session:
+        try:
+            async with session.begin():
+                claimed = await session.execute(
+                    update(Command)
+                    .where(
+                        Command.id == command_id,
+                        Command.status == QUEUED,
+                        Command.not_before <= now,
+                        Command.expires_at > now,
+                    )
+                    .values(
+                        status=IN_PROGRESS,
+                        claimed_by=worker,
+                        lease_expires_at=now + timedelta(seconds=lease_seconds),
+                        attempts=Command.attempts + 1,
+                        started_at=func.coalesce(Command.started_at, now),
+                        sent_at=None,
+                        updated_at=now,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                    return None
+                command = await session.get(Command, command_id)
+                assert command is not None
+                device = await session.get(Device, command.device_id)
+                connection = await session.get(Connection, command.connection_id)
+                assert device is not None
+                assert connection is not None
+        except IntegrityError:
+            return None  # another command of the device was claimed first (the unique index said so)
+    return Job(
+        command_id=command.id,
+        name=command.command,
+        params=command.params,
+        wake=command.wake,
+        idempotent=command.idempotent,
+        attempts=command.attempts,
+        device=device,
+        connection=connection,
+    )
+
+
+async def mark_sent(sessions: Sessions, command_id: str, worker: str, *, sent: bool) -> None:
+    now = utcnow()
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Command)
+            .where(Command.id == command_id, Command.claimed_by == worker, Command.status == IN_PROGRESS)
+            .values(sent_at=now if sent else None, updated_at=now)
+        )
+
+
+async def renew(sessions: Sessions, worker: str, command_ids: Sequence[str], lease_seconds: float) -> None:
+    if not command_ids:
+        return
+    now = utcnow()
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Command)
+            .where(Command.id.in_(command_ids), Command.claimed_by == worker, Command.status == IN_PROGRESS)
+            .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
+        )
+
+
+async def settle(session: AsyncSession, command_id: str, worker: str, outcome: Outcome) -> Command | None:
+    """Writes the attempt's outcome in the caller's transaction; None when the claim was lost meanwhile (its lease
+    ran out and recovery took the command), and then nothing is written."""
+    now = utcnow()
+    # `claimed_by` stays on a command that ended: who ran it, for the record.
+    values: dict[str, object] = {"lease_expires_at": None, "updated_at": now}
+    if outcome.status == "retry":
+        values.update(
+            claimed_by=None,
+            status=QUEUED,
+            reason=outcome.reason,
+            not_before=now + timedelta(seconds=outcome.retry_after_seconds),
+            sent_at=None,
+        )
+    else:
+        values.update(
+            status=SUCCEEDED if outcome.status == "succeeded" else FAILED,
+            reason=outcome.reason,
+            error=outcome.error,
+            completed_at=now,
+        )
+    result = await session.execute(
+        update(Command)
+        .where(Command.id == command_id, Command.claimed_by == worker, Command.status == IN_PROGRESS)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    command = await session.get(Command, command_id, populate_existing=True)
+    assert command is not None
+    if command.status == QUEUED and command.not_before >= command.expires_at:
+        # It would run again only after its expiry: it ends here, with what stopped it.
+        command.status = EXPIRED
+        command.completed_at = now
+    return command
+
+
+async def recover(sessions: Sessions, now: datetime, command_id: str | None = None) -> list[Settled]:
+    """Commands (or the one command) whose executor's lease ran out: back to the queue, or `failed` with
+    `outcome_unknown`."""
+    query = select(Command.id, Command.claimed_by).where(Command.status == IN_PROGRESS, Command.lease_expires_at < now)
+    if command_id is not None:
+        query = query.where(Command.id == command_id)
+    async with sessions() as session:
+        stale = (await session.execute(query)).all()
+    settled: list[Settled] = []
+    for stale_id, worker in stale:
+        done = await release(sessions, stale_id, worker, now=now, lease_expired=True)
+        if done is not None:
+            settled.append(done)
+    return settled
+
+
+async def release(
+    sessions: Sessions, command_id: str, worker: str | None, *, now: datetime, lease_expired: bool = False
+) -> Settled | None:
+    """Ends `worker`'s claim without an outcome (it died, or is shutting down): the recovery rules apply."""
+    async with sessions() as session, session.begin():
+        conditions = [Command.id == command_id, Command.status == IN_PROGRESS, Command.claimed_by == worker]
+        if lease_expired:
+            conditions.append(Command.lease_expires_at < now)
+        # The write first (see the module's docstring): a no-op update that locks the row where it matches.
+        locked = await session.execute(
+            update(Command).where(*conditions).values(updated_at=now).execution_options(synchronize_session=False)
+        )
+        if locked.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        command = await session.get(Command, command_id, populate_existing=True)
+        assert command is not None
+        command.lease_expires_at = None
+        if command.sent_at is None or command.idempotent:
+            command.sent_at = None
+            command.claimed_by = None
+            if command.expires_at > now:
+                command.status = QUEUED
+                command.not_before = now
+                return Settled(command.id, command.device_id, command.command, QUEUED)
+            command.status = EXPIRED
+            command.reason = command.reason or EXPIRED_REASON
+        else:
+            unknown = outcomes.unknown("The executor stopped while the command was being sent.")
+            command.status = FAILED
+            command.reason = unknown.reason
+            command.error = unknown.error
+        command.completed_at = now
+        await session.flush()
+        await report_settled(session, command)
+        return Settled(command.id, command.device_id, command.command, command.status)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Query, Response
+
+from fleetgate.features.commands.catalog import CATALOG
+from fleetgate.features.commands.schemas import Catalog, CommandIn, CommandOut, CommandPage
+from fleetgate.features.commands.service import cancel, get_command, list_query, submit
+from fleetgate.features.commands.status import CommandStatus
+from fleetgate.features.commands.views import catalog_entry, command_out
+from fleetgate.features.devices.service import get_device
+from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.idempotency import IdempotencyKey
+from fleetgate.infra.models import Command
+from fleetgate.infra.pagination import PageDep, paginate
+
+router = APIRouter(tags=["commands"])
+
+
+@router.post(
+    "/v1/devices/{device_id}/commands",
+    status_code=202,
+    responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
+)
+async def submit_command(
+    device_id: str,
+    body: CommandIn,
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    state: StateDep,
+    response: Response,
+    background: BackgroundTasks,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandOut:
+    command, created = await submit(session, state, workspace.id, device_id, body, idempotency_key)
+    if created and state.command_queue is not None:
+        # After the response, so after the commit: the executor must find the row when it looks.
+        background.add_task(state.command_queue.queued, command.id, command.device_id)
+    if not created:
+        response.status_code = 200
+    return command_out(command)
+
+
+@router.get("/v1/devices/{device_id}/commands")
+async def list_device_commands(
+    device_id: str,
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    page: PageDep,
+    status: CommandStatus | None = None,
+) -> CommandPage:
+    device = await get_device(session, workspace.id, device_id)
+    rows, cursor = await paginate(session, list_query(workspace.id, device_id=device.id, status=status), Command, page)
+    return CommandPage(data=[command_out(row) for row in rows], next_cursor=cursor)
+
+
+@router.get("/v1/commands/catalog")
+async def catalog(
+    workspace: WorkspaceDep,
+    device_type: Annotated[Literal["vehicle", "energy_site"] | None, Query()] = None,
+) -> Catalog:
+    return Catalog(data=[catalog_entry(spec) for spec in CATALOG if device_type in (None, spec.device_type)])
+
+
+@router.get("/v1/commands")
+async def list_commands(
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    page: PageDep,
+    status: CommandStatus | None = None,
+    device_id: str | None = None,
+    command: str | None = None,
+) -> CommandPage:
+    query = list_query(workspace.id, device_id=device_id, status=status, command=command)
+    rows, cursor = await paginate(session, query, Command, page)
+    return CommandPage(data=[command_out(row) for row in rows], next_cursor=cursor)
+
+
+@router.get("/v1/commands/{command_id}")
+async def get(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> CommandOut:
+    return command_out(await get_command(session, workspace.id, command_id))
+
+
+@router.post("/v1/commands/{command_id}/cancel")
+async def cancel_command(command_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep) -> CommandOut:
+    command = await cancel(session, workspace.id, command_id)
+    state.metrics.commands_ended.labels(command.command, command.status).inc()
+    return command_out(command)

@@ -1,0 +1,71 @@
+"""Running one claimed command to its outcome: the attempt against Tesla, then, in one transaction, the outcome,
+what it taught about the device's virtual key, and the events. Shared by the in-process executor and workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fleetgate.features.commands import lifecycle, outcomes
+from fleetgate.features.commands.execution import Job, attempt
+from fleetgate.features.commands.outcomes import Outcome
+from fleetgate.features.commands.reporting import report_settled
+from fleetgate.features.commands.status import TERMINAL
+from fleetgate.features.devices.pairing import set_pairing
+from fleetgate.features.devices.state_service import WakePolicy
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Command, Device
+from fleetgate.infra.state import AppState
+
+log = logging.getLogger("fleetgate.commands")
+
+
+async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> Outcome | None:
+    """The outcome written, or None when the claim was lost meanwhile (then nothing is written)."""
+    sessions = state.sessionmaker
+
+    async def sent() -> None:
+        # Only recovery reads it, and recovery sends an idempotent command again whether or not it went out.
+        if not job.idempotent:
+            await lifecycle.mark_sent(sessions, job.command_id, worker, sent=True)
+
+    async def unsent() -> None:
+        if not job.idempotent:
+            await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
+
+    try:
+        outcome = await attempt(state, job, wake, sent, unsent)
+    except asyncio.CancelledError:
+        # Shutting down: the claim ends now rather than when its lease runs out (shielded: we are being cancelled).
+        await asyncio.shield(lifecycle.release(sessions, job.command_id, worker, now=utcnow()))
+        raise
+    except Exception:
+        log.exception("command %s (%s): the attempt failed unexpectedly", job.command_id, job.name)
+        outcome = outcomes.failed("internal_error", "internal error", "fleetgate failed while running the command.")
+    async with sessions() as session, session.begin():
+        command = await lifecycle.settle(session, job.command_id, worker, outcome)
+        if command is None:
+            log.warning(
+                "command %s: the claim was lost before its outcome (%s) was written", job.command_id, outcome.status
+            )
+            return None
+        if outcome.virtual_key_paired is not None or outcome.status == "succeeded":
+            device = await session.get(Device, job.device.id)
+            if device is not None and outcome.status == "succeeded":
+                # What was read of the device before now may no longer be true (see `devices.state_service`).
+                device.changed_by_command_at = command.completed_at
+            if device is not None and outcome.virtual_key_paired is not None:
+                # A signed command that went through proves the key is paired; a refusal for an unknown key, that
+                # it is not.
+                await set_pairing(session, state, device, outcome.virtual_key_paired, utcnow())
+        await report_settled(session, command)
+    count_ended(state, command)
+    return outcome
+
+
+def count_ended(state: AppState, command: Command) -> None:
+    if command.status not in TERMINAL or command.completed_at is None:
+        return
+    state.metrics.commands_ended.labels(command.command, command.status).inc()
+    seconds = (command.completed_at - command.created_at).total_seconds()
+    state.metrics.command_seconds.labels(command.command, command.status).observe(seconds)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from fleetgate.features.connect.schemas import ConnectSessionIn, ConnectSessionOut
+from fleetgate.features.connect.service import create_from_request, get_connect_session
+from fleetgate.features.connect.views import present
+from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.idempotency import IdempotencyKey
+
+router = APIRouter(prefix="/v1/connect-sessions", tags=["connect"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
+)
+async def create(
+    body: ConnectSessionIn,
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    state: StateDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ConnectSessionOut:
+    connect_session, created = await create_from_request(session, state, workspace.id, body, idempotency_key)
+    if not created:
+        response.status_code = 200
+    return present(connect_session, state)
+
+
+@router.get("/{session_id}")
+async def get(session_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep) -> ConnectSessionOut:
+    return present(await get_connect_session(session, workspace.id, session_id), state)

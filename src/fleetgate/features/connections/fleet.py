@@ -1,0 +1,159 @@
+"""Calling the Fleet API for a connection: its token source and region, and Tesla's errors in the API's terms.
+
+Services call Tesla inside `fleet_api` and let Tesla's typed errors out (the connect callback, say, decides for
+itself what a failed discovery means); `LoginRequired` first marks the connection `needs_reconnect`, committed on
+its own. Routes wrap services in `upstream_errors`, which turns what escapes into API errors: 409
+`needs_reconnect` with the remedy, 403 `insufficient_scope`, 429 `rate_limited` with `Retry-After`, 409
+`vehicle_asleep`, and 502 `upstream_error` with Tesla's reason for the rest.
+
+Every call made through `fleet_api` is recorded in the usage ledger and held to the device's budget (Tesla's rate
+limits, on our side): see `usage.ledger`. A call over budget raises `RateLimited` before Tesla is asked.
+
+    async with upstream_errors(state, session, connection):
+        async with fleet_api(state, session, connection) as api:
+            products = await api.products()
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.features.access.scopes import ACCESS_BY_SCOPE
+from fleetgate.features.connections.errors import needs_reconnect_error, revoked_error
+from fleetgate.features.connections.events import record_connection_event
+from fleetgate.features.connections.remedies import connection_remedies
+from fleetgate.features.connections.row_lock import locked_connection, mirror
+from fleetgate.features.connections.status import ACTIVE, NEEDS_RECONNECT
+from fleetgate.features.connections.tokens import ConnectionTokens, reconnect_reason
+from fleetgate.features.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
+from fleetgate.features.usage.ledger import Meter
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.errors import InsufficientScope, RateLimited, UpstreamFailure, VehicleAsleep
+from fleetgate.infra.models import Connection
+from fleetgate.infra.state import AppState
+from fleetgate.tesla import errors as tesla
+from fleetgate.tesla.api import FleetApi
+from fleetgate.tesla.endpoints import REGION_BY_NAME, Region
+from fleetgate.tesla.fleet import FleetSession
+
+
+def remedies_of(state: AppState, connection: Connection) -> dict[str, str]:
+    return connection_remedies(state.settings, state.endpoints, connection.id)
+
+
+def ensure_usable(state: AppState, connection: Connection) -> None:
+    """Refuses, before any upstream call, a connection that cannot reach Tesla."""
+    if connection.status == ACTIVE and connection.access_token_enc is not None:
+        return
+    if connection.status == NEEDS_RECONNECT:
+        raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(state, connection))
+    raise revoked_error(connection.id, remedies_of(state, connection))
+
+
+def metered_session(
+    state: AppState, session: AsyncSession | None, connection: Connection
+) -> tuple[FleetSession, Meter]:
+    """`session` is the caller's transaction, if any (see `row_lock` for why the token source and the ledger need
+    it). The meter records every call in the usage ledger and keeps the devices' budgets (see `usage.ledger`)."""
+
+    async def on_region_change(region: Region) -> None:
+        await save_region(state, session, connection, region)
+
+    meter = Meter(state, connection, session)
+    fleet = FleetSession(
+        state.tesla_http,
+        state.endpoints,
+        ConnectionTokens(state, connection, session),
+        REGION_BY_NAME.get(connection.region, "na"),
+        on_region_change=on_region_change,
+        on_response=meter.on_response,
+        before_request=meter.before_request,
+    )
+    return fleet, meter
+
+
+def fleet_session(state: AppState, session: AsyncSession | None, connection: Connection) -> FleetSession:
+    """A metered session without `fleet_api`'s block: each answer reaches the ledger with the next call made
+    through it, so the last one stays without a status. Prefer `fleet_api`."""
+    return metered_session(state, session, connection)[0]
+
+
+@asynccontextmanager
+async def fleet_api(state: AppState, session: AsyncSession | None, connection: Connection) -> AsyncIterator[FleetApi]:
+    """Every call made through the api is in the usage ledger when the block ends, however it ends."""
+    ensure_usable(state, connection)
+    fleet, meter = metered_session(state, session, connection)
+    try:
+        try:
+            yield FleetApi(fleet)
+        except tesla.LoginRequired as exc:
+            await mark_needs_reconnect(state, session, connection, exc)
+            raise
+    except BaseException as exc:
+        await meter.settle(exc)
+        raise
+    await meter.settle()
+
+
+@asynccontextmanager
+async def upstream_errors(state: AppState, session: AsyncSession | None, connection: Connection) -> AsyncIterator[None]:
+    try:
+        yield
+    except tesla.LoginRequired as exc:
+        await mark_needs_reconnect(state, session, connection, exc)
+        raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(state, connection)) from exc
+    except tesla.MissingScopes as exc:
+        missing = [ACCESS_BY_SCOPE[scope].name for scope in exc.scopes if scope in ACCESS_BY_SCOPE]
+        raise InsufficientScope(
+            f"Tesla refused the call for missing scopes: {exc.reason}",
+            remedy={"missing_access": missing, **remedies_of(state, connection)},
+            missing_scopes=list(exc.scopes),
+        ) from exc
+    except tesla.RateLimited as exc:
+        seconds = max(1, math.ceil(exc.retry_after))
+        raise RateLimited(
+            f"Tesla's rate limit: {exc.reason}", headers={"Retry-After": str(seconds)}, retry_after=seconds
+        ) from exc
+    except tesla.VehicleUnavailable as exc:
+        raise VehicleAsleep(f"The vehicle is asleep or offline: {exc.reason}") from exc
+    except tesla.TeslaError as exc:
+        raise UpstreamFailure(f"Tesla: {exc.reason}", tesla_status=exc.status) from exc
+
+
+async def mark_needs_reconnect(
+    state: AppState, session: AsyncSession | None, connection: Connection, error: tesla.LoginRequired
+) -> None:
+    """Committed on its own, with its event: the request that found out will answer with an error and roll back."""
+    if connection.status != ACTIVE:
+        return  # already marked (by the refresh that found out, or by another request)
+    async with locked_connection(state, connection.id, session) as locked:
+        row = locked.row
+        if row is None:
+            return
+        if row.status == ACTIVE:
+            row.status = NEEDS_RECONNECT
+            row.status_reason = reconnect_reason(error)
+            row.updated_at = utcnow()
+            await locked.session.flush()
+            await record_connection_event(locked.session, state, CONNECTION_NEEDS_RECONNECT, row)
+        await locked.commit()
+        mirror(row, connection)
+
+
+async def save_region(state: AppState, session: AsyncSession | None, connection: Connection, region: Region) -> None:
+    """Tesla said (421) the user lives in another region: every later call goes there first."""
+    async with locked_connection(state, connection.id, session) as locked:
+        row = locked.row
+        if row is None:
+            return
+        if row.region != region:
+            row.region = region
+            row.updated_at = utcnow()
+            await locked.session.flush()
+            await record_connection_event(locked.session, state, CONNECTION_UPDATED, row)
+        await locked.commit()
+        mirror(row, connection)

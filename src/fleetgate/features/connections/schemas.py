@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fleetgate.features.access.scopes import ACCESS_NAMES
+from fleetgate.features.devices.schemas import DeviceOut
+
+ConnectionStatus = Literal["active", "needs_reconnect", "revoked"]
+
+
+class Remedies(BaseModel):
+    reconnect_url: str = Field(description="POST it (with your API key) for a connect session that asks again")
+    manage_access_url: str = Field(description="Tesla's page where the user changes or removes this app's access")
+
+
+class ConnectionOut(BaseModel):
+    id: str
+    customer_id: str
+    status: ConnectionStatus
+    status_reason: str | None = Field(description="Why the connection is not active, in Tesla's words where possible")
+    region: Literal["na", "eu", "cn"]
+    granted_scopes: list[str] = Field(description="The `scp` of the current access token, unknown scopes included")
+    granted_access: list[str]
+    requested_access: list[str] = Field(description="Everything asked for by the connects of this connection")
+    missing_access: list[str] = Field(description="Requested access the user did not grant")
+    remedies: Remedies
+    created_at: datetime
+    updated_at: datetime
+    synced_at: datetime | None
+
+
+class SyncedConnectionOut(ConnectionOut):
+    devices: list[DeviceOut]
+
+
+class ReconnectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    redirect_url: str | None = Field(
+        default=None, max_length=2000, description="Where the end user goes afterwards (absolute http(s) URL)"
+    )
+    access: list[str] = Field(
+        default_factory=list,
+        max_length=len(ACCESS_NAMES) * 2,
+        description="Access to ask for on top of what the connection already asked for",
+    )

@@ -1,0 +1,73 @@
+"""Commands, newest first, read from the `commands` table: status, Tesla's reason, the error and its remedy."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from fleetgate.features.console.auth import ConsoleUserDep
+from fleetgate.features.console.errors import page_not_found
+from fleetgate.features.console.listing import PAGE_SIZE, device_names, newest_first
+from fleetgate.features.console.render import render
+from fleetgate.infra.dependencies import SessionDep
+from fleetgate.infra.models import Command
+
+router = APIRouter()
+STATUSES = {
+    "queued": "Queued",
+    "in_progress": "In progress",
+    "succeeded": "Succeeded",
+    "failed": "Failed",
+    "cancelled": "Cancelled",
+    "expired": "Expired",
+}
+
+
+@router.get("/commands")
+async def commands(
+    request: Request,
+    user: ConsoleUserDep,
+    session: SessionDep,
+    status: str = "",
+    device_id: str = "",
+    cursor: str | None = None,
+) -> Response:
+    status = status if status in STATUSES else ""
+    query = select(Command).where(Command.workspace_id == user.workspace_id)
+    if status:
+        query = query.where(Command.status == status)
+    if device_id:
+        query = query.where(Command.device_id == device_id)
+    rows, next_cursor = await newest_first(session, query, Command, PAGE_SIZE, cursor)
+    names = await device_names(session, user.workspace_id, [*(row.device_id for row in rows), device_id])
+    filters = {name: given for name, given in (("status", status), ("device_id", device_id)) if given}
+    context = {
+        "title": f"{STATUSES[status]} commands" if status else "Commands",
+        "section": "commands",
+        "commands": rows,
+        "names": names,
+        "statuses": STATUSES,
+        "status": status,
+        "device_id": device_id,
+        "device_name": names.get(device_id) if device_id else None,
+        "next_url": f"/console/commands?{urlencode({**filters, 'cursor': next_cursor})}" if next_cursor else None,
+    }
+    return render(request, "commands.html", context)
+
+
+@router.get("/commands/{command_id}")
+async def command(command_id: str, request: Request, user: ConsoleUserDep, session: SessionDep) -> Response:
+    row = await session.get(Command, command_id) if len(command_id) <= 40 else None
+    if row is None or row.workspace_id != user.workspace_id:
+        raise page_not_found("command")
+    names = await device_names(session, user.workspace_id, [row.device_id])
+    context = {
+        "title": f"Command {row.command}",
+        "section": "commands",
+        "command": row,
+        "device_name": names.get(row.device_id, row.device_id),
+    }
+    return render(request, "command.html", context)

@@ -1,0 +1,88 @@
+"""Devices: capabilities with their reasons and remedies, the virtual key with its pairing link, the last state."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from fleetgate.features.access.capabilities import VEHICLE
+from fleetgate.features.console.auth import ConsoleUserDep
+from fleetgate.features.console.device_views import capability_rows, last_state, pairing
+from fleetgate.features.console.errors import page_not_found
+from fleetgate.features.console.listing import customer_references, page_params
+from fleetgate.features.console.render import render
+from fleetgate.features.devices.schemas import VehicleOut
+from fleetgate.features.devices.service import connection_of, connections_by_id, device_out, get_device, list_query
+from fleetgate.features.devices.virtual_key import pairing_offered
+from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.errors import NotFound
+from fleetgate.infra.models import Command, Device
+from fleetgate.infra.pagination import paginate
+
+router = APIRouter()
+RECENT_COMMANDS = 10
+TYPES = {"vehicle": "Vehicles", "energy_site": "Energy sites"}
+
+
+@router.get("/devices")
+async def devices(
+    request: Request,
+    user: ConsoleUserDep,
+    session: SessionDep,
+    state: StateDep,
+    device_type: Annotated[str, Query(alias="type")] = "",
+    cursor: str | None = None,
+) -> Response:
+    device_type = device_type if device_type in TYPES else ""
+    query = list_query(user.workspace_id, device_type=device_type or None)
+    rows, next_cursor = await paginate(session, query, Device, page_params(cursor))
+    connections = await connections_by_id(session, rows)
+    type_query = f"type={device_type}&" if device_type else ""
+    context = {
+        "title": TYPES.get(device_type, "Devices"),
+        "section": "devices",
+        "devices": [device_out(state, row, connections[row.connection_id]) for row in rows],
+        "types": TYPES,
+        "device_type": device_type,
+        "next_url": f"/console/devices?{type_query}cursor={next_cursor}" if next_cursor else None,
+    }
+    return render(request, "devices.html", context)
+
+
+@router.get("/devices/{device_id}")
+async def device(
+    device_id: str, request: Request, user: ConsoleUserDep, session: SessionDep, state: StateDep
+) -> Response:
+    try:
+        row = await get_device(session, user.workspace_id, device_id)
+    except NotFound:
+        raise page_not_found("device") from None
+    out = device_out(state, row, await connection_of(session, row))
+    name = row.display_name or row.external_id
+    offered = (
+        pairing(out.virtual_key.pairing_url, name) if isinstance(out, VehicleOut) and pairing_offered(row) else None
+    )
+    location = "read_location" in out.capabilities and out.capabilities["read_location"].available
+    commands = await session.scalars(
+        select(Command)
+        .where(Command.workspace_id == user.workspace_id, Command.device_id == row.id)
+        .order_by(Command.created_at.desc(), Command.id.desc())
+        .limit(RECENT_COMMANDS)
+    )
+    customers = await customer_references(session, user.workspace_id, [row.customer_id])
+    context = {
+        "title": name,
+        "section": "devices",
+        "device": out,
+        "name": name,
+        "customer_reference": customers.get(row.customer_id, row.customer_id),
+        "capabilities": capability_rows(out.capabilities),
+        "pairing": offered,
+        "last_state": await last_state(session, row.id, row.type, location),
+        "commands": list(commands.all()),
+        "is_vehicle": row.type == VEHICLE,
+    }
+    return render(request, "device.html", context)

@@ -1,0 +1,81 @@
+"""Logging in with an API key, and out. The key is checked as the API checks it, then only its id is kept."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from fleetgate.features.console.auth import LOGIN_PATH, FormUserDep, api_key_for, safe_next
+from fleetgate.features.console.cookies import FORM_COOKIE, forget_form_token, forget_login, set_form_token, set_login
+from fleetgate.features.console.login_token import issue_login
+from fleetgate.features.console.render import render, see_other
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.state import AppState
+
+router = APIRouter()
+
+NOTICES = {
+    "expired": "Your console login has expired. Log in again.",
+    "revoked": "The API key you logged in with was revoked. Log in with another key of the workspace.",
+    "logged_out": "You are logged out.",
+}
+BAD_KEY = "This API key is not valid (unknown or revoked). Paste a key of your workspace, starting with fg_."
+STALE_FORM = "The login form had expired. Paste the key again."
+
+
+def login_page(
+    request: Request, state: AppState, *, next_path: str | None, error: str | None = None, status: int = 200
+) -> Response:
+    form_token = secrets.token_urlsafe(24)
+    context = {
+        "title": "Log in to the console",
+        "form_token": form_token,
+        "next": safe_next(next_path),
+        "notice": NOTICES.get(request.query_params.get("reason", "")) if error is None else None,
+        "error": error,
+    }
+    response = render(request, "login.html", context, status=status)
+    set_form_token(response, state, form_token)
+    return response
+
+
+@router.get("/login")
+async def login_form(
+    request: Request, state: StateDep, next_path: Annotated[str | None, Query(alias="next")] = None
+) -> Response:
+    return login_page(request, state, next_path=next_path)
+
+
+@router.post("/login")
+async def log_in(
+    request: Request,
+    session: SessionDep,
+    state: StateDep,
+    api_key: Annotated[str, Form()] = "",
+    form_token: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next")] = "",
+) -> Response:
+    expected = request.cookies.get(FORM_COOKIE, "")
+    if not expected or not secrets.compare_digest(form_token.encode(), expected.encode()):
+        return login_page(request, state, next_path=next_path, error=STALE_FORM, status=403)
+    found = await api_key_for(session, api_key)
+    if found is None:
+        return login_page(request, state, next_path=next_path, error=BAD_KEY, status=401)
+    now = utcnow()
+    found.last_used_at = now
+    token, _ = issue_login(state.encryptor, found.id, now)
+    response = see_other(safe_next(next_path))
+    set_login(response, state, token)
+    forget_form_token(response, state)
+    return response
+
+
+@router.post("/logout")
+async def log_out(user: FormUserDep, state: StateDep) -> Response:
+    response = see_other(f"{LOGIN_PATH}?reason=logged_out")
+    forget_login(response, state)
+    return response

@@ -1,0 +1,68 @@
+"""The console's first page: the workspace at a glance, and what needs the developer's attention."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.features.connections.status import NEEDS_RECONNECT
+from fleetgate.features.console.auth import ConsoleUserDep
+from fleetgate.features.console.render import render
+from fleetgate.features.usage.service import usage_report
+from fleetgate.infra.dependencies import SessionDep
+from fleetgate.infra.models import Command, Connection, Device, WebhookDelivery, WebhookEndpoint
+
+router = APIRouter()
+ATTENTION_LIMIT = 5
+
+
+async def counts(session: AsyncSession, column: Any, *where: Any) -> Counter[str]:
+    rows = await session.execute(select(column, func.count()).where(*where).group_by(column))
+    return Counter({str(name): count for name, count in rows})
+
+
+@router.get("")
+async def overview(request: Request, user: ConsoleUserDep, session: SessionDep) -> Response:
+    workspace_id = user.workspace_id
+    reconnect = await session.scalars(
+        select(Connection)
+        .where(Connection.workspace_id == workspace_id, Connection.status == NEEDS_RECONNECT)
+        .order_by(Connection.updated_at.desc())
+        .limit(ATTENTION_LIMIT)
+    )
+    unpaired = await session.scalars(
+        select(Device)
+        .where(
+            Device.workspace_id == workspace_id,
+            Device.type == "vehicle",
+            Device.status == "active",
+            Device.command_signing == "required",
+            Device.virtual_key_paired.is_(False),
+        )
+        .order_by(Device.created_at)
+        .limit(ATTENTION_LIMIT)
+    )
+    disabled = await session.scalars(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.workspace_id == workspace_id, WebhookEndpoint.enabled.is_(False))
+        .order_by(WebhookEndpoint.created_at)
+        .limit(ATTENTION_LIMIT)
+    )
+    context = {
+        "title": "Overview",
+        "section": "overview",
+        "connections": await counts(session, Connection.status, Connection.workspace_id == workspace_id),
+        "devices": await counts(session, Device.type, Device.workspace_id == workspace_id, Device.status == "active"),
+        "commands": await counts(session, Command.status, Command.workspace_id == workspace_id),
+        "deliveries": await counts(session, WebhookDelivery.status, WebhookDelivery.workspace_id == workspace_id),
+        "usage": await usage_report(session, workspace_id, start=None, end=None),
+        "needs_reconnect": list(reconnect.all()),
+        "unpaired": list(unpaired.all()),
+        "disabled_endpoints": list(disabled.all()),
+    }
+    return render(request, "overview.html", context)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.infra.errors import Conflict, NotFound
+from fleetgate.infra.models import Customer
+from fleetgate.infra.security.ids import new_id
+
+
+async def get_customer(session: AsyncSession, workspace_id: str, customer_id: str) -> Customer:
+    customer = await session.get(Customer, customer_id)
+    if customer is None or customer.workspace_id != workspace_id:
+        raise NotFound(f"No customer {customer_id}.")
+    return customer
+
+
+async def find_by_reference(session: AsyncSession, workspace_id: str, reference_id: str) -> Customer | None:
+    query = select(Customer).where(Customer.workspace_id == workspace_id, Customer.reference_id == reference_id)
+    return await session.scalar(query)
+
+
+async def create_customer(
+    session: AsyncSession, workspace_id: str, reference_id: str, name: str | None = None, email: str | None = None
+) -> Customer:
+    if await find_by_reference(session, workspace_id, reference_id) is not None:
+        raise Conflict(f"A customer with reference_id {reference_id!r} already exists.", field="reference_id")
+    customer = Customer(id=new_id("cus"), workspace_id=workspace_id, reference_id=reference_id, name=name, email=email)
+    session.add(customer)
+    await session.flush()
+    return customer
+
+
+async def customer_for_reference(session: AsyncSession, workspace_id: str, reference_id: str) -> Customer:
+    """The customer with this reference id, created on first use (apps need not create customers up front)."""
+    existing = await find_by_reference(session, workspace_id, reference_id)
+    if existing is not None:
+        return existing
+    return await create_customer(session, workspace_id, reference_id)

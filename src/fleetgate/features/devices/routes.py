@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from fleetgate.features.connections.fleet import upstream_errors
+from fleetgate.features.devices.pairing import check_virtual_key
+from fleetgate.features.devices.schemas import CapabilityOut, DeviceOut, DevicePage, DeviceStatus, VirtualKeyStatus
+from fleetgate.features.devices.service import (
+    capabilities_of,
+    connection_of,
+    connections_by_id,
+    device_out,
+    get_device,
+    get_vehicle,
+    list_query,
+    virtual_key_status,
+)
+from fleetgate.features.devices.state_routes import router as state_router
+from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.models import Device
+from fleetgate.infra.pagination import PageDep, paginate
+
+router = APIRouter(prefix="/v1/devices", tags=["devices"])
+router.include_router(state_router)  # GET /v1/devices/{device_id}/state
+
+
+@router.get("")
+async def list_devices(
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    state: StateDep,
+    page: PageDep,
+    customer_id: str | None = None,
+    connection_id: str | None = None,
+    device_type: Annotated[Literal["vehicle", "energy_site"] | None, Query(alias="type")] = None,
+    status: DeviceStatus | None = None,
+) -> DevicePage:
+    query = list_query(
+        workspace.id, customer_id=customer_id, connection_id=connection_id, device_type=device_type, status=status
+    )
+    rows, cursor = await paginate(session, query, Device, page)
+    connections = await connections_by_id(session, rows)
+    return DevicePage(data=[device_out(state, row, connections[row.connection_id]) for row in rows], next_cursor=cursor)
+
+
+@router.get("/{device_id}")
+async def get(device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep) -> DeviceOut:
+    device = await get_device(session, workspace.id, device_id)
+    return device_out(state, device, await connection_of(session, device))
+
+
+@router.get("/{device_id}/capabilities")
+async def capabilities(
+    device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep
+) -> dict[str, CapabilityOut]:
+    device = await get_device(session, workspace.id, device_id)
+    found = capabilities_of(state, device, await connection_of(session, device))
+    return {
+        name: CapabilityOut(available=cap.available, reason=cap.reason, remedy=cap.remedy)
+        for name, cap in found.items()
+    }
+
+
+@router.get("/{device_id}/virtual-key")
+async def virtual_key(
+    device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep
+) -> VirtualKeyStatus:
+    return virtual_key_status(state, await get_vehicle(session, workspace.id, device_id))
+
+
+@router.post("/{device_id}/virtual-key/check")
+async def check(device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep) -> VirtualKeyStatus:
+    # Writes wait until Tesla has answered, so this request holds no database lock while a refresh may need one.
+    with session.no_autoflush:
+        device = await get_vehicle(session, workspace.id, device_id)
+        async with upstream_errors(state, session, await connection_of(session, device)):
+            await check_virtual_key(session, state, device)
+    return virtual_key_status(state, device)

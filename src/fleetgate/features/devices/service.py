@@ -1,0 +1,139 @@
+"""Devices as the API shows them (the virtual-key re-check is in `pairing`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.features.access.capabilities import (
+    VEHICLE,
+    Capability,
+    ConnectionFacts,
+    VirtualKeyFacts,
+    device_capabilities,
+)
+from fleetgate.features.connections.remedies import connection_remedies
+from fleetgate.features.devices.schemas import (
+    CapabilityOut,
+    DeviceOut,
+    EnergySiteOut,
+    VehicleOut,
+    VirtualKeyOut,
+    VirtualKeyStatus,
+)
+from fleetgate.features.devices.virtual_key import key_required, pairing_url
+from fleetgate.infra.errors import NotFound
+from fleetgate.infra.models import Connection, Device
+from fleetgate.infra.state import AppState
+
+
+async def get_device(session: AsyncSession, workspace_id: str, device_id: str) -> Device:
+    device = await session.get(Device, device_id)
+    if device is None or device.workspace_id != workspace_id:
+        raise NotFound(f"No device {device_id}.")
+    return device
+
+
+async def get_vehicle(session: AsyncSession, workspace_id: str, device_id: str) -> Device:
+    device = await get_device(session, workspace_id, device_id)
+    if device.type != VEHICLE:
+        raise NotFound(f"Device {device_id} is an energy site; virtual keys belong to vehicles.")
+    return device
+
+
+async def connection_of(session: AsyncSession, device: Device) -> Connection:
+    connection = await session.get(Connection, device.connection_id)
+    assert connection is not None  # a foreign key with ON DELETE CASCADE
+    return connection
+
+
+def list_query(
+    workspace_id: str,
+    *,
+    customer_id: str | None = None,
+    connection_id: str | None = None,
+    device_type: str | None = None,
+    status: str | None = None,
+) -> Select[Device]:
+    query = select(Device).where(Device.workspace_id == workspace_id)
+    if customer_id is not None:
+        query = query.where(Device.customer_id == customer_id)
+    if connection_id is not None:
+        query = query.where(Device.connection_id == connection_id)
+    if device_type is not None:
+        query = query.where(Device.type == device_type)
+    if status is not None:
+        query = query.where(Device.status == status)
+    return query
+
+
+async def connections_by_id(session: AsyncSession, devices: list[Device]) -> dict[str, Connection]:
+    ids = {device.connection_id for device in devices}
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Connection).where(Connection.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+def connection_facts(state: AppState, connection: Connection) -> ConnectionFacts:
+    remedies = connection_remedies(state.settings, state.endpoints, connection.id)
+    return ConnectionFacts(
+        status=connection.status,
+        scopes=frozenset(connection.granted_scopes),
+        reconnect_url=remedies["reconnect_url"],
+        manage_access_url=remedies["manage_access_url"],
+    )
+
+
+def virtual_key_facts(state: AppState, device: Device) -> VirtualKeyFacts:
+    return VirtualKeyFacts(
+        required=key_required(device),
+        paired=device.virtual_key_paired,
+        pairing_url=pairing_url(state.settings, state.endpoints, device.external_id),
+    )
+
+
+def capabilities_of(state: AppState, device: Device, connection: Connection) -> dict[str, Capability]:
+    key = virtual_key_facts(state, device) if device.type == VEHICLE else None
+    return device_capabilities(device.type, connection_facts(state, connection), device.status, key)
+
+
+def virtual_key_out(state: AppState, device: Device) -> VirtualKeyOut:
+    facts = virtual_key_facts(state, device)
+    return VirtualKeyOut(
+        required=facts.required,
+        paired=facts.paired,
+        pairing_url=facts.pairing_url,
+        checked_at=device.virtual_key_checked_at,
+    )
+
+
+def virtual_key_status(state: AppState, device: Device) -> VirtualKeyStatus:
+    key = virtual_key_out(state, device)
+    return VirtualKeyStatus(device_id=device.id, vin=device.external_id, **key.model_dump())
+
+
+def device_out(state: AppState, device: Device, connection: Connection) -> DeviceOut:
+    capabilities = {
+        name: CapabilityOut(available=cap.available, reason=cap.reason, remedy=cap.remedy)
+        for name, cap in capabilities_of(state, device, connection).items()
+    }
+    common = {
+        "id": device.id,
+        "connection_id": device.connection_id,
+        "customer_id": device.customer_id,
+        "display_name": device.display_name,
+        "status": device.status,
+        "capabilities": capabilities,
+        "created_at": device.created_at,
+        "updated_at": device.updated_at,
+    }
+    if device.type == VEHICLE:
+        return VehicleOut(
+            **common,
+            vin=device.external_id,
+            command_signing=device.command_signing,
+            firmware_version=device.firmware_version,
+            virtual_key=virtual_key_out(state, device),
+        )
+    return EnergySiteOut(**common, energy_site_id=int(device.external_id), resource_type=device.resource_type)

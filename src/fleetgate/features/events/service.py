@@ -1,0 +1,78 @@
+"""The event log, and the outbox of webhook deliveries that goes with it.
+
+`record_event` writes the event and one pending delivery per enabled endpoint of the workspace whose filter takes
+it, in the caller's transaction: nothing is sent before that transaction commits, and a rollback takes the event
+and its deliveries away together. The dispatcher (`webhooks.dispatcher`) sends them afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.features.events.types import ALL, VERSIONS, matches
+from fleetgate.features.webhooks.wakeup import wake_after_commit
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.errors import NotFound
+from fleetgate.infra.models import Event, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.security.ids import new_id
+
+
+async def record_event(session: AsyncSession, *, workspace_id: str, type: str, data: dict[str, Any]) -> Event:
+    """`data` must be JSON as it will be sent (e.g. a schema's `model_dump(mode="json")`)."""
+    event = insert_event(session, workspace_id=workspace_id, type=type, data=data)
+    query = select(WebhookEndpoint).where(WebhookEndpoint.workspace_id == workspace_id, WebhookEndpoint.enabled)
+    for endpoint in (await session.scalars(query)).all():
+        if matches(endpoint.events, type):
+            queue_delivery(session, event, endpoint)
+    return event
+
+
+def insert_event(session: AsyncSession, *, workspace_id: str, type: str, data: dict[str, Any]) -> Event:
+    """The event alone, queued for no endpoint (`record_event` is what the rest of the code wants)."""
+    event = Event(
+        id=new_id("evt"),
+        workspace_id=workspace_id,
+        type=type,
+        version=VERSIONS.get(type, 1),
+        data=data,
+        created_at=utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+def queue_delivery(session: AsyncSession, event: Event, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    now = event.created_at
+    delivery = WebhookDelivery(
+        id=new_id("whd"),
+        workspace_id=event.workspace_id,
+        endpoint_id=endpoint.id,
+        event_id=event.id,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(delivery)
+    wake_after_commit(session)
+    return delivery
+
+
+async def get_event(session: AsyncSession, workspace_id: str, event_id: str) -> Event:
+    event = await session.get(Event, event_id)
+    if event is None or event.workspace_id != workspace_id:
+        raise NotFound(f"No event {event_id}.")
+    return event
+
+
+def list_query(workspace_id: str, type_pattern: str | None = None) -> Select[Event]:
+    query = select(Event).where(Event.workspace_id == workspace_id)
+    if type_pattern is None or type_pattern == ALL:
+        return query
+    if type_pattern.endswith(".*"):
+        return query.where(Event.type.startswith(type_pattern[:-1], autoescape=True))
+    return query.where(Event.type == type_pattern)

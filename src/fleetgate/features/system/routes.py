@@ -1,0 +1,36 @@
+"""Health, metrics, and the app's public key where Tesla and the Tesla app fetch it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from fleetgate.features.system.queue_depths import read_queue_depths
+from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.errors import NotFound
+from fleetgate.protocol.keys import public_key_pem
+from fleetgate.tesla.keys import PUBLIC_KEY_PATH
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/healthz")
+async def healthz(session: SessionDep) -> dict[str, str]:
+    await session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@router.get(PUBLIC_KEY_PATH, response_class=PlainTextResponse)
+async def public_key(state: StateDep) -> Response:
+    if state.app_key is None:
+        raise NotFound("No command key is configured (FLEETGATE_PRIVATE_KEY_PATH or FLEETGATE_PRIVATE_KEY_PEM).")
+    return Response(public_key_pem(state.app_key), media_type="application/x-pem-file")
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+async def metrics(state: StateDep, session: SessionDep) -> Response:
+    """Prometheus's text format. Unauthenticated, like `/healthz`: expose it only where your scraper reaches it."""
+    await read_queue_depths(session, state.metrics)
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

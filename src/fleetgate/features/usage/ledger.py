@@ -1,0 +1,212 @@
+"""The usage ledger: every call made to the Fleet API for a connection, one row in `upstream_calls`.
+
+`Meter` is wired into a connection's `FleetSession` (see `connections.fleet`). Before each attempt (retries after
+421 and 401 included) it inserts the call's row with no status yet, reserving a budget slot for the device (see
+`budgets`); `on_response` notes the status, written with the next attempt or when `fleet_api`'s block ends
+(`settle`), in the same short transaction. A call that got no answer keeps no status and is not billable.
+
+The rows are written in transactions of their own on `state.side_sessionmaker`, so they stay when the request that
+made the calls ends in an error and rolls back. One exception, as in `row_lock`: when the request's transaction
+already holds the lock a side transaction would wait for (it wrote this connection's row, which may not even be
+committed yet, or on SQLite it wrote anything), the rows join the request's transaction, in a savepoint, and are
+committed with it. On PostgreSQL that transaction then also holds the device's budget lock until it ends.
+
+Metering never decides whether a call succeeds: a failure to write the ledger is logged and the call goes on. Only
+a budget refusal stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.features.connections.row_lock import shares_request_lock
+from fleetgate.features.usage.budgets import DEFAULT_BUDGETS, HOLD, Budgets, OverBudget, lock_device, refusal
+from fleetgate.features.usage.categories import Target, classify, is_billable
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.models import Connection, Device, UpstreamCall
+from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.state import AppState
+from fleetgate.tesla.errors import RateLimited
+
+log = logging.getLogger("fleetgate.usage")
+# Tesla answers these before it takes the call; `FleetSession` then refreshes the token or follows the region and
+# sends the same call again, which is the one Tesla serves (and bills).
+REFUSED_BEFORE_SERVING = frozenset({401, 421})
+
+
+@dataclass(slots=True)
+class Answer:
+    call_id: str
+    target: Target
+    method: str
+    path: str
+    status: int
+    billable: bool
+
+
+class Meter:
+    """The ledger and budgets of one `FleetSession`: one connection, for one request or job."""
+
+    def __init__(
+        self,
+        state: AppState,
+        connection: Connection,
+        caller: AsyncSession | None = None,
+        budgets: Budgets = DEFAULT_BUDGETS,
+    ) -> None:
+        self._state = state
+        self._caller = caller
+        self._budgets = budgets
+        self.workspace_id = connection.workspace_id
+        self.connection_id = connection.id
+        self._device_ids: dict[str, str | None] = {}
+        self._answers: dict[str, Answer] = {}
+        self._last: Answer | None = None
+        # Calls sent and waiting for their answer, by (method, path): a session may carry calls side by side.
+        self._pending: dict[tuple[str, str], list[tuple[str, Target]]] = {}
+        # The caller's session must not be used by two coroutines at once; a lock for the meter's own rows too.
+        self._lock = asyncio.Lock()
+
+    async def before_request(self, method: str, path: str) -> None:
+        target = classify(method, path)
+        last = self._last
+        if (
+            last is not None
+            and last.status in REFUSED_BEFORE_SERVING
+            and (last.method, last.path) == (method.upper(), path)
+        ):
+            last.billable = False
+        refused: OverBudget | None = None
+        try:
+            async with self._lock, self._transaction() as session:
+                written = await self._write_answers(session, None)
+                refused = await self._reserve(session, target, method, path)
+            self._forget(written)
+        except Exception:
+            log.warning("usage ledger: could not record %s %s", method, target.endpoint, exc_info=True)
+            return
+        if refused is not None:
+            raise refused
+
+    def on_response(self, method: str, path: str, status: int) -> None:
+        waiting = self._pending.get((method.upper(), path))
+        if not waiting:
+            return  # not reserved (the ledger could not be written): nothing to complete
+        call_id, target = waiting.pop(0)
+        self._state.metrics.upstream_calls.labels(target.category or "none", str(status)).inc()
+        answer = Answer(call_id, target, method.upper(), path, status, is_billable(status) and bool(target.category))
+        self._answers[call_id] = answer
+        self._last = answer
+
+    async def settle(self, error: BaseException | None = None) -> None:
+        """Writes the answers not written yet; a 429 from Tesla becomes a hold for its `Retry-After`. Calls still
+        waiting got no answer (a transport error): their rows keep no status and are not billable."""
+        self._pending.clear()
+        if not self._answers:
+            return
+        try:
+            async with self._lock, self._transaction() as session:
+                written = await self._write_answers(session, error)
+            self._forget(written)
+        except Exception:
+            log.warning("usage ledger: could not record the answers of %s", self.connection_id, exc_info=True)
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        caller = self._caller
+        if caller is not None and await shares_request_lock(self._state, caller, self.connection_id):
+            async with caller.begin_nested():
+                yield caller
+            return
+        async with self._state.side_sessionmaker() as session, session.begin():
+            yield session
+
+    async def _reserve(self, session: AsyncSession, target: Target, method: str, path: str) -> OverBudget | None:
+        now = utcnow()
+        call = await self._row(session, target, method=method.upper()[:8], status=None, at=now)
+        budget = self._budget_of(target)
+        if budget is not None:
+            await lock_device(session, budget[0])
+        session.add(call)
+        # Inserting first also takes SQLite's write lock, so the count below cannot race another reservation.
+        await session.flush()
+        if budget is not None:
+            device_key, category = budget
+            refused = await refusal(
+                session, self._budgets, device_key=device_key, category=category, reservation_id=call.id, now=now
+            )
+            if refused is not None:
+                await session.execute(delete(UpstreamCall).where(UpstreamCall.id == call.id))
+                return refused
+        self._pending.setdefault((method.upper(), path), []).append((call.id, target))
+        return None
+
+    async def _write_answers(self, session: AsyncSession, error: BaseException | None) -> list[str]:
+        answers = list(self._answers.values())
+        for answer in answers:
+            await session.execute(
+                update(UpstreamCall)
+                .where(UpstreamCall.id == answer.call_id)
+                .values(status=answer.status, billable=answer.billable)
+                .execution_options(synchronize_session=False)
+            )
+            if answer.status == 429 and self._budget_of(answer.target) is not None:
+                await self._hold(session, answer, self._retry_after(answer, error))
+        return [answer.call_id for answer in answers]
+
+    def _retry_after(self, answer: Answer, error: BaseException | None) -> timedelta:
+        # Tesla's `Retry-After` reaches us in the error raised for the last answer; without it, a full window.
+        if answer is self._last and isinstance(error, RateLimited) and not isinstance(error, OverBudget):
+            return timedelta(seconds=max(0.0, error.retry_after))
+        return self._budgets.window
+
+    async def _hold(self, session: AsyncSession, answer: Answer, retry_after: timedelta) -> None:
+        session.add(await self._row(session, answer.target, method=HOLD, status=429, at=utcnow() + retry_after))
+        await session.flush()
+
+    async def _row(
+        self, session: AsyncSession, target: Target, *, method: str, status: int | None, at: datetime
+    ) -> UpstreamCall:
+        """A ledger row, not billable until its answer says so."""
+        return UpstreamCall(
+            id=new_id("call"),
+            workspace_id=self.workspace_id,
+            connection_id=self.connection_id,
+            device_id=await self._device_id(session, target.device_key),
+            device_key=target.device_key,
+            category=target.category,
+            method=method,
+            endpoint=target.endpoint,
+            status=status,
+            billable=False,
+            at=at,
+        )
+
+    def _budget_of(self, target: Target) -> tuple[str, str] | None:
+        """(device key, category) of a call with a budget; unbilled and account-level calls have none."""
+        if target.device_key is None or target.category is None or self._budgets.limit(target.category) is None:
+            return None
+        return target.device_key, target.category
+
+    def _forget(self, written: list[str]) -> None:
+        for call_id in written:
+            self._answers.pop(call_id, None)
+
+    async def _device_id(self, session: AsyncSession, device_key: str | None) -> str | None:
+        if device_key is None:
+            return None
+        if device_key not in self._device_ids:
+            self._device_ids[device_key] = await session.scalar(
+                select(Device.id).where(Device.connection_id == self.connection_id, Device.external_id == device_key)
+            )
+        return self._device_ids[device_key]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Response
+
+from fleetgate.features.webhooks.schemas import (
+    DeliveryOut,
+    DeliveryPage,
+    WebhookEndpointCreated,
+    WebhookEndpointIn,
+    WebhookEndpointOut,
+    WebhookEndpointPage,
+)
+from fleetgate.features.webhooks.service import (
+    create_endpoint,
+    delete_endpoint,
+    deliveries_out,
+    deliveries_query,
+    enable_endpoint,
+    get_endpoint,
+    list_query,
+    send_test_event,
+)
+from fleetgate.features.webhooks.views import endpoint_created, endpoint_out
+from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.idempotency import IdempotencyKey
+from fleetgate.infra.models import WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.pagination import PageDep, paginate
+
+router = APIRouter(prefix="/v1/webhook-endpoints", tags=["webhooks"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
+)
+async def create(
+    body: WebhookEndpointIn,
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    state: StateDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> WebhookEndpointCreated:
+    """Events of the workspace that match `events` are POSTed to `url`, signed per Standard Webhooks with the
+    `secret` of this answer, which is never shown again."""
+    endpoint, secret, created = await create_endpoint(session, state, workspace.id, body, idempotency_key)
+    if not created:
+        response.status_code = 200
+    return endpoint_created(endpoint, secret)
+
+
+@router.get("")
+async def list_endpoints(workspace: WorkspaceDep, session: SessionDep, page: PageDep) -> WebhookEndpointPage:
+    rows, cursor = await paginate(session, list_query(workspace.id), WebhookEndpoint, page)
+    return WebhookEndpointPage(data=[endpoint_out(row) for row in rows], next_cursor=cursor)
+
+
+@router.get("/{endpoint_id}")
+async def get(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> WebhookEndpointOut:
+    return endpoint_out(await get_endpoint(session, workspace.id, endpoint_id))
+
+
+@router.delete("/{endpoint_id}", status_code=204)
+async def delete(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> None:
+    await delete_endpoint(session, await get_endpoint(session, workspace.id, endpoint_id))
+
+
+@router.post("/{endpoint_id}/enable")
+async def enable(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> WebhookEndpointOut:
+    """Re-enables an endpoint disabled after repeated failures (enabling an enabled one changes nothing)."""
+    endpoint = enable_endpoint(await get_endpoint(session, workspace.id, endpoint_id))
+    await session.flush()
+    return endpoint_out(endpoint)
+
+
+@router.post("/{endpoint_id}/test", status_code=202)
+async def test(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> DeliveryOut:
+    """Queues a `webhook.test` event for this endpoint only; follow it in the deliveries."""
+    delivery = await send_test_event(session, await get_endpoint(session, workspace.id, endpoint_id))
+    return (await deliveries_out(session, [delivery]))[0]
+
+
+@router.get("/{endpoint_id}/deliveries")
+async def deliveries(
+    endpoint_id: str,
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    page: PageDep,
+    status: Literal["pending", "succeeded", "failed"] | None = None,
+) -> DeliveryPage:
+    """Each event sent (or being sent) to the endpoint, oldest first, with every attempt."""
+    endpoint = await get_endpoint(session, workspace.id, endpoint_id)
+    rows, cursor = await paginate(session, deliveries_query(endpoint.id, status), WebhookDelivery, page)
+    return DeliveryPage(data=await deliveries_out(session, rows), next_cursor=cursor)

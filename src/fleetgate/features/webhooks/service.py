@@ -1,0 +1,171 @@
+"""A workspace's webhook endpoints: creation (the secret is shown once), re-enabling, deletion, a test event on
+demand, and the log of deliveries with every attempt."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.features.events.service import insert_event, queue_delivery
+from fleetgate.features.events.types import WEBHOOK_TEST
+from fleetgate.features.webhooks.schemas import DeliveryOut, WebhookEndpointIn
+from fleetgate.features.webhooks.signing import new_secret, open_secret, seal_secret
+from fleetgate.features.webhooks.targets import TargetError, check_target
+from fleetgate.features.webhooks.views import delivery_out
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.errors import APIError, Conflict, NotFound, ValidationFailed
+from fleetgate.infra.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
+from fleetgate.infra.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.state import AppState
+
+ALLOW_PRIVATE_SETTING = "FLEETGATE_WEBHOOK_ALLOW_PRIVATE_TARGETS"
+
+
+class WebhookTargetNotAllowed(APIError):
+    status = 422
+    code = "webhook_target_not_allowed"
+
+
+class WebhookTargetUnresolvable(APIError):
+    status = 422
+    code = "webhook_target_unresolvable"
+
+
+class WebhookEndpointDisabled(Conflict):
+    code = "webhook_endpoint_disabled"
+
+
+async def check_url(state: AppState, url: str) -> None:
+    try:
+        await check_target(url, state.settings)
+    except TargetError as exc:
+        if exc.code == "private_target":
+            raise WebhookTargetNotAllowed(
+                f"Webhooks are not sent to this URL. {exc.reason}",
+                field="url",
+                remedy={
+                    "action": "use_public_url",
+                    "message": "Use a URL on a public address. A receiver on a private network can be allowed by "
+                    f"the gateway's operator with {ALLOW_PRIVATE_SETTING}=true.",
+                    "setting": ALLOW_PRIVATE_SETTING,
+                },
+            ) from exc
+        if exc.code == "unresolvable":
+            raise WebhookTargetUnresolvable(
+                exc.reason, field="url", remedy={"action": "check_url", "message": "Check the host name's DNS."}
+            ) from exc
+        raise ValidationFailed(exc.reason, field="url") from exc
+
+
+async def create_endpoint(
+    session: AsyncSession, state: AppState, workspace_id: str, body: WebhookEndpointIn, idempotency_key: str | None
+) -> tuple[WebhookEndpoint, str, bool]:
+    """The endpoint, its secret in clear, and whether it is new (false: a replay of the same `Idempotency-Key`, which
+    answers as the first request did, secret included)."""
+    request_hash = fingerprint(body.model_dump(mode="json"))
+    if idempotency_key is not None:
+        check_idempotency_key(idempotency_key)
+        query = select(WebhookEndpoint).where(
+            WebhookEndpoint.workspace_id == workspace_id, WebhookEndpoint.idempotency_key == idempotency_key
+        )
+        earlier = await session.scalar(query)
+        if earlier is not None:
+            replay(earlier, request_hash, "webhook_endpoint_id")
+            return earlier, open_secret(state.encryptor, earlier.id, earlier.secret_enc), False
+    await check_url(state, body.url)
+    secret = new_secret()
+    now = utcnow()
+    endpoint = WebhookEndpoint(
+        id=new_id("whe"),
+        workspace_id=workspace_id,
+        url=body.url,
+        events=list(body.events),
+        enabled=True,
+        consecutive_failures=0,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash if idempotency_key is not None else None,
+        created_at=now,
+        updated_at=now,
+    )
+    endpoint.secret_enc = seal_secret(state.encryptor, endpoint.id, secret)
+    session.add(endpoint)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if idempotency_key is None:
+            raise
+        raise IdempotencyKeyInUse(
+            "Another request with this Idempotency-Key was being processed at the same time. Retry it.",
+            remedy={"action": "retry"},
+        ) from exc
+    return endpoint, secret, True
+
+
+async def get_endpoint(session: AsyncSession, workspace_id: str, endpoint_id: str) -> WebhookEndpoint:
+    endpoint = await session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None or endpoint.workspace_id != workspace_id:
+        raise NotFound(f"No webhook endpoint {endpoint_id}.")
+    return endpoint
+
+
+def list_query(workspace_id: str) -> Select[WebhookEndpoint]:
+    return select(WebhookEndpoint).where(WebhookEndpoint.workspace_id == workspace_id)
+
+
+async def delete_endpoint(session: AsyncSession, endpoint: WebhookEndpoint) -> None:
+    """Its deliveries and their attempts go with it; the events stay in the log."""
+    await session.delete(endpoint)
+    await session.flush()
+
+
+def enable_endpoint(endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """Events from now on are queued for it again; deliveries that failed while it was disabled stay failed."""
+    if not endpoint.enabled:
+        endpoint.enabled = True
+        endpoint.disabled_at = None
+        endpoint.disabled_reason = None
+        endpoint.consecutive_failures = 0
+        endpoint.failing_since = None
+    return endpoint
+
+
+async def send_test_event(session: AsyncSession, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """A `webhook.test` event, queued for this endpoint only whatever its filter."""
+    if not endpoint.enabled:
+        raise WebhookEndpointDisabled(
+            "This endpoint is disabled; enable it first.",
+            remedy={"action": "enable", "method": "POST", "path": f"/v1/webhook-endpoints/{endpoint.id}/enable"},
+        )
+    data = {"webhook_endpoint_id": endpoint.id, "message": "A test event, sent on request."}
+    event = insert_event(session, workspace_id=endpoint.workspace_id, type=WEBHOOK_TEST, data=data)
+    delivery = queue_delivery(session, event, endpoint)
+    await session.flush()
+    return delivery
+
+
+def deliveries_query(endpoint_id: str, status: str | None = None) -> Select[WebhookDelivery]:
+    query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status)
+    return query
+
+
+async def deliveries_out(session: AsyncSession, deliveries: list[WebhookDelivery]) -> list[DeliveryOut]:
+    if not deliveries:
+        return []
+    ids = [delivery.id for delivery in deliveries]
+    events = await session.scalars(select(Event).where(Event.id.in_({d.event_id for d in deliveries})))
+    by_id = {event.id: event for event in events}
+    attempts: dict[str, list[WebhookAttempt]] = defaultdict(list)
+    query = (
+        select(WebhookAttempt)
+        .where(WebhookAttempt.delivery_id.in_(ids))
+        .order_by(WebhookAttempt.number, WebhookAttempt.attempted_at)
+    )
+    for row in await session.scalars(query):
+        attempts[row.delivery_id].append(row)
+    return [delivery_out(d, by_id[d.event_id], attempts[d.id]) for d in deliveries]

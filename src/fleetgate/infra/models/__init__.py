@@ -1,0 +1,31 @@
+"""ORM models, one file per table. Importing this package registers every table on `Base.metadata`."""
+
+from fleetgate.infra.models.api_key import ApiKey
+from fleetgate.infra.models.command import Command
+from fleetgate.infra.models.connect_session import ConnectSession
+from fleetgate.infra.models.connection import Connection
+from fleetgate.infra.models.customer import Customer
+from fleetgate.infra.models.device import Device
+from fleetgate.infra.models.device_state import DeviceState
+from fleetgate.infra.models.event import Event
+from fleetgate.infra.models.upstream_call import UpstreamCall
+from fleetgate.infra.models.webhook_attempt import WebhookAttempt
+from fleetgate.infra.models.webhook_delivery import WebhookDelivery
+from fleetgate.infra.models.webhook_endpoint import WebhookEndpoint
+from fleetgate.infra.models.workspace import Workspace
+
+__all__ = [
+    "ApiKey",
+    "Command",
+    "ConnectSession",
+    "Connection",
+    "Customer",
+    "Device",
+    "DeviceState",
+    "Event",
+    "UpstreamCall",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "Workspace",
+]

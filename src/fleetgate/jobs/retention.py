@@ -1,0 +1,55 @@
+"""Old records deleted, so that tables grow with activity, not with time: commands that ended, events (their webhook
+deliveries and attempts go with them), and upstream calls once their month's usage no longer matters.
+
+Only what can no longer change is deleted: a command still queued or in progress stays whatever its age, and an
+event's deliveries end within about 28 hours of it, long before its retention does. Rows go in batches, each a
+transaction of its own, so that a large backlog never holds the database for long.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fleetgate.config import Settings
+from fleetgate.features.commands.status import TERMINAL
+from fleetgate.infra.models import Command, Event, UpstreamCall
+
+BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    commands: int
+    events: int
+    upstream_calls: int
+
+
+async def prune(sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime) -> Pruned:
+    commands = await _in_batches(
+        sessions,
+        Command,
+        Command.status.in_(TERMINAL),
+        Command.completed_at < now - timedelta(days=settings.command_retention_days),
+    )
+    events = await _in_batches(sessions, Event, Event.created_at < now - timedelta(days=settings.event_retention_days))
+    calls = await _in_batches(
+        sessions, UpstreamCall, UpstreamCall.at < now - timedelta(days=settings.usage_retention_days)
+    )
+    return Pruned(commands, events, calls)
+
+
+async def _in_batches(sessions: async_sessionmaker[AsyncSession], model: Any, *conditions: Any) -> int:
+    deleted = 0
+    while True:
+        async with sessions() as session, session.begin():
+            batch = select(model.id).where(*conditions).limit(BATCH).scalar_subquery()
+            result = await session.execute(delete(model).where(model.id.in_(batch)))
+            count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        deleted += count
+        if count < BATCH:
+            return deleted
