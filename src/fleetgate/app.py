@@ -31,7 +31,7 @@ from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
 from fleetgate.features.webhooks.routes import router as webhooks_router
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
-from fleetgate.infra.runtime import WEB, encryption_key, running_state
+from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.queue import command_queue
 from fleetgate.jobs.retention_loop import retention_sweeps
 from fleetgate.jobs.sync import periodic_sync
@@ -72,15 +72,15 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running_state(settings, tesla_transport=tesla_transport) as state:
-            app.state.fleetgate = state
+        async with open_runtime(settings, tesla_transport=tesla_transport) as runtime:
+            app.state.runtime = runtime
             async with (
-                periodic_sync(state, settings.device_sync_interval_seconds),
-                command_queue(state) as queue,
-                webhook_dispatcher(state),
-                retention_sweeps(state),
+                periodic_sync(runtime, settings.device_sync_interval_seconds),
+                command_queue(runtime) as queue,
+                webhook_dispatcher(runtime),
+                retention_sweeps(runtime),
             ):
-                state.command_queue = queue
+                runtime.command_queue = queue
                 yield
 
     app = FastAPI(

@@ -23,7 +23,7 @@ import uvicorn
 from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.features.workspaces.service import create_api_key, create_workspace
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
 
@@ -41,7 +41,7 @@ class _Server(uvicorn.Server):
 @dataclass
 class LiveGateway:
     url: str
-    state: AppState
+    runtime: Runtime
     api_key: str
     workspace_id: str
     api: httpx.AsyncClient  # the gateway's API with the workspace's key
@@ -101,13 +101,13 @@ async def live_gateway(live_sim: LiveServer, data_dir: Path) -> AsyncIterator[Li
         task = asyncio.create_task(server.serve(sockets=[sock]))
         try:
             await _started(server, task)
-            state: AppState = app.state.fleetgate
-            async with state.sessionmaker() as session, session.begin():
+            runtime: Runtime = app.state.runtime
+            async with runtime.sessionmaker() as session, session.begin():
                 workspace = await create_workspace(session, WORKSPACE)
                 _, key = await create_api_key(session, workspace.id, "console")
             auth = {"Authorization": f"Bearer {key.key}"}
             async with httpx.AsyncClient(base_url=url, headers=auth, timeout=30.0) as api:
-                yield LiveGateway(url, state, key.key, workspace.id, api, sim, tesla_app)
+                yield LiveGateway(url, runtime, key.key, workspace.id, api, sim, tesla_app)
         finally:
             server.should_exit = True
             await task

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from fleetgate.features.commands.status import TERMINAL
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
 from tests.simulator.factories import SimFactory
@@ -26,7 +26,7 @@ class Target:
 
 
 async def linked_target(
-    state: AppState,
+    runtime: Runtime,
     sim: httpx.AsyncClient,
     factory: SimFactory,
     tenant: Tenant,
@@ -48,7 +48,7 @@ async def linked_target(
     if kind == "vehicle" and paired:
         await factory.pair(account.vins[0], tesla_app["public_key_pem"])
     linked = await link_account(
-        state, sim, tenant.client, tenant.workspace_id, account, grant=grant, reference_id=reference_id
+        runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant, reference_id=reference_id
     )
     found = await tenant.client.get("/v1/devices", params={"type": kind, "connection_id": linked.connection_id})
     device = found.json()["data"][0]

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.features.workspaces.service import create_api_key, create_workspace
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.protocol.keys import private_key_pem
 from tests.simulator.factories import SimFactory
 from tests.support.databases import PostgresTemplates, SqliteTemplate, postgres_admin_url
@@ -94,9 +94,9 @@ async def gateway_app(gateway_settings: Settings, sim_app: FastAPI) -> AsyncIter
 
 
 @pytest.fixture
-def gateway_state(gateway_app: FastAPI) -> AppState:
-    state: AppState = gateway_app.state.fleetgate
-    return state
+def gateway_runtime(gateway_app: FastAPI) -> Runtime:
+    runtime: Runtime = gateway_app.state.runtime
+    return runtime
 
 
 @pytest.fixture
@@ -114,8 +114,8 @@ class Tenant:
 
 
 async def make_tenant(app: FastAPI, name: str) -> AsyncIterator[Tenant]:
-    state: AppState = app.state.fleetgate
-    async with state.sessionmaker() as session, session.begin():
+    runtime: Runtime = app.state.runtime
+    async with runtime.sessionmaker() as session, session.begin():
         workspace = await create_workspace(session, name)
         _, key = await create_api_key(session, workspace.id, "tests")
     async with httpx.AsyncClient(

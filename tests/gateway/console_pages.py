@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import ApiKey, Command, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.api_keys import hash_api_key
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 from tests.simulator.auth_helpers import Page, page
 
 LOGIN = "/console/login"
@@ -45,21 +45,21 @@ def csrf_token(shown: Page) -> str:
     return shown.form("/console/logout").data()["csrf_token"][0]
 
 
-async def api_key_id(state: AppState, api_key: str) -> str:
-    async with state.sessionmaker() as session:
+async def api_key_id(runtime: Runtime, api_key: str) -> str:
+    async with runtime.sessionmaker() as session:
         found = await session.scalar(select(ApiKey.id).where(ApiKey.key_hash == hash_api_key(api_key)))
     assert found is not None
     return found
 
 
-async def revoke(state: AppState, api_key: str) -> None:
-    async with state.sessionmaker() as session, session.begin():
+async def revoke(runtime: Runtime, api_key: str) -> None:
+    async with runtime.sessionmaker() as session, session.begin():
         await session.execute(
             update(ApiKey).where(ApiKey.key_hash == hash_api_key(api_key)).values(revoked_at=utcnow())
         )
 
 
-async def add_command(state: AppState, workspace_id: str, device: dict[str, Any], **fields: Any) -> str:
+async def add_command(runtime: Runtime, workspace_id: str, device: dict[str, Any], **fields: Any) -> str:
     """A row of the commands table, as the executor leaves it (`device` as the API shows it)."""
     now = utcnow()
     values: dict[str, Any] = {
@@ -77,7 +77,7 @@ async def add_command(state: AppState, workspace_id: str, device: dict[str, Any]
         "created_at": now,
         **fields,
     }
-    async with state.sessionmaker() as session, session.begin():
+    async with runtime.sessionmaker() as session, session.begin():
         session.add(Command(**values))
     return str(values["id"])
 
@@ -89,11 +89,11 @@ class WebhookRows:
     delivery_id: str
 
 
-async def add_failing_webhook(state: AppState, workspace_id: str, url: str) -> WebhookRows:
+async def add_failing_webhook(runtime: Runtime, workspace_id: str, url: str) -> WebhookRows:
     """An endpoint, an event and its delivery after two failed attempts, as the dispatcher leaves them."""
     now = utcnow()
     rows = WebhookRows(new_id("whe"), new_id("evt"), new_id("whd"))
-    async with state.sessionmaker() as session, session.begin():
+    async with runtime.sessionmaker() as session, session.begin():
         session.add(
             WebhookEndpoint(
                 id=rows.endpoint_id,

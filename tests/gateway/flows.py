@@ -16,7 +16,7 @@ import httpx
 from fleetgate.features.access.scopes import scopes_for
 from fleetgate.features.connections.service import link_connection
 from fleetgate.features.devices.discovery import sync_devices
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.claims import read_claims
 from fleetgate.tesla.oauth import OAuthClient, TokenSet, authorization_request
 from tests.simulator.auth_helpers import page
@@ -78,7 +78,7 @@ async def create_customer(api: httpx.AsyncClient, reference_id: str = "user-1") 
 
 
 async def consent_tokens(
-    state: AppState,
+    runtime: Runtime,
     sim: httpx.AsyncClient,
     email: str,
     access: tuple[str, ...] | list[str],
@@ -87,10 +87,10 @@ async def consent_tokens(
     prompt_missing_scopes: bool = False,
 ) -> TokenSet:
     """Tokens from a real code exchange, after the simulator's scripted consent ticked `grant` (default: all)."""
-    settings = state.settings
+    settings = runtime.settings
     scopes = scopes_for(access)
     request = authorization_request(
-        state.endpoints,
+        runtime.endpoints,
         client_id=settings.client_id,
         redirect_uri=settings.callback_url,
         scopes=scopes,
@@ -100,20 +100,20 @@ async def consent_tokens(
     response = await sim.get(f"{request.url}&{urlencode({'login_hint': email, 'sim_grant': ' '.join(ticked)})}")
     assert response.status_code == 302, response.text
     query = parse_qs(urlsplit(response.headers["location"]).query)
-    assert query["state"] == [request.state]
+    assert query["state"] == [request.oauth_state]
     oauth = OAuthClient(
-        state.tesla_http, state.endpoints, settings.client_id, settings.client_secret.get_secret_value()
+        runtime.tesla_http, runtime.endpoints, settings.client_id, settings.client_secret.get_secret_value()
     )
     return await oauth.exchange_code(
         code=query["code"][0],
         redirect_uri=settings.callback_url,
         code_verifier=request.code_verifier,
-        audience=state.endpoints.base_url(settings.default_audience_region),
+        audience=runtime.endpoints.base_url(settings.default_audience_region),
     )
 
 
 async def link_tokens(
-    state: AppState,
+    runtime: Runtime,
     *,
     workspace_id: str,
     customer_id: str,
@@ -122,22 +122,22 @@ async def link_tokens(
     connection_id: str | None = None,
 ) -> str:
     """What the connect callback does once it has tokens: link, then discover devices, in one transaction."""
-    async with state.sessionmaker() as session, session.begin():
+    async with runtime.sessionmaker() as session, session.begin():
         connection = await link_connection(
             session,
-            state,
+            runtime,
             workspace_id=workspace_id,
             customer_id=customer_id,
             tokens=tokens,
             requested_access=list(access),
             connection_id=connection_id,
         )
-        await sync_devices(session, state, connection)
+        await sync_devices(session, runtime, connection)
         return connection.id
 
 
 async def link_account(
-    state: AppState,
+    runtime: Runtime,
     sim: httpx.AsyncClient,
     api: httpx.AsyncClient,
     workspace_id: str,
@@ -149,9 +149,9 @@ async def link_account(
     customer_id: str | None = None,
 ) -> Linked:
     customer_id = customer_id or await create_customer(api, reference_id)
-    tokens = await consent_tokens(state, sim, account.email, access, grant=grant)
+    tokens = await consent_tokens(runtime, sim, account.email, access, grant=grant)
     connection_id = await link_tokens(
-        state, workspace_id=workspace_id, customer_id=customer_id, tokens=tokens, access=access
+        runtime, workspace_id=workspace_id, customer_id=customer_id, tokens=tokens, access=access
     )
     return Linked(connection_id, customer_id, account, tokens)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle, submit
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import calls
@@ -67,13 +67,13 @@ class TestCatalog:
 class TestRefusedBeforeQueueing:
     async def test_bad_params_unknown_commands_and_wrong_devices_are_422_and_nothing_is_sent(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         before = await calls(sim, tesla_app["client_id"])
 
         low = (await submit(tenant.client, car.id, "set_charge_limit", {"percent": 40}, expect=422))["error"]
@@ -96,13 +96,13 @@ class TestRefusedBeforeQueueing:
 
     async def test_a_missing_scope_is_403_with_the_remedy_and_nothing_is_queued(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app, grant=["vehicle_data"])
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, grant=["vehicle_data"])
         error = (await submit(tenant.client, car.id, "door_lock", expect=403))["error"]
         assert error["code"] == "insufficient_scope"
         assert error["remedy"]["missing_access"] == ["vehicle_commands"]
@@ -114,14 +114,14 @@ class TestRefusedBeforeQueueing:
 
     async def test_charging_commands_need_only_the_charging_access(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(
-            gateway_state, sim, factory, tenant, tesla_app, grant=["vehicle_data", "vehicle_charging_commands"]
+            gateway_runtime, sim, factory, tenant, tesla_app, grant=["vehicle_data", "vehicle_charging_commands"]
         )
         done = await finished(tenant.client, car.id, "set_charge_limit", {"percent": 70})
         assert done["status"] == "succeeded", done
@@ -129,14 +129,14 @@ class TestRefusedBeforeQueueing:
 
     async def test_another_workspaces_devices_and_commands_are_not_found(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         other_tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         done = await finished(tenant.client, car.id, "door_lock")
         assert (await submit(other_tenant.client, car.id, "door_lock", expect=404))["error"]["code"] == "not_found"
         assert (await other_tenant.client.get(f"/v1/commands/{done['id']}")).status_code == 404
@@ -148,13 +148,13 @@ class TestRefusedBeforeQueueing:
 class TestLifecycle:
     async def test_a_signed_command_succeeds_and_changes_the_car(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         assert (await sim.patch(f"/sim/vehicles/{car.external_id}", json={"locked": False})).status_code == 200
         queued = await submit(tenant.client, car.id, "door_lock")
         assert queued["status"] == "queued"
@@ -179,13 +179,13 @@ class TestLifecycle:
 
     async def test_a_refusal_fails_with_the_cars_reason(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
         done = await finished(tenant.client, car.id, "charge_start")
         assert done["status"] == "failed"
         assert done["reason"] == "disconnected"
@@ -195,13 +195,13 @@ class TestLifecycle:
 
     async def test_a_harmless_refusal_succeeds_and_keeps_the_reason(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         first = await finished(tenant.client, car.id, "set_charge_limit", {"percent": 85})
         again = await finished(tenant.client, car.id, "set_charge_limit", {"percent": 85})
         assert (first["status"], first["reason"]) == ("succeeded", None)
@@ -210,14 +210,14 @@ class TestLifecycle:
 
     async def test_a_car_without_the_protocol_takes_rest_commands(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
         car = await linked_target(
-            gateway_state, sim, factory, tenant, tesla_app, paired=False, vehicle={"command_signing": "off"}
+            gateway_runtime, sim, factory, tenant, tesla_app, paired=False, vehicle={"command_signing": "off"}
         )
         done = await finished(tenant.client, car.id, "flash_lights")
         assert done["status"] == "succeeded", done
@@ -226,13 +226,13 @@ class TestLifecycle:
 
     async def test_energy_commands_change_the_site(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        site = await linked_target(gateway_state, sim, factory, tenant, tesla_app, kind="energy_site")
+        site = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, kind="energy_site")
         reserve = await finished(tenant.client, site.id, "set_backup_reserve", {"percent": 35})
         mode = await finished(tenant.client, site.id, "set_operation_mode", {"mode": "backup"})
         storm = await finished(tenant.client, site.id, "set_storm_mode", {"enabled": True})

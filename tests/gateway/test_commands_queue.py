@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.commands_support import (
     command,
     finished,
@@ -31,13 +31,13 @@ async def signed_calls(sim: httpx.AsyncClient, client_id: str) -> int:
 class TestIdempotencyKey:
     async def test_same_key_and_body_is_the_same_command_other_body_is_409(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         key = {"Idempotency-Key": "b3c1a7e0-lock-1"}
         first = await submit(tenant.client, car.id, "honk_horn", headers=key)
         replay = await submit(tenant.client, car.id, "honk_horn", headers=key, expect=200)
@@ -58,15 +58,15 @@ class TestIdempotencyKey:
 class TestOrderAndExclusion:
     async def test_one_vehicles_commands_run_one_at_a_time_in_submission_order(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         other = await linked_target(
-            gateway_state, sim, factory, tenant, tesla_app, reference_id="user-2", email="second@example.com"
+            gateway_runtime, sim, factory, tenant, tesla_app, reference_id="user-2", email="second@example.com"
         )
         await slow_down(sim, car.external_id, 150, count=3)
         limits = [60, 70, 80, 90, 75]
@@ -85,13 +85,13 @@ class TestOrderAndExclusion:
 class TestCancelAndExpiry:
     async def test_a_queued_command_can_be_cancelled_and_never_runs(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         running, waiting = await one_running_one_waiting(tenant.client, sim, car)
 
         cancelled = await tenant.client.post(f"/v1/commands/{waiting['id']}/cancel")
@@ -116,13 +116,13 @@ class TestCancelAndExpiry:
 
     async def test_a_command_that_waits_past_expires_in_expires_unsent(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         await slow_down(sim, car.external_id, 2500)
         running = await submit(tenant.client, car.id, "flash_lights")
         short = await submit(tenant.client, car.id, "honk_horn", expires_in=1)
@@ -141,13 +141,13 @@ class TestCancelAndExpiry:
 class TestRetries:
     async def test_an_idempotent_command_is_sent_again_after_a_500(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         assert (await finished(tenant.client, car.id, "flash_lights"))["status"] == "succeeded"  # session in place
         fault = {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1}
         assert (await sim.post("/sim/faults", json=fault)).status_code == 201
@@ -157,13 +157,13 @@ class TestRetries:
 
     async def test_a_non_idempotent_command_is_not_sent_again_after_a_500(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         assert (await finished(tenant.client, car.id, "door_lock"))["status"] == "succeeded"  # session in place
         fault = {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1}
         assert (await sim.post("/sim/faults", json=fault)).status_code == 201
@@ -178,13 +178,13 @@ class TestRetries:
 class TestDeviceGone:
     async def test_a_queued_command_to_a_device_removed_meanwhile_fails_unsent(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         running, waiting = await one_running_one_waiting(tenant.client, sim, car)
         elsewhere = await factory.account(email="new-owner@example.com")
         sold = await sim.patch(f"/sim/vehicles/{car.external_id}", json={"account_id": elsewhere["id"]})

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.errors import KEY_NOT_PAIRED_REASON
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle
 from tests.gateway.conftest import Tenant
@@ -45,13 +45,13 @@ async def device(api: httpx.AsyncClient, device_id: str) -> dict[str, Any]:
 class TestUnpairedThenPaired:
     async def test_refused_for_the_key_then_approved_then_it_succeeds(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app, paired=False)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, paired=False)
         before = await device(tenant.client, car.id)
         assert before["virtual_key"]["paired"] is False  # fleet_status at connect said so
 
@@ -90,13 +90,13 @@ class TestUnpairedThenPaired:
 
     async def test_a_key_removed_from_the_car_fails_the_next_command_and_the_device_follows(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         assert (await finished(tenant.client, car.id, "flash_lights"))["status"] == "succeeded"
         assert (await device(tenant.client, car.id))["virtual_key"]["paired"] is True
 
@@ -112,12 +112,12 @@ class TestUnpairedThenPaired:
 
     async def test_waking_needs_no_key(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app, paired=False)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, paired=False)
         done = await finished(tenant.client, car.id, "wake_up")
         assert (done["status"], done["reason"]) == ("succeeded", "online")

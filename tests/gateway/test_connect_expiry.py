@@ -15,7 +15,7 @@ import pytest
 
 from fleetgate.config import Settings
 from fleetgate.infra.models import Connection, ConnectSession
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.test_connect_flow import ALL_SCOPES, EMAIL, EndUser, row, rows
 from tests.simulator.auth_helpers import page
 from tests.simulator.factories import SimFactory
@@ -57,7 +57,7 @@ class TestExpiredSession:
             assert "Acme Energy" in shown.text
 
     async def test_a_late_callback_is_410_and_links_nothing(
-        self, user: EndUser, factory: SimFactory, gateway_state: AppState
+        self, user: EndUser, factory: SimFactory, gateway_runtime: Runtime
     ) -> None:
         await factory.account(EMAIL)
         created = await user.create(["vehicle_data"], redirect_url="https://app.example.com/done")
@@ -71,9 +71,9 @@ class TestExpiredSession:
         session = await user.session(created["id"])
         assert session["status"] == "expired"
         assert session["connection_id"] is None
-        assert await rows(gateway_state, Connection, Connection.customer_id == created["customer_id"]) == []
-        stored = await row(gateway_state, ConnectSession, created["id"])
-        assert (stored.status, stored.state_hash, stored.code_verifier_enc) == ("expired", None, None)
+        assert await rows(gateway_runtime, Connection, Connection.customer_id == created["customer_id"]) == []
+        stored = await row(gateway_runtime, ConnectSession, created["id"])
+        assert (stored.status, stored.oauth_state_hash, stored.code_verifier_enc) == ("expired", None, None)
         # And it stays that way: the same answer again is now an unknown state.
         assert (await user.back_from_tesla(callback)).status_code == 400
         assert (await user.session(created["id"]))["status"] == "expired"

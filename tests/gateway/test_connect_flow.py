@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from fleetgate.features.access.scopes import ACCESS_NAMES
 from fleetgate.infra.models import Connection, ConnectSession, Device
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import APP_DOMAIN, GATEWAY_BASE, SIM_BASE
 from tests.simulator.auth_helpers import Page, page
 from tests.simulator.factories import SimFactory
@@ -104,13 +104,13 @@ def user(api: httpx.AsyncClient, gateway: httpx.AsyncClient, sim: httpx.AsyncCli
     return EndUser(api, gateway, sim)
 
 
-async def row(state: AppState, model: type[Any], row_id: str) -> Any:
-    async with state.sessionmaker() as session:
+async def row(runtime: Runtime, model: type[Any], row_id: str) -> Any:
+    async with runtime.sessionmaker() as session:
         return await session.get(model, row_id)
 
 
-async def rows(state: AppState, model: type[Any], *where: Any) -> list[Any]:
-    async with state.sessionmaker() as session:
+async def rows(runtime: Runtime, model: type[Any], *where: Any) -> list[Any]:
+    async with runtime.sessionmaker() as session:
         return list((await session.scalars(select(model).where(*where))).all())
 
 
@@ -125,7 +125,7 @@ async def tesla_owner(factory: SimFactory) -> dict[str, Any]:
 
 class TestFullConsent:
     async def test_links_the_account_discovers_devices_and_returns_to_the_app(
-        self, user: EndUser, tesla_owner: dict[str, Any], gateway_state: AppState
+        self, user: EndUser, tesla_owner: dict[str, Any], gateway_runtime: Runtime
     ) -> None:
         created, back = await user.connect(
             list(ACCESS_NAMES), ALL_SCOPES, redirect_url="https://app.example.com/tesla/done?order=7"
@@ -146,10 +146,10 @@ class TestFullConsent:
         assert session["missing_access"] == []
         assert session["error"] is None
 
-        connection = await row(gateway_state, Connection, session["connection_id"])
+        connection = await row(gateway_runtime, Connection, session["connection_id"])
         assert connection.status == "active"
         assert connection.customer_id == created["customer_id"]
-        devices = await rows(gateway_state, Device, Device.connection_id == connection.id)
+        devices = await rows(gateway_runtime, Device, Device.connection_id == connection.id)
         assert {(d.type, d.external_id) for d in devices} == {
             ("vehicle", tesla_owner["vehicle"]["vin"]),
             ("energy_site", str(tesla_owner["site"]["energy_site_id"])),
@@ -169,19 +169,19 @@ class TestFullConsent:
         self,
         user: EndUser,
         tesla_owner: dict[str, Any],
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         caplog.set_level(logging.DEBUG)
         created = await user.create(["vehicle_commands"])
         intro = await user.gateway.get(f"/connect/{created['id']}")
         authorize_url = await user.start(created["id"])
-        state_value = query_of(authorize_url)["state"]
-        stored = await row(gateway_state, ConnectSession, created["id"])
-        verifier = gateway_state.encryptor.decrypt(
+        oauth_state = query_of(authorize_url)["state"]
+        stored = await row(gateway_runtime, ConnectSession, created["id"])
+        verifier = gateway_runtime.encryptor.decrypt(
             stored.code_verifier_enc, context=f"connect_session:{created['id']}:code_verifier"
         )
-        assert stored.state_hash == hashlib.sha256(state_value.encode()).hexdigest()
+        assert stored.oauth_state_hash == hashlib.sha256(oauth_state.encode()).hexdigest()
         assert verifier not in stored.code_verifier_enc
         callback = await user.consent(authorize_url, ALL_SCOPES)
         back = await user.back_from_tesla(callback)
@@ -197,16 +197,16 @@ class TestFullConsent:
             )
         )
         for text in (intro.text, back.text, back.headers.get("location", ""), result.text, api_view.text, logged):
-            assert state_value not in text
+            assert oauth_state not in text
             assert verifier not in text
-        done = await row(gateway_state, ConnectSession, created["id"])
-        assert done.state_hash is None
+        done = await row(gateway_runtime, ConnectSession, created["id"])
+        assert done.oauth_state_hash is None
         assert done.code_verifier_enc is None
 
 
 class TestPartialConsent:
     async def test_missing_access_is_listed_with_both_remedies(
-        self, user: EndUser, tesla_owner: dict[str, Any], gateway_state: AppState
+        self, user: EndUser, tesla_owner: dict[str, Any], gateway_runtime: Runtime
     ) -> None:
         created, back = await user.connect(
             ["vehicle_data", "vehicle_location", "vehicle_commands"], "openid offline_access vehicle_device_data"
@@ -216,7 +216,7 @@ class TestPartialConsent:
         assert session["status"] == "completed"
         assert session["granted_access"] == ["vehicle_data"]
         assert session["missing_access"] == ["vehicle_location", "vehicle_commands"]
-        connection = await row(gateway_state, Connection, session["connection_id"])
+        connection = await row(gateway_runtime, Connection, session["connection_id"])
         assert connection.status == "active"
 
         result = await user.result_page(created["id"])
@@ -231,7 +231,7 @@ class TestPartialConsent:
         assert reconnect.button("Reconnect to grant missing access")
         manage = next(link for link in result.links if link.startswith(f"{SIM_BASE}/user/revoke/consent?"))
         assert query_of(manage) == {
-            "revoke_client_id": gateway_state.settings.client_id,
+            "revoke_client_id": gateway_runtime.settings.client_id,
             "back_url": f"{GATEWAY_BASE}/connect/{created['id']}/result",
         }
 
@@ -248,12 +248,12 @@ class TestPartialConsent:
 
 class TestReconnect:
     async def test_adds_the_missing_scopes_to_the_same_connection(
-        self, user: EndUser, tesla_owner: dict[str, Any], gateway_state: AppState
+        self, user: EndUser, tesla_owner: dict[str, Any], gateway_runtime: Runtime
     ) -> None:
         access = ["vehicle_data", "vehicle_location", "vehicle_commands"]
         first, _ = await user.connect(access, "openid offline_access vehicle_device_data")
         connection_id = (await user.session(first["id"]))["connection_id"]
-        before = await row(gateway_state, Connection, connection_id)
+        before = await row(gateway_runtime, Connection, connection_id)
 
         response = await user.gateway.post(f"/connect/{first['id']}/reconnect")
         assert response.status_code == 303, response.text
@@ -273,10 +273,10 @@ class TestReconnect:
         assert second["reconnect"] is True
         assert second["connection_id"] == connection_id
         assert second["missing_access"] == []
-        after = await row(gateway_state, Connection, connection_id)
+        after = await row(gateway_runtime, Connection, connection_id)
         assert set(before.granted_scopes) < set(after.granted_scopes)
         assert {"vehicle_location", "vehicle_cmds"} <= set(after.granted_scopes)
-        assert len(await rows(gateway_state, Connection, Connection.customer_id == first["customer_id"])) == 1
+        assert len(await rows(gateway_runtime, Connection, Connection.customer_id == first["customer_id"])) == 1
 
     async def test_is_only_offered_for_a_completed_session(self, user: EndUser) -> None:
         created = await user.create(["vehicle_data"])
@@ -287,7 +287,7 @@ class TestReconnect:
 
 class TestReplay:
     async def test_a_used_state_is_refused_and_changes_nothing(
-        self, user: EndUser, tesla_owner: dict[str, Any], gateway_state: AppState
+        self, user: EndUser, tesla_owner: dict[str, Any], gateway_runtime: Runtime
     ) -> None:
         created = await user.create(["vehicle_data"])
         callback = await user.consent(await user.start(created["id"]), ALL_SCOPES)
@@ -299,7 +299,7 @@ class TestReplay:
         assert again.status_code == 400
         assert "already used" in page(again).text
         assert await user.session(created["id"]) == before
-        assert len(await rows(gateway_state, Connection, Connection.customer_id == created["customer_id"])) == 1
+        assert len(await rows(gateway_runtime, Connection, Connection.customer_id == created["customer_id"])) == 1
 
 
 class TestVirtualKeyPairing:
@@ -333,7 +333,7 @@ class TestVirtualKeyPairing:
 
 class TestRequireAll:
     async def test_missing_access_still_links_and_is_listed(
-        self, user: EndUser, tesla_owner: dict[str, Any], gateway_state: AppState
+        self, user: EndUser, tesla_owner: dict[str, Any], gateway_runtime: Runtime
     ) -> None:
         # Tesla enforces `require_requested_scopes` on its consent page; this stands for a grant that got through
         # anyway (the flag ignored), which the gateway must report rather than hide.
@@ -346,17 +346,17 @@ class TestRequireAll:
         session = await user.session(created["id"])
         assert session["status"] == "completed"
         assert session["missing_access"] == ["vehicle_location"]
-        assert (await row(gateway_state, Connection, session["connection_id"])).status == "active"
+        assert (await row(gateway_runtime, Connection, session["connection_id"])).status == "active"
 
 
 class TestDifferentTeslaAccount:
     async def test_a_reconnect_with_another_account_fails_and_leaves_the_connection_alone(
-        self, user: EndUser, tesla_owner: dict[str, Any], factory: SimFactory, gateway_state: AppState
+        self, user: EndUser, tesla_owner: dict[str, Any], factory: SimFactory, gateway_runtime: Runtime
     ) -> None:
         await factory.account("someone.else@example.com")
         first, _ = await user.connect(["vehicle_data", "vehicle_location"], "openid offline_access vehicle_device_data")
         connection_id = (await user.session(first["id"]))["connection_id"]
-        before = await row(gateway_state, Connection, connection_id)
+        before = await row(gateway_runtime, Connection, connection_id)
 
         second_id = (await user.gateway.post(f"/connect/{first['id']}/reconnect")).headers["location"].split("/")[2]
         callback = await user.consent(await user.start(second_id), ALL_SCOPES, email="someone.else@example.com")
@@ -364,14 +364,14 @@ class TestDifferentTeslaAccount:
         second = await user.session(second_id)
         assert second["status"] == "failed"
         assert second["error"]["code"] == "different_tesla_account"
-        after = await row(gateway_state, Connection, connection_id)
+        after = await row(gateway_runtime, Connection, connection_id)
         assert (after.tesla_subject, after.granted_scopes) == (before.tesla_subject, before.granted_scopes)
         assert "another Tesla account" in (await user.result_page(second_id)).text
 
 
 class TestDiscoveryFailure:
     async def test_the_account_is_linked_and_devices_come_later(
-        self, user: EndUser, tesla_owner: dict[str, Any], gateway_state: AppState
+        self, user: EndUser, tesla_owner: dict[str, Any], gateway_runtime: Runtime
     ) -> None:
         fault = await user.sim.post("/sim/faults", json={"path": "/products", "status": 503})
         assert fault.status_code == 201, fault.text
@@ -379,6 +379,6 @@ class TestDiscoveryFailure:
         assert back.status_code == 303
         session = await user.session(created["id"])
         assert session["status"] == "completed"
-        assert (await row(gateway_state, Connection, session["connection_id"])).status == "active"
-        assert await rows(gateway_state, Device, Device.connection_id == session["connection_id"]) == []
+        assert (await row(gateway_runtime, Connection, session["connection_id"])).status == "active"
+        assert await rows(gateway_runtime, Device, Device.connection_id == session["connection_id"]) == []
         assert "could not be listed yet" in (await user.result_page(created["id"])).text

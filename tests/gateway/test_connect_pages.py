@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from fleetgate.features.access.scopes import ACCESS_BY_NAME
 from fleetgate.infra.models import Connection, ConnectSession
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.oauth import pkce_challenge
 from tests.gateway.conftest import make_tenant
 from tests.gateway.test_connect_flow import CALLBACK, EMAIL, EndUser, query_of, row, rows
@@ -98,11 +98,11 @@ class TestIntroPage:
 
 class TestStart:
     async def test_redirects_to_tesla_with_a_fresh_state_pkce_and_the_access_scopes(
-        self, user: EndUser, gateway_state: AppState
+        self, user: EndUser, gateway_runtime: Runtime
     ) -> None:
         created = await user.create(["vehicle_data", "vehicle_location"])
         authorize = query_of(await user.start(created["id"]))
-        settings = gateway_state.settings
+        settings = gateway_runtime.settings
         assert authorize["client_id"] == settings.client_id
         assert authorize["redirect_uri"] == CALLBACK == settings.callback_url
         assert authorize["response_type"] == "code"
@@ -112,10 +112,10 @@ class TestStart:
         for flag in ("prompt_missing_scopes", "require_requested_scopes", "show_keypair_step"):
             assert flag not in authorize
 
-        stored = await row(gateway_state, ConnectSession, created["id"])
-        assert stored.state_hash == hashlib.sha256(authorize["state"].encode()).hexdigest()
+        stored = await row(gateway_runtime, ConnectSession, created["id"])
+        assert stored.oauth_state_hash == hashlib.sha256(authorize["state"].encode()).hexdigest()
         assert authorize["state"] not in (stored.code_verifier_enc or "")
-        verifier = gateway_state.encryptor.decrypt(
+        verifier = gateway_runtime.encryptor.decrypt(
             stored.code_verifier_enc, context=f"connect_session:{created['id']}:code_verifier"
         )
         assert pkce_challenge(verifier) == authorize["code_challenge"]
@@ -155,32 +155,32 @@ class TestForgedState:
             "",
         ],
     )
-    async def test_is_a_400_page_and_changes_nothing(self, user: EndUser, gateway_state: AppState, query: str) -> None:
+    async def test_is_a_400_page_and_changes_nothing(self, user: EndUser, gateway_runtime: Runtime, query: str) -> None:
         created = await user.create(["vehicle_data"])
         await user.start(created["id"])
-        before = await row(gateway_state, ConnectSession, created["id"])
+        before = await row(gateway_runtime, ConnectSession, created["id"])
         response = await user.gateway.get(f"/connect/callback?{query}")
         assert response.status_code == 400
         assert_page_basics(response)
         assert "could not be finished" in page(response).text
-        after = await row(gateway_state, ConnectSession, created["id"])
-        assert (after.status, after.state_hash, after.code_verifier_enc) == (
+        after = await row(gateway_runtime, ConnectSession, created["id"])
+        assert (after.status, after.oauth_state_hash, after.code_verifier_enc) == (
             "pending",
-            before.state_hash,
+            before.oauth_state_hash,
             before.code_verifier_enc,
         )
 
-    async def test_a_repeated_state_parameter_is_refused(self, user: EndUser, gateway_state: AppState) -> None:
+    async def test_a_repeated_state_parameter_is_refused(self, user: EndUser, gateway_runtime: Runtime) -> None:
         created = await user.create(["vehicle_data"])
-        state_value = query_of(await user.start(created["id"]))["state"]
-        response = await user.gateway.get(f"/connect/callback?code=x&state={state_value}&state=other")
+        oauth_state = query_of(await user.start(created["id"]))["state"]
+        response = await user.gateway.get(f"/connect/callback?code=x&state={oauth_state}&state=other")
         assert response.status_code == 400
-        assert (await row(gateway_state, ConnectSession, created["id"])).state_hash is not None
+        assert (await row(gateway_runtime, ConnectSession, created["id"])).oauth_state_hash is not None
 
 
 class TestDenied:
     async def test_access_denied_fails_the_session_and_tells_the_app(
-        self, user: EndUser, tesla_account: dict[str, Any], gateway_state: AppState
+        self, user: EndUser, tesla_account: dict[str, Any], gateway_runtime: Runtime
     ) -> None:
         created = await user.create(["vehicle_data"], redirect_url="https://app.example.com/done")
         callback = await user.deny(await user.start(created["id"]))
@@ -198,9 +198,9 @@ class TestDenied:
         assert session["connection_id"] is None
         assert session["error"]["code"] == "access_denied"
         assert session["error"]["message"]
-        assert await rows(gateway_state, Connection, Connection.customer_id == created["customer_id"]) == []
-        stored = await row(gateway_state, ConnectSession, created["id"])
-        assert (stored.state_hash, stored.code_verifier_enc) == (None, None)
+        assert await rows(gateway_runtime, Connection, Connection.customer_id == created["customer_id"]) == []
+        stored = await row(gateway_runtime, ConnectSession, created["id"])
+        assert (stored.oauth_state_hash, stored.code_verifier_enc) == (None, None)
 
     async def test_without_redirect_url_the_result_page_says_so(
         self, user: EndUser, tesla_account: dict[str, Any]
@@ -228,10 +228,10 @@ class TestDenied:
 class TestTeslaFailures:
     async def test_another_tesla_error_is_kept_as_its_code(self, user: EndUser) -> None:
         created = await user.create(["vehicle_data"], redirect_url="https://app.example.com/done")
-        state_value = query_of(await user.start(created["id"]))["state"]
+        oauth_state = query_of(await user.start(created["id"]))["state"]
         back = await user.gateway.get(
             "/connect/callback",
-            params={"error": "server_error", "error_description": "Try again <later>", "state": state_value},
+            params={"error": "server_error", "error_description": "Try again <later>", "state": oauth_state},
         )
         assert query_of(back.headers["location"])["error"] == "server_error"
         session = await user.session(created["id"])
@@ -240,22 +240,22 @@ class TestTeslaFailures:
         assert "Try again &lt;later&gt;" in result.text
 
     async def test_a_code_tesla_refuses_fails_without_a_connection(
-        self, user: EndUser, gateway_state: AppState
+        self, user: EndUser, gateway_runtime: Runtime
     ) -> None:
         created = await user.create(["vehicle_data"])
-        state_value = query_of(await user.start(created["id"]))["state"]
-        back = await user.gateway.get("/connect/callback", params={"code": "NA_made_up", "state": state_value})
+        oauth_state = query_of(await user.start(created["id"]))["state"]
+        back = await user.gateway.get("/connect/callback", params={"code": "NA_made_up", "state": oauth_state})
         assert back.status_code == 303
         session = await user.session(created["id"])
         assert session["status"] == "failed"
         assert session["error"]["code"] == "tesla_exchange_failed"
         assert session["connection_id"] is None
-        assert await rows(gateway_state, Connection, Connection.customer_id == created["customer_id"]) == []
+        assert await rows(gateway_runtime, Connection, Connection.customer_id == created["customer_id"]) == []
 
     async def test_a_callback_without_code_or_error(self, user: EndUser) -> None:
         created = await user.create(["vehicle_data"])
-        state_value = query_of(await user.start(created["id"]))["state"]
-        await user.gateway.get("/connect/callback", params={"state": state_value})
+        oauth_state = query_of(await user.start(created["id"]))["state"]
+        await user.gateway.get("/connect/callback", params={"state": oauth_state})
         assert (await user.session(created["id"]))["error"]["code"] == "invalid_callback"
 
 

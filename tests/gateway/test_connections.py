@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from fleetgate.features.connections.service import DifferentTeslaAccount, link_connection
 from fleetgate.features.connections.token_storage import token_context
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.encryption import DecryptionError
-from fleetgate.infra.state import AppState
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,
@@ -26,19 +26,19 @@ from tests.gateway.flows import (
 from tests.simulator.factories import SimFactory
 
 
-async def connection_row(state: AppState, connection_id: str) -> dict[str, Any]:
-    async with state.engine.connect() as db:
+async def connection_row(runtime: Runtime, connection_id: str) -> dict[str, Any]:
+    async with runtime.engine.connect() as db:
         result = await db.execute(text("SELECT * FROM connections WHERE id = :id"), {"id": connection_id})
         return dict(result.mappings().one())
 
 
 class TestLink:
     async def test_creates_an_active_connection_from_the_tokens_claims(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         account = await tesla_account(factory, region="eu")
         linked = await link_account(
-            gateway_state, sim, tenant.client, tenant.workspace_id, account, access=["vehicle_data", "energy_data"]
+            gateway_runtime, sim, tenant.client, tenant.workspace_id, account, access=["vehicle_data", "energy_data"]
         )
 
         response = await tenant.client.get(f"/v1/connections/{linked.connection_id}")
@@ -55,11 +55,11 @@ class TestLink:
         assert body["synced_at"] is not None
 
     async def test_partial_consent_shows_missing_access_and_both_remedies(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         account = await tesla_account(factory)
         linked = await link_account(
-            gateway_state,
+            gateway_runtime,
             sim,
             tenant.client,
             tenant.workspace_id,
@@ -75,12 +75,12 @@ class TestLink:
         manage = urlsplit(remedies["manage_access_url"])
         assert f"{manage.scheme}://{manage.netloc}{manage.path}" == "http://sim.test/user/revoke/consent"
         assert parse_qs(manage.query) == {
-            "revoke_client_id": [gateway_state.settings.client_id],
+            "revoke_client_id": [gateway_runtime.settings.client_id],
             "back_url": ["http://gateway.test"],
         }
 
     async def test_scopes_without_an_access_name_are_kept(
-        self, gateway_state: AppState, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
+        self, gateway_runtime: Runtime, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
         account = await tesla_account(factory)
         customer_id = await create_customer(tenant.client)
@@ -89,24 +89,24 @@ class TestLink:
             tesla_app["client_id"], account.id, "openid offline_access vehicle_device_data enterprise_management"
         )
         connection_id = await link_tokens(
-            gateway_state, workspace_id=tenant.workspace_id, customer_id=customer_id, tokens=token_set(body)
+            gateway_runtime, workspace_id=tenant.workspace_id, customer_id=customer_id, tokens=token_set(body)
         )
         shown = (await tenant.client.get(f"/v1/connections/{connection_id}")).json()
         assert "enterprise_management" in shown["granted_scopes"]
         assert shown["granted_access"] == ["vehicle_data"]
 
     async def test_the_same_tesla_account_again_updates_the_one_connection(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         account = await tesla_account(factory)
         first = await link_account(
-            gateway_state, sim, tenant.client, tenant.workspace_id, account, access=["vehicle_data"]
+            gateway_runtime, sim, tenant.client, tenant.workspace_id, account, access=["vehicle_data"]
         )
         tokens = await consent_tokens(
-            gateway_state, sim, account.email, ["vehicle_data", "energy_data"], prompt_missing_scopes=True
+            gateway_runtime, sim, account.email, ["vehicle_data", "energy_data"], prompt_missing_scopes=True
         )
         again = await link_tokens(
-            gateway_state,
+            gateway_runtime,
             workspace_id=tenant.workspace_id,
             customer_id=first.customer_id,
             tokens=tokens,
@@ -120,17 +120,17 @@ class TestLink:
         assert len(devices["data"]) == 1  # the same vehicle, not a second copy
 
     async def test_a_reconnect_with_another_tesla_account_is_refused(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         owner = await tesla_account(factory, "owner@example.com")
         stranger = await tesla_account(factory, "stranger@example.com")
-        linked = await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, owner)
-        tokens = await consent_tokens(gateway_state, sim, stranger.email, ALL_ACCESS)
-        async with gateway_state.sessionmaker() as session:
+        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, owner)
+        tokens = await consent_tokens(gateway_runtime, sim, stranger.email, ALL_ACCESS)
+        async with gateway_runtime.sessionmaker() as session:
             with pytest.raises(DifferentTeslaAccount):
                 await link_connection(
                     session,
-                    gateway_state,
+                    gateway_runtime,
                     workspace_id=tenant.workspace_id,
                     customer_id=linked.customer_id,
                     tokens=tokens,
@@ -141,14 +141,14 @@ class TestLink:
 
 class TestTokensAtRest:
     async def test_are_encrypted_bound_to_the_row_and_never_returned(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         account = await tesla_account(factory, energy_sites=1)
-        linked = await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account)
+        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
         secrets = [linked.tokens.access_token, linked.tokens.refresh_token]
         assert all(secrets)
 
-        row = await connection_row(gateway_state, linked.connection_id)
+        row = await connection_row(gateway_runtime, linked.connection_id)
         stored = " ".join(str(value) for value in row.values())
         for secret in secrets:
             assert secret is not None
@@ -156,7 +156,7 @@ class TestTokensAtRest:
             assert secret.split(".")[-1] not in stored  # not even the JWT's signature part
         assert row["access_token_enc"].startswith("v1.")
         assert row["refresh_token_enc"].startswith("v1.")
-        encryptor = gateway_state.encryptor
+        encryptor = gateway_runtime.encryptor
         assert (
             encryptor.decrypt(row["access_token_enc"], context=token_context(linked.connection_id, "access_token"))
             == linked.tokens.access_token
@@ -180,13 +180,13 @@ class TestTokensAtRest:
 
 class TestList:
     async def test_filters_by_customer_and_pages(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         ids = []
         for n in range(3):
             account = await tesla_account(factory, f"owner{n}@example.com")
             linked = await link_account(
-                gateway_state, sim, tenant.client, tenant.workspace_id, account, reference_id=f"user-{n}"
+                gateway_runtime, sim, tenant.client, tenant.workspace_id, account, reference_id=f"user-{n}"
             )
             ids.append((linked.connection_id, linked.customer_id))
 
@@ -202,17 +202,17 @@ class TestList:
 
 class TestDelete:
     async def test_forgets_tokens_removes_devices_and_is_idempotent(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         account = await tesla_account(factory, energy_sites=1)
-        linked = await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account)
+        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
 
         response = await tenant.client.delete(f"/v1/connections/{linked.connection_id}")
         assert response.status_code == 200
         body = response.json()
         assert body["status"] == "revoked"
         assert body["status_reason"]
-        row = await connection_row(gateway_state, linked.connection_id)
+        row = await connection_row(gateway_runtime, linked.connection_id)
         assert row["access_token_enc"] is None
         assert row["refresh_token_enc"] is None
         devices = (await tenant.client.get("/v1/devices", params={"connection_id": linked.connection_id})).json()
@@ -236,16 +236,16 @@ class TestDelete:
         assert check.json()["error"]["code"] == "connection_revoked"
 
     async def test_connecting_the_account_again_revives_it_with_the_same_device_ids(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         account = await tesla_account(factory)
-        linked = await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account)
+        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
         before = (await tenant.client.get("/v1/devices")).json()["data"]
         assert (await tenant.client.delete(f"/v1/connections/{linked.connection_id}")).status_code == 200
 
-        tokens = await consent_tokens(gateway_state, sim, account.email, ALL_ACCESS)
+        tokens = await consent_tokens(gateway_runtime, sim, account.email, ALL_ACCESS)
         again = await link_tokens(
-            gateway_state, workspace_id=tenant.workspace_id, customer_id=linked.customer_id, tokens=tokens
+            gateway_runtime, workspace_id=tenant.workspace_id, customer_id=linked.customer_id, tokens=tokens
         )
         assert again == linked.connection_id
         assert (await tenant.client.get(f"/v1/connections/{again}")).json()["status"] == "active"
@@ -255,10 +255,15 @@ class TestDelete:
 
 class TestTenantIsolation:
     async def test_another_workspace_sees_nothing(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, other_tenant: Tenant
+        self,
+        gateway_runtime: Runtime,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        other_tenant: Tenant,
     ) -> None:
         account = await tesla_account(factory, energy_sites=1)
-        linked = await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account)
+        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
         device_id = (await tenant.client.get("/v1/devices")).json()["data"][0]["id"]
         other = other_tenant.client
 
@@ -285,16 +290,16 @@ class TestTenantIsolation:
 
 class TestRegion:
     async def test_a_region_change_reported_by_tesla_is_kept(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         account = await tesla_account(factory, region="eu")
-        linked = await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account)
+        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
         # As if the user had lived in North America when they connected: Tesla now answers 421 there.
-        async with gateway_state.engine.begin() as db:
+        async with gateway_runtime.engine.begin() as db:
             await db.execute(text("UPDATE connections SET region = 'na' WHERE id = :id"), {"id": linked.connection_id})
 
         response = await tenant.client.post(f"/v1/connections/{linked.connection_id}/sync")
         assert response.status_code == 200, response.text
         assert response.json()["region"] == "eu"
-        assert (await connection_row(gateway_state, linked.connection_id))["region"] == "eu"
+        assert (await connection_row(gateway_runtime, linked.connection_id))["region"] == "eu"
         assert [d["status"] for d in response.json()["devices"]] == ["active"]

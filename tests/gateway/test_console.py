@@ -13,7 +13,7 @@ from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.features.console.login_token import issue_login
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.console_pages import COOKIE, LOGIN, api_key_id, csrf_token, log_in, logged_in, open_page, revoke
 from tests.gateway.flows import Linked, link_account, tesla_account
@@ -27,9 +27,9 @@ async def browser(gateway_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def linked(state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant) -> Linked:
+async def linked(runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant) -> Linked:
     account = await tesla_account(factory, energy_sites=1)
-    return await link_account(state, sim, tenant.client, tenant.workspace_id, account)
+    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account)
 
 
 def set_cookie_header(response: httpx.Response) -> str:
@@ -95,9 +95,9 @@ class TestLogIn:
         assert (await gateway.get("/console")).status_code == 303
 
     async def test_a_revoked_key_is_refused(
-        self, gateway: httpx.AsyncClient, tenant: Tenant, gateway_state: AppState
+        self, gateway: httpx.AsyncClient, tenant: Tenant, gateway_runtime: Runtime
     ) -> None:
-        await revoke(gateway_state, tenant.api_key)
+        await revoke(gateway_runtime, tenant.api_key)
         assert (await log_in(gateway, tenant.api_key)).status_code == 401
 
     async def test_a_login_form_from_elsewhere_is_refused(self, gateway: httpx.AsyncClient, tenant: Tenant) -> None:
@@ -121,11 +121,11 @@ class TestLogIn:
 
 class TestStayingLoggedIn:
     async def test_a_revoked_key_logs_out_at_the_next_page(
-        self, gateway: httpx.AsyncClient, tenant: Tenant, gateway_state: AppState
+        self, gateway: httpx.AsyncClient, tenant: Tenant, gateway_runtime: Runtime
     ) -> None:
         await logged_in(gateway, tenant.api_key)
         await open_page(gateway, "/console/connections")
-        await revoke(gateway_state, tenant.api_key)
+        await revoke(gateway_runtime, tenant.api_key)
         response = await gateway.get("/console/connections")
         assert response.status_code == 303
         assert response.headers["location"] == f"{LOGIN}?reason=revoked"
@@ -134,11 +134,11 @@ class TestStayingLoggedIn:
         assert "was revoked" in shown.text
 
     async def test_an_expired_login_is_refused(
-        self, gateway: httpx.AsyncClient, tenant: Tenant, gateway_state: AppState
+        self, gateway: httpx.AsyncClient, tenant: Tenant, gateway_runtime: Runtime
     ) -> None:
         token, _ = issue_login(
-            gateway_state.encryptor,
-            await api_key_id(gateway_state, tenant.api_key),
+            gateway_runtime.encryptor,
+            await api_key_id(gateway_runtime, tenant.api_key),
             utcnow() - timedelta(hours=12, seconds=1),
         )
         gateway.cookies.set(COOKIE, token, domain="gateway.test", path="/console")

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.console_pages import add_command, add_failing_webhook, csrf_token, logged_in, open_page
 from tests.gateway.flows import ALL_ACCESS, Linked, link_account, tesla_account
@@ -16,10 +16,10 @@ PAIRING_REASON = "vehicle rejected request: your public key has not been paired 
 
 
 async def linked(
-    state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, grant: list[str] | None = None
+    runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, grant: list[str] | None = None
 ) -> Linked:
     account = await tesla_account(factory, energy_sites=1)
-    return await link_account(state, sim, tenant.client, tenant.workspace_id, account, grant=grant)
+    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant)
 
 
 async def api_devices(api: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
@@ -35,12 +35,12 @@ class TestConnectionPage:
     async def test_missing_access_shows_the_remedies(
         self,
         gateway: httpx.AsyncClient,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant, grant=["vehicle_data", "energy_data"])
+        link = await linked(gateway_runtime, sim, factory, tenant, grant=["vehicle_data", "energy_data"])
         api_view = (await tenant.client.get(f"/v1/connections/{link.connection_id}")).json()
         await logged_in(gateway, tenant.api_key)
 
@@ -66,12 +66,12 @@ class TestConnectionPage:
     async def test_a_complete_connection_offers_no_reconnect(
         self,
         gateway: httpx.AsyncClient,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant)
+        link = await linked(gateway_runtime, sim, factory, tenant)
         await logged_in(gateway, tenant.api_key)
         shown = await open_page(gateway, f"/console/connections/{link.connection_id}")
         assert not any(form.action.endswith("/reconnect") for form in shown.forms)
@@ -82,12 +82,12 @@ class TestDevicePage:
     async def test_capabilities_virtual_key_and_state_age(
         self,
         gateway: httpx.AsyncClient,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
     ) -> None:
-        await linked(gateway_state, sim, factory, tenant)
+        await linked(gateway_runtime, sim, factory, tenant)
         vehicle = (await api_devices(tenant.client))["vehicle"]
         assert vehicle["capabilities"]["commands"]["reason"] == "virtual_key_not_paired"
         await logged_in(gateway, tenant.api_key)
@@ -111,16 +111,16 @@ class TestCommands:
     async def test_filtered_by_status_with_reason_and_remedy(
         self,
         gateway: httpx.AsyncClient,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
     ) -> None:
-        await linked(gateway_state, sim, factory, tenant)
+        await linked(gateway_runtime, sim, factory, tenant)
         vehicle = (await api_devices(tenant.client))["vehicle"]
         pairing_url = vehicle["virtual_key"]["pairing_url"]
         failed = await add_command(
-            gateway_state,
+            gateway_runtime,
             tenant.workspace_id,
             vehicle,
             command="door_lock",
@@ -128,7 +128,7 @@ class TestCommands:
             reason=PAIRING_REASON,
             error={"code": "virtual_key_not_paired", "message": "Add the key.", "remedy": {"pairing_url": pairing_url}},
         )
-        succeeded = await add_command(gateway_state, tenant.workspace_id, vehicle, command="flash_lights")
+        succeeded = await add_command(gateway_runtime, tenant.workspace_id, vehicle, command="flash_lights")
         await logged_in(gateway, tenant.api_key)
 
         everything = await open_page(gateway, "/console/commands")
@@ -148,12 +148,12 @@ class TestUsage:
     async def test_the_same_numbers_as_the_api(
         self,
         gateway: httpx.AsyncClient,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
     ) -> None:
-        await linked(gateway_state, sim, factory, tenant)
+        await linked(gateway_runtime, sim, factory, tenant)
         for device in (await api_devices(tenant.client)).values():
             assert (await tenant.client.get(f"/v1/devices/{device['id']}/state")).status_code == 200
         await logged_in(gateway, tenant.api_key)
@@ -167,9 +167,9 @@ class TestUsage:
 
 class TestWebhooks:
     async def test_deliveries_with_their_attempts(
-        self, gateway: httpx.AsyncClient, gateway_state: AppState, tenant: Tenant
+        self, gateway: httpx.AsyncClient, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        rows = await add_failing_webhook(gateway_state, tenant.workspace_id, "https://app.example.com/hooks")
+        rows = await add_failing_webhook(gateway_runtime, tenant.workspace_id, "https://app.example.com/hooks")
         await logged_in(gateway, tenant.api_key)
 
         listed = await open_page(gateway, "/console/webhooks")
@@ -192,16 +192,16 @@ class TestTenantIsolation:
     async def test_another_workspaces_objects_are_not_found(
         self,
         gateway: httpx.AsyncClient,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         other_tenant: Tenant,
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant, grant=["vehicle_data"])
+        link = await linked(gateway_runtime, sim, factory, tenant, grant=["vehicle_data"])
         devices = await api_devices(tenant.client)
-        command = await add_command(gateway_state, tenant.workspace_id, devices["vehicle"])
-        hooks = await add_failing_webhook(gateway_state, tenant.workspace_id, "https://theirs.example.com/hooks")
+        command = await add_command(gateway_runtime, tenant.workspace_id, devices["vehicle"])
+        hooks = await add_failing_webhook(gateway_runtime, tenant.workspace_id, "https://theirs.example.com/hooks")
         theirs = [
             link.connection_id,
             command,

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.infra.models import DeviceState
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
 from tests.simulator.factories import SimFactory
@@ -48,7 +48,7 @@ async def calls(sim: httpx.AsyncClient, client_id: str) -> Counter[str]:
 
 
 async def linked_device(
-    gateway_state: AppState,
+    gateway_runtime: Runtime,
     sim: httpx.AsyncClient,
     factory: SimFactory,
     tenant: Tenant,
@@ -58,7 +58,7 @@ async def linked_device(
     vehicle: dict[str, Any] | None = None,
 ) -> Device:
     account = await tesla_account(factory, vehicles=[vehicle or {}], energy_sites=1 if kind == "energy_site" else 0)
-    linked = await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account, grant=grant)
+    linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant)
     found = (await tenant.client.get("/v1/devices", params={"type": kind})).json()["data"]
     external = found[0]["vin"] if kind == "vehicle" else str(found[0]["energy_site_id"])
     return Device(found[0]["id"], external, linked)
@@ -72,8 +72,8 @@ async def read(api: httpx.AsyncClient, device_id: str, status: int = 200, **para
     return body
 
 
-async def stored(state: AppState, device_id: str) -> DeviceState | None:
-    async with state.sessionmaker() as session:
+async def stored(runtime: Runtime, device_id: str) -> DeviceState | None:
+    async with runtime.sessionmaker() as session:
         row: DeviceState | None = await session.scalar(select(DeviceState).where(DeviceState.device_id == device_id))
         return row
 
@@ -85,9 +85,9 @@ async def sim_vehicle(sim: httpx.AsyncClient, vin: str) -> dict[str, Any]:
 
 class TestVehicleState:
     async def test_normalised_values_are_the_cars(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant, vehicle={"plugged_in": True})
+        car = await linked_device(gateway_runtime, sim, factory, tenant, vehicle={"plugged_in": True})
         changed = await sim.patch(
             f"/sim/vehicles/{car.external_id}",
             json={"locked": False, "sentry_mode": True, "inside_temp": 23.4, "odometer": 1000.0},
@@ -126,9 +126,9 @@ class TestVehicleState:
         }
 
     async def test_raw_on_request_from_tesla_and_from_the_cache(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         live = await read(tenant.client, car.id, raw=True)
         vehicle_data = live["raw"]["vehicle_data"]
         assert vehicle_data["vin"] == car.external_id
@@ -143,13 +143,13 @@ class TestVehicleState:
 class TestFreshness:
     async def test_a_read_within_max_age_makes_no_upstream_call(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         first = await read(tenant.client, car.id)
         before = await calls(sim, tesla_app["client_id"])
         assert before[VEHICLE_DATA] == 1
@@ -176,7 +176,7 @@ class TestFreshness:
 
     async def test_the_stored_state_serves_another_process(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         gateway_settings: Settings,
         sim_app: FastAPI,
         sim: httpx.AsyncClient,
@@ -184,9 +184,9 @@ class TestFreshness:
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         first = await read(tenant.client, car.id)
-        row = await stored(gateway_state, car.id)
+        row = await stored(gateway_runtime, car.id)
         assert row is not None
         assert row.data == first["data"]
         assert row.online_state == "online"
@@ -219,13 +219,13 @@ async def second_gateway(settings: Settings, sim_app: FastAPI, api_key: str) -> 
 class TestCoalescing:
     async def test_twenty_concurrent_reads_make_one_upstream_read(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         # Tesla takes its time, so the requests arrive while the first read is in flight.
         slow = await sim.post("/sim/faults", json={"path": "/vehicle_data", "latency_ms": 400, "count": 1})
         assert slow.status_code == 201, slow.text
@@ -246,12 +246,12 @@ class TestCoalescing:
 class TestLocation:
     async def test_without_the_scope_it_is_never_asked_for_nor_stored(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant, grant=NO_LOCATION)
+        car = await linked_device(gateway_runtime, sim, factory, tenant, grant=NO_LOCATION)
         # The premise: this token cannot get the location; asking for it would be refused, and the read would fail.
         refused = await sim.get(
             f"/na/api/1/vehicles/{car.external_id}/vehicle_data",
@@ -265,7 +265,7 @@ class TestLocation:
         assert body["data"]["battery_level_pct"] is not None
         assert "location" not in body["data"]
         assert "drive_state" not in body["raw"]["vehicle_data"]
-        row = await stored(gateway_state, car.id)
+        row = await stored(gateway_runtime, car.id)
         assert row is not None
         assert row.has_location is False
         for text in (json.dumps(body), json.dumps(row.data), json.dumps(row.raw)):
@@ -274,13 +274,13 @@ class TestLocation:
 
     async def test_taken_away_on_teslas_side_the_rest_is_still_read(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         keep = {"offline_access", "vehicle_device_data", "vehicle_cmds", "vehicle_charging_cmds"}
         await change_access_on_tesla(sim, tesla_app["client_id"], car.linked.account.email, keep=keep)
 
@@ -296,13 +296,13 @@ class TestLocation:
 
     async def test_a_stored_location_is_hidden_once_the_scope_is_gone(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         first = await read(tenant.client, car.id, raw=True)
         assert first["data"]["location"] is not None
         keep = {"offline_access", "vehicle_device_data", "vehicle_cmds", "vehicle_charging_cmds"}

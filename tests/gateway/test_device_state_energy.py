@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import LIVE_STATUS, SITE_INFO, calls, linked_device, read
 from tests.simulator.factories import SimFactory
@@ -21,9 +21,9 @@ async def sim_site(sim: httpx.AsyncClient, site_id: str) -> dict[str, Any]:
 
 class TestEnergySiteState:
     async def test_values_match_the_simulators(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        site = await linked_device(gateway_state, sim, factory, tenant, kind="energy_site")
+        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site")
         body = await read(tenant.client, site.id, raw=True)
         truth = await sim_site(sim, site.external_id)
 
@@ -53,13 +53,13 @@ class TestEnergySiteState:
 
     async def test_site_info_is_reread_only_every_few_minutes(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        site = await linked_device(gateway_state, sim, factory, tenant, kind="energy_site")
+        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site")
         first = await read(tenant.client, site.id, raw=True)
         counted = await calls(sim, tesla_app["client_id"])
         assert (counted[LIVE_STATUS], counted[SITE_INFO]) == (1, 1)
@@ -77,13 +77,13 @@ class TestEnergySiteState:
 
     async def test_concurrent_reads_make_one_upstream_read(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        site = await linked_device(gateway_state, sim, factory, tenant, kind="energy_site")
+        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site")
         slow = await sim.post("/sim/faults", json={"path": "/live_status", "latency_ms": 300, "count": 1})
         assert slow.status_code == 201, slow.text
         answers = await asyncio.gather(*(read(tenant.client, site.id) for _ in range(10)))
@@ -93,13 +93,13 @@ class TestEnergySiteState:
 
     async def test_missing_energy_data_is_refused_before_any_upstream_call(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        site = await linked_device(gateway_state, sim, factory, tenant, kind="energy_site", grant=["energy_commands"])
+        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site", grant=["energy_commands"])
         before = await calls(sim, tesla_app["client_id"])
         error = (await read(tenant.client, site.id, 403))["error"]
         assert error["code"] == "insufficient_scope"

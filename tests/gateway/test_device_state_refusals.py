@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.flows import change_access_on_tesla
 from tests.gateway.test_device_state import calls, linked_device, read, stored
@@ -18,14 +18,14 @@ from tests.simulator.factories import SimFactory
 class TestRefusals:
     async def test_missing_scope_is_refused_before_any_upstream_call(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
         # With commands only, Tesla lists the car, but its data may not be read.
-        car = await linked_device(gateway_state, sim, factory, tenant, grant=["vehicle_commands"])
+        car = await linked_device(gateway_runtime, sim, factory, tenant, grant=["vehicle_commands"])
         before = await calls(sim, tesla_app["client_id"])
         error = (await read(tenant.client, car.id, 403, wake=True))["error"]
         assert error["code"] == "insufficient_scope"
@@ -35,18 +35,18 @@ class TestRefusals:
         assert error["remedy"]["reconnect_url"] == f"{GATEWAY_BASE}/v1/connections/{car.linked.connection_id}/reconnect"
         assert error["remedy"]["manage_access_url"].startswith("http://sim.test/user/revoke/consent?")
         assert await calls(sim, tesla_app["client_id"]) == before
-        assert await stored(gateway_state, car.id) is None
+        assert await stored(gateway_runtime, car.id) is None
 
     async def test_another_workspaces_device_is_not_found(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         other_tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         await read(tenant.client, car.id)
         before = await calls(sim, tesla_app["client_id"])
         for device_id in (car.id, "dev_nosuchdevice"):
@@ -58,13 +58,13 @@ class TestRefusals:
 
     async def test_a_removed_device_is_gone(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         await read(tenant.client, car.id)
         buyer = await factory.account(email="buyer@example.com")
         sold = await sim.patch(f"/sim/vehicles/{car.external_id}", json={"account_id": buyer["id"]})
@@ -80,13 +80,13 @@ class TestRefusals:
 
     async def test_revoked_consent_needs_a_reconnect(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_state, sim, factory, tenant)
+        car = await linked_device(gateway_runtime, sim, factory, tenant)
         await change_access_on_tesla(sim, tesla_app["client_id"], car.linked.account.email, keep=None)
         error = (await read(tenant.client, car.id, 409))["error"]
         assert error["code"] == "needs_reconnect"

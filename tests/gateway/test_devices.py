@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
 from tests.simulator.factories import SimFactory
@@ -31,7 +31,7 @@ def unavailable(capability: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 async def linked_with(
-    gateway_state: AppState,
+    gateway_runtime: Runtime,
     sim: httpx.AsyncClient,
     factory: SimFactory,
     tenant: Tenant,
@@ -41,14 +41,14 @@ async def linked_with(
     energy_sites: int = 1,
 ) -> Linked:
     account = await tesla_account(factory, vehicles=vehicles, energy_sites=energy_sites)
-    return await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account, grant=grant)
+    return await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant)
 
 
 class TestFullConsent:
     async def test_everything_but_commands_before_the_key_is_paired(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_with(gateway_state, sim, factory, tenant)
+        linked = await linked_with(gateway_runtime, sim, factory, tenant)
         found = await devices(tenant.client)
         assert sorted(d["type"] for d in found) == ["energy_site", "vehicle"]
 
@@ -81,13 +81,13 @@ class TestFullConsent:
 
     async def test_pairing_the_key_makes_commands_available_after_a_check(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_with(gateway_state, sim, factory, tenant, energy_sites=0)
+        linked = await linked_with(gateway_runtime, sim, factory, tenant, energy_sites=0)
         vehicle = by_type(await devices(tenant.client), "vehicle")
         shown = await tenant.client.get(f"/v1/devices/{vehicle['id']}/virtual-key")
         assert shown.status_code == 200
@@ -112,10 +112,10 @@ class TestFullConsent:
         assert capabilities.json() == after["capabilities"]
 
     async def test_a_car_that_takes_rest_commands_needs_no_key(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
         await linked_with(
-            gateway_state, sim, factory, tenant, vehicles=[{"command_signing": "allowed"}], energy_sites=0
+            gateway_runtime, sim, factory, tenant, vehicles=[{"command_signing": "allowed"}], energy_sites=0
         )
         vehicle = by_type(await devices(tenant.client), "vehicle")
         assert vehicle["command_signing"] == "allowed"
@@ -126,9 +126,9 @@ class TestFullConsent:
 
 class TestPartialConsent:
     async def test_no_location_and_no_commands_say_what_to_ask_for(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_with(gateway_state, sim, factory, tenant, grant=READ_ONLY)
+        linked = await linked_with(gateway_runtime, sim, factory, tenant, grant=READ_ONLY)
         found = await devices(tenant.client)
         # Without an energy scope Tesla does not list the site at all.
         assert [d["type"] for d in found] == ["vehicle"]
@@ -151,13 +151,13 @@ class TestPartialConsent:
 
     async def test_vehicle_commands_also_allow_charging_commands(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_with(gateway_state, sim, factory, tenant, grant=["vehicle_commands"], energy_sites=0)
+        linked = await linked_with(gateway_runtime, sim, factory, tenant, grant=["vehicle_commands"], energy_sites=0)
         await factory.pair(linked.account.vins[0], tesla_app["public_key_pem"])
         vehicle = by_type(await devices(tenant.client), "vehicle")
         await tenant.client.post(f"/v1/devices/{vehicle['id']}/virtual-key/check")
@@ -167,9 +167,9 @@ class TestPartialConsent:
         assert unavailable(caps["read_data"])[0] == "missing_scope"
 
     async def test_energy_only_consent(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_with(gateway_state, sim, factory, tenant, grant=["energy_data"])
+        linked = await linked_with(gateway_runtime, sim, factory, tenant, grant=["energy_data"])
         found = await devices(tenant.client)
         assert [d["type"] for d in found] == ["energy_site"]  # the vehicle is not visible to energy scopes
         caps = found[0]["capabilities"]
@@ -183,12 +183,12 @@ class TestPartialConsent:
 class TestSync:
     async def test_discovers_new_marks_vanished_and_keeps_ids(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
     ) -> None:
-        linked = await linked_with(gateway_state, sim, factory, tenant, energy_sites=0)
+        linked = await linked_with(gateway_runtime, sim, factory, tenant, energy_sites=0)
         first_vin = linked.account.vins[0]
         first = by_type(await devices(tenant.client), "vehicle")
 
@@ -220,12 +220,12 @@ class TestSync:
 
 class TestList:
     async def test_filters(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        one = await linked_with(gateway_state, sim, factory, tenant)
+        one = await linked_with(gateway_runtime, sim, factory, tenant)
         other_account = await tesla_account(factory, "second@example.com")
         two = await link_account(
-            gateway_state, sim, tenant.client, tenant.workspace_id, other_account, reference_id="user-2"
+            gateway_runtime, sim, tenant.client, tenant.workspace_id, other_account, reference_id="user-2"
         )
         assert len(await devices(tenant.client)) == 3
         assert [d["type"] for d in await devices(tenant.client, type="energy_site")] == ["energy_site"]
@@ -243,9 +243,9 @@ class TestList:
         assert bad.json()["error"]["code"] == "validation_error"
 
     async def test_an_energy_site_has_no_virtual_key(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        await linked_with(gateway_state, sim, factory, tenant)
+        await linked_with(gateway_runtime, sim, factory, tenant)
         site = by_type(await devices(tenant.client), "energy_site")
         for method in ("GET", "POST"):
             path = f"/v1/devices/{site['id']}/virtual-key" + ("/check" if method == "POST" else "")

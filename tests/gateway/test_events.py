@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,
@@ -50,10 +50,10 @@ async def since(api: httpx.AsyncClient, before: list[dict[str, Any]]) -> list[di
 
 
 async def linked(
-    gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, **account: Any
+    gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, **account: Any
 ) -> Linked:
     found = await tesla_account(factory, EMAIL, **account)
-    return await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, found)
+    return await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, found)
 
 
 async def vehicle_of(api: httpx.AsyncClient) -> dict[str, Any]:
@@ -104,13 +104,13 @@ class TestConnections:
 
     async def test_scopes_changed_on_tesla_update_the_connection(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant)
+        link = await linked(gateway_runtime, sim, factory, tenant)
         await change_access_on_tesla(sim, tesla_app["client_id"], EMAIL, keep=EVERYTHING_BUT_LOCATION)
         before = await events(tenant.client)
         assert (await sync(tenant.client, link.connection_id)).status_code == 200
@@ -124,10 +124,10 @@ class TestConnections:
         assert len(await since(tenant.client, before)) == 1
 
     async def test_a_region_reported_by_tesla_updates_the_connection(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant, region="eu")
-        async with gateway_state.engine.begin() as db:
+        link = await linked(gateway_runtime, sim, factory, tenant, region="eu")
+        async with gateway_runtime.engine.begin() as db:
             await db.execute(text("UPDATE connections SET region = 'na' WHERE id = :id"), {"id": link.connection_id})
         before = await events(tenant.client)
         assert (await sync(tenant.client, link.connection_id)).status_code == 200
@@ -138,13 +138,13 @@ class TestConnections:
 
     async def test_revoked_consent_is_recorded_although_the_request_fails(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant)
+        link = await linked(gateway_runtime, sim, factory, tenant)
         vehicle = await vehicle_of(tenant.client)
         await change_access_on_tesla(sim, tesla_app["client_id"], EMAIL, keep=None)
         before = await events(tenant.client)
@@ -163,22 +163,22 @@ class TestConnections:
 
     async def test_found_out_by_a_sync(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant)
+        link = await linked(gateway_runtime, sim, factory, tenant)
         await change_access_on_tesla(sim, tesla_app["client_id"], EMAIL, keep={"vehicle_device_data"})
         before = await events(tenant.client)
         assert (await sync(tenant.client, link.connection_id)).status_code == 409
         assert types(await since(tenant.client, before)) == ["connection.needs_reconnect"]
 
     async def test_deleting_revokes_the_connection_and_removes_its_devices(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant, energy_sites=1)
+        link = await linked(gateway_runtime, sim, factory, tenant, energy_sites=1)
         before = await events(tenant.client)
         assert (await tenant.client.delete(f"/v1/connections/{link.connection_id}")).status_code == 200
 
@@ -192,9 +192,9 @@ class TestConnections:
 
 class TestDevices:
     async def test_a_sync_records_sold_and_bought_cars(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant, vehicles=[{}, {}])
+        link = await linked(gateway_runtime, sim, factory, tenant, vehicles=[{}, {}])
         sold, kept = link.account.vins
         buyer = await factory.account(email="buyer@example.com")
         moved = await sim.patch(f"/sim/vehicles/{sold}", json={"account_id": buyer["id"]})
@@ -221,9 +221,9 @@ class TestDevices:
         assert kept not in {again["data"]["vin"], found["device.discovered"]["vin"]}
 
     async def test_a_sync_records_what_changed_and_nothing_else(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant, energy_sites=1)
+        link = await linked(gateway_runtime, sim, factory, tenant, energy_sites=1)
         before = await events(tenant.client)
         assert (await sync(tenant.client, link.connection_id)).status_code == 200
         assert await since(tenant.client, before) == []
@@ -237,13 +237,13 @@ class TestDevices:
 
     async def test_pairing_the_key_and_removing_it(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        link = await linked(gateway_state, sim, factory, tenant)
+        link = await linked(gateway_runtime, sim, factory, tenant)
         vehicle = await vehicle_of(tenant.client)
         check = f"/v1/devices/{vehicle['id']}/virtual-key/check"
         before = await events(tenant.client)
@@ -269,9 +269,9 @@ class TestDevices:
 
 class TestListing:
     async def test_filters_pages_and_one_by_id(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        await linked(gateway_state, sim, factory, tenant, vehicles=[{}, {}], energy_sites=1)
+        await linked(gateway_runtime, sim, factory, tenant, vehicles=[{}, {}], energy_sites=1)
         everything = await events(tenant.client)
         assert types(everything) == ["connection.created", *["device.discovered"] * 3]
         created_at = [event["created_at"] for event in everything]
@@ -304,13 +304,13 @@ class TestListing:
 
     async def test_another_workspace_sees_none_of_them(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         other_tenant: Tenant,
     ) -> None:
-        await linked(gateway_state, sim, factory, tenant)
+        await linked(gateway_runtime, sim, factory, tenant)
         mine = await events(tenant.client)
         assert mine
         assert await events(other_tenant.client) == []

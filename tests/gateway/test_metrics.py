@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.commands_support import finished, linked_target, one_running_one_waiting, until
 from tests.gateway.conftest import Tenant
 from tests.simulator.factories import SimFactory
@@ -33,14 +33,14 @@ def value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: s
 class TestMetrics:
     async def test_commands_calls_and_requests_are_counted_without_ids(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         gateway: httpx.AsyncClient,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
         assert (await finished(tenant.client, car.id, "door_lock"))["status"] == "succeeded"
         assert (await finished(tenant.client, car.id, "charge_start"))["status"] == "failed"
 
@@ -65,14 +65,14 @@ class TestMetrics:
 
     async def test_the_queue_depth_is_the_deployments(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         gateway: httpx.AsyncClient,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         _, waiting = await one_running_one_waiting(tenant.client, sim, car)
         _, samples = await scrape(gateway)
         assert value(samples, "fleetgate_commands", status="in_progress") == 1

@@ -11,7 +11,7 @@ import httpx
 
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.sync import periodic_sync, sync_pass
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
@@ -29,14 +29,14 @@ async def devices(api: httpx.AsyncClient) -> dict[str, str]:
 
 
 async def linked_two_cars(
-    state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, email: str = "owner@example.com"
+    runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, email: str = "owner@example.com"
 ) -> Linked:
     account = await tesla_account(factory, email, vehicles=[{}, {}])
-    return await link_account(state, sim, tenant.client, tenant.workspace_id, account, reference_id=email)
+    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account, reference_id=email)
 
 
-async def synced_hours_ago(state: AppState, connection_id: str, hours: float) -> None:
-    async with state.sessionmaker() as session, session.begin():
+async def synced_hours_ago(runtime: Runtime, connection_id: str, hours: float) -> None:
+    async with runtime.sessionmaker() as session, session.begin():
         connection = await session.get_one(Connection, connection_id)
         connection.synced_at = utcnow() - timedelta(hours=hours)
 
@@ -58,14 +58,14 @@ async def products_calls(sim: httpx.AsyncClient, client_id: str) -> int:
 
 class TestPass:
     async def test_discovers_new_devices_and_marks_vanished_ones_removed(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_two_cars(gateway_state, sim, factory, tenant)
+        linked = await linked_two_cars(gateway_runtime, sim, factory, tenant)
         sold, bought = await sell_and_buy(factory, linked)
         kept = linked.account.vins[1]
-        await synced_hours_ago(gateway_state, linked.connection_id, 7)
+        await synced_hours_ago(gateway_runtime, linked.connection_id, 7)
 
-        result = await sync_pass(gateway_state, 6 * HOUR)
+        result = await sync_pass(gateway_runtime, 6 * HOUR)
 
         assert result.failed == []
         report = result.synced[linked.connection_id]
@@ -77,57 +77,57 @@ class TestPass:
 
     async def test_connections_synced_recently_are_left_alone(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        fresh = await linked_two_cars(gateway_state, sim, factory, tenant, "fresh@example.com")
-        stale = await linked_two_cars(gateway_state, sim, factory, tenant, "stale@example.com")
-        await synced_hours_ago(gateway_state, fresh.connection_id, 2)  # within half an interval
-        await synced_hours_ago(gateway_state, stale.connection_id, 4)
+        fresh = await linked_two_cars(gateway_runtime, sim, factory, tenant, "fresh@example.com")
+        stale = await linked_two_cars(gateway_runtime, sim, factory, tenant, "stale@example.com")
+        await synced_hours_ago(gateway_runtime, fresh.connection_id, 2)  # within half an interval
+        await synced_hours_ago(gateway_runtime, stale.connection_id, 4)
         before = await products_calls(sim, tesla_app["client_id"])
 
-        result = await sync_pass(gateway_state, 6 * HOUR)
+        result = await sync_pass(gateway_runtime, 6 * HOUR)
 
         assert list(result.synced) == [stale.connection_id]
         assert await products_calls(sim, tesla_app["client_id"]) == before + 1
 
     async def test_a_failing_connection_does_not_stop_the_others(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        revoked = await linked_two_cars(gateway_state, sim, factory, tenant, "revoked@example.com")
-        healthy = await linked_two_cars(gateway_state, sim, factory, tenant, "healthy@example.com")
+        revoked = await linked_two_cars(gateway_runtime, sim, factory, tenant, "revoked@example.com")
+        healthy = await linked_two_cars(gateway_runtime, sim, factory, tenant, "healthy@example.com")
         # The revoked one comes first (synced longest ago); its user removed the app's access on Tesla's side.
-        await synced_hours_ago(gateway_state, revoked.connection_id, 9)
-        await synced_hours_ago(gateway_state, healthy.connection_id, 8)
+        await synced_hours_ago(gateway_runtime, revoked.connection_id, 9)
+        await synced_hours_ago(gateway_runtime, healthy.connection_id, 8)
         await change_access_on_tesla(sim, tesla_app["client_id"], revoked.account.email, keep=None)
         _, bought = await sell_and_buy(factory, healthy)
 
-        result = await sync_pass(gateway_state, 6 * HOUR)
+        result = await sync_pass(gateway_runtime, 6 * HOUR)
 
         assert result.failed == [revoked.connection_id]
         assert [d.external_id for d in result.synced[healthy.connection_id].discovered] == [bought]
         connection = (await tenant.client.get(f"/v1/connections/{revoked.connection_id}")).json()
         assert connection["status"] == "needs_reconnect"
         # Out of the rotation until the user reconnects.
-        assert (await sync_pass(gateway_state, 0.001)).failed == []
+        assert (await sync_pass(gateway_runtime, 0.001)).failed == []
 
 
 class TestTask:
     async def test_runs_in_the_background_until_stopped(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_two_cars(gateway_state, sim, factory, tenant)
+        linked = await linked_two_cars(gateway_runtime, sim, factory, tenant)
         sold, bought = await sell_and_buy(factory, linked)
 
-        async with periodic_sync(gateway_state, 0.05, first_delay=0) as task:
+        async with periodic_sync(gateway_runtime, 0.05, first_delay=0) as task:
             assert task is not None
             for _ in range(400):  # a pass takes milliseconds; this bound only keeps a broken test from hanging
                 if (await devices(tenant.client)).get(bought) == "active":
@@ -137,6 +137,6 @@ class TestTask:
         assert task.cancelled()
         assert await devices(tenant.client) == {sold: "removed", linked.account.vins[1]: "active", bought: "active"}
 
-    async def test_an_interval_of_zero_turns_it_off(self, gateway_state: AppState) -> None:
-        async with periodic_sync(gateway_state, 0) as task:
+    async def test_an_interval_of_zero_turns_it_off(self, gateway_runtime: Runtime) -> None:
+        async with periodic_sync(gateway_runtime, 0) as task:
             assert task is None

@@ -10,33 +10,33 @@ from sqlalchemy import func, select, update
 
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command, Event, UpstreamCall
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.retention import prune
 from tests.gateway.commands_support import finished, linked_target
 from tests.gateway.conftest import Tenant
 from tests.simulator.factories import SimFactory
 
 
-async def count(state: AppState, model: Any) -> int:
-    async with state.sessionmaker() as session:
+async def count(runtime: Runtime, model: Any) -> int:
+    async with runtime.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 class TestPrune:
     async def test_old_records_go_and_recent_or_unfinished_ones_stay(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_target(gateway_state, sim, factory, tenant, tesla_app)
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
         old = await finished(tenant.client, car.id, "door_lock")
         recent = await finished(tenant.client, car.id, "door_unlock")
         waiting = await finished(tenant.client, car.id, "flash_lights", expires_in=86400)
         long_ago = utcnow() - timedelta(days=500)
-        async with gateway_state.sessionmaker() as session, session.begin():
+        async with gateway_runtime.sessionmaker() as session, session.begin():
             # Ages set by hand: a year and more is not something a test waits for.
             await session.execute(update(Command).where(Command.id == old["id"]).values(completed_at=long_ago))
             # Put back in the queue long ago, and due only tomorrow: a command not ended is kept, whatever its age.
@@ -54,16 +54,16 @@ class TestPrune:
             await session.execute(update(Event).where(Event.id == first_event).values(created_at=long_ago))
             first_call = await session.scalar(select(UpstreamCall.id).order_by(UpstreamCall.at).limit(1))
             await session.execute(update(UpstreamCall).where(UpstreamCall.id == first_call).values(at=long_ago))
-        events, calls = await count(gateway_state, Event), await count(gateway_state, UpstreamCall)
+        events, calls = await count(gateway_runtime, Event), await count(gateway_runtime, UpstreamCall)
 
-        pruned = await prune(gateway_state.sessionmaker, gateway_state.settings, utcnow())
+        pruned = await prune(gateway_runtime.sessionmaker, gateway_runtime.settings, utcnow())
 
         assert (pruned.commands, pruned.events, pruned.upstream_calls) == (1, 1, 1)
         assert (await tenant.client.get(f"/v1/commands/{old['id']}")).status_code == 404
         assert (await tenant.client.get(f"/v1/commands/{recent['id']}")).status_code == 200
         assert (await tenant.client.get(f"/v1/commands/{waiting['id']}")).status_code == 200
         assert (await tenant.client.get(f"/v1/events/{first_event}")).status_code == 404
-        assert await count(gateway_state, Event) == events - 1
-        assert await count(gateway_state, UpstreamCall) == calls - 1
-        again = await prune(gateway_state.sessionmaker, gateway_state.settings, utcnow())
+        assert await count(gateway_runtime, Event) == events - 1
+        assert await count(gateway_runtime, UpstreamCall) == calls - 1
+        again = await prune(gateway_runtime.sessionmaker, gateway_runtime.settings, utcnow())
         assert (again.commands, again.events, again.upstream_calls) == (0, 0, 0)

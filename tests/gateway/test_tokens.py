@@ -17,7 +17,7 @@ from fleetgate.features.connections.token_storage import token_context
 from fleetgate.features.devices.pairing import check_virtual_key
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Device
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.simulator.world import World
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.flows import (
@@ -56,20 +56,20 @@ def refreshes(world: World) -> int:
     return len(world.refresh_tokens) - 1
 
 
-async def row(state: AppState, connection_id: str) -> dict[str, Any]:
-    async with state.engine.connect() as db:
+async def row(runtime: Runtime, connection_id: str) -> dict[str, Any]:
+    async with runtime.engine.connect() as db:
         result = await db.execute(text("SELECT * FROM connections WHERE id = :id"), {"id": connection_id})
         return dict(result.mappings().one())
 
 
-async def stored_refresh_token(state: AppState, connection_id: str) -> str:
-    encrypted = (await row(state, connection_id))["refresh_token_enc"]
-    return state.encryptor.decrypt(encrypted, context=token_context(connection_id, "refresh_token"))
+async def stored_refresh_token(runtime: Runtime, connection_id: str) -> str:
+    encrypted = (await row(runtime, connection_id))["refresh_token_enc"]
+    return runtime.encryptor.decrypt(encrypted, context=token_context(connection_id, "refresh_token"))
 
 
-async def linked_car(gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant) -> Linked:
+async def linked_car(gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant) -> Linked:
     account = await tesla_account(factory)
-    return await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account)
+    return await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
 
 
 async def vehicle_id(api: httpx.AsyncClient) -> str:
@@ -85,15 +85,15 @@ async def check_key(api: httpx.AsyncClient, device_id: str) -> httpx.Response:
 class TestExpiredAccessToken:
     async def test_fifty_concurrent_requests_cause_one_refresh(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         device_id = await vehicle_id(tenant.client)
-        before = await row(gateway_state, linked.connection_id)
+        before = await row(gateway_runtime, linked.connection_id)
         assert refreshes(world) == 0
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
         await slow_refreshes(sim)
@@ -102,17 +102,17 @@ class TestExpiredAccessToken:
 
         assert [a.status_code for a in answers] == [200] * 50, {a.text for a in answers if a.status_code != 200}
         assert refreshes(world) == 1
-        after = await row(gateway_state, linked.connection_id)
+        after = await row(gateway_runtime, linked.connection_id)
         assert after["token_version"] == before["token_version"] + 1
         assert after["refreshed_at"] is not None
         # What is stored is the refresh token Tesla issued last, the one that still works after the grace.
         newest = max(world.refresh_tokens.values(), key=lambda record: record.issued_at)
-        assert await stored_refresh_token(gateway_state, linked.connection_id) == newest.value
+        assert await stored_refresh_token(gateway_runtime, linked.connection_id) == newest.value
         assert not newest.revoked
 
     async def test_two_gateway_processes_on_one_database_refresh_once(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         gateway_settings: Settings,
         sim_app: FastAPI,
         sim: httpx.AsyncClient,
@@ -120,7 +120,7 @@ class TestExpiredAccessToken:
         tenant: Tenant,
         world: World,
     ) -> None:
-        await linked_car(gateway_state, sim, factory, tenant)
+        await linked_car(gateway_runtime, sim, factory, tenant)
         device_id = await vehicle_id(tenant.client)
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
         await slow_refreshes(sim)
@@ -135,50 +135,50 @@ class TestExpiredAccessToken:
 
     async def test_a_token_about_to_expire_is_refreshed_before_it_is_used(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         device_id = await vehicle_id(tenant.client)
         # Tesla would still take it, but it expires within the leeway (300 s) by the gateway's own clock.
-        soon = utcnow() + timedelta(seconds=gateway_state.settings.token_refresh_leeway_seconds // 2)
-        async with gateway_state.engine.begin() as db:
+        soon = utcnow() + timedelta(seconds=gateway_runtime.settings.token_refresh_leeway_seconds // 2)
+        async with gateway_runtime.engine.begin() as db:
             await db.execute(
                 text("UPDATE connections SET access_expires_at = :soon WHERE id = :id"),
                 {
-                    "soon": soon.replace(tzinfo=None) if gateway_state.engine.dialect.name == "sqlite" else soon,
+                    "soon": soon.replace(tzinfo=None) if gateway_runtime.engine.dialect.name == "sqlite" else soon,
                     "id": linked.connection_id,
                 },
             )
         assert (await check_key(tenant.client, device_id)).status_code == 200
         assert refreshes(world) == 1
-        assert (await row(gateway_state, linked.connection_id))["token_version"] == 2
+        assert (await row(gateway_runtime, linked.connection_id))["token_version"] == 2
 
 
 class TestCrashAfterRefresh:
     async def test_the_old_refresh_token_still_works_through_teslas_grace(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         device_id = await vehicle_id(tenant.client)
         # A refresh whose answer never got stored: Tesla rotated the token, the gateway still holds the old one.
-        old = await stored_refresh_token(gateway_state, linked.connection_id)
+        old = await stored_refresh_token(gateway_runtime, linked.connection_id)
         lost = await OAuthClient(sim, tesla_app).refresh(old)
         assert lost.status_code == 200
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
 
         assert (await check_key(tenant.client, device_id)).status_code == 200
         assert refreshes(world) == 2
-        rotated = await stored_refresh_token(gateway_state, linked.connection_id)
+        rotated = await stored_refresh_token(gateway_runtime, linked.connection_id)
         assert rotated not in (old, lost.json()["refresh_token"])
 
         # And the token stored now is a good one: after the grace of the old one, refreshing still works.
@@ -192,13 +192,13 @@ class TestCrashAfterRefresh:
 class TestScopesChangedOnTesla:
     async def test_arrive_with_the_next_refresh_without_a_reconnect(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         device_id = await vehicle_id(tenant.client)
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep=EVERYTHING_BUT_LOCATION)
         # The gateway has not asked Tesla since: it still shows what the old token said.
@@ -218,14 +218,14 @@ class TestScopesChangedOnTesla:
 
     async def test_arrive_on_sync(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep=EVERYTHING_BUT_LOCATION)
 
         response = await tenant.client.post(f"/v1/connections/{linked.connection_id}/sync")
@@ -243,14 +243,14 @@ class TestScopesChangedOnTesla:
 class TestRevokedConsent:
     async def test_the_connection_needs_reconnect_and_says_how(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         device_id = await vehicle_id(tenant.client)
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep=None)
 
@@ -287,19 +287,19 @@ class TestRevokedConsent:
 
     async def test_found_out_by_sync(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         # Without offline_access Tesla stops renewing tokens, which is the same as revoking for the gateway.
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep={"vehicle_device_data"})
         response = await tenant.client.post(f"/v1/connections/{linked.connection_id}/sync")
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "needs_reconnect"
-        assert (await row(gateway_state, linked.connection_id))["status"] == "needs_reconnect"
+        assert (await row(gateway_runtime, linked.connection_id))["status"] == "needs_reconnect"
 
 
 class TestRefreshInsideAWritingTransaction:
@@ -308,7 +308,7 @@ class TestRefreshInsideAWritingTransaction:
 
     async def test_linking_with_a_token_tesla_already_refuses(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
@@ -316,40 +316,40 @@ class TestRefreshInsideAWritingTransaction:
     ) -> None:
         account = await tesla_account(factory)
         customer_id = await create_customer(tenant.client)
-        tokens = await consent_tokens(gateway_state, sim, account.email, ALL_ACCESS)
+        tokens = await consent_tokens(gateway_runtime, sim, account.email, ALL_ACCESS)
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
         async with asyncio.timeout(20):
             connection_id = await link_tokens(
-                gateway_state, workspace_id=tenant.workspace_id, customer_id=customer_id, tokens=tokens
+                gateway_runtime, workspace_id=tenant.workspace_id, customer_id=customer_id, tokens=tokens
             )
         assert refreshes(world) == 1
-        assert (await row(gateway_state, connection_id))["token_version"] == 2
+        assert (await row(gateway_runtime, connection_id))["token_version"] == 2
         found = (await tenant.client.get("/v1/devices", params={"connection_id": connection_id})).json()["data"]
         assert [d["vin"] for d in found] == account.vins
 
     async def test_a_transaction_that_wrote_something_else_first(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_state, sim, factory, tenant)
+        linked = await linked_car(gateway_runtime, sim, factory, tenant)
         device_id = await vehicle_id(tenant.client)
         await factory.pair(linked.account.vins[0], tesla_app["public_key_pem"])
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
-        async with asyncio.timeout(20), gateway_state.sessionmaker() as session, session.begin():
+        async with asyncio.timeout(20), gateway_runtime.sessionmaker() as session, session.begin():
             await session.execute(
                 text("UPDATE workspaces SET name = 'Renamed' WHERE id = :id"), {"id": tenant.workspace_id}
             )
             device = await session.get(Device, device_id)
             assert device is not None
-            await check_virtual_key(session, gateway_state, device)
+            await check_virtual_key(session, gateway_runtime, device)
             assert device.virtual_key_paired is True
         assert refreshes(world) == 1
-        assert (await row(gateway_state, linked.connection_id))["token_version"] == 2
+        assert (await row(gateway_runtime, linked.connection_id))["token_version"] == 2
 
 
 class second_gateway:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from fleetgate.features.connections.fleet import fleet_api, upstream_errors
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Connection, UpstreamCall
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.api import FleetApi
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
@@ -28,23 +28,23 @@ CATEGORIES = ("data", "commands", "wakes")
 
 
 @asynccontextmanager
-async def request_like(state: AppState, connection_id: str) -> AsyncIterator[FleetApi]:
+async def request_like(runtime: Runtime, connection_id: str) -> AsyncIterator[FleetApi]:
     """Calls to Tesla as a route makes them: one transaction, Tesla's errors as API errors."""
-    async with state.sessionmaker() as session, session.begin():
+    async with runtime.sessionmaker() as session, session.begin():
         connection = await session.get(Connection, connection_id)
         assert connection is not None
-        async with upstream_errors(state, session, connection), fleet_api(state, session, connection) as api:
+        async with upstream_errors(runtime, session, connection), fleet_api(runtime, session, connection) as api:
             yield api
 
 
-async def call(state: AppState, connection_id: str, action: Callable[[FleetApi], Awaitable[T]]) -> T:
-    async with request_like(state, connection_id) as api:
+async def call(runtime: Runtime, connection_id: str, action: Callable[[FleetApi], Awaitable[T]]) -> T:
+    async with request_like(runtime, connection_id) as api:
         return await action(api)
 
 
-async def api_error(state: AppState, connection_id: str, action: Callable[[FleetApi], Awaitable[Any]]) -> APIError:
+async def api_error(runtime: Runtime, connection_id: str, action: Callable[[FleetApi], Awaitable[Any]]) -> APIError:
     with pytest.raises(APIError) as caught:
-        await call(state, connection_id, action)
+        await call(runtime, connection_id, action)
     return caught.value
 
 
@@ -68,8 +68,8 @@ async def device_ids(api: httpx.AsyncClient) -> dict[str, str]:
     return {str(d.get("vin") or d.get("energy_site_id")): d["id"] for d in listed}
 
 
-async def ledger(state: AppState, connection_id: str) -> list[UpstreamCall]:
-    async with state.sessionmaker() as session:
+async def ledger(runtime: Runtime, connection_id: str) -> list[UpstreamCall]:
+    async with runtime.sessionmaker() as session:
         rows = await session.scalars(
             select(UpstreamCall).where(UpstreamCall.connection_id == connection_id).order_by(UpstreamCall.at)
         )
@@ -77,49 +77,49 @@ async def ledger(state: AppState, connection_id: str) -> list[UpstreamCall]:
 
 
 async def linked_fleet(
-    state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, email: str = "owner@example.com"
+    runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, email: str = "owner@example.com"
 ) -> Linked:
     """Two cars (one takes REST commands, one only signed ones) and a Powerwall."""
     account = await tesla_account(
         factory, email, vehicles=[{"command_signing": "allowed"}, {"command_signing": "required"}], energy_sites=1
     )
-    return await link_account(state, sim, tenant.client, tenant.workspace_id, account, reference_id=email)
+    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account, reference_id=email)
 
 
 class TestLedgerEqualsTesla:
     async def test_a_mix_of_calls_counts_as_tesla_counts_it(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_fleet(gateway_state, sim, factory, tenant)
+        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
         rest_car, signed_car = linked.account.vins
         site = linked.account.energy_site_ids[0]
         ids = await device_ids(tenant.client)
-        state, conn = gateway_state, linked.connection_id
+        runtime, conn = gateway_runtime, linked.connection_id
 
         # Through the API: a sync and a virtual-key check (products and fleet_status, not billed).
         assert (await tenant.client.post(f"/v1/connections/{conn}/sync")).status_code == 200
         assert (await tenant.client.post(f"/v1/devices/{ids[rest_car]}/virtual-key/check")).status_code == 200
         # What reading state and sending commands will do.
-        await call(state, conn, lambda api: api.vehicle(rest_car))
+        await call(runtime, conn, lambda api: api.vehicle(rest_car))
         for _ in range(3):
-            await call(state, conn, lambda api: api.vehicle_data(rest_car))
-        await call(state, conn, lambda api: api.wake_up(signed_car))
-        assert (await call(state, conn, lambda api: api.command(rest_car, "flash_lights")))["result"] is True
+            await call(runtime, conn, lambda api: api.vehicle_data(rest_car))
+        await call(runtime, conn, lambda api: api.wake_up(signed_car))
+        assert (await call(runtime, conn, lambda api: api.command(rest_car, "flash_lights")))["result"] is True
         # Refused by the car's signing requirement: billed all the same.
-        refused = await api_error(state, conn, lambda api: api.command(signed_car, "honk_horn"))
+        refused = await api_error(runtime, conn, lambda api: api.command(signed_car, "honk_horn"))
         assert refused.status == 502
-        await call(state, conn, lambda api: api.site_info(site))
-        await call(state, conn, lambda api: api.live_status(site))
-        await call(state, conn, lambda api: api.calendar_history(site, kind="energy"))
-        await call(state, conn, lambda api: api.energy_command(site, "backup", {"backup_reserve_percent": 40}))
+        await call(runtime, conn, lambda api: api.site_info(site))
+        await call(runtime, conn, lambda api: api.live_status(site))
+        await call(runtime, conn, lambda api: api.calendar_history(site, kind="energy"))
+        await call(runtime, conn, lambda api: api.energy_command(site, "backup", {"backup_reserve_percent": 40}))
         # A sleeping car answers 408: billed as data too.
         await sim.patch(f"/sim/vehicles/{signed_car}", json={"state": "asleep"})
-        asleep = await api_error(state, conn, lambda api: api.vehicle_data(signed_car))
+        asleep = await api_error(runtime, conn, lambda api: api.vehicle_data(signed_car))
         assert asleep.code == "vehicle_asleep"
 
         tesla = await sim_usage(sim, tesla_app["client_id"])
@@ -141,7 +141,7 @@ class TestLedgerEqualsTesla:
         assert ours["errors_not_billed"] == 0
 
         # Every row says what it was.
-        rows = await ledger(state, conn)
+        rows = await ledger(runtime, conn)
         assert all(row.status is not None and row.workspace_id == tenant.workspace_id for row in rows)
         data = [row for row in rows if row.endpoint == "/api/1/vehicles/{vehicle_tag}/vehicle_data"]
         assert [(row.method, row.status, row.billable, row.device_key) for row in data] == [
@@ -152,15 +152,15 @@ class TestLedgerEqualsTesla:
         assert (backup.category, backup.device_key, backup.device_id) == ("commands", str(site), ids[str(site)])
 
     async def test_costs_at_teslas_prices(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_state, sim, factory, tenant)
+        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
         vin = linked.account.vins[0]
         for _ in range(5):
-            await call(gateway_state, linked.connection_id, lambda api: api.vehicle_data(vin))
+            await call(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(vin))
         for _ in range(2):
-            await call(gateway_state, linked.connection_id, lambda api: api.wake_up(vin))
-        await call(gateway_state, linked.connection_id, lambda api: api.command(vin, "flash_lights"))
+            await call(gateway_runtime, linked.connection_id, lambda api: api.wake_up(vin))
+        await call(gateway_runtime, linked.connection_id, lambda api: api.command(vin, "flash_lights"))
 
         ours = await usage(tenant.client)
         # data 500 per $1, commands 1,000 per $1, wakes 50 per $1; Tesla's $10 monthly credit is not subtracted.
@@ -173,35 +173,35 @@ class TestLedgerEqualsTesla:
 class TestFailures:
     async def test_a_call_sent_again_after_a_refused_token_is_billed_once(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_fleet(gateway_state, sim, factory, tenant)
+        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
         site = linked.account.energy_site_ids[0]
         # Tesla's clock passes the access token's expiry; ours does not know yet, so the call goes out with it.
         await factory.advance(9 * 3600)
-        await call(gateway_state, linked.connection_id, lambda api: api.live_status(site))
+        await call(gateway_runtime, linked.connection_id, lambda api: api.live_status(site))
 
-        rows = [row for row in await ledger(gateway_state, linked.connection_id) if row.category == "data"]
+        rows = [row for row in await ledger(gateway_runtime, linked.connection_id) if row.category == "data"]
         assert [(row.status, row.billable) for row in rows] == [(401, False), (200, True)]
         ours = await usage(tenant.client)
         assert ours["totals"]["data"] == (await sim_usage(sim, tesla_app["client_id"]))["totals"]["data"] == 1
         assert ours["errors_not_billed"] == 1
 
     async def test_calls_of_a_request_that_rolls_back_stay_recorded(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_state, sim, factory, tenant)
+        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
         vin = linked.account.vins[0]
 
         class Boom(Exception):
             pass
 
         async def read_then_fail() -> None:
-            async with request_like(gateway_state, linked.connection_id) as api:
+            async with request_like(gateway_runtime, linked.connection_id) as api:
                 await api.vehicle_data(vin)
                 raise Boom
 
@@ -210,10 +210,10 @@ class TestFailures:
         assert (await usage(tenant.client))["totals"]["data"] == 1
 
     async def test_a_sync_that_fails_at_tesla_still_counts_its_calls(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_state, sim, factory, tenant)
-        before = await ledger(gateway_state, linked.connection_id)
+        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        before = await ledger(gateway_runtime, linked.connection_id)
         fault = await sim.post("/sim/faults", json={"path": "fleet_status", "status": 503, "count": 1})
         assert fault.status_code == 201
 
@@ -221,21 +221,21 @@ class TestFailures:
         assert response.status_code == 502, response.text
         assert response.json()["error"]["code"] == "upstream_error"
 
-        new = (await ledger(gateway_state, linked.connection_id))[len(before) :]
+        new = (await ledger(gateway_runtime, linked.connection_id))[len(before) :]
         assert [(row.endpoint, row.status, row.billable) for row in new] == [
             ("/api/1/products", 200, False),
             ("/api/1/vehicles/fleet_status", 503, False),
         ]
 
     async def test_answers_of_500_and_above_are_not_billed(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_state, sim, factory, tenant)
+        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
         vin = linked.account.vins[0]
         await sim.post("/sim/faults", json={"path": "vehicle_data", "status": 500, "count": 1})
-        failed = await api_error(gateway_state, linked.connection_id, lambda api: api.vehicle_data(vin))
+        failed = await api_error(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(vin))
         assert failed.code == "upstream_error"
-        await call(gateway_state, linked.connection_id, lambda api: api.vehicle_data(vin))
+        await call(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(vin))
 
         ours = await usage(tenant.client)
         assert ours["totals"]["data"] == 1
@@ -244,13 +244,13 @@ class TestFailures:
 
 class TestUsageApi:
     async def test_period_and_connection_filters(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        first = await linked_fleet(gateway_state, sim, factory, tenant, "first@example.com")
-        second = await linked_fleet(gateway_state, sim, factory, tenant, "second@example.com")
-        await call(gateway_state, first.connection_id, lambda api: api.vehicle_data(first.account.vins[0]))
+        first = await linked_fleet(gateway_runtime, sim, factory, tenant, "first@example.com")
+        second = await linked_fleet(gateway_runtime, sim, factory, tenant, "second@example.com")
+        await call(gateway_runtime, first.connection_id, lambda api: api.vehicle_data(first.account.vins[0]))
         for _ in range(2):
-            await call(gateway_state, second.connection_id, lambda api: api.wake_up(second.account.vins[0]))
+            await call(gateway_runtime, second.connection_id, lambda api: api.wake_up(second.account.vins[0]))
 
         everything = await usage(tenant.client)
         assert everything["totals"] == {"data": 1, "commands": 0, "wakes": 2}
@@ -281,14 +281,14 @@ class TestUsageApi:
 
     async def test_tenants_see_only_their_own_usage(
         self,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         other_tenant: Tenant,
     ) -> None:
-        linked = await linked_fleet(gateway_state, sim, factory, tenant)
-        await call(gateway_state, linked.connection_id, lambda api: api.vehicle_data(linked.account.vins[0]))
+        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        await call(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(linked.account.vins[0]))
 
         theirs = await usage(other_tenant.client)
         assert theirs["totals"] == {"data": 0, "commands": 0, "wakes": 0}

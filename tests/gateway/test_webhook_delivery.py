@@ -22,7 +22,7 @@ from fleetgate.features.events.service import record_event
 from fleetgate.features.webhooks.delivery import RESPONSE_BODY_LIMIT
 from fleetgate.features.webhooks.dispatcher import dispatch_due
 from fleetgate.infra.models import Event, WebhookDelivery
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import link_account, tesla_account
 from tests.simulator.factories import SimFactory
@@ -93,12 +93,12 @@ async def send_test(api: httpx.AsyncClient, endpoint_id: str) -> dict[str, Any]:
 
 class TestEvents:
     async def test_arrive_signed_with_the_payload_of_the_event_log(
-        self, gateway_state: AppState, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, receiver: Receiver
+        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, receiver: Receiver
     ) -> None:
         devices_only = await endpoint(tenant.client, receiver, "devices", ["device.*"])
         everything = await endpoint(tenant.client, receiver, "all")
         account = await tesla_account(factory, energy_sites=1)
-        await link_account(gateway_state, sim, tenant.client, tenant.workspace_id, account)
+        await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
 
         await settled(tenant.client, everything, 3)
         await settled(tenant.client, devices_only, 2)
@@ -178,7 +178,7 @@ class TestRetries:
         assert len({item.body for item in got}) == 1
 
     async def test_a_receiver_that_keeps_failing_gets_the_endpoint_disabled_until_enabled(
-        self, tenant: Tenant, receiver: Receiver, gateway_state: AppState
+        self, tenant: Tenant, receiver: Receiver, gateway_runtime: Runtime
     ) -> None:
         target = await endpoint(tenant.client, receiver, "down")
         receiver.fail("down", None)
@@ -199,7 +199,7 @@ class TestRetries:
         assert refused.status_code == 409
         assert refused.json()["error"]["code"] == "webhook_endpoint_disabled"
         assert refused.json()["error"]["remedy"]["path"] == f"/v1/webhook-endpoints/{target}/enable"
-        async with gateway_state.sessionmaker() as session, session.begin():
+        async with gateway_runtime.sessionmaker() as session, session.begin():
             await record_event(session, workspace_id=tenant.workspace_id, type="webhook.test", data={})
         assert len(await deliveries(tenant.client, target)) == 1
 
@@ -218,24 +218,24 @@ class TestRetries:
 
 class TestOutbox:
     async def test_nothing_is_sent_before_commit_nor_after_a_rollback(
-        self, tenant: Tenant, receiver: Receiver, gateway_state: AppState
+        self, tenant: Tenant, receiver: Receiver, gateway_runtime: Runtime
     ) -> None:
         target = await endpoint(tenant.client, receiver, "outbox")
 
         async def stored() -> tuple[int, int]:
-            async with gateway_state.sessionmaker() as reader:
+            async with gateway_runtime.sessionmaker() as reader:
                 events = await reader.scalar(select(func.count()).select_from(Event))
                 queued = await reader.scalar(select(func.count()).select_from(WebhookDelivery))
             return int(events or 0), int(queued or 0)
 
-        async with gateway_state.sessionmaker() as session:
+        async with gateway_runtime.sessionmaker() as session:
             await record_event(session, workspace_id=tenant.workspace_id, type="webhook.test", data={"n": 1})
             await session.flush()
             assert await stored() == (0, 0)  # invisible to the dispatcher until committed
             await session.rollback()
         assert await stored() == (0, 0)
 
-        async with gateway_state.sessionmaker() as session:
+        async with gateway_runtime.sessionmaker() as session:
             committed = await record_event(
                 session, workspace_id=tenant.workspace_id, type="webhook.test", data={"n": 2}
             )
@@ -250,7 +250,7 @@ class TestSeveralDispatchers:
         self,
         tenant: Tenant,
         receiver: Receiver,
-        gateway_state: AppState,
+        gateway_runtime: Runtime,
         gateway_settings: Settings,
         sim_app: FastAPI,
     ) -> None:
@@ -259,13 +259,13 @@ class TestSeveralDispatchers:
         target = await endpoint(tenant.client, receiver, "shared")
         other_app = create_app(gateway_settings, tesla_transport=httpx.ASGITransport(app=sim_app))
         async with other_app.router.lifespan_context(other_app):
-            other_state: AppState = other_app.state.fleetgate
-            async with gateway_state.sessionmaker() as session, session.begin():
+            other_runtime: Runtime = other_app.state.runtime
+            async with gateway_runtime.sessionmaker() as session, session.begin():
                 for number in range(30):
                     await record_event(
                         session, workspace_id=tenant.workspace_id, type="webhook.test", data={"n": number}
                     )
-            await asyncio.gather(*(dispatch_due(state, limit=7) for state in [gateway_state, other_state] * 3))
+            await asyncio.gather(*(dispatch_due(runtime, limit=7) for runtime in [gateway_runtime, other_runtime] * 3))
             found = await settled(tenant.client, target, 30)
 
         assert {item["status"] for item in found} == {"succeeded"}

@@ -15,7 +15,7 @@ from fleetgate.features.events.service import insert_event, queue_delivery
 from fleetgate.features.webhooks.signing import open_secret, seal_secret
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import WebhookEndpoint
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.support.webhook_receiver import Receiver, eventually, running_receiver
 
@@ -50,7 +50,7 @@ async def create(api: httpx.AsyncClient, url: str = PUBLIC_URL, **body: Any) -> 
 
 
 class TestCreate:
-    async def test_answers_the_endpoint_and_its_secret_once(self, tenant: Tenant, gateway_state: AppState) -> None:
+    async def test_answers_the_endpoint_and_its_secret_once(self, tenant: Tenant, gateway_runtime: Runtime) -> None:
         created = await create(tenant.client, events=["device.*", "connection.created"])
         assert created["id"].startswith("whe_")
         assert created["url"] == PUBLIC_URL
@@ -74,10 +74,10 @@ class TestCreate:
         assert one.json() == without_secret
 
         # At rest the secret is encrypted, bound to its row.
-        async with gateway_state.engine.connect() as db:
+        async with gateway_runtime.engine.connect() as db:
             stored = (await db.execute(text("SELECT secret_enc FROM webhook_endpoints"))).scalar_one()
         assert secret not in stored
-        assert open_secret(gateway_state.encryptor, created["id"], stored) == secret
+        assert open_secret(gateway_runtime.encryptor, created["id"], stored) == secret
 
     async def test_every_event_by_default(self, tenant: Tenant) -> None:
         assert (await create(tenant.client))["events"] == ["*"]
@@ -137,17 +137,17 @@ class TestPrivateTargets:
         assert (await tenant.client.get("/v1/webhook-endpoints")).json()["data"] == []
 
     async def test_are_checked_again_before_each_attempt(
-        self, tenant: Tenant, gateway_state: AppState, receiver: Receiver
+        self, tenant: Tenant, gateway_runtime: Runtime, receiver: Receiver
     ) -> None:
         """An endpoint whose host has come to resolve to a private address (written here as if it had been
         accepted before) gets nothing: the attempt fails and says why."""
-        async with gateway_state.sessionmaker() as session, session.begin():
+        async with gateway_runtime.sessionmaker() as session, session.begin():
             endpoint = WebhookEndpoint(
                 id="whe_rebound",
                 workspace_id=tenant.workspace_id,
                 url=receiver.url("rebound"),
                 events=["*"],
-                secret_enc=seal_secret(gateway_state.encryptor, "whe_rebound", "whsec_" + "A" * 44),
+                secret_enc=seal_secret(gateway_runtime.encryptor, "whe_rebound", "whsec_" + "A" * 44),
                 created_at=utcnow(),
             )
             session.add(endpoint)
@@ -166,13 +166,13 @@ class TestPrivateTargets:
 
 
 class TestDelete:
-    async def test_deletes_and_answers_404_afterwards(self, tenant: Tenant, gateway_state: AppState) -> None:
+    async def test_deletes_and_answers_404_afterwards(self, tenant: Tenant, gateway_runtime: Runtime) -> None:
         created = await create(tenant.client)
         deleted = await tenant.client.delete(f"/v1/webhook-endpoints/{created['id']}")
         assert deleted.status_code == 204
         assert (await tenant.client.get(f"/v1/webhook-endpoints/{created['id']}")).status_code == 404
         assert (await tenant.client.delete(f"/v1/webhook-endpoints/{created['id']}")).status_code == 404
-        async with gateway_state.sessionmaker() as session:
+        async with gateway_runtime.sessionmaker() as session:
             assert (await session.scalars(select(WebhookEndpoint))).all() == []
 
 

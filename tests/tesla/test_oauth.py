@@ -112,7 +112,7 @@ class TestAuthorizationRequest:
         assert query["response_type"] == ["code"]
         assert query["client_id"] == ["client-1"]
         assert query["redirect_uri"] == ["https://app.example.com/callback?from=tesla"]
-        assert query["state"] == [request.state]
+        assert query["state"] == [request.oauth_state]
         assert query["nonce"] == [request.nonce]
         assert query["code_challenge"] == [s256(request.code_verifier)]
         assert query["code_challenge_method"] == ["S256"]
@@ -132,7 +132,7 @@ class TestAuthorizationRequest:
         first, second = (
             authorization_request(endpoints, client_id="c", redirect_uri=REDIRECT_URI, scopes=[]) for _ in range(2)
         )
-        assert first.state != second.state
+        assert first.oauth_state != second.oauth_state
         assert first.nonce != second.nonce
         assert first.code_verifier != second.code_verifier
 
@@ -208,7 +208,7 @@ class TestCodeExchange:
 
     def test_an_error_on_the_callback_is_raised_with_its_code(self, endpoints: TeslaEndpoints) -> None:
         request = authorization_request(endpoints, client_id="c", redirect_uri=REDIRECT_URI, scopes=[])
-        denied = f"{REDIRECT_URI}?error=access_denied&error_description=The+user+denied&state={request.state}"
+        denied = f"{REDIRECT_URI}?error=access_denied&error_description=The+user+denied&state={request.oauth_state}"
         with pytest.raises(AuthError) as refused:
             request.code_from_callback(denied)
         assert refused.value.error == "access_denied"

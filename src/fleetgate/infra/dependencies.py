@@ -13,16 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import Unauthenticated
 from fleetgate.infra.models import ApiKey, Workspace
+from fleetgate.infra.runtime import Runtime, runtime_of
 from fleetgate.infra.security.api_keys import hash_api_key, looks_like_api_key
-from fleetgate.infra.state import AppState, app_state
 
-StateDep = Annotated[AppState, Depends(app_state)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-async def db_session(state: StateDep) -> AsyncIterator[AsyncSession]:
+async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back when it raises."""
-    async with state.sessionmaker() as session:
+    async with runtime.sessionmaker() as session:
         try:
             yield session
             await session.commit()
@@ -36,7 +36,7 @@ async def db_session(state: StateDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-async def current_workspace(request: Request, session: SessionDep, state: StateDep) -> Workspace:
+async def current_workspace(request: Request, session: SessionDep, runtime: RuntimeDep) -> Workspace:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
@@ -63,7 +63,7 @@ async def current_workspace(request: Request, session: SessionDep, state: StateD
     # take SQLite's write lock before the request has done anything, and make every read a write. The side engine
     # has no pool: a burst of requests each holding a pooled connection must not wait for a second one.
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
-        async with state.side_sessionmaker() as own, own.begin():
+        async with runtime.side_sessionmaker() as own, own.begin():
             await own.execute(update(ApiKey).where(ApiKey.id == api_key.id).values(last_used_at=now))
     request.state.workspace_id = workspace.id
     return workspace

@@ -30,9 +30,9 @@ class HttpMetricsMiddleware:
         try:
             await self.app(scope, receive, send_noting_status)
         finally:
-            state = getattr(scope["app"].state, "fleetgate", None) if "app" in scope else None
-            if state is not None:
-                record(state.metrics, scope, status, time.perf_counter() - started)
+            runtime = getattr(scope["app"].state, "runtime", None) if "app" in scope else None
+            if runtime is not None:
+                record(runtime.metrics, scope, status, time.perf_counter() - started)
 
 
 def record(metrics: Metrics, scope: Scope, status: int, seconds: float) -> None:

@@ -1,4 +1,4 @@
-"""Prometheus metrics of one process, on a registry of its own (built with `AppState`, never at import), served at
+"""Prometheus metrics of one process, on a registry of its own (built with `Runtime`, never at import), served at
 `GET /metrics`. Labels are bounded: route templates, command names from the catalogue, billing categories, status
 codes; never ids, VINs or tokens.
 

@@ -1,24 +1,31 @@
-"""The infrastructure a fleetgate process runs on (databases, the Tesla and webhook clients, keys), built when the
-process starts and closed when it stops: the API's lifespan and each `fleetgate worker` use the same."""
+"""What a fleetgate process runs on (databases, the Tesla and webhook clients, keys, what it remembers between
+requests): `Runtime`, built by `open_runtime` when the process starts (the API's lifespan, each `fleetgate worker`),
+never at import, and closed when it stops. Every request reaches it through `RuntimeDep`."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric import ec
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fleetgate.config import Settings, SettingsError, decode_key
-from fleetgate.features.webhooks.delivery import webhook_client
 from fleetgate.infra.db.engine import create_engine, create_sessionmaker, create_side_engine, is_sqlite
 from fleetgate.infra.db.migrate import upgrade
+from fleetgate.infra.metrics import Metrics
 from fleetgate.infra.security.encryption import Encryptor
-from fleetgate.infra.state import AppState
+from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.keys import KeyUnavailable, load_app_key
 from fleetgate.tesla.signing.commander import SignedCommander
 from fleetgate.tesla.token_cache import TokenCache
@@ -27,6 +34,39 @@ log = logging.getLogger("fleetgate")
 WEB = Path(__file__).parents[1] / "web"
 # Dev mode only: a fixed key so a dev database stays readable across restarts. Never used outside `dev`.
 DEV_ENCRYPTION_KEY = base64.b64encode(hashlib.sha256(b"fleetgate dev mode, not a secret").digest()).decode()
+
+
+class CommandQueue(Protocol):
+    """Where a committed command is announced: the in-process executor, or the job queue of the workers."""
+
+    async def queued(self, command_id: str, device_id: str) -> None: ...
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    tesla_http: httpx.AsyncClient
+    endpoints: TeslaEndpoints
+    encryptor: Encryptor
+    app_key: ec.EllipticCurvePrivateKey | None
+    commander: SignedCommander | None
+    templates: Jinja2Templates
+    # Short transactions outside the request's (token refreshes, connection status), on a pool of their own.
+    side_sessionmaker: async_sessionmaker[AsyncSession]
+    token_cache: TokenCache
+    command_queue: CommandQueue | None = None
+    # Webhook deliveries' own client (never the Tesla one), and what wakes this process's dispatcher.
+    webhook_http: httpx.AsyncClient = field(kw_only=True)
+    webhook_wakeup: asyncio.Event = field(default_factory=asyncio.Event, kw_only=True)
+    metrics: Metrics = field(default_factory=Metrics, kw_only=True)
+
+
+async def runtime_of(request: Request) -> Runtime:
+    # async so FastAPI calls it on the event loop rather than in its thread pool, on every request.
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
 def encryption_key(settings: Settings) -> bytes:
@@ -41,9 +81,9 @@ def encryption_key(settings: Settings) -> bytes:
 
 
 @asynccontextmanager
-async def running_state(
+async def open_runtime(
     settings: Settings, *, tesla_transport: httpx.AsyncBaseTransport | None = None
-) -> AsyncIterator[AppState]:
+) -> AsyncIterator[Runtime]:
     """`tesla_transport` carries every call to Tesla; tests pass the simulator's ASGI transport."""
     key = encryption_key(settings)
     engine = create_engine(settings.database_url)
@@ -63,7 +103,7 @@ async def running_state(
             httpx.AsyncClient(transport=tesla_transport, timeout=30.0) as tesla_http,
             webhook_client(settings) as webhook_http,
         ):
-            yield AppState(
+            yield Runtime(
                 settings=settings,
                 engine=engine,
                 sessionmaker=create_sessionmaker(engine),
@@ -80,3 +120,14 @@ async def running_state(
     finally:
         await side_engine.dispose()
         await engine.dispose()
+
+
+def webhook_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """The deliveries' own client (never the Tesla one): fixed timeout, no redirects, no cookies kept between
+    receivers."""
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=settings.webhook_timeout_seconds,
+        follow_redirects=False,
+        headers={"User-Agent": "fleetgate-webhooks/1"},
+    )

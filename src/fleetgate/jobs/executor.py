@@ -27,7 +27,7 @@ from fleetgate.features.commands.runner import run_job
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.commands")
 
@@ -36,17 +36,17 @@ def worker_name(kind: str) -> str:
     return f"{kind}:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:60]
 
 
-def count_settled(state: AppState, settled: list[lifecycle.Settled]) -> None:
+def count_settled(runtime: Runtime, settled: list[lifecycle.Settled]) -> None:
     """Commands that recovery or expiry ended (those put back in the queue are not counted)."""
     for ended in settled:
         if ended.status in TERMINAL:
             log.info("command %s ended %s without an attempt's outcome", ended.command_id, ended.status)
-            state.metrics.commands_ended.labels(ended.command, ended.status).inc()
+            runtime.metrics.commands_ended.labels(ended.command, ended.status).inc()
 
 
 @dataclass
 class CommandExecutor:
-    state: AppState
+    runtime: Runtime
     concurrency: int = 32
     lease_seconds: float = 30.0
     poll_seconds: float = 0.5
@@ -75,7 +75,7 @@ class CommandExecutor:
                 await self.start_due()
                 if loop.time() - renewed_at >= self.lease_seconds / 3:
                     renewed_at = loop.time()
-                    await lifecycle.renew(self.state.sessionmaker, self.name, list(self.running), self.lease_seconds)
+                    await lifecycle.renew(self.runtime.sessionmaker, self.name, list(self.running), self.lease_seconds)
             except Exception:
                 log.exception("command executor: the pass failed; next one in %s s", self.poll_seconds)
             with suppress(TimeoutError):
@@ -83,14 +83,14 @@ class CommandExecutor:
 
     async def tidy(self) -> None:
         now = utcnow()
-        ended = await lifecycle.recover(self.state.sessionmaker, now) + await lifecycle.expire(
-            self.state.sessionmaker, now
+        ended = await lifecycle.recover(self.runtime.sessionmaker, now) + await lifecycle.expire(
+            self.runtime.sessionmaker, now
         )
-        count_settled(self.state, ended)
+        count_settled(self.runtime, ended)
 
     async def start_due(self) -> int:
         """Starts what is due; the number of commands started."""
-        sessions = self.state.sessionmaker
+        sessions = self.runtime.sessionmaker
         now = utcnow()
         free = self.concurrency - len(self.running)
         if free <= 0:
@@ -101,7 +101,7 @@ class CommandExecutor:
             job = await lifecycle.claim(sessions, command_id, self.name, self.lease_seconds)
             if job is None:
                 continue
-            task = asyncio.create_task(run_job(self.state, job, self.name, self.wake), name=f"command {command_id}")
+            task = asyncio.create_task(run_job(self.runtime, job, self.name, self.wake), name=f"command {command_id}")
             self.running[command_id] = task
             task.add_done_callback(partial(self._done, command_id))
             started += 1
@@ -125,11 +125,11 @@ class CommandExecutor:
 
 
 @asynccontextmanager
-async def command_executor(state: AppState) -> AsyncIterator[CommandExecutor]:
+async def command_executor(runtime: Runtime) -> AsyncIterator[CommandExecutor]:
     """The executor as a task for the duration of the block."""
-    settings = state.settings
+    settings = runtime.settings
     executor = CommandExecutor(
-        state,
+        runtime,
         concurrency=settings.command_concurrency,
         lease_seconds=settings.command_lease_seconds,
         poll_seconds=settings.command_poll_seconds,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import procrastinate
 
-from fleetgate.infra.state import AppState, CommandQueue
+from fleetgate.infra.runtime import CommandQueue, Runtime
 from fleetgate.jobs.engine import defer_command, job_app
 from fleetgate.jobs.executor import command_executor
 
@@ -23,10 +23,10 @@ class JobQueue:
 
 
 @asynccontextmanager
-async def command_queue(state: AppState) -> AsyncIterator[CommandQueue]:
-    if state.settings.command_executor == "worker":
-        async with job_app(state.settings.database_url) as app:
+async def command_queue(runtime: Runtime) -> AsyncIterator[CommandQueue]:
+    if runtime.settings.command_executor == "worker":
+        async with job_app(runtime.settings.database_url) as app:
             yield JobQueue(app)
         return
-    async with command_executor(state) as executor:
+    async with command_executor(runtime) as executor:
         yield executor

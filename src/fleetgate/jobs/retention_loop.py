@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.retention import prune
 
 log = logging.getLogger("fleetgate.retention")
@@ -17,13 +17,13 @@ log = logging.getLogger("fleetgate.retention")
 FIRST_SWEEP_DELAY_SECONDS = 300.0
 
 
-async def run_sweeps(state: AppState, interval: float) -> None:
+async def run_sweeps(runtime: Runtime, interval: float) -> None:
     delay = min(interval, FIRST_SWEEP_DELAY_SECONDS)
     while True:
         await asyncio.sleep(delay)
         delay = interval
         try:
-            pruned = await prune(state.sessionmaker, state.settings, utcnow())
+            pruned = await prune(runtime.sessionmaker, runtime.settings, utcnow())
         except Exception:
             log.exception("retention sweep failed; next one in %s s", interval)
             continue
@@ -37,12 +37,12 @@ async def run_sweeps(state: AppState, interval: float) -> None:
 
 
 @asynccontextmanager
-async def retention_sweeps(state: AppState) -> AsyncIterator[None]:
-    interval = state.settings.retention_interval_seconds
+async def retention_sweeps(runtime: Runtime) -> AsyncIterator[None]:
+    interval = runtime.settings.retention_interval_seconds
     if interval <= 0:
         yield
         return
-    task = asyncio.create_task(run_sweeps(state, interval), name="fleetgate.retention")
+    task = asyncio.create_task(run_sweeps(runtime, interval), name="fleetgate.retention")
     try:
         yield
     finally:

@@ -28,7 +28,7 @@ from fleetgate.features.connections.status import ACTIVE
 from fleetgate.features.devices.discovery import SyncReport
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.sync")
 DEFAULT_INTERVAL_SECONDS = 6 * 3600
@@ -42,8 +42,8 @@ class SyncPass:
     failed: list[str] = field(default_factory=list)
 
 
-async def due_connections(state: AppState, min_age: timedelta) -> list[str]:
-    async with state.sessionmaker() as session:
+async def due_connections(runtime: Runtime, min_age: timedelta) -> list[str]:
+    async with runtime.sessionmaker() as session:
         query = (
             select(Connection.id)
             .where(
@@ -56,16 +56,16 @@ async def due_connections(state: AppState, min_age: timedelta) -> list[str]:
         return list((await session.scalars(query)).all())
 
 
-async def sync_one(state: AppState, connection_id: str, min_age: timedelta) -> SyncReport | None:
+async def sync_one(runtime: Runtime, connection_id: str, min_age: timedelta) -> SyncReport | None:
     """None when the connection is no longer due (synced meanwhile, disconnected)."""
-    async with state.sessionmaker() as session:
+    async with runtime.sessionmaker() as session:
         try:
             # As the API's sync: writes wait until Tesla has answered (see `connections.routes.sync`).
             with session.no_autoflush:
                 connection = await session.get(Connection, connection_id)
                 if connection is None or not _still_due(connection, utcnow() - min_age):
                     return None
-                report = await sync_connection(session, state, connection)
+                report = await sync_connection(session, runtime, connection)
             await session.commit()
             return report
         except BaseException:
@@ -81,13 +81,13 @@ def _still_due(connection: Connection, cutoff: datetime) -> bool:
     )
 
 
-async def sync_pass(state: AppState, interval_seconds: float) -> SyncPass:
+async def sync_pass(runtime: Runtime, interval_seconds: float) -> SyncPass:
     """One pass over the due connections, one at a time."""
     min_age = timedelta(seconds=interval_seconds / 2)
     result = SyncPass()
-    for connection_id in await due_connections(state, min_age):
+    for connection_id in await due_connections(runtime, min_age):
         try:
-            report = await sync_one(state, connection_id, min_age)
+            report = await sync_one(runtime, connection_id, min_age)
         except Exception as exc:
             # Tesla's errors carry a `reason`; the rest (the database, a bug) gets its traceback.
             reason = getattr(exc, "reason", None)
@@ -106,27 +106,27 @@ async def sync_pass(state: AppState, interval_seconds: float) -> SyncPass:
     return result
 
 
-async def run_periodic_sync(state: AppState, interval_seconds: float, *, first_delay: float | None = None) -> None:
+async def run_periodic_sync(runtime: Runtime, interval_seconds: float, *, first_delay: float | None = None) -> None:
     delay = min(interval_seconds, FIRST_PASS_DELAY_SECONDS) if first_delay is None else first_delay
     while True:
         await asyncio.sleep(delay)
         delay = interval_seconds
         try:
-            await sync_pass(state, interval_seconds)
+            await sync_pass(runtime, interval_seconds)
         except Exception:
             log.exception("periodic device sync: the pass failed; next one in %s s", interval_seconds)
 
 
 @asynccontextmanager
 async def periodic_sync(
-    state: AppState, interval_seconds: float = DEFAULT_INTERVAL_SECONDS, *, first_delay: float | None = None
+    runtime: Runtime, interval_seconds: float = DEFAULT_INTERVAL_SECONDS, *, first_delay: float | None = None
 ) -> AsyncIterator[asyncio.Task[None] | None]:
     """The periodic sync as a task for the duration of the block (none when `interval_seconds` is 0)."""
     if interval_seconds <= 0:
         yield None
         return
     task = asyncio.create_task(
-        run_periodic_sync(state, interval_seconds, first_delay=first_delay), name="fleetgate.periodic_sync"
+        run_periodic_sync(runtime, interval_seconds, first_delay=first_delay), name="fleetgate.periodic_sync"
     )
     try:
         yield task

@@ -32,8 +32,7 @@ from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command
-from fleetgate.infra.runtime import running_state
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime, open_runtime
 from fleetgate.jobs.engine import defer_command, job_app
 from fleetgate.jobs.executor import count_settled, worker_name
 from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
@@ -47,7 +46,7 @@ RECHECK_SECONDS = 1.0
 
 @dataclass
 class Worker:
-    state: AppState
+    runtime: Runtime
     app: procrastinate.App
     lease_seconds: float
     wake: WakePolicy = field(default_factory=WakePolicy)
@@ -55,21 +54,21 @@ class Worker:
     running: set[str] = field(default_factory=set)
 
     async def run(self, command_id: str) -> None:
-        sessions = self.state.sessionmaker
+        sessions = self.runtime.sessionmaker
         # The job may be a retry of one whose worker died: its claim ends first, by the recovery rules.
         await lifecycle.recover(sessions, utcnow(), command_id)
         job = await lifecycle.claim(sessions, command_id, self.name, self.lease_seconds)
         if job is not None:
             self.running.add(command_id)
             try:
-                await run_job(self.state, job, self.name, self.wake)
+                await run_job(self.runtime, job, self.name, self.wake)
             finally:
                 self.running.discard(command_id)
         await self.follow_up(command_id)
 
     async def follow_up(self, command_id: str) -> None:
         """A job for the command's next try, if it is queued (a retry, or it could not start yet)."""
-        async with self.state.sessionmaker() as session:
+        async with self.runtime.sessionmaker() as session:
             command = await session.get(Command, command_id)
             if command is None or command.status != QUEUED:
                 return
@@ -95,13 +94,13 @@ class Worker:
             await asyncio.sleep(poll_seconds)
 
     async def tidy(self) -> None:
-        sessions = self.state.sessionmaker
+        sessions = self.runtime.sessionmaker
         now = utcnow()
         recovered = await lifecycle.recover(sessions, now)
         for settled in recovered:
             if settled.status == QUEUED:
                 await defer_command(self.app, settled.command_id, settled.device_id)
-        count_settled(self.state, recovered + await lifecycle.expire(sessions, now))
+        count_settled(self.runtime, recovered + await lifecycle.expire(sessions, now))
         stalled_jobs = await self.app.job_manager.get_stalled_jobs(
             queue=COMMANDS_QUEUE, seconds_since_heartbeat=self.lease_seconds
         )
@@ -129,18 +128,18 @@ async def run_worker(
 ) -> None:
     """Until cancelled or interrupted (SIGINT/SIGTERM let running jobs finish). With `metrics_address`, this
     worker's Prometheus metrics are served there (`/metrics`, from a thread of prometheus_client's)."""
-    async with running_state(settings) as state, job_app(settings.database_url) as app:
-        worker = Worker(state, app, lease_seconds=settings.command_lease_seconds)
+    async with open_runtime(settings) as runtime, job_app(settings.database_url) as app:
+        worker = Worker(runtime, app, lease_seconds=settings.command_lease_seconds)
         if metrics_address is not None:
             host, port = metrics_address
-            metrics_server, _ = start_http_server(port, addr=host, registry=state.metrics.registry)
+            metrics_server, _ = start_http_server(port, addr=host, registry=runtime.metrics.registry)
         else:
             metrics_server = None
         log.info("worker %s: taking commands from the job queue", worker.name)
         # Often enough to renew leases well before they run out; recovery waits for a lease to run out anyway.
         housekeeping = asyncio.create_task(worker.housekeeping(settings.command_lease_seconds / 3))
         try:
-            async with webhook_dispatcher(state):
+            async with webhook_dispatcher(runtime):
                 await app.run_worker_async(
                     queues=[COMMANDS_QUEUE],
                     concurrency=concurrency or settings.command_concurrency,

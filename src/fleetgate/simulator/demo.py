@@ -22,7 +22,7 @@ def seed_demo_world(world: World, redirect_uri: str = "http://127.0.0.1:8080/cal
     paired = provisioning.create_vehicle(world, account, model="Model 3", display_name="Demo Model 3")
     paired.plugged_in, paired.charging_state = True, "Stopped"
     unpaired = provisioning.create_vehicle(world, account, model="Model Y", display_name="Demo Model Y")
-    unpaired.state = "asleep"
+    unpaired.online_state = "asleep"
     site = provisioning.create_energy_site(
         world, account, site_name="Demo Home", battery=True, solar=True, battery_count=1
     )

@@ -19,8 +19,8 @@ from fleetgate.simulator.limits import RateLimiter
 from fleetgate.simulator.usage import UsageLedger
 
 if TYPE_CHECKING:
-    from fleetgate.simulator.energy.state import EnergySite
-    from fleetgate.simulator.vehicles.state import Vehicle
+    from fleetgate.simulator.energy.site import EnergySite
+    from fleetgate.simulator.vehicles.vehicle import Vehicle
 
 REGIONS = ("na", "eu", "cn")
 

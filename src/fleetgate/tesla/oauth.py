@@ -33,14 +33,14 @@ Persist = Callable[["TokenSet"], Awaitable[None]]
 @dataclass(frozen=True, slots=True)
 class AuthorizationRequest:
     url: str
-    state: str
+    oauth_state: str
     code_verifier: str
     nonce: str
 
     def code_from_callback(self, callback_url: str) -> str:
         """The code Tesla sent back to the redirect URI, once its `state` is proven to be ours."""
         query = {name: values[0] for name, values in parse_qs(urlsplit(callback_url).query).items()}
-        if not secrets.compare_digest(query.get("state", "").encode(), self.state.encode()):
+        if not secrets.compare_digest(query.get("state", "").encode(), self.oauth_state.encode()):
             raise AuthError("the callback's state is not the one this authorization request sent", error="state")
         error = query.get("error")
         if error:
@@ -82,7 +82,7 @@ def authorization_request(
     Values are percent-encoded (a space is `%20`, not `+`), so the scope list and the redirect URI survive any
     server's query parser. `extra` adds parameters; it cannot replace the ones this function sets.
     """
-    state = secrets.token_urlsafe(32)
+    oauth_state = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
     nonce = secrets.token_urlsafe(16)
     wanted = list(dict.fromkeys([*ALWAYS_REQUESTED, *scopes]))
@@ -91,7 +91,7 @@ def authorization_request(
         "client_id": client_id,
         "redirect_uri": redirect_uri,
         "scope": " ".join(wanted),
-        "state": state,
+        "state": oauth_state,
         "nonce": nonce,
         "code_challenge": pkce_challenge(verifier),
         "code_challenge_method": "S256",
@@ -110,7 +110,7 @@ def authorization_request(
     params.update(extra or {})
     return AuthorizationRequest(
         url=f"{endpoints.authorize_url}?{urlencode(params, quote_via=quote)}",
-        state=state,
+        oauth_state=oauth_state,
         code_verifier=verifier,
         nonce=nonce,
     )

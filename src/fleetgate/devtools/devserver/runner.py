@@ -33,7 +33,7 @@ from fleetgate.devtools.devserver.datadir import DataDir, DevIdentity
 from fleetgate.devtools.devserver.errors import DevError
 from fleetgate.devtools.devserver.seed import register_in_every_region, seed_simulator, seed_workspace
 from fleetgate.infra.logs import uvicorn_log_config
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.simulator.app import create_simulator_app
 from fleetgate.simulator.partners.service import is_loopback
 
@@ -238,8 +238,8 @@ class DevRunner:
                 )
             except httpx.HTTPError as exc:
                 raise DevError(f"seeding the simulator at {self.simulator_url} failed: {exc!r}") from exc
-        state: AppState = gateway_app.state.fleetgate
-        workspace = await seed_workspace(state.sessionmaker, identity.workspace_id)
+        runtime: Runtime = gateway_app.state.runtime
+        workspace = await seed_workspace(runtime.sessionmaker, identity.workspace_id)
         if workspace.workspace_id != identity.workspace_id:
             identity.workspace_id = workspace.workspace_id
             self.data.save_identity(identity)

@@ -23,7 +23,7 @@ from fleetgate.features.devices.state_service import NotOnline, WakePolicy, wait
 from fleetgate.features.devices.virtual_key import pairing_url
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Connection, Device
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.signing.commander import WAKE_UP, CommandResult
@@ -49,7 +49,7 @@ class Job:
         return BY_NAME[self.name]
 
 
-async def attempt(state: AppState, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook) -> Outcome:
+async def attempt(runtime: Runtime, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook) -> Outcome:
     if job.device.status != "active":
         # Gone from the Tesla account since the command was queued (a sync found it missing).
         return outcomes.failed(
@@ -59,13 +59,15 @@ async def attempt(state: AppState, job: Job, wake: WakePolicy, mark_sent: Hook, 
             {"action": "sync", "sync_url": f"/v1/connections/{job.connection.id}/sync"},
         )
     pairing = (
-        pairing_url(state.settings, state.endpoints, job.device.external_id) if job.device.type != ENERGY_SITE else None
+        pairing_url(runtime.settings, runtime.endpoints, job.device.external_id)
+        if job.device.type != ENERGY_SITE
+        else None
     )
     try:
-        async with fleet_api(state, None, job.connection) as api:
+        async with fleet_api(runtime, None, job.connection) as api:
             if job.device.type == ENERGY_SITE:
                 return await _energy(api, job, mark_sent)
-            return await _vehicle(state, api, job, wake, mark_sent, mark_unsent)
+            return await _vehicle(runtime, api, job, wake, mark_sent, mark_unsent)
     except APIError as exc:  # the connection could not be used (it needs a reconnect, or was deleted)
         return outcomes.from_api_error(exc)
     except tesla.TeslaError as exc:
@@ -74,7 +76,7 @@ async def attempt(state: AppState, job: Job, wake: WakePolicy, mark_sent: Hook, 
             idempotent=job.idempotent,
             attempts=job.attempts,
             pairing_url=pairing,
-            remedies=remedies_of(state, job.connection),
+            remedies=remedies_of(runtime, job.connection),
         )
 
 
@@ -89,13 +91,13 @@ async def _energy(api: FleetApi, job: Job, mark_sent: Hook) -> Outcome:
 
 
 async def _vehicle(
-    state: AppState, api: FleetApi, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook
+    runtime: Runtime, api: FleetApi, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook
 ) -> Outcome:
     vin = job.device.external_id
     if job.name == WAKE_UP:
         return await _wake_up(api, vin, wake)
     try:
-        return _result(await _send(state, api, job, mark_sent))
+        return _result(await _send(runtime, api, job, mark_sent))
     except tesla.VehicleUnavailable as exc:
         await mark_unsent()  # Tesla's 408: the car was not reached
         if not job.wake:
@@ -112,7 +114,7 @@ async def _vehicle(
     except NotOnline as exc:
         return _not_woken(exc, wake)
     try:
-        return _result(await _send(state, api, job, mark_sent))
+        return _result(await _send(runtime, api, job, mark_sent))
     except tesla.VehicleUnavailable as exc:
         await mark_unsent()
         return outcomes.failed(
@@ -123,15 +125,15 @@ async def _vehicle(
         )
 
 
-async def _send(state: AppState, api: FleetApi, job: Job, mark_sent: Hook) -> CommandResult:
+async def _send(runtime: Runtime, api: FleetApi, job: Job, mark_sent: Hook) -> CommandResult:
     """`mark_sent` runs just before the request that carries the command (a handshake before it does not count)."""
     vin = job.device.external_id
-    if state.commander is None:
+    if runtime.commander is None:
         # No private key: REST only, which cars that require signed commands refuse (`signing_required`).
         await mark_sent()
         answer = await api.command(vin, job.name, job.params)
         return CommandResult(True, str(answer.get("reason") or ""), signed=False)
-    return await state.commander.execute(api, vin, job.name, job.params, before_send=mark_sent)
+    return await runtime.commander.execute(api, vin, job.name, job.params, before_send=mark_sent)
 
 
 def _result(result: CommandResult) -> Outcome:

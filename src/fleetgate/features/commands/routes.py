@@ -10,7 +10,7 @@ from fleetgate.features.commands.service import cancel, get_command, list_query,
 from fleetgate.features.commands.status import CommandStatus
 from fleetgate.features.commands.views import catalog_entry, command_out
 from fleetgate.features.devices.service import get_device
-from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.idempotency import IdempotencyKey
 from fleetgate.infra.models import Command
 from fleetgate.infra.pagination import PageDep, paginate
@@ -28,15 +28,15 @@ async def submit_command(
     body: CommandIn,
     workspace: WorkspaceDep,
     session: SessionDep,
-    state: StateDep,
+    runtime: RuntimeDep,
     response: Response,
     background: BackgroundTasks,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandOut:
-    command, created = await submit(session, state, workspace.id, device_id, body, idempotency_key)
-    if created and state.command_queue is not None:
+    command, created = await submit(session, runtime, workspace.id, device_id, body, idempotency_key)
+    if created and runtime.command_queue is not None:
         # After the response, so after the commit: the executor must find the row when it looks.
-        background.add_task(state.command_queue.queued, command.id, command.device_id)
+        background.add_task(runtime.command_queue.queued, command.id, command.device_id)
     if not created:
         response.status_code = 200
     return command_out(command)
@@ -83,7 +83,9 @@ async def get(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> 
 
 
 @router.post("/v1/commands/{command_id}/cancel")
-async def cancel_command(command_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep) -> CommandOut:
+async def cancel_command(
+    command_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
+) -> CommandOut:
     command = await cancel(session, workspace.id, command_id)
-    state.metrics.commands_ended.labels(command.command, command.status).inc()
+    runtime.metrics.commands_ended.labels(command.command, command.status).inc()
     return command_out(command)

@@ -15,14 +15,14 @@ from fleetgate.features.devices.pairing import set_pairing
 from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command, Device
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.commands")
 
 
-async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> Outcome | None:
+async def run_job(runtime: Runtime, job: Job, worker: str, wake: WakePolicy) -> Outcome | None:
     """The outcome written, or None when the claim was lost meanwhile (then nothing is written)."""
-    sessions = state.sessionmaker
+    sessions = runtime.sessionmaker
 
     async def sent() -> None:
         # Only recovery reads it, and recovery sends an idempotent command again whether or not it went out.
@@ -34,7 +34,7 @@ async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> O
             await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
 
     try:
-        outcome = await attempt(state, job, wake, sent, unsent)
+        outcome = await attempt(runtime, job, wake, sent, unsent)
     except asyncio.CancelledError:
         # Shutting down: the claim ends now rather than when its lease runs out (shielded: we are being cancelled).
         await asyncio.shield(lifecycle.release(sessions, job.command_id, worker, now=utcnow()))
@@ -57,15 +57,15 @@ async def run_job(state: AppState, job: Job, worker: str, wake: WakePolicy) -> O
             if device is not None and outcome.virtual_key_paired is not None:
                 # A signed command that went through proves the key is paired; a refusal for an unknown key, that
                 # it is not.
-                await set_pairing(session, state, device, outcome.virtual_key_paired, utcnow())
+                await set_pairing(session, runtime, device, outcome.virtual_key_paired, utcnow())
         await report_settled(session, command)
-    count_ended(state, command)
+    count_ended(runtime, command)
     return outcome
 
 
-def count_ended(state: AppState, command: Command) -> None:
+def count_ended(runtime: Runtime, command: Command) -> None:
     if command.status not in TERMINAL or command.completed_at is None:
         return
-    state.metrics.commands_ended.labels(command.command, command.status).inc()
+    runtime.metrics.commands_ended.labels(command.command, command.status).inc()
     seconds = (command.completed_at - command.created_at).total_seconds()
-    state.metrics.command_seconds.labels(command.command, command.status).observe(seconds)
+    runtime.metrics.command_seconds.labels(command.command, command.status).observe(seconds)

@@ -24,8 +24,8 @@ from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError, Conflict, InsufficientScope, NotFound, ValidationFailed
 from fleetgate.infra.idempotency import check_idempotency_key, fingerprint, replay
 from fleetgate.infra.models import Command, Connection, Device
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 
 CATALOG_URL = "/v1/commands/catalog"
 
@@ -63,25 +63,25 @@ def validated_params(spec: CommandSpec, body: CommandIn) -> dict[str, object]:
         ) from None
 
 
-def check_access(state: AppState, spec: CommandSpec, device: Device, connection: Connection) -> None:
+def check_access(runtime: Runtime, spec: CommandSpec, device: Device, connection: Connection) -> None:
     if device.status != "active":
         raise DeviceRemoved(
             f"Device {device.id} is no longer on the Tesla account of connection {connection.id}.",
             remedy={"action": "sync", "sync_url": f"/v1/connections/{connection.id}/sync"},
             device_id=device.id,
         )
-    ensure_usable(state, connection)
+    ensure_usable(runtime, connection)
     if set(connection.granted_scopes or ()).isdisjoint(spec.scopes):
         raise InsufficientScope(
             f"{spec.name} needs the `{spec.access}` access, which the user did not grant.",
-            remedy={"missing_access": [spec.access], **remedies_of(state, connection)},
+            remedy={"missing_access": [spec.access], **remedies_of(runtime, connection)},
             missing_scopes=list(spec.scopes),
         )
 
 
 async def submit(
     session: AsyncSession,
-    state: AppState,
+    runtime: Runtime,
     workspace_id: str,
     device_id: str,
     body: CommandIn,
@@ -101,7 +101,7 @@ async def submit(
             return replay(earlier, request_hash, "command_id"), False
     connection = await session.get(Connection, device.connection_id)
     assert connection is not None  # a foreign key with ON DELETE CASCADE
-    check_access(state, spec, device, connection)
+    check_access(runtime, spec, device, connection)
     now = utcnow()
     command = Command(
         id=new_id("cmd"),

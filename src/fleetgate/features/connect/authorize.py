@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.access.scopes import scopes_for
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import ConnectSession
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.oauth import authorization_request
 
 # Access that is only usable once the app's virtual key is on the car (Tesla's signed commands need it), so Tesla's
@@ -26,19 +26,19 @@ def needs_virtual_key(access: Iterable[str]) -> bool:
     return not KEY_ACCESS.isdisjoint(access)
 
 
-def state_hash(state: str) -> str:
-    return hashlib.sha256(state.encode()).hexdigest()
+def oauth_state_hash(oauth_state: str) -> str:
+    return hashlib.sha256(oauth_state.encode()).hexdigest()
 
 
 def verifier_context(session_id: str) -> str:
     return f"connect_session:{session_id}:code_verifier"
 
 
-async def begin_authorization(session: AsyncSession, state: AppState, connect_session: ConnectSession) -> str:
+async def begin_authorization(session: AsyncSession, runtime: Runtime, connect_session: ConnectSession) -> str:
     """Tesla's authorize URL for this session; any earlier state of the session stops working."""
-    settings = state.settings
+    settings = runtime.settings
     request = authorization_request(
-        state.endpoints,
+        runtime.endpoints,
         client_id=settings.client_id,
         redirect_uri=settings.callback_url,
         scopes=scopes_for(connect_session.requested_access),
@@ -46,8 +46,8 @@ async def begin_authorization(session: AsyncSession, state: AppState, connect_se
         require_requested_scopes=connect_session.require_all,
         show_keypair_step=needs_virtual_key(connect_session.requested_access),
     )
-    connect_session.state_hash = state_hash(request.state)
-    connect_session.code_verifier_enc = state.encryptor.encrypt(
+    connect_session.oauth_state_hash = oauth_state_hash(request.oauth_state)
+    connect_session.code_verifier_enc = runtime.encryptor.encrypt(
         request.code_verifier, context=verifier_context(connect_session.id)
     )
     connect_session.nonce = request.nonce

@@ -17,21 +17,21 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.scopes import granted_access, missing_access
-from fleetgate.features.connect.authorize import state_hash, verifier_context
+from fleetgate.features.connect.authorize import oauth_state_hash, verifier_context
 from fleetgate.features.connect.service import COMPLETED, EXPIRED, FAILED, PENDING, current_status
 from fleetgate.features.connections.service import DifferentTeslaAccount, link_connection
 from fleetgate.features.devices.discovery import sync_devices
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import ConnectSession
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.encryption import DecryptionError
-from fleetgate.infra.state import AppState
 from fleetgate.tesla.errors import TeslaError
 from fleetgate.tesla.oauth import OAuthClient, TokenSet
 
 log = logging.getLogger("fleetgate.connect")
 
-MAX_STATE_LENGTH = 512
+MAX_OAUTH_STATE_LENGTH = 512
 TESLA_ERROR_CODE = re.compile(r"^[a-z0-9_]{1,60}$")
 DENIED_MESSAGE = "The Tesla account owner declined to give access."
 
@@ -44,8 +44,8 @@ class CallbackResult:
     connect_session: ConnectSession | None = None
 
 
-async def handle_callback(session: AsyncSession, state: AppState, params: Mapping[str, str]) -> CallbackResult:
-    connect_session = await consume_state(session, params.get("state", ""))
+async def handle_callback(session: AsyncSession, runtime: Runtime, params: Mapping[str, str]) -> CallbackResult:
+    connect_session = await consume_oauth_state(session, params.get("state", ""))
     if connect_session is None or connect_session.status != PENDING:
         return CallbackResult("unknown_state")
     verifier_enc, nonce = connect_session.code_verifier_enc, connect_session.nonce
@@ -63,18 +63,18 @@ async def handle_callback(session: AsyncSession, state: AppState, params: Mappin
     elif not code or verifier_enc is None:
         fail(connect_session, "invalid_callback", "Tesla's answer carried no authorization code.")
     else:
-        await exchange_and_link(session, state, connect_session, code, verifier_enc, nonce)
+        await exchange_and_link(session, runtime, connect_session, code, verifier_enc, nonce)
     await session.flush()
     return CallbackResult("finished", connect_session)
 
 
-async def consume_state(session: AsyncSession, state_value: str) -> ConnectSession | None:
-    if not state_value or len(state_value) > MAX_STATE_LENGTH:
+async def consume_oauth_state(session: AsyncSession, oauth_state: str) -> ConnectSession | None:
+    if not oauth_state or len(oauth_state) > MAX_OAUTH_STATE_LENGTH:
         return None
     consumed = await session.execute(
         update(ConnectSession)
-        .where(ConnectSession.state_hash == state_hash(state_value))
-        .values(state_hash=None)
+        .where(ConnectSession.oauth_state_hash == oauth_state_hash(oauth_state))
+        .values(oauth_state_hash=None)
         .returning(ConnectSession.id)
         .execution_options(synchronize_session=False)
     )
@@ -96,28 +96,28 @@ def tesla_refused(connect_session: ConnectSession, error: str, description: str 
 
 async def exchange_and_link(
     session: AsyncSession,
-    state: AppState,
+    runtime: Runtime,
     connect_session: ConnectSession,
     code: str,
     verifier_enc: str,
     nonce: str | None,
 ) -> None:
-    settings = state.settings
+    settings = runtime.settings
     try:
-        verifier = state.encryptor.decrypt(verifier_enc, context=verifier_context(connect_session.id))
+        verifier = runtime.encryptor.decrypt(verifier_enc, context=verifier_context(connect_session.id))
     except DecryptionError:
         # The encryption key changed between the start and the callback: the user has to start again.
         fail(connect_session, "session_unreadable", "This sign-in cannot be finished; start again from the app.")
         return
     oauth = OAuthClient(
-        state.tesla_http, state.endpoints, settings.client_id, settings.client_secret.get_secret_value()
+        runtime.tesla_http, runtime.endpoints, settings.client_id, settings.client_secret.get_secret_value()
     )
     try:
         tokens = await oauth.exchange_code(
             code=code,
             redirect_uri=settings.callback_url,
             code_verifier=verifier,
-            audience=state.endpoints.base_url(settings.default_audience_region),
+            audience=runtime.endpoints.base_url(settings.default_audience_region),
         )
     except TeslaError as exc:
         log.warning("connect session %s: code exchange failed: %s", connect_session.id, exc.reason)
@@ -132,7 +132,7 @@ async def exchange_and_link(
     try:
         connection = await link_connection(
             session,
-            state,
+            runtime,
             workspace_id=connect_session.workspace_id,
             customer_id=connect_session.customer_id,
             tokens=tokens,
@@ -153,7 +153,7 @@ async def exchange_and_link(
         return
     devices_synced = True
     try:
-        await sync_devices(session, state, connection)
+        await sync_devices(session, runtime, connection)
     except TeslaError as exc:
         # The account is linked and its tokens kept; devices can be discovered later (`POST .../sync`), so a
         # hiccup at Tesla here does not throw away the user's consent.

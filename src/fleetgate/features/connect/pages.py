@@ -25,17 +25,17 @@ from fleetgate.features.connect.service import (
     current_status,
 )
 from fleetgate.features.connect.views import access_items, app_name, result_view
-from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep
 from fleetgate.infra.models import Connection, ConnectSession
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 router = APIRouter(prefix="/connect")
 
 SINGLE_VALUED = ("state", "code", "error")
 
 
-def page_headers(state: AppState) -> dict[str, str]:
-    authorize = urlsplit(state.endpoints.authorize_url)
+def page_headers(runtime: Runtime) -> dict[str, str]:
+    authorize = urlsplit(runtime.endpoints.authorize_url)
     # A form's redirect chain is checked against form-action too: the reconnect button ends at Tesla.
     csp = (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; "
@@ -50,27 +50,27 @@ def page_headers(state: AppState) -> dict[str, str]:
     }
 
 
-def render(request: Request, state: AppState, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    response = state.templates.TemplateResponse(request, name, context, status_code=status)
-    response.headers.update(page_headers(state))
+def render(request: Request, runtime: Runtime, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    response = runtime.templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers.update(page_headers(runtime))
     return response
 
 
-def redirect(state: AppState, location: str, status: int = 303) -> Response:
-    return RedirectResponse(location, status_code=status, headers=page_headers(state))
+def redirect(runtime: Runtime, location: str, status: int = 303) -> Response:
+    return RedirectResponse(location, status_code=status, headers=page_headers(runtime))
 
 
 def notice(
-    request: Request, state: AppState, status: int, *, app: str | None, title: str, message: str, hint: str
+    request: Request, runtime: Runtime, status: int, *, app: str | None, title: str, message: str, hint: str
 ) -> Response:
     context = {"app_name": app, "title": title, "message": message, "hint": hint}
-    return render(request, state, "connect_notice.html", context, status)
+    return render(request, runtime, "connect_notice.html", context, status)
 
 
-def not_found(request: Request, state: AppState) -> Response:
+def not_found(request: Request, runtime: Runtime) -> Response:
     return notice(
         request,
-        state,
+        runtime,
         404,
         app=None,
         title="This link is not valid",
@@ -79,10 +79,10 @@ def not_found(request: Request, state: AppState) -> Response:
     )
 
 
-def expired(request: Request, state: AppState, app: str) -> Response:
+def expired(request: Request, runtime: Runtime, app: str) -> Response:
     return notice(
         request,
-        state,
+        runtime,
         410,
         app=app,
         title="This link has expired",
@@ -96,19 +96,19 @@ async def load(session: AsyncSession, session_id: str) -> ConnectSession | None:
 
 
 @router.get("/callback")
-async def callback(request: Request, session: SessionDep, state: StateDep) -> Response:
+async def callback(request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Tesla sends the user back here with `code` and `state`, or with `error` (e.g. `access_denied`)."""
     params = request.query_params
     if any(len(params.getlist(name)) > 1 for name in SINGLE_VALUED):
         params_used: dict[str, str] = {}
     else:
         params_used = dict(params.items())
-    result = await handle_callback(session, state, params_used)
+    result = await handle_callback(session, runtime, params_used)
     connect_session = result.connect_session
     if result.outcome == "unknown_state" or connect_session is None:
         return notice(
             request,
-            state,
+            runtime,
             400,
             app=None,
             title="This sign-in could not be finished",
@@ -117,10 +117,10 @@ async def callback(request: Request, session: SessionDep, state: StateDep) -> Re
         )
     app = await app_name(session, connect_session)
     if result.outcome == "expired":
-        return expired(request, state, app)
+        return expired(request, runtime, app)
     if connect_session.redirect_url:
-        return redirect(state, outcome_url(connect_session), status=302)
-    return redirect(state, f"/connect/{connect_session.id}/result")
+        return redirect(runtime, outcome_url(connect_session), status=302)
+    return redirect(runtime, f"/connect/{connect_session.id}/result")
 
 
 def outcome_url(connect_session: ConnectSession) -> str:
@@ -139,16 +139,16 @@ def outcome_url(connect_session: ConnectSession) -> str:
 
 
 @router.get("/{session_id}")
-async def intro(session_id: str, request: Request, session: SessionDep, state: StateDep) -> Response:
+async def intro(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     connect_session = await load(session, session_id)
     if connect_session is None:
-        return not_found(request, state)
+        return not_found(request, runtime)
     app = await app_name(session, connect_session)
     status = current_status(connect_session)
     if status == EXPIRED:
-        return expired(request, state, app)
+        return expired(request, runtime, app)
     if status != PENDING:
-        return redirect(state, f"/connect/{connect_session.id}/result")
+        return redirect(runtime, f"/connect/{connect_session.id}/result")
     context = {
         "app_name": app,
         "access": access_items(connect_session.requested_access),
@@ -158,31 +158,31 @@ async def intro(session_id: str, request: Request, session: SessionDep, state: S
         "returns_to_app": connect_session.redirect_url is not None,
         "start_url": f"/connect/{connect_session.id}/start",
     }
-    return render(request, state, "connect_intro.html", context)
+    return render(request, runtime, "connect_intro.html", context)
 
 
 @router.get("/{session_id}/start")
-async def start(session_id: str, request: Request, session: SessionDep, state: StateDep) -> Response:
+async def start(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     connect_session = await load(session, session_id)
     if connect_session is None:
-        return not_found(request, state)
+        return not_found(request, runtime)
     status = current_status(connect_session)
     if status == EXPIRED:
-        return expired(request, state, await app_name(session, connect_session))
+        return expired(request, runtime, await app_name(session, connect_session))
     if status != PENDING:
-        return redirect(state, f"/connect/{connect_session.id}/result")
-    return redirect(state, await begin_authorization(session, state, connect_session), status=302)
+        return redirect(runtime, f"/connect/{connect_session.id}/result")
+    return redirect(runtime, await begin_authorization(session, runtime, connect_session), status=302)
 
 
 @router.get("/{session_id}/result")
-async def result(session_id: str, request: Request, session: SessionDep, state: StateDep) -> Response:
+async def result(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     connect_session = await load(session, session_id)
     if connect_session is None:
-        return not_found(request, state)
+        return not_found(request, runtime)
     app = await app_name(session, connect_session)
-    view = await result_view(session, state, connect_session)
+    view = await result_view(session, runtime, connect_session)
     if view.status == EXPIRED:
-        return expired(request, state, app)
+        return expired(request, runtime, app)
     context = {
         "app_name": app,
         "view": view,
@@ -190,21 +190,21 @@ async def result(session_id: str, request: Request, session: SessionDep, state: 
         "intro_url": f"/connect/{connect_session.id}",
         "reconnect_url": f"/connect/{connect_session.id}/reconnect",
     }
-    return render(request, state, "connect_result.html", context)
+    return render(request, runtime, "connect_result.html", context)
 
 
 @router.post("/{session_id}/reconnect")
-async def reconnect(session_id: str, request: Request, session: SessionDep, state: StateDep) -> Response:
+async def reconnect(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     """A new session that asks Tesla again (`prompt_missing_scopes=true`) and updates the same connection."""
     connect_session = await load(session, session_id)
     if connect_session is None:
-        return not_found(request, state)
+        return not_found(request, runtime)
     connection = await session.get(Connection, connect_session.connection_id) if connect_session.connection_id else None
     if current_status(connect_session) != COMPLETED or connection is None or connection.status == "revoked":
-        return redirect(state, f"/connect/{connect_session.id}/result")
+        return redirect(runtime, f"/connect/{connect_session.id}/result")
     fresh = await create_connect_session(
         session,
-        state,
+        runtime,
         workspace_id=connect_session.workspace_id,
         customer_id=connect_session.customer_id,
         access=connect_session.requested_access,
@@ -212,4 +212,4 @@ async def reconnect(session_id: str, request: Request, session: SessionDep, stat
         require_all=connect_session.require_all,
         reconnect_connection_id=connection.id,
     )
-    return redirect(state, f"/connect/{fresh.id}/start")
+    return redirect(runtime, f"/connect/{fresh.id}/start")

@@ -18,8 +18,8 @@ from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import Conflict, NotFound, ValidationFailed
 from fleetgate.infra.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
 from fleetgate.infra.models import Connection, ConnectSession, Customer
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 
 PENDING, COMPLETED, FAILED, EXPIRED = "pending", "completed", "failed", "expired"
 
@@ -51,7 +51,7 @@ def checked_access(names: Iterable[str]) -> list[str]:
 
 async def create_connect_session(
     session: AsyncSession,
-    state: AppState,
+    runtime: Runtime,
     *,
     workspace_id: str,
     customer_id: str,
@@ -81,7 +81,7 @@ async def create_connect_session(
         requested_access=names,
         require_all=require_all,
         status=PENDING,
-        expires_at=now + timedelta(seconds=state.settings.connect_session_ttl_seconds),
+        expires_at=now + timedelta(seconds=runtime.settings.connect_session_ttl_seconds),
         created_at=now,
     )
     session.add(connect_session)
@@ -90,7 +90,7 @@ async def create_connect_session(
 
 
 async def create_from_request(
-    session: AsyncSession, state: AppState, workspace_id: str, body: ConnectSessionIn, idempotency_key: str | None
+    session: AsyncSession, runtime: Runtime, workspace_id: str, body: ConnectSessionIn, idempotency_key: str | None
 ) -> tuple[ConnectSession, bool]:
     """The session for `POST /v1/connect-sessions`, and whether it is new (false: a replay of the same key)."""
     request_hash = fingerprint(body.model_dump(mode="json"))
@@ -107,7 +107,7 @@ async def create_from_request(
         customer = await resolve_customer(session, workspace_id, body)
         connect_session = await create_connect_session(
             session,
-            state,
+            runtime,
             workspace_id=workspace_id,
             customer_id=customer.id,
             access=body.access,

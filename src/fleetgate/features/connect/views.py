@@ -16,7 +16,7 @@ from fleetgate.features.connect.schemas import ConnectSessionOut, SessionError
 from fleetgate.features.connect.service import COMPLETED, current_status
 from fleetgate.features.devices.virtual_key import pairing_offered, pairing_url
 from fleetgate.infra.models import Connection, ConnectSession, Device, Workspace
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +58,19 @@ async def app_name(session: AsyncSession, connect_session: ConnectSession) -> st
     return workspace.name if workspace is not None else "The application"
 
 
-def session_url(state: AppState, connect_session: ConnectSession, page: str = "") -> str:
-    return f"{state.settings.public_url.rstrip('/')}/connect/{connect_session.id}{page}"
+def session_url(runtime: Runtime, connect_session: ConnectSession, page: str = "") -> str:
+    return f"{runtime.settings.public_url.rstrip('/')}/connect/{connect_session.id}{page}"
 
 
-def manage_access_url(state: AppState, connect_session: ConnectSession) -> str:
+def manage_access_url(runtime: Runtime, connect_session: ConnectSession) -> str:
     """Tesla's page where the user ticks or unticks what the app may do, coming back to this result page."""
     query = urlencode(
-        {"revoke_client_id": state.settings.client_id, "back_url": session_url(state, connect_session, "/result")}
+        {"revoke_client_id": runtime.settings.client_id, "back_url": session_url(runtime, connect_session, "/result")}
     )
-    return f"{state.endpoints.manage_access_url}?{query}"
+    return f"{runtime.endpoints.manage_access_url}?{query}"
 
 
-async def result_view(session: AsyncSession, state: AppState, connect_session: ConnectSession) -> ResultView:
+async def result_view(session: AsyncSession, runtime: Runtime, connect_session: ConnectSession) -> ResultView:
     status = current_status(connect_session)
     view = ResultView(status=status)
     if status != COMPLETED or connect_session.connection_id is None:
@@ -79,18 +79,18 @@ async def result_view(session: AsyncSession, state: AppState, connect_session: C
     view.granted = access_items(list(result.get("granted_access", [])))
     view.missing = access_items(list(result.get("missing_access", [])))
     view.devices_synced = bool(result.get("devices_synced", True))
-    view.manage_access_url = manage_access_url(state, connect_session)
+    view.manage_access_url = manage_access_url(runtime, connect_session)
     connection = await session.get(Connection, connect_session.connection_id)
     if connection is None or connection.workspace_id != connect_session.workspace_id:
         return view
     view.can_reconnect = bool(view.missing) and connection.status != "revoked"
     # Pairing only matters to an app that asked to send commands; it is pointless noise for a read-only app.
     if needs_virtual_key(connect_session.requested_access):
-        view.pairing = await pairing_items(session, state, connection)
+        view.pairing = await pairing_items(session, runtime, connection)
     return view
 
 
-async def pairing_items(session: AsyncSession, state: AppState, connection: Connection) -> list[PairingItem]:
+async def pairing_items(session: AsyncSession, runtime: Runtime, connection: Connection) -> list[PairingItem]:
     query = (
         select(Device)
         .where(Device.connection_id == connection.id, Device.type == "vehicle", Device.status == "active")
@@ -101,12 +101,12 @@ async def pairing_items(session: AsyncSession, state: AppState, connection: Conn
         if not pairing_offered(device):
             continue
         name = device.display_name or device.external_id
-        url = pairing_url(state.settings, state.endpoints, device.external_id)
+        url = pairing_url(runtime.settings, runtime.endpoints, device.external_id)
         items.append(PairingItem(device.external_id, name, url, qr_svg(url, label=f"QR code: add the key to {name}")))
     return items
 
 
-def present(connect_session: ConnectSession, state: AppState) -> ConnectSessionOut:
+def present(connect_session: ConnectSession, runtime: Runtime) -> ConnectSessionOut:
     result = connect_session.result or {}
     error = (
         SessionError(code=connect_session.error_code, message=connect_session.error_message or "")
@@ -115,7 +115,7 @@ def present(connect_session: ConnectSession, state: AppState) -> ConnectSessionO
     )
     return ConnectSessionOut(
         id=connect_session.id,
-        url=f"{state.settings.public_url.rstrip('/')}/connect/{connect_session.id}",
+        url=f"{runtime.settings.public_url.rstrip('/')}/connect/{connect_session.id}",
         status=current_status(connect_session),
         expires_at=connect_session.expires_at,
         customer_id=connect_session.customer_id,

@@ -9,8 +9,8 @@ its own. Routes wrap services in `upstream_errors`, which turns what escapes int
 Every call made through `fleet_api` is recorded in the usage ledger and held to the device's budget (Tesla's rate
 limits, on our side): see `usage.ledger`. A call over budget raises `RateLimited` before Tesla is asked.
 
-    async with upstream_errors(state, session, connection):
-        async with fleet_api(state, session, connection) as api:
+    async with upstream_errors(runtime, session, connection):
+        async with fleet_api(runtime, session, connection) as api:
             products = await api.products()
 """
 
@@ -34,40 +34,40 @@ from fleetgate.features.usage.ledger import Meter
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import InsufficientScope, RateLimited, UpstreamFailure, VehicleAsleep
 from fleetgate.infra.models import Connection
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.endpoints import REGION_BY_NAME, Region
 from fleetgate.tesla.fleet import FleetSession
 
 
-def remedies_of(state: AppState, connection: Connection) -> dict[str, str]:
-    return connection_remedies(state.settings, state.endpoints, connection.id)
+def remedies_of(runtime: Runtime, connection: Connection) -> dict[str, str]:
+    return connection_remedies(runtime.settings, runtime.endpoints, connection.id)
 
 
-def ensure_usable(state: AppState, connection: Connection) -> None:
+def ensure_usable(runtime: Runtime, connection: Connection) -> None:
     """Refuses, before any upstream call, a connection that cannot reach Tesla."""
     if connection.status == ACTIVE and connection.access_token_enc is not None:
         return
     if connection.status == NEEDS_RECONNECT:
-        raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(state, connection))
-    raise revoked_error(connection.id, remedies_of(state, connection))
+        raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(runtime, connection))
+    raise revoked_error(connection.id, remedies_of(runtime, connection))
 
 
 def metered_session(
-    state: AppState, session: AsyncSession | None, connection: Connection
+    runtime: Runtime, session: AsyncSession | None, connection: Connection
 ) -> tuple[FleetSession, Meter]:
     """`session` is the caller's transaction, if any (see `row_lock` for why the token source and the ledger need
     it). The meter records every call in the usage ledger and keeps the devices' budgets (see `usage.ledger`)."""
 
     async def on_region_change(region: Region) -> None:
-        await save_region(state, session, connection, region)
+        await save_region(runtime, session, connection, region)
 
-    meter = Meter(state, connection, session)
+    meter = Meter(runtime, connection, session)
     fleet = FleetSession(
-        state.tesla_http,
-        state.endpoints,
-        ConnectionTokens(state, connection, session),
+        runtime.tesla_http,
+        runtime.endpoints,
+        ConnectionTokens(runtime, connection, session),
         REGION_BY_NAME.get(connection.region, "na"),
         on_region_change=on_region_change,
         on_response=meter.on_response,
@@ -76,22 +76,22 @@ def metered_session(
     return fleet, meter
 
 
-def fleet_session(state: AppState, session: AsyncSession | None, connection: Connection) -> FleetSession:
+def fleet_session(runtime: Runtime, session: AsyncSession | None, connection: Connection) -> FleetSession:
     """A metered session without `fleet_api`'s block: each answer reaches the ledger with the next call made
     through it, so the last one stays without a status. Prefer `fleet_api`."""
-    return metered_session(state, session, connection)[0]
+    return metered_session(runtime, session, connection)[0]
 
 
 @asynccontextmanager
-async def fleet_api(state: AppState, session: AsyncSession | None, connection: Connection) -> AsyncIterator[FleetApi]:
+async def fleet_api(runtime: Runtime, session: AsyncSession | None, connection: Connection) -> AsyncIterator[FleetApi]:
     """Every call made through the api is in the usage ledger when the block ends, however it ends."""
-    ensure_usable(state, connection)
-    fleet, meter = metered_session(state, session, connection)
+    ensure_usable(runtime, connection)
+    fleet, meter = metered_session(runtime, session, connection)
     try:
         try:
             yield FleetApi(fleet)
         except tesla.LoginRequired as exc:
-            await mark_needs_reconnect(state, session, connection, exc)
+            await mark_needs_reconnect(runtime, session, connection, exc)
             raise
     except BaseException as exc:
         await meter.settle(exc)
@@ -100,17 +100,19 @@ async def fleet_api(state: AppState, session: AsyncSession | None, connection: C
 
 
 @asynccontextmanager
-async def upstream_errors(state: AppState, session: AsyncSession | None, connection: Connection) -> AsyncIterator[None]:
+async def upstream_errors(
+    runtime: Runtime, session: AsyncSession | None, connection: Connection
+) -> AsyncIterator[None]:
     try:
         yield
     except tesla.LoginRequired as exc:
-        await mark_needs_reconnect(state, session, connection, exc)
-        raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(state, connection)) from exc
+        await mark_needs_reconnect(runtime, session, connection, exc)
+        raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(runtime, connection)) from exc
     except tesla.MissingScopes as exc:
         missing = [ACCESS_BY_SCOPE[scope].name for scope in exc.scopes if scope in ACCESS_BY_SCOPE]
         raise InsufficientScope(
             f"Tesla refused the call for missing scopes: {exc.reason}",
-            remedy={"missing_access": missing, **remedies_of(state, connection)},
+            remedy={"missing_access": missing, **remedies_of(runtime, connection)},
             missing_scopes=list(exc.scopes),
         ) from exc
     except tesla.RateLimited as exc:
@@ -125,12 +127,12 @@ async def upstream_errors(state: AppState, session: AsyncSession | None, connect
 
 
 async def mark_needs_reconnect(
-    state: AppState, session: AsyncSession | None, connection: Connection, error: tesla.LoginRequired
+    runtime: Runtime, session: AsyncSession | None, connection: Connection, error: tesla.LoginRequired
 ) -> None:
     """Committed on its own, with its event: the request that found out will answer with an error and roll back."""
     if connection.status != ACTIVE:
         return  # already marked (by the refresh that found out, or by another request)
-    async with locked_connection(state, connection.id, session) as locked:
+    async with locked_connection(runtime, connection.id, session) as locked:
         row = locked.row
         if row is None:
             return
@@ -139,14 +141,14 @@ async def mark_needs_reconnect(
             row.status_reason = reconnect_reason(error)
             row.updated_at = utcnow()
             await locked.session.flush()
-            await record_connection_event(locked.session, state, CONNECTION_NEEDS_RECONNECT, row)
+            await record_connection_event(locked.session, runtime, CONNECTION_NEEDS_RECONNECT, row)
         await locked.commit()
         mirror(row, connection)
 
 
-async def save_region(state: AppState, session: AsyncSession | None, connection: Connection, region: Region) -> None:
+async def save_region(runtime: Runtime, session: AsyncSession | None, connection: Connection, region: Region) -> None:
     """Tesla said (421) the user lives in another region: every later call goes there first."""
-    async with locked_connection(state, connection.id, session) as locked:
+    async with locked_connection(runtime, connection.id, session) as locked:
         row = locked.row
         if row is None:
             return
@@ -154,6 +156,6 @@ async def save_region(state: AppState, session: AsyncSession | None, connection:
             row.region = region
             row.updated_at = utcnow()
             await locked.session.flush()
-            await record_connection_event(locked.session, state, CONNECTION_UPDATED, row)
+            await record_connection_event(locked.session, runtime, CONNECTION_UPDATED, row)
         await locked.commit()
         mirror(row, connection)

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fleetgate.infra.models import Connection
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 WRITTEN = "fleetgate.connections_written"
 # How long a PostgreSQL refresh waits for another process's refresh of the same connection before giving up.
@@ -51,16 +51,16 @@ def mark_written(session: AsyncSession, connection_id: str) -> None:
     written.add(connection_id)
 
 
-def is_sqlite(state: AppState) -> bool:
-    return state.engine.dialect.name == "sqlite"
+def is_sqlite(runtime: Runtime) -> bool:
+    return runtime.engine.dialect.name == "sqlite"
 
 
-async def shares_request_lock(state: AppState, caller: AsyncSession | None, connection_id: str) -> bool:
+async def shares_request_lock(runtime: Runtime, caller: AsyncSession | None, connection_id: str) -> bool:
     if caller is None:
         return False
     if connection_id in caller.info.get(WRITTEN, ()):
         return True
-    if is_sqlite(state):
+    if is_sqlite(runtime):
         # The driver starts SQLite's transaction at the first write; from then on it holds the database's write lock.
         connection = await caller.connection()
         raw = await connection.get_raw_connection()
@@ -84,19 +84,19 @@ class LockedConnection:
 
 @asynccontextmanager
 async def locked_connection(
-    state: AppState, connection_id: str, caller: AsyncSession | None = None
+    runtime: Runtime, connection_id: str, caller: AsyncSession | None = None
 ) -> AsyncIterator[LockedConnection]:
     """The connection's row, locked against every other writer until the block ends (or `commit()`)."""
     query = select(Connection).where(Connection.id == connection_id).with_for_update()
-    if caller is not None and await shares_request_lock(state, caller, connection_id):
+    if caller is not None and await shares_request_lock(runtime, caller, connection_id):
         await caller.flush()
         row = await caller.scalar(query.execution_options(populate_existing=True))
         yield LockedConnection(caller, row, own=False)
         await caller.flush()
         return
-    async with state.side_sessionmaker() as session:
+    async with runtime.side_sessionmaker() as session:
         try:
-            if is_sqlite(state):
+            if is_sqlite(runtime):
                 # SQLite has no row locks; a write takes the database's write lock, held until commit.
                 await session.execute(
                     update(Connection)

@@ -21,8 +21,8 @@ from fleetgate.features.events.types import CONNECTION_CREATED, CONNECTION_REVOK
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection, Device
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 from fleetgate.tesla.errors import LoginRequired
 from fleetgate.tesla.oauth import TokenSet
 
@@ -39,7 +39,7 @@ def merged_access(*groups: Iterable[str]) -> list[str]:
 
 async def link_connection(
     session: AsyncSession,
-    state: AppState,
+    runtime: Runtime,
     *,
     workspace_id: str,
     customer_id: str,
@@ -81,16 +81,16 @@ async def link_connection(
             created_at=now,
         )
         session.add(connection)
-    connection.region = state.endpoints.region_from_claims(claims.ou_code, claims.audience)
+    connection.region = runtime.endpoints.region_from_claims(claims.ou_code, claims.audience)
     connection.status = ACTIVE
     connection.status_reason = None
     connection.revoked_at = None
     connection.requested_access = merged_access(connection.requested_access or [], requested_access)
-    store_tokens(connection, tokens, state.encryptor)
+    store_tokens(connection, tokens, runtime.encryptor)
     connection.refreshed_at = now
     await session.flush()
     mark_written(session, connection.id)
-    await record_connection_event(session, state, CONNECTION_CREATED if created else CONNECTION_UPDATED, connection)
+    await record_connection_event(session, runtime, CONNECTION_CREATED if created else CONNECTION_UPDATED, connection)
     return connection
 
 
@@ -108,18 +108,18 @@ def list_query(workspace_id: str, customer_id: str | None = None) -> Select[Conn
     return query
 
 
-async def sync_connection(session: AsyncSession, state: AppState, connection: Connection) -> SyncReport:
+async def sync_connection(session: AsyncSession, runtime: Runtime, connection: Connection) -> SyncReport:
     """A fresh access token first (scopes the user changed on Tesla's side arrive in it), then the devices."""
-    ensure_usable(state, connection)
+    ensure_usable(runtime, connection)
     try:
-        await ConnectionTokens(state, connection, session).refresh_now()
+        await ConnectionTokens(runtime, connection, session).refresh_now()
     except LoginRequired as exc:
-        await mark_needs_reconnect(state, session, connection, exc)
+        await mark_needs_reconnect(runtime, session, connection, exc)
         raise
-    return await sync_devices(session, state, connection)
+    return await sync_devices(session, runtime, connection)
 
 
-async def delete_connection(session: AsyncSession, state: AppState, connection: Connection) -> Connection:
+async def delete_connection(session: AsyncSession, runtime: Runtime, connection: Connection) -> Connection:
     """Forgets the tokens and marks the devices removed. Deleting again changes nothing."""
     if connection.status == REVOKED and connection.access_token_enc is None:
         return connection
@@ -137,10 +137,10 @@ async def delete_connection(session: AsyncSession, state: AppState, connection: 
         device.updated_at = now
     await session.flush()
     mark_written(session, connection.id)
-    forget_connection(state, connection.id)
-    await record_connection_event(session, state, CONNECTION_REVOKED, connection)
+    forget_connection(runtime, connection.id)
+    await record_connection_event(session, runtime, CONNECTION_REVOKED, connection)
     for device in removed:
-        await record_device_event(session, state, DEVICE_REMOVED, device, connection)
+        await record_device_event(session, runtime, DEVICE_REMOVED, device, connection)
     return connection
 
 

@@ -29,7 +29,7 @@ from fleetgate.features.connections.token_storage import access_token_of, refres
 from fleetgate.features.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.errors import LoginRequired
 from fleetgate.tesla.oauth import OAuthClient, TokenSet
 from fleetgate.tesla.token_cache import AccessToken
@@ -38,14 +38,16 @@ log = logging.getLogger("fleetgate.connections")
 STATUS_REASON_LENGTH = 500
 
 
-def oauth_client(state: AppState) -> OAuthClient:
-    settings = state.settings
-    return OAuthClient(state.tesla_http, state.endpoints, settings.client_id, settings.client_secret.get_secret_value())
+def oauth_client(runtime: Runtime) -> OAuthClient:
+    settings = runtime.settings
+    return OAuthClient(
+        runtime.tesla_http, runtime.endpoints, settings.client_id, settings.client_secret.get_secret_value()
+    )
 
 
-def forget_connection(state: AppState, connection_id: str) -> None:
+def forget_connection(runtime: Runtime, connection_id: str) -> None:
     """Drops what this process remembers of a connection's tokens (after they were erased)."""
-    state.token_cache.newest.pop(connection_id, None)
+    runtime.token_cache.newest.pop(connection_id, None)
 
 
 def reconnect_reason(error: LoginRequired) -> str:
@@ -56,14 +58,14 @@ class ConnectionTokens:
     """The `TokenSource` of one connection, for one request (or job). `session` is the caller's, if it has one:
     it lets the refresh see whether that transaction already holds the connection's lock (see `row_lock`)."""
 
-    def __init__(self, state: AppState, connection: Connection, session: AsyncSession | None = None) -> None:
+    def __init__(self, runtime: Runtime, connection: Connection, session: AsyncSession | None = None) -> None:
         if connection.status == REVOKED or connection.access_token_enc is None:
-            raise revoked_error(connection.id, connection_remedies(state.settings, state.endpoints, connection.id))
-        access = access_token_of(connection, state.encryptor)
+            raise revoked_error(connection.id, connection_remedies(runtime.settings, runtime.endpoints, connection.id))
+        access = access_token_of(connection, runtime.encryptor)
         assert access is not None
         expires = connection.access_expires_at.timestamp() if connection.access_expires_at else 0.0
-        self._state = state
-        self._process = state.token_cache
+        self._runtime = runtime
+        self._process = runtime.token_cache
         self._connection = connection
         self._session = session
         self.connection_id = connection.id
@@ -72,7 +74,7 @@ class ConnectionTokens:
 
     @property
     def _leeway(self) -> float:
-        return float(self._state.settings.token_refresh_leeway_seconds)
+        return float(self._runtime.settings.token_refresh_leeway_seconds)
 
     def _adopt_newest(self) -> AccessToken:
         newest = self._process.newest.get(self.connection_id)
@@ -99,16 +101,16 @@ class ConnectionTokens:
         await self.refreshed_after(self._token.value)
 
     async def _refresh_locked(self, rejected: str) -> str:
-        state = self._state
-        async with locked_connection(state, self.connection_id, self._session) as locked:
+        runtime = self._runtime
+        async with locked_connection(runtime, self.connection_id, self._session) as locked:
             row = locked.row
-            remedies = connection_remedies(state.settings, state.endpoints, self.connection_id)
+            remedies = connection_remedies(runtime.settings, runtime.endpoints, self.connection_id)
             if row is None or row.status == REVOKED or row.access_token_enc is None:
                 raise revoked_error(self.connection_id, remedies)
             if row.status == NEEDS_RECONNECT:
                 mirror(row, self._connection)
                 raise LoginRequired(row.status_reason or "the connection needs to be reconnected", status=401)
-            stored = access_token_of(row, state.encryptor)
+            stored = access_token_of(row, runtime.encryptor)
             assert stored is not None
             current = AccessToken(
                 row.token_version, stored, row.access_expires_at.timestamp() if row.access_expires_at else 0.0
@@ -116,7 +118,7 @@ class ConnectionTokens:
             if current.value != rejected and not current.expiring(self._leeway, time.time()):
                 # Another process refreshed while we waited for the row: use its token.
                 return self._use(current, row)
-            refresh_token = refresh_token_of(row, state.encryptor)
+            refresh_token = refresh_token_of(row, runtime.encryptor)
             if refresh_token is None:
                 error = LoginRequired("the access token expired and Tesla gave no refresh token", status=401)
                 await self._mark_needs_reconnect(locked, row, error)
@@ -124,16 +126,16 @@ class ConnectionTokens:
 
             async def persist(tokens: TokenSet) -> None:
                 scopes_before = set(row.granted_scopes or [])
-                store_tokens(row, tokens, state.encryptor)
+                store_tokens(row, tokens, runtime.encryptor)
                 row.refreshed_at = utcnow()
                 if set(row.granted_scopes) != scopes_before:
                     # The user changed the app's access on Tesla's side; the new token says so.
                     await locked.session.flush()
-                    await record_connection_event(locked.session, state, CONNECTION_UPDATED, row)
+                    await record_connection_event(locked.session, runtime, CONNECTION_UPDATED, row)
                 await locked.commit()
 
             try:
-                tokens = await oauth_client(state).refresh(refresh_token, persist)
+                tokens = await oauth_client(runtime).refresh(refresh_token, persist)
             except LoginRequired as error:
                 await self._mark_needs_reconnect(locked, row, error)
                 raise
@@ -153,6 +155,6 @@ class ConnectionTokens:
             row.status_reason = reconnect_reason(error)
             row.updated_at = utcnow()
             await locked.session.flush()
-            await record_connection_event(locked.session, self._state, CONNECTION_NEEDS_RECONNECT, row)
+            await record_connection_event(locked.session, self._runtime, CONNECTION_NEEDS_RECONNECT, row)
         await locked.commit()
         mirror(row, self._connection)

@@ -6,10 +6,10 @@ from fleetgate.features.access.scopes import granted_access, missing_access
 from fleetgate.features.connections.remedies import connection_remedies
 from fleetgate.features.connections.schemas import ConnectionOut, Remedies
 from fleetgate.infra.models import Connection
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 
-def connection_out(state: AppState, connection: Connection) -> ConnectionOut:
+def connection_out(runtime: Runtime, connection: Connection) -> ConnectionOut:
     scopes = connection.granted_scopes or []
     requested = connection.requested_access or []
     return ConnectionOut(
@@ -22,7 +22,7 @@ def connection_out(state: AppState, connection: Connection) -> ConnectionOut:
         granted_access=granted_access(scopes),
         requested_access=list(requested),
         missing_access=missing_access(requested, scopes),
-        remedies=Remedies(**connection_remedies(state.settings, state.endpoints, connection.id)),
+        remedies=Remedies(**connection_remedies(runtime.settings, runtime.endpoints, connection.id)),
         created_at=connection.created_at,
         updated_at=connection.updated_at,
         synced_at=connection.synced_at,

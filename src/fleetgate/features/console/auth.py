@@ -15,7 +15,7 @@ from fleetgate.features.console.cookies import LOGIN_COOKIE
 from fleetgate.features.console.errors import ConsolePageError, ConsoleRedirect
 from fleetgate.features.console.login_token import read_login
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep
 from fleetgate.infra.models import ApiKey, Workspace
 from fleetgate.infra.security.api_keys import hash_api_key, looks_like_api_key
 
@@ -60,12 +60,12 @@ def login_url(next_path: str | None = None, reason: str | None = None) -> str:
     return f"{LOGIN_PATH}?{urlencode(query)}" if query else LOGIN_PATH
 
 
-async def console_user(request: Request, session: SessionDep, state: StateDep) -> ConsoleUser:
+async def console_user(request: Request, session: SessionDep, runtime: RuntimeDep) -> ConsoleUser:
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     token = request.cookies.get(LOGIN_COOKIE)
     if not token:
         raise ConsoleRedirect(login_url(here if request.method == "GET" else None))
-    login = read_login(state.encryptor, token, utcnow())
+    login = read_login(runtime.encryptor, token, utcnow())
     if login is None:
         raise ConsoleRedirect(login_url(here if request.method == "GET" else None, "expired"), logout=True)
     api_key = await session.get(ApiKey, login.api_key_id)

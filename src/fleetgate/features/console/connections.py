@@ -16,11 +16,11 @@ from fleetgate.features.console.errors import ConsolePageError, page_not_found
 from fleetgate.features.console.listing import customer_references, page_params
 from fleetgate.features.console.render import render, see_other
 from fleetgate.features.devices.service import device_out
-from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep
 from fleetgate.infra.errors import NotFound, ValidationFailed
 from fleetgate.infra.models import Connection, ConnectSession
 from fleetgate.infra.pagination import paginate
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 router = APIRouter()
 
@@ -33,7 +33,7 @@ async def workspace_connection(session: AsyncSession, workspace_id: str, connect
 
 
 async def reconnect_link(
-    session: AsyncSession, state: AppState, connection: Connection, session_id: str | None
+    session: AsyncSession, runtime: Runtime, connection: Connection, session_id: str | None
 ) -> ConnectSessionOut | None:
     """The reconnect session just created on this page, shown once the browser has followed the redirect."""
     if not session_id or len(session_id) > 40:
@@ -41,15 +41,15 @@ async def reconnect_link(
     found = await session.get(ConnectSession, session_id)
     if found is None or found.workspace_id != connection.workspace_id or found.connection_id != connection.id:
         return None
-    return present(found, state)
+    return present(found, runtime)
 
 
 @router.get("/connections")
 async def connections(
-    request: Request, user: ConsoleUserDep, session: SessionDep, state: StateDep, cursor: str | None = None
+    request: Request, user: ConsoleUserDep, session: SessionDep, runtime: RuntimeDep, cursor: str | None = None
 ) -> Response:
     rows, next_cursor = await paginate(session, list_query(user.workspace_id), Connection, page_params(cursor))
-    items = [connection_out(state, row) for row in rows]
+    items = [connection_out(runtime, row) for row in rows]
     context = {
         "title": "Connections",
         "section": "connections",
@@ -66,11 +66,11 @@ async def connection(
     request: Request,
     user: ConsoleUserDep,
     session: SessionDep,
-    state: StateDep,
+    runtime: RuntimeDep,
     reconnect_session: str | None = None,
 ) -> Response:
     row = await workspace_connection(session, user.workspace_id, connection_id)
-    out = connection_out(state, row)
+    out = connection_out(runtime, row)
     customers = await customer_references(session, user.workspace_id, [row.customer_id])
     context = {
         "title": f"Connection {row.id}",
@@ -79,22 +79,22 @@ async def connection(
         "customer_reference": customers.get(row.customer_id, row.customer_id),
         "granted": access_items(out.granted_access),
         "missing": access_items(out.missing_access),
-        "devices": [device_out(state, device, row) for device in await devices_of(session, row)],
-        "reconnect": await reconnect_link(session, state, row, reconnect_session),
+        "devices": [device_out(runtime, device, row) for device in await devices_of(session, row)],
+        "reconnect": await reconnect_link(session, runtime, row, reconnect_session),
     }
     return render(request, "connection.html", context)
 
 
 @router.post("/connections/{connection_id}/reconnect")
 async def create_reconnect_link(
-    connection_id: str, user: FormUserDep, session: SessionDep, state: StateDep
+    connection_id: str, user: FormUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
     """What `POST /v1/connections/{id}/reconnect` does: a connect session that asks the user again."""
     row = await workspace_connection(session, user.workspace_id, connection_id)
     try:
         connect_session = await create_connect_session(
             session,
-            state,
+            runtime,
             workspace_id=user.workspace_id,
             customer_id=row.customer_id,
             access=list(row.requested_access or []),

@@ -17,7 +17,7 @@ from fleetgate.features.console.render import render
 from fleetgate.features.devices.schemas import VehicleOut
 from fleetgate.features.devices.service import connection_of, connections_by_id, device_out, get_device, list_query
 from fleetgate.features.devices.virtual_key import pairing_offered
-from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Command, Device
 from fleetgate.infra.pagination import paginate
@@ -32,7 +32,7 @@ async def devices(
     request: Request,
     user: ConsoleUserDep,
     session: SessionDep,
-    state: StateDep,
+    runtime: RuntimeDep,
     device_type: Annotated[str, Query(alias="type")] = "",
     cursor: str | None = None,
 ) -> Response:
@@ -44,7 +44,7 @@ async def devices(
     context = {
         "title": TYPES.get(device_type, "Devices"),
         "section": "devices",
-        "devices": [device_out(state, row, connections[row.connection_id]) for row in rows],
+        "devices": [device_out(runtime, row, connections[row.connection_id]) for row in rows],
         "types": TYPES,
         "device_type": device_type,
         "next_url": f"/console/devices?{type_query}cursor={next_cursor}" if next_cursor else None,
@@ -54,13 +54,13 @@ async def devices(
 
 @router.get("/devices/{device_id}")
 async def device(
-    device_id: str, request: Request, user: ConsoleUserDep, session: SessionDep, state: StateDep
+    device_id: str, request: Request, user: ConsoleUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
     try:
         row = await get_device(session, user.workspace_id, device_id)
     except NotFound:
         raise page_not_found("device") from None
-    out = device_out(state, row, await connection_of(session, row))
+    out = device_out(runtime, row, await connection_of(session, row))
     name = row.display_name or row.external_id
     offered = (
         pairing(out.virtual_key.pairing_url, name) if isinstance(out, VehicleOut) and pairing_offered(row) else None

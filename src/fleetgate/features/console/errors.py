@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from fleetgate.features.console.cookies import forget_login
 from fleetgate.features.console.render import render, see_other
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 
 class ConsoleRedirect(Exception):
@@ -35,8 +35,8 @@ async def redirect(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ConsoleRedirect)
     response = see_other(exc.location)
     if exc.logout:
-        state: AppState = request.app.state.fleetgate
-        forget_login(response, state)
+        runtime: Runtime = request.app.state.runtime
+        forget_login(response, runtime)
     return response
 
 

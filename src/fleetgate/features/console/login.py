@@ -13,8 +13,8 @@ from fleetgate.features.console.cookies import FORM_COOKIE, forget_form_token, f
 from fleetgate.features.console.login_token import issue_login
 from fleetgate.features.console.render import render, see_other
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.dependencies import SessionDep, StateDep
-from fleetgate.infra.state import AppState
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep
+from fleetgate.infra.runtime import Runtime
 
 router = APIRouter()
 
@@ -28,7 +28,7 @@ STALE_FORM = "The login form had expired. Paste the key again."
 
 
 def login_page(
-    request: Request, state: AppState, *, next_path: str | None, error: str | None = None, status: int = 200
+    request: Request, runtime: Runtime, *, next_path: str | None, error: str | None = None, status: int = 200
 ) -> Response:
     form_token = secrets.token_urlsafe(24)
     context = {
@@ -39,43 +39,43 @@ def login_page(
         "error": error,
     }
     response = render(request, "login.html", context, status=status)
-    set_form_token(response, state, form_token)
+    set_form_token(response, runtime, form_token)
     return response
 
 
 @router.get("/login")
 async def login_form(
-    request: Request, state: StateDep, next_path: Annotated[str | None, Query(alias="next")] = None
+    request: Request, runtime: RuntimeDep, next_path: Annotated[str | None, Query(alias="next")] = None
 ) -> Response:
-    return login_page(request, state, next_path=next_path)
+    return login_page(request, runtime, next_path=next_path)
 
 
 @router.post("/login")
 async def log_in(
     request: Request,
     session: SessionDep,
-    state: StateDep,
+    runtime: RuntimeDep,
     api_key: Annotated[str, Form()] = "",
     form_token: Annotated[str, Form()] = "",
     next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
     expected = request.cookies.get(FORM_COOKIE, "")
     if not expected or not secrets.compare_digest(form_token.encode(), expected.encode()):
-        return login_page(request, state, next_path=next_path, error=STALE_FORM, status=403)
+        return login_page(request, runtime, next_path=next_path, error=STALE_FORM, status=403)
     found = await api_key_for(session, api_key)
     if found is None:
-        return login_page(request, state, next_path=next_path, error=BAD_KEY, status=401)
+        return login_page(request, runtime, next_path=next_path, error=BAD_KEY, status=401)
     now = utcnow()
     found.last_used_at = now
-    token, _ = issue_login(state.encryptor, found.id, now)
+    token, _ = issue_login(runtime.encryptor, found.id, now)
     response = see_other(safe_next(next_path))
-    set_login(response, state, token)
-    forget_form_token(response, state)
+    set_login(response, runtime, token)
+    forget_form_token(response, runtime)
     return response
 
 
 @router.post("/logout")
-async def log_out(user: FormUserDep, state: StateDep) -> Response:
+async def log_out(user: FormUserDep, runtime: RuntimeDep) -> Response:
     response = see_other(f"{LOGIN_PATH}?reason=logged_out")
-    forget_login(response, state)
+    forget_login(response, runtime)
     return response

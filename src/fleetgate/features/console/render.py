@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from fleetgate.features.console.formatting import install_filters
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 # No scripts at all, styles and images from this server only, forms posting back here, never framed.
 CSP = (
@@ -25,10 +25,10 @@ HEADERS = {
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    state: AppState = request.app.state.fleetgate
-    install_filters(state.templates.env)
+    runtime: Runtime = request.app.state.runtime
+    install_filters(runtime.templates.env)
     full = {"user": getattr(request.state, "console_user", None), **context}
-    response = state.templates.TemplateResponse(request, f"console/{name}", full, status_code=status)
+    response = runtime.templates.TemplateResponse(request, f"console/{name}", full, status_code=status)
     response.headers.update(HEADERS)
     return response
 

@@ -25,8 +25,8 @@ from fleetgate.features.devices.virtual_key import read_fleet_status
 from fleetgate.features.events.types import DEVICE_DISCOVERED, DEVICE_REMOVED, DEVICE_UPDATED
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection, Device
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.errors import MissingScopes
 
@@ -86,11 +86,11 @@ async def _products(api: FleetApi) -> list[dict[str, Any]] | None:
         return None
 
 
-async def sync_devices(session: AsyncSession, state: AppState, connection: Connection) -> SyncReport:
+async def sync_devices(session: AsyncSession, runtime: Runtime, connection: Connection) -> SyncReport:
     """Brings the connection's devices in line with Tesla: new ones created, known ones updated (same id), vanished
     ones marked removed; vehicles' virtual-key status read with `fleet_status`."""
     # Tesla first, the database after: the request's transaction takes no lock while Tesla is being asked.
-    async with fleet_api(state, session, connection) as api:
+    async with fleet_api(runtime, session, connection) as api:
         products = await _products(api)
         listed = listed_devices(products or [])
         vins = [item.external_id for item in listed if item.type == VEHICLE]
@@ -118,7 +118,7 @@ async def sync_devices(session: AsyncSession, state: AppState, connection: Conne
             session.add(device)
         _update(device, item)
         if item.type == VEHICLE and pairing is not None:
-            await apply_pairing(session, state, device, pairing, now)
+            await apply_pairing(session, runtime, device, pairing, now)
         if before is None:
             report.discovered.append(device)
         elif _facts(device) != before:
@@ -137,7 +137,7 @@ async def sync_devices(session: AsyncSession, state: AppState, connection: Conne
         (DEVICE_REMOVED, report.removed),
     ):
         for device in devices:
-            await record_device_event(session, state, event_type, device, connection)
+            await record_device_event(session, runtime, event_type, device, connection)
     return report
 
 

@@ -7,13 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.devices.service import connection_of, device_out
 from fleetgate.features.events.service import record_event
 from fleetgate.infra.models import Connection, Device, Event
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 
 async def record_device_event(
-    session: AsyncSession, state: AppState, event_type: str, device: Device, connection: Connection | None = None
+    session: AsyncSession, runtime: Runtime, event_type: str, device: Device, connection: Connection | None = None
 ) -> Event:
     """`device` must be flushed (its timestamps are part of the view)."""
     connection = connection or await connection_of(session, device)
-    data = device_out(state, device, connection).model_dump(mode="json")
+    data = device_out(runtime, device, connection).model_dump(mode="json")
     return await record_event(session, workspace_id=device.workspace_id, type=event_type, data=data)

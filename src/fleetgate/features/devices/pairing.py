@@ -18,37 +18,37 @@ from fleetgate.features.devices.virtual_key import PairingStatus, apply_vehicle_
 from fleetgate.features.events.types import VIRTUAL_KEY_PAIRED, VIRTUAL_KEY_UNPAIRED
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Device
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 
-async def set_pairing(session: AsyncSession, state: AppState, device: Device, paired: bool, now: datetime) -> None:
+async def set_pairing(session: AsyncSession, runtime: Runtime, device: Device, paired: bool, now: datetime) -> None:
     before = device.virtual_key_paired
     device.virtual_key_paired = paired
     device.virtual_key_checked_at = now
     if before is None or before == paired:
         return
     await session.flush()
-    await record_device_event(session, state, VIRTUAL_KEY_PAIRED if paired else VIRTUAL_KEY_UNPAIRED, device)
+    await record_device_event(session, runtime, VIRTUAL_KEY_PAIRED if paired else VIRTUAL_KEY_UNPAIRED, device)
 
 
 async def apply_pairing(
-    session: AsyncSession, state: AppState, device: Device, pairing: PairingStatus, now: datetime
+    session: AsyncSession, runtime: Runtime, device: Device, pairing: PairingStatus, now: datetime
 ) -> None:
     """What `fleet_status` said of this vehicle, if it said anything."""
     vehicle = pairing.get(device.external_id)
     if vehicle is None:
         return
     apply_vehicle_status(device, vehicle)
-    await set_pairing(session, state, device, vehicle.paired, now)
+    await set_pairing(session, runtime, device, vehicle.paired, now)
 
 
-async def check_virtual_key(session: AsyncSession, state: AppState, device: Device) -> Device:
+async def check_virtual_key(session: AsyncSession, runtime: Runtime, device: Device) -> Device:
     """Asks Tesla (`fleet_status`) whether the app's key is on the car now, and remembers the answer. Tesla's errors
     escape as they are (see `connections.fleet`)."""
     connection = await connection_of(session, device)
     vins = [device.external_id]
-    async with fleet_api(state, session, connection) as api:
+    async with fleet_api(runtime, session, connection) as api:
         pairing = parse_fleet_status(await api.fleet_status(vins), vins)
-    await apply_pairing(session, state, device, pairing, utcnow())
+    await apply_pairing(session, runtime, device, pairing, utcnow())
     await session.flush()
     return device

@@ -18,7 +18,7 @@ from fleetgate.features.devices.service import (
     virtual_key_status,
 )
 from fleetgate.features.devices.state_routes import router as state_router
-from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.models import Device
 from fleetgate.infra.pagination import PageDep, paginate
 
@@ -30,7 +30,7 @@ router.include_router(state_router)  # GET /v1/devices/{device_id}/state
 async def list_devices(
     workspace: WorkspaceDep,
     session: SessionDep,
-    state: StateDep,
+    runtime: RuntimeDep,
     page: PageDep,
     customer_id: str | None = None,
     connection_id: str | None = None,
@@ -42,21 +42,23 @@ async def list_devices(
     )
     rows, cursor = await paginate(session, query, Device, page)
     connections = await connections_by_id(session, rows)
-    return DevicePage(data=[device_out(state, row, connections[row.connection_id]) for row in rows], next_cursor=cursor)
+    return DevicePage(
+        data=[device_out(runtime, row, connections[row.connection_id]) for row in rows], next_cursor=cursor
+    )
 
 
 @router.get("/{device_id}")
-async def get(device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep) -> DeviceOut:
+async def get(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> DeviceOut:
     device = await get_device(session, workspace.id, device_id)
-    return device_out(state, device, await connection_of(session, device))
+    return device_out(runtime, device, await connection_of(session, device))
 
 
 @router.get("/{device_id}/capabilities")
 async def capabilities(
-    device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep
+    device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> dict[str, CapabilityOut]:
     device = await get_device(session, workspace.id, device_id)
-    found = capabilities_of(state, device, await connection_of(session, device))
+    found = capabilities_of(runtime, device, await connection_of(session, device))
     return {
         name: CapabilityOut(available=cap.available, reason=cap.reason, remedy=cap.remedy)
         for name, cap in found.items()
@@ -65,16 +67,16 @@ async def capabilities(
 
 @router.get("/{device_id}/virtual-key")
 async def virtual_key(
-    device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep
+    device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> VirtualKeyStatus:
-    return virtual_key_status(state, await get_vehicle(session, workspace.id, device_id))
+    return virtual_key_status(runtime, await get_vehicle(session, workspace.id, device_id))
 
 
 @router.post("/{device_id}/virtual-key/check")
-async def check(device_id: str, workspace: WorkspaceDep, session: SessionDep, state: StateDep) -> VirtualKeyStatus:
+async def check(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> VirtualKeyStatus:
     # Writes wait until Tesla has answered, so this request holds no database lock while a refresh may need one.
     with session.no_autoflush:
         device = await get_vehicle(session, workspace.id, device_id)
-        async with upstream_errors(state, session, await connection_of(session, device)):
-            await check_virtual_key(session, state, device)
-    return virtual_key_status(state, device)
+        async with upstream_errors(runtime, session, await connection_of(session, device)):
+            await check_virtual_key(session, runtime, device)
+    return virtual_key_status(runtime, device)

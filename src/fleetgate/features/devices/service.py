@@ -24,7 +24,7 @@ from fleetgate.features.devices.schemas import (
 from fleetgate.features.devices.virtual_key import key_required, pairing_url
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection, Device
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 
 
 async def get_device(session: AsyncSession, workspace_id: str, device_id: str) -> Device:
@@ -75,8 +75,8 @@ async def connections_by_id(session: AsyncSession, devices: list[Device]) -> dic
     return {row.id: row for row in rows}
 
 
-def connection_facts(state: AppState, connection: Connection) -> ConnectionFacts:
-    remedies = connection_remedies(state.settings, state.endpoints, connection.id)
+def connection_facts(runtime: Runtime, connection: Connection) -> ConnectionFacts:
+    remedies = connection_remedies(runtime.settings, runtime.endpoints, connection.id)
     return ConnectionFacts(
         status=connection.status,
         scopes=frozenset(connection.granted_scopes),
@@ -85,21 +85,21 @@ def connection_facts(state: AppState, connection: Connection) -> ConnectionFacts
     )
 
 
-def virtual_key_facts(state: AppState, device: Device) -> VirtualKeyFacts:
+def virtual_key_facts(runtime: Runtime, device: Device) -> VirtualKeyFacts:
     return VirtualKeyFacts(
         required=key_required(device),
         paired=device.virtual_key_paired,
-        pairing_url=pairing_url(state.settings, state.endpoints, device.external_id),
+        pairing_url=pairing_url(runtime.settings, runtime.endpoints, device.external_id),
     )
 
 
-def capabilities_of(state: AppState, device: Device, connection: Connection) -> dict[str, Capability]:
-    key = virtual_key_facts(state, device) if device.type == VEHICLE else None
-    return device_capabilities(device.type, connection_facts(state, connection), device.status, key)
+def capabilities_of(runtime: Runtime, device: Device, connection: Connection) -> dict[str, Capability]:
+    key = virtual_key_facts(runtime, device) if device.type == VEHICLE else None
+    return device_capabilities(device.type, connection_facts(runtime, connection), device.status, key)
 
 
-def virtual_key_out(state: AppState, device: Device) -> VirtualKeyOut:
-    facts = virtual_key_facts(state, device)
+def virtual_key_out(runtime: Runtime, device: Device) -> VirtualKeyOut:
+    facts = virtual_key_facts(runtime, device)
     return VirtualKeyOut(
         required=facts.required,
         paired=facts.paired,
@@ -108,15 +108,15 @@ def virtual_key_out(state: AppState, device: Device) -> VirtualKeyOut:
     )
 
 
-def virtual_key_status(state: AppState, device: Device) -> VirtualKeyStatus:
-    key = virtual_key_out(state, device)
+def virtual_key_status(runtime: Runtime, device: Device) -> VirtualKeyStatus:
+    key = virtual_key_out(runtime, device)
     return VirtualKeyStatus(device_id=device.id, vin=device.external_id, **key.model_dump())
 
 
-def device_out(state: AppState, device: Device, connection: Connection) -> DeviceOut:
+def device_out(runtime: Runtime, device: Device, connection: Connection) -> DeviceOut:
     capabilities = {
         name: CapabilityOut(available=cap.available, reason=cap.reason, remedy=cap.remedy)
-        for name, cap in capabilities_of(state, device, connection).items()
+        for name, cap in capabilities_of(runtime, device, connection).items()
     }
     common = {
         "id": device.id,
@@ -134,6 +134,6 @@ def device_out(state: AppState, device: Device, connection: Connection) -> Devic
             vin=device.external_id,
             command_signing=device.command_signing,
             firmware_version=device.firmware_version,
-            virtual_key=virtual_key_out(state, device),
+            virtual_key=virtual_key_out(runtime, device),
         )
     return EnergySiteOut(**common, energy_site_id=int(device.external_id), resource_type=device.resource_type)

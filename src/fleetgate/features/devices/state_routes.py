@@ -19,7 +19,7 @@ from fleetgate.features.devices.state_service import (
     live_state,
     readable_target,
 )
-from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 
 # Included by `devices.routes`, under its /v1/devices prefix.
 router = APIRouter()
@@ -82,7 +82,7 @@ async def device_state(
     device_id: str,
     workspace: WorkspaceDep,
     session: SessionDep,
-    state: StateDep,
+    runtime: RuntimeDep,
     reads: StateReadsDep,
     max_age: Annotated[
         float,
@@ -91,12 +91,12 @@ async def device_state(
     wake: Annotated[bool, Query(description="Wake a sleeping vehicle to read it (a billed wake, and battery)")] = False,
     raw: Annotated[bool, Query(description="Include Tesla's payloads as received")] = False,
 ) -> JSONResponse:
-    target = await readable_target(session, state, workspace.id, device_id)
+    target = await readable_target(session, runtime, workspace.id, device_id)
     answer = await cached_state(session, reads, target, max_age=max_age, include_raw=raw)
     if answer is None:
         connection = await connection_of(session, target)
-        async with upstream_errors(state, session, connection):
-            answer = await live_state(session, state, reads, target, connection, wake=wake)
+        async with upstream_errors(runtime, session, connection):
+            answer = await live_state(session, runtime, reads, target, connection, wake=wake)
     # Rendered here rather than validated against the response model: the data was made by the models already.
     return JSONResponse(render(answer, include_raw=raw))
 

@@ -50,7 +50,7 @@ from fleetgate.features.devices.state_schemas import OnlineState
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError, Gone, InsufficientScope, NotFound, VehicleAsleep
 from fleetgate.infra.models import Connection, Device, DeviceState
-from fleetgate.infra.state import AppState
+from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
 
@@ -200,14 +200,14 @@ LOAD_TARGET = (
 )
 
 
-async def readable_target(session: AsyncSession, state: AppState, workspace_id: str, device_id: str) -> Target:
+async def readable_target(session: AsyncSession, runtime: Runtime, workspace_id: str, device_id: str) -> Target:
     """The device, if it is this workspace's and its state may be read now; else the error that says why not."""
     row = (await session.execute(LOAD_TARGET, {"device_id": device_id, "workspace_id": workspace_id})).first()
     if row is None:
         raise NotFound(f"No device {device_id}.")
     (device_id, workspace_id, kind, external_id, device_status, connection_id, changed_at) = row[:7]
     connection_status, status_reason, scopes, fetched_at, online, data, has_location = row[7:]
-    remedies = connection_remedies(state.settings, state.endpoints, connection_id)
+    remedies = connection_remedies(runtime.settings, runtime.endpoints, connection_id)
     facts = ConnectionFacts(connection_status, frozenset(scopes or ()), **remedies)
     name = READ_CAPABILITY[kind]
     rule = RULES[kind][name]
@@ -266,7 +266,7 @@ async def cached_state(
 
 
 async def live_state(
-    session: AsyncSession, state: AppState, reads: StateReads, target: Target, connection: Connection, *, wake: bool
+    session: AsyncSession, runtime: Runtime, reads: StateReads, target: Target, connection: Connection, *, wake: bool
 ) -> Answer:
     """Tesla's answer, read once for every request that asks at the same time; stored by the request that asked
     first. Tesla's errors come out as they are (see `connections.fleet.upstream_errors`)."""
@@ -279,7 +279,7 @@ async def live_state(
     leader = flight is None
     if flight is None:
         # A copy of the connection: the task may outlive this request and its session.
-        work = fetch(state, reads.wake, target, _detached(connection), wake=key[1], site_info=site_info)
+        work = fetch(runtime, reads.wake, target, _detached(connection), wake=key[1], site_info=site_info)
         flight = reads.flights[key] = asyncio.create_task(work)
         flight.add_done_callback(lambda task: reads.landed(key, task))
     try:
@@ -289,7 +289,7 @@ async def live_state(
         last = freshest(target.stored, reads.recent.get(target.device_id), lambda _: True)
         raise not_online_error(exc, last, target.location, reads.wake) from None
     if leader:
-        await store(session, state, target, reading)
+        await store(session, runtime, target, reading)
     return Answer(target, visible(reading, target.location), "live", reading.age_seconds(utcnow()))
 
 
@@ -361,7 +361,7 @@ def iso(moment: datetime) -> str:
 
 
 async def fetch(
-    state: AppState,
+    runtime: Runtime,
     policy: WakePolicy,
     target: Target,
     connection: Connection,
@@ -370,15 +370,15 @@ async def fetch(
     site_info: tuple[dict[str, Any], datetime] | None,
 ) -> Reading:
     if target.type == VEHICLE:
-        return await fetch_vehicle(state, policy, connection, target.external_id, location=target.location, wake=wake)
-    return await fetch_site(state, connection, int(target.external_id), site_info)
+        return await fetch_vehicle(runtime, policy, connection, target.external_id, location=target.location, wake=wake)
+    return await fetch_site(runtime, connection, int(target.external_id), site_info)
 
 
 async def fetch_vehicle(
-    state: AppState, policy: WakePolicy, connection: Connection, vin: str, *, location: bool, wake: bool
+    runtime: Runtime, policy: WakePolicy, connection: Connection, vin: str, *, location: bool, wake: bool
 ) -> Reading:
     endpoints = VEHICLE_ENDPOINTS + (LOCATION_ENDPOINTS if location else ())
-    async with fleet_api(state, None, connection) as api:
+    async with fleet_api(runtime, None, connection) as api:
         online = normalize.online_state(await api.vehicle(vin))
         woken = False
         if online == "asleep" or online == "offline":
@@ -419,9 +419,9 @@ async def wait_until_online(api: FleetApi, vin: str, policy: WakePolicy, online:
 
 
 async def fetch_site(
-    state: AppState, connection: Connection, site_id: int, site_info: tuple[dict[str, Any], datetime] | None
+    runtime: Runtime, connection: Connection, site_id: int, site_info: tuple[dict[str, Any], datetime] | None
 ) -> Reading:
-    async with fleet_api(state, None, connection) as api:
+    async with fleet_api(runtime, None, connection) as api:
         live = await api.live_status(site_id)
         info, info_at = site_info if site_info is not None else (await api.site_info(site_id), utcnow())
     raw = {"live_status": live, "site_info": info, "site_info_fetched_at": iso(info_at)}
@@ -431,7 +431,7 @@ async def fetch_site(
 # -- the database ------------------------------------------------------------------------------------------------
 
 
-async def store(session: AsyncSession, state: AppState, target: Target, reading: Reading) -> None:
+async def store(session: AsyncSession, runtime: Runtime, target: Target, reading: Reading) -> None:
     """Upserts the reading; a slower read that finished after a newer one (another process's) does not replace it."""
     values: dict[str, Any] = {
         "device_id": target.device_id,
@@ -443,7 +443,7 @@ async def store(session: AsyncSession, state: AppState, target: Target, reading:
         "raw": reading.raw,
         "has_location": reading.has_location,
     }
-    insert = postgresql.insert if state.engine.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if runtime.engine.dialect.name == "postgresql" else sqlite.insert
     statement = insert(DeviceState).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[DeviceState.device_id],

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from fleetgate.features.system.queue_depths import read_queue_depths
-from fleetgate.infra.dependencies import SessionDep, StateDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep
 from fleetgate.infra.errors import NotFound
 from fleetgate.protocol.keys import public_key_pem
 from fleetgate.tesla.keys import PUBLIC_KEY_PATH
@@ -23,14 +23,14 @@ async def healthz(session: SessionDep) -> dict[str, str]:
 
 
 @router.get(PUBLIC_KEY_PATH, response_class=PlainTextResponse)
-async def public_key(state: StateDep) -> Response:
-    if state.app_key is None:
+async def public_key(runtime: RuntimeDep) -> Response:
+    if runtime.app_key is None:
         raise NotFound("No command key is configured (FLEETGATE_PRIVATE_KEY_PATH or FLEETGATE_PRIVATE_KEY_PEM).")
-    return Response(public_key_pem(state.app_key), media_type="application/x-pem-file")
+    return Response(public_key_pem(runtime.app_key), media_type="application/x-pem-file")
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(state: StateDep, session: SessionDep) -> Response:
+async def metrics(runtime: RuntimeDep, session: SessionDep) -> Response:
     """Prometheus's text format. Unauthenticated, like `/healthz`: expose it only where your scraper reaches it."""
-    await read_queue_depths(session, state.metrics)
-    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    await read_queue_depths(session, runtime.metrics)
+    return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -5,7 +5,7 @@
 `budgets`); `on_response` notes the status, written with the next attempt or when `fleet_api`'s block ends
 (`settle`), in the same short transaction. A call that got no answer keeps no status and is not billable.
 
-The rows are written in transactions of their own on `state.side_sessionmaker`, so they stay when the request that
+The rows are written in transactions of their own on `runtime.side_sessionmaker`, so they stay when the request that
 made the calls ends in an error and rolls back. One exception, as in `row_lock`: when the request's transaction
 already holds the lock a side transaction would wait for (it wrote this connection's row, which may not even be
 committed yet, or on SQLite it wrote anything), the rows join the request's transaction, in a savepoint, and are
@@ -32,8 +32,8 @@ from fleetgate.features.usage.budgets import DEFAULT_BUDGETS, HOLD, Budgets, Ove
 from fleetgate.features.usage.categories import Target, classify, is_billable
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection, Device, UpstreamCall
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 from fleetgate.tesla.errors import RateLimited
 
 log = logging.getLogger("fleetgate.usage")
@@ -57,12 +57,12 @@ class Meter:
 
     def __init__(
         self,
-        state: AppState,
+        runtime: Runtime,
         connection: Connection,
         caller: AsyncSession | None = None,
         budgets: Budgets = DEFAULT_BUDGETS,
     ) -> None:
-        self._state = state
+        self._runtime = runtime
         self._caller = caller
         self._budgets = budgets
         self.workspace_id = connection.workspace_id
@@ -101,7 +101,7 @@ class Meter:
         if not waiting:
             return  # not reserved (the ledger could not be written): nothing to complete
         call_id, target = waiting.pop(0)
-        self._state.metrics.upstream_calls.labels(target.category or "none", str(status)).inc()
+        self._runtime.metrics.upstream_calls.labels(target.category or "none", str(status)).inc()
         answer = Answer(call_id, target, method.upper(), path, status, is_billable(status) and bool(target.category))
         self._answers[call_id] = answer
         self._last = answer
@@ -124,11 +124,11 @@ class Meter:
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
         caller = self._caller
-        if caller is not None and await shares_request_lock(self._state, caller, self.connection_id):
+        if caller is not None and await shares_request_lock(self._runtime, caller, self.connection_id):
             async with caller.begin_nested():
                 yield caller
             return
-        async with self._state.side_sessionmaker() as session, session.begin():
+        async with self._runtime.side_sessionmaker() as session, session.begin():
             yield session
 
     async def _reserve(self, session: AsyncSession, target: Target, method: str, path: str) -> OverBudget | None:

@@ -68,17 +68,6 @@ class AttemptResult:
     duration_ms: int
 
 
-def webhook_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """The deliveries' own client (never the Tesla one): fixed timeout, no redirects, no cookies kept between
-    receivers."""
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=settings.webhook_timeout_seconds,
-        follow_redirects=False,
-        headers={"User-Agent": "fleetgate-webhooks/1"},
-    )
-
-
 def next_delay(schedule: list[float], attempts_made: int) -> float | None:
     """The wait after the `attempts_made`-th attempt failed; None once the schedule is used up."""
     if attempts_made - 1 < len(schedule):

@@ -28,9 +28,9 @@ from fleetgate.features.webhooks.delivery import ENDPOINT_DISABLED, FAILED, PEND
 from fleetgate.features.webhooks.signing import open_secret
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Event, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.encryption import DecryptionError
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 
 log = logging.getLogger("fleetgate.webhooks")
 
@@ -48,18 +48,18 @@ def _due(now: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
-async def claim_due(state: AppState, limit: int) -> list[Claimed]:
+async def claim_due(runtime: Runtime, limit: int) -> list[Claimed]:
     now = utcnow()
     token = new_id("claim")
-    lease = now + timedelta(seconds=state.settings.webhook_timeout_seconds + LEASE_MARGIN_SECONDS)
-    async with state.sessionmaker() as session:
+    lease = now + timedelta(seconds=runtime.settings.webhook_timeout_seconds + LEASE_MARGIN_SECONDS)
+    async with runtime.sessionmaker() as session:
         try:
             # A read first, so that an idle pass writes nothing (on SQLite a write locks the whole database). The
             # driver runs it outside a transaction; the UPDATE below starts its own.
             if await session.scalar(select(WebhookDelivery.id).where(*_due(now)).limit(1)) is None:
                 return []
             due = select(WebhookDelivery.id).where(*_due(now)).order_by(WebhookDelivery.next_attempt_at).limit(limit)
-            if state.engine.dialect.name != "sqlite":
+            if runtime.engine.dialect.name != "sqlite":
                 due = due.with_for_update(skip_locked=True)
             taken = await session.execute(
                 update(WebhookDelivery)
@@ -69,7 +69,7 @@ async def claim_due(state: AppState, limit: int) -> list[Claimed]:
                 .execution_options(synchronize_session=False)
             )
             ids = list(taken.scalars())
-            claimed = await _read_claimed(session, state, ids, token) if ids else []
+            claimed = await _read_claimed(session, runtime, ids, token) if ids else []
             await session.commit()
             return claimed
         except BaseException:
@@ -77,7 +77,7 @@ async def claim_due(state: AppState, limit: int) -> list[Claimed]:
             raise
 
 
-async def _read_claimed(session: AsyncSession, state: AppState, ids: list[str], token: str) -> list[Claimed]:
+async def _read_claimed(session: AsyncSession, runtime: Runtime, ids: list[str], token: str) -> list[Claimed]:
     query = (
         select(WebhookDelivery, WebhookEndpoint, Event)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
@@ -93,7 +93,7 @@ async def _read_claimed(session: AsyncSession, state: AppState, ids: list[str], 
             delivery.claim_token, delivery.lease_expires_at = None, None
             continue
         try:
-            secret = open_secret(state.encryptor, endpoint.id, endpoint.secret_enc)
+            secret = open_secret(runtime.encryptor, endpoint.id, endpoint.secret_enc)
         except DecryptionError:
             secret = ""  # the attempt fails and says why; see `delivery.attempt`
         claimed.append(
@@ -111,13 +111,13 @@ async def _read_claimed(session: AsyncSession, state: AppState, ids: list[str], 
     return claimed
 
 
-async def send_claimed(state: AppState, claimed: Claimed) -> str | None:
+async def send_claimed(runtime: Runtime, claimed: Claimed) -> str | None:
     """Sends one claimed delivery and records the attempt; the delivery's new status (see `record_outcome`)."""
-    outcome = await attempt(state.webhook_http, state.settings, claimed)
-    state.metrics.webhook_attempts.labels("succeeded" if outcome.succeeded else "failed").inc()
-    async with state.sessionmaker() as session:
+    outcome = await attempt(runtime.webhook_http, runtime.settings, claimed)
+    runtime.metrics.webhook_attempts.labels("succeeded" if outcome.succeeded else "failed").inc()
+    async with runtime.sessionmaker() as session:
         try:
-            status = await record_outcome(session, state.settings, claimed, outcome, utcnow())
+            status = await record_outcome(session, runtime.settings, claimed, outcome, utcnow())
             await session.commit()
             return status
         except BaseException:
@@ -125,11 +125,11 @@ async def send_claimed(state: AppState, claimed: Claimed) -> str | None:
             raise
 
 
-async def dispatch_due(state: AppState, *, limit: int | None = None) -> dict[str, str | None]:
+async def dispatch_due(runtime: Runtime, *, limit: int | None = None) -> dict[str, str | None]:
     """One pass: claims the due deliveries (at most `limit`, by default `webhook_max_concurrency`) and sends them
     concurrently. Answers each claimed delivery's new status (None: its outcome could not be recorded)."""
-    claimed = await claim_due(state, limit or state.settings.webhook_max_concurrency)
-    results = await asyncio.gather(*(send_claimed(state, item) for item in claimed), return_exceptions=True)
+    claimed = await claim_due(runtime, limit or runtime.settings.webhook_max_concurrency)
+    results = await asyncio.gather(*(send_claimed(runtime, item) for item in claimed), return_exceptions=True)
     statuses: dict[str, str | None] = {}
     for item, result in zip(claimed, results, strict=True):
         if isinstance(result, BaseException):
@@ -142,9 +142,9 @@ async def dispatch_due(state: AppState, *, limit: int | None = None) -> dict[str
     return statuses
 
 
-async def seconds_until_due(state: AppState, cap: float) -> float:
+async def seconds_until_due(runtime: Runtime, cap: float) -> float:
     now = utcnow()
-    async with state.sessionmaker() as session:
+    async with runtime.sessionmaker() as session:
         query = select(func.min(WebhookDelivery.next_attempt_at)).where(
             WebhookDelivery.status == PENDING,
             or_(WebhookDelivery.lease_expires_at.is_(None), WebhookDelivery.lease_expires_at < now),
@@ -155,32 +155,32 @@ async def seconds_until_due(state: AppState, cap: float) -> float:
     return min(cap, max(IDLE_FLOOR_SECONDS, (first - now).total_seconds()))
 
 
-async def run_dispatcher(state: AppState, poll_interval: float) -> None:
-    limit = state.settings.webhook_max_concurrency
+async def run_dispatcher(runtime: Runtime, poll_interval: float) -> None:
+    limit = runtime.settings.webhook_max_concurrency
     while True:
         # Cleared before the pass: a commit during it sets the event again, and the next wait returns at once.
-        state.webhook_wakeup.clear()
+        runtime.webhook_wakeup.clear()
         try:
-            statuses = await dispatch_due(state, limit=limit)
-            delay = 0.0 if len(statuses) >= limit else await seconds_until_due(state, poll_interval)
+            statuses = await dispatch_due(runtime, limit=limit)
+            delay = 0.0 if len(statuses) >= limit else await seconds_until_due(runtime, poll_interval)
         except Exception:
             log.exception("webhook dispatcher: the pass failed; next one in %s s", poll_interval)
             delay = poll_interval
         if delay > 0:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(state.webhook_wakeup.wait(), delay)
+                await asyncio.wait_for(runtime.webhook_wakeup.wait(), delay)
 
 
 @asynccontextmanager
-async def webhook_dispatcher(state: AppState) -> AsyncIterator[asyncio.Task[None] | None]:
+async def webhook_dispatcher(runtime: Runtime) -> AsyncIterator[asyncio.Task[None] | None]:
     """The dispatcher as a task for the duration of the block (none when `webhook_poll_interval_seconds` is 0)."""
-    interval = state.settings.webhook_poll_interval_seconds
+    interval = runtime.settings.webhook_poll_interval_seconds
     if interval <= 0:
         yield None
         return
-    for sessionmaker in (state.sessionmaker, state.side_sessionmaker):
-        wakeup.attach(sessionmaker, state.webhook_wakeup)
-    task = asyncio.create_task(run_dispatcher(state, interval), name="fleetgate.webhook_dispatcher")
+    for sessionmaker in (runtime.sessionmaker, runtime.side_sessionmaker):
+        wakeup.attach(sessionmaker, runtime.webhook_wakeup)
+    task = asyncio.create_task(run_dispatcher(runtime, interval), name="fleetgate.webhook_dispatcher")
     try:
         yield task
     finally:

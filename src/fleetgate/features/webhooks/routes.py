@@ -23,7 +23,7 @@ from fleetgate.features.webhooks.service import (
     send_test_event,
 )
 from fleetgate.features.webhooks.views import endpoint_created, endpoint_out
-from fleetgate.infra.dependencies import SessionDep, StateDep, WorkspaceDep
+from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.idempotency import IdempotencyKey
 from fleetgate.infra.models import WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.pagination import PageDep, paginate
@@ -40,13 +40,13 @@ async def create(
     body: WebhookEndpointIn,
     workspace: WorkspaceDep,
     session: SessionDep,
-    state: StateDep,
+    runtime: RuntimeDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> WebhookEndpointCreated:
     """Events of the workspace that match `events` are POSTed to `url`, signed per Standard Webhooks with the
     `secret` of this answer, which is never shown again."""
-    endpoint, secret, created = await create_endpoint(session, state, workspace.id, body, idempotency_key)
+    endpoint, secret, created = await create_endpoint(session, runtime, workspace.id, body, idempotency_key)
     if not created:
         response.status_code = 200
     return endpoint_created(endpoint, secret)

@@ -19,8 +19,8 @@ from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError, Conflict, NotFound, ValidationFailed
 from fleetgate.infra.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
 from fleetgate.infra.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.state import AppState
 
 ALLOW_PRIVATE_SETTING = "FLEETGATE_WEBHOOK_ALLOW_PRIVATE_TARGETS"
 
@@ -39,9 +39,9 @@ class WebhookEndpointDisabled(Conflict):
     code = "webhook_endpoint_disabled"
 
 
-async def check_url(state: AppState, url: str) -> None:
+async def check_url(runtime: Runtime, url: str) -> None:
     try:
-        await check_target(url, state.settings)
+        await check_target(url, runtime.settings)
     except TargetError as exc:
         if exc.code == "private_target":
             raise WebhookTargetNotAllowed(
@@ -62,7 +62,7 @@ async def check_url(state: AppState, url: str) -> None:
 
 
 async def create_endpoint(
-    session: AsyncSession, state: AppState, workspace_id: str, body: WebhookEndpointIn, idempotency_key: str | None
+    session: AsyncSession, runtime: Runtime, workspace_id: str, body: WebhookEndpointIn, idempotency_key: str | None
 ) -> tuple[WebhookEndpoint, str, bool]:
     """The endpoint, its secret in clear, and whether it is new (false: a replay of the same `Idempotency-Key`, which
     answers as the first request did, secret included)."""
@@ -75,8 +75,8 @@ async def create_endpoint(
         earlier = await session.scalar(query)
         if earlier is not None:
             replay(earlier, request_hash, "webhook_endpoint_id")
-            return earlier, open_secret(state.encryptor, earlier.id, earlier.secret_enc), False
-    await check_url(state, body.url)
+            return earlier, open_secret(runtime.encryptor, earlier.id, earlier.secret_enc), False
+    await check_url(runtime, body.url)
     secret = new_secret()
     now = utcnow()
     endpoint = WebhookEndpoint(
@@ -91,7 +91,7 @@ async def create_endpoint(
         created_at=now,
         updated_at=now,
     )
-    endpoint.secret_enc = seal_secret(state.encryptor, endpoint.id, secret)
+    endpoint.secret_enc = seal_secret(runtime.encryptor, endpoint.id, secret)
     session.add(endpoint)
     try:
         await session.flush()

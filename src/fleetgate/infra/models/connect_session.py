@@ -10,7 +10,7 @@ from fleetgate.infra.db.base import Base, utcnow
 
 
 class ConnectSession(Base):
-    """One trip of an end user through Tesla's consent. `state_hash` binds Tesla's callback to this row."""
+    """One trip of an end user through Tesla's consent. `oauth_state_hash` binds Tesla's callback to this row."""
 
     __tablename__ = "connect_sessions"
     __table_args__ = (UniqueConstraint("workspace_id", "idempotency_key"),)
@@ -27,7 +27,7 @@ class ConnectSession(Base):
     requested_access: Mapped[list[str]] = mapped_column(JSON)
     require_all: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="pending")
-    state_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    oauth_state_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     code_verifier_enc: Mapped[str | None] = mapped_column(String(500), default=None)
     nonce: Mapped[str | None] = mapped_column(String(100), default=None)
     error_code: Mapped[str | None] = mapped_column(String(60), default=None)

@@ -57,7 +57,7 @@ class AuthorizationRequest:
     app: DeveloperApp
     redirect_uri: str
     scopes: frozenset[str]
-    state: str
+    oauth_state: str
     nonce: str | None
     code_challenge: str | None
     code_challenge_method: str | None
@@ -78,7 +78,9 @@ class AuthorizationRequest:
         return self.scopes & IMPLICIT_SCOPES
 
     def error_location(self, error: str, description: str) -> str:
-        return with_query(self.redirect_uri, {"error": error, "error_description": description, "state": self.state})
+        return with_query(
+            self.redirect_uri, {"error": error, "error_description": description, "state": self.oauth_state}
+        )
 
 
 def with_query(url: str, params: Mapping[str, str | None]) -> str:
@@ -109,11 +111,11 @@ def parse_authorization_request(
             "invalid_redirect_url", "The redirect_uri is not registered for this application."
         )
 
-    state = params.get("state", "")
+    oauth_state = params.get("state", "")
 
     def fail(error: str, description: str) -> AuthorizeRedirectError:
         return AuthorizeRedirectError(
-            with_query(redirect_uri, {"error": error, "error_description": description, "state": state or None})
+            with_query(redirect_uri, {"error": error, "error_description": description, "state": oauth_state or None})
         )
 
     if repeated:
@@ -123,7 +125,7 @@ def parse_authorization_request(
         raise fail("invalid_request", "The response_type parameter is missing.")
     if response_type != "code":
         raise fail("unsupported_response_type", "Only response_type=code is supported.")
-    if not state:
+    if not oauth_state:
         raise fail("invalid_request", "The state parameter is missing.")
     requested = params.get("scope", "").split()
     if not requested:
@@ -150,7 +152,7 @@ def parse_authorization_request(
         app=app,
         redirect_uri=redirect_uri,
         scopes=frozenset(requested),
-        state=state,
+        oauth_state=oauth_state,
         nonce=params.get("nonce") or None,
         code_challenge=challenge,
         code_challenge_method=method,

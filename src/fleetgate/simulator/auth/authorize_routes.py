@@ -72,7 +72,7 @@ def approve(
             auth.redirect_uri,
             {
                 "code": code,
-                "state": auth.state,
+                "state": auth.oauth_state,
                 "issuer": f"{public_base(request)}/oauth2/v3",
                 "locale": auth.locale,
             },

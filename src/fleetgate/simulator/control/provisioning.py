@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fleetgate.protocol.keys import private_key_from_seed, public_key_bytes
-from fleetgate.simulator.energy.state import EnergySite
+from fleetgate.simulator.energy.site import EnergySite
 from fleetgate.simulator.vehicle_side.domains import provision
-from fleetgate.simulator.vehicles.state import ROLE_OWNER, Vehicle, WhitelistEntry
+from fleetgate.simulator.vehicles.vehicle import ROLE_OWNER, Vehicle, WhitelistEntry
 from fleetgate.simulator.world import Account, World
 
 VIN_ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O or Q, as in real VINs

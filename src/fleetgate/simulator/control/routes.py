@@ -25,10 +25,10 @@ from fleetgate.simulator.control.schemas import (
     VehiclePatch,
 )
 from fleetgate.simulator.control.views import account_view, app_view, energy_site_view, vehicle_view
-from fleetgate.simulator.energy.state import EnergySite
+from fleetgate.simulator.energy.site import EnergySite
 from fleetgate.simulator.fleet.access import WorldDep, public_base
 from fleetgate.simulator.vehicle_side.domains import reboot
-from fleetgate.simulator.vehicles.state import Vehicle, WhitelistEntry
+from fleetgate.simulator.vehicles.vehicle import Vehicle, WhitelistEntry
 from fleetgate.simulator.world import Account, DeveloperApp, PartnerRegistration, World
 
 router = APIRouter(prefix="/sim", tags=["simulator control"])
@@ -125,7 +125,7 @@ async def create_vehicle(account_id: str, body: VehicleIn, world: WorldDep) -> d
         world, account, model=body.model, vin=body.vin, display_name=body.display_name
     )
     vehicle.command_signing = body.command_signing
-    vehicle.state = body.state
+    vehicle.online_state = body.state
     if body.firmware:
         vehicle.firmware = body.firmware
     if body.battery_level is not None:
@@ -192,9 +192,11 @@ async def patch_vehicle(vin: str, body: VehiclePatch, world: WorldDep) -> dict[s
         changes.setdefault("charging_state", "Disconnected")
     if changes.get("charging_state") == "Charging":
         changes.setdefault("plugged_in", True)
+    if "state" in changes:  # Tesla's word for it in every payload; the vehicle's attribute says which state
+        changes["online_state"] = changes.pop("state")
     for name, value in changes.items():
         setattr(vehicle, name, value)
-    if "state" in changes:
+    if "online_state" in changes:
         vehicle.wake_at = None
         vehicle.last_activity = now
     if body.reboot:

@@ -6,8 +6,8 @@ from dataclasses import asdict
 from typing import Any
 
 from fleetgate.protocol.keys import public_key_bytes
-from fleetgate.simulator.energy.state import EnergySite
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.energy.site import EnergySite
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 from fleetgate.simulator.world import Account, DeveloperApp
 
 ROLE_NAMES = {
@@ -43,7 +43,7 @@ def vehicle_view(vehicle: Vehicle) -> dict[str, Any]:
         "model": vehicle.model,
         "command_signing": vehicle.command_signing,
         "firmware": vehicle.firmware,
-        "state": vehicle.state,
+        "state": vehicle.online_state,
         "wake_at": vehicle.wake_at,
         "mobile_access_disabled": vehicle.mobile_access_disabled,
         "battery_level": round(vehicle.battery_level, 2),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fleetgate.simulator.energy.state import EXPORT_RULES, OPERATION_MODES, EnergySite
+from fleetgate.simulator.energy.site import EXPORT_RULES, OPERATION_MODES, EnergySite
 from fleetgate.simulator.envelope import TeslaHTTPError
 
 # What Owner-API-era clients check for (`code == 201`); the Fleet API's own body is not documented.

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
-    from fleetgate.simulator.energy.state import EnergySite
+    from fleetgate.simulator.energy.site import EnergySite
 
 SLOT_SECONDS = 300
 POWERWALL_MAX_POWER_W = 5_000.0

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from fleetgate.simulator.energy import commands, physics, views
-from fleetgate.simulator.energy.state import EnergySite
+from fleetgate.simulator.energy.site import EnergySite
 from fleetgate.simulator.envelope import TeslaHTTPError, not_found, ok
 from fleetgate.simulator.fleet.access import Caller, CallerDep, WorldDep, bill, enforce_rate_limit
 from fleetgate.simulator.world import World

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
 from fleetgate.simulator.energy import physics
-from fleetgate.simulator.energy.state import BackupEvent, EnergySite
+from fleetgate.simulator.energy.site import BackupEvent, EnergySite
 
 Period = Literal["day", "week", "month", "year", "lifetime"]
 PERIODS: tuple[Period, ...] = ("day", "week", "month", "year", "lifetime")

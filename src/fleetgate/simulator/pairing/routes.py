@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from fleetgate.simulator.fleet.access import WorldDep
-from fleetgate.simulator.vehicles.state import ROLE_OWNER, Vehicle, WhitelistEntry
+from fleetgate.simulator.vehicles.vehicle import ROLE_OWNER, Vehicle, WhitelistEntry
 from fleetgate.simulator.world import Account, PartnerRegistration, World
 
 router = APIRouter(tags=["virtual key pairing"])

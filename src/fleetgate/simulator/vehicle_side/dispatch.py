@@ -23,7 +23,7 @@ from fleetgate.simulator.vehicle_side.domains import DomainState
 from fleetgate.simulator.vehicle_side.privileges import role_allows
 from fleetgate.simulator.vehicle_side.verifier import Fault, verify
 from fleetgate.simulator.vehicles.commands import CommandOutcome, InvalidParameter, UnknownCommand, execute
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 from fleetgate.simulator.world import World
 
 NOT_SUPPORTED = "not_supported"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 from fleetgate.simulator.world import Account, World
 
 FLEET_TELEMETRY_VERSION = "1.0.0"

@@ -17,7 +17,7 @@ from fleetgate.protocol.authentication import CommandAuth, command_hmac_tag
 from fleetgate.protocol.crypto import shared_key, tags_equal
 from fleetgate.protocol.faults import SYNC_FAULTS
 from fleetgate.simulator.vehicle_side.domains import DomainState
-from fleetgate.simulator.vehicles.state import Vehicle, WhitelistEntry
+from fleetgate.simulator.vehicles.vehicle import Vehicle, WhitelistEntry
 
 MAX_EXPIRES_AT = 2**30
 # A command that reuses or rolls back a counter is only accepted with an expiry this close (seconds).

@@ -6,7 +6,7 @@ from typing import Any
 
 from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, Rule, refused
 from fleetgate.simulator.vehicles.params import need_bool, need_choice, need_float, need_pin, optional_float
-from fleetgate.simulator.vehicles.state import REMOTE_START_WINDOW_SECONDS, Vehicle
+from fleetgate.simulator.vehicles.vehicle import REMOTE_START_WINDOW_SECONDS, Vehicle
 
 SPEED_LIMIT_MPH = (50.0, 120.0)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, Rule, refused
 from fleetgate.simulator.vehicles.params import invalid, need_bool, need_float, need_int, need_str
-from fleetgate.simulator.vehicles.state import (
+from fleetgate.simulator.vehicles.vehicle import (
     CHARGE_LIMIT_MAX,
     CHARGE_LIMIT_MIN,
     CHARGE_LIMIT_STANDARD,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, Rule
 from fleetgate.simulator.vehicles.params import invalid, need_bool, need_float, need_int
-from fleetgate.simulator.vehicles.state import CLIMATE_KEEPER_MODES, MAX_AVAILABLE_TEMP, MIN_AVAILABLE_TEMP, Vehicle
+from fleetgate.simulator.vehicles.vehicle import CLIMATE_KEEPER_MODES, MAX_AVAILABLE_TEMP, MIN_AVAILABLE_TEMP, Vehicle
 
 SEAT_POSITIONS = range(0, 9)
 HEAT_LEVELS = range(0, 4)

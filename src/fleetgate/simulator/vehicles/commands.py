@@ -17,7 +17,7 @@ from fleetgate.simulator.vehicles.charging_rules import CHARGING_RULES
 from fleetgate.simulator.vehicles.climate_rules import CLIMATE_RULES
 from fleetgate.simulator.vehicles.infotainment_rules import INFOTAINMENT_RULES
 from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, InvalidParameter, Rule
-from fleetgate.simulator.vehicles.state import ExecutedCommand, Vehicle
+from fleetgate.simulator.vehicles.vehicle import ExecutedCommand, Vehicle
 from fleetgate.simulator.world import World
 
 __all__ = [

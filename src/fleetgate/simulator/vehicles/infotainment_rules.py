@@ -6,7 +6,7 @@ from typing import Any
 
 from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, InvalidParameter, Rule
 from fleetgate.simulator.vehicles.params import invalid, need_float, need_int, need_str
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 
 MAX_VOLUME = 11.0
 VOLUME_STEP = 1 / 3

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fleetgate.simulator.envelope import not_found
 from fleetgate.simulator.fleet.access import Caller
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 from fleetgate.simulator.world import World
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 
 
 class InvalidParameter(Exception):

@@ -26,7 +26,7 @@ from fleetgate.simulator.vehicles.commands import (
     required_scopes,
 )
 from fleetgate.simulator.vehicles.lookup import find_vehicle
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 from fleetgate.simulator.vehicles.vehicle_data import UnknownEndpoint, parse_endpoints, vehicle_data, wants_location
 from fleetgate.simulator.vehicles.views import vehicle_summary
 
@@ -108,7 +108,7 @@ async def wake_up(request: Request, caller: CallerDep, world: WorldDep, vehicle_
     now = world.now()
     # A sleeping car answers `asleep` and comes online `wake_delay_seconds` later; an offline one cannot be reached.
     vehicle.request_wake(now)
-    if vehicle.state == "online":
+    if vehicle.online_state == "online":
         vehicle.touch(now)
     return ok(vehicle_summary(vehicle))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from fleetgate.simulator.vehicles.state import (
+from fleetgate.simulator.vehicles.vehicle import (
     CHARGE_LIMIT_MAX,
     CHARGE_LIMIT_MIN,
     CHARGE_LIMIT_STANDARD,

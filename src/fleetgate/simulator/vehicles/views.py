@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fleetgate.simulator.vehicles.state import Vehicle
+from fleetgate.simulator.vehicles.vehicle import Vehicle
 
 
 def vehicle_summary(vehicle: Vehicle) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def vehicle_summary(vehicle: Vehicle) -> dict[str, Any]:
         "option_codes": None,
         "granular_access": {"hide_private": False},
         "tokens": None,
-        "state": vehicle.state,
+        "state": vehicle.online_state,
         "in_service": False,
         "id_s": str(vehicle.id),
         "calendar_enabled": True,

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-VehicleState = Literal["online", "asleep", "offline"]
+OnlineState = Literal["online", "asleep", "offline"]
 CommandSigning = Literal["required", "allowed", "off"]
 
 ROLE_OWNER = 2
@@ -76,7 +76,7 @@ class Vehicle:
     color: str | None = None
     command_signing: CommandSigning = "required"
     firmware: str = "2025.20.6"
-    state: VehicleState = "online"
+    online_state: OnlineState = "online"
     wake_at: float | None = None
     last_activity: float = 0.0
     updated_to: float = 0.0
@@ -188,7 +188,7 @@ class Vehicle:
 
     def _upcoming_events(self, moment: float) -> dict[Event, float]:
         events: dict[Event, float] = {}
-        if self.state == "asleep" and self.wake_at is not None:
+        if self.online_state == "asleep" and self.wake_at is not None:
             events["wake"] = max(self.wake_at, moment)
         power = self.charger_power_kw()
         if power > 0:
@@ -196,7 +196,7 @@ class Vehicle:
         start = self.next_scheduled_start(moment)
         if start is not None and self.plugged_in and self.charging_state != "Charging":
             events["scheduled_start"] = start
-        if self.state == "online" and not self.is_awake_for_a_reason():
+        if self.online_state == "online" and not self.is_awake_for_a_reason():
             events["sleep"] = max(self._idle_until(), moment)
         return events
 
@@ -213,7 +213,7 @@ class Vehicle:
 
     def _on_event(self, event: Event, moment: float) -> None:
         if event == "wake":
-            self.state = "online"
+            self.online_state = "online"
             self.wake_at = None
             self.touch(moment)
         elif event == "charge_complete":
@@ -223,13 +223,13 @@ class Vehicle:
         elif event == "scheduled_start":
             if self.charging_state in ("Stopped", "Complete") and self.room_to_limit_kwh() > 0:
                 self.charging_state = "Charging"
-                if self.state == "asleep":
-                    self.state = "online"
+                if self.online_state == "asleep":
+                    self.online_state = "online"
                     self.wake_at = None
                 self.touch(moment)
         elif event == "sleep" and self._idle_until() <= moment and not self.is_awake_for_a_reason():
             # Re-checked: another event at the same moment (a scheduled start) may have given it a reason.
-            self.state = "asleep"
+            self.online_state = "asleep"
 
     def _idle_until(self) -> float:
         return self.last_activity + self.sleep_after_seconds
@@ -264,7 +264,7 @@ class Vehicle:
 
     def is_online(self, now: float) -> bool:
         self.advance(now)
-        return self.state == "online"
+        return self.online_state == "online"
 
     def touch(self, now: float) -> None:
         """Activity keeps the car awake for another idle period."""
@@ -272,7 +272,7 @@ class Vehicle:
 
     def request_wake(self, now: float) -> None:
         self.advance(now)
-        if self.state == "asleep" and self.wake_at is None:
+        if self.online_state == "asleep" and self.wake_at is None:
             self.wake_at = now + self.wake_delay_seconds
 
     def battery_range(self) -> float:
