@@ -82,7 +82,7 @@ async def seeded(gateway: LiveGateway, site: AppSite) -> Console:
     account = await tesla_account(gateway.factory, EMAIL, vehicles=[{"display_name": VEHICLE_NAME}], energy_sites=1)
     grant = [name for name in ALL_ACCESS if name != "vehicle_location"]
     linked = await link_account(
-        gateway.state, gateway.sim, gateway.api, gateway.workspace_id, account, grant=grant, reference_id="user-42"
+        gateway.runtime, gateway.sim, gateway.api, gateway.workspace_id, account, grant=grant, reference_id="user-42"
     )
     listed = (await gateway.api.get("/v1/devices")).json()["data"]
     devices = {device["type"]: device for device in listed}

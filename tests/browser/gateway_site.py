@@ -1,7 +1,7 @@
 """The gateway and the Tesla simulator on real loopback ports, wired as `fleetgate dev` wires them, for Chromium.
 
 The simulator runs in its own thread (`live_sim`); the gateway runs as a task of the tests' event loop, so a test
-reaches its state (`LiveGateway.state`) to link accounts through the same code the connect callback runs.
+reaches its runtime (`LiveGateway.runtime`) to link accounts through the same code the connect callback runs.
 """
 
 from __future__ import annotations

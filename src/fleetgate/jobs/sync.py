@@ -23,11 +23,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
-from fleetgate.features.connections.service import sync_connection
-from fleetgate.features.connections.status import ACTIVE
-from fleetgate.features.devices.discovery import SyncReport
+from fleetgate.features.devices.discovery import SyncReport, sync_connection
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection
+from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.sync")
@@ -47,7 +46,7 @@ async def due_connections(runtime: Runtime, min_age: timedelta) -> list[str]:
         query = (
             select(Connection.id)
             .where(
-                Connection.status == ACTIVE,
+                Connection.status == ConnectionStatus.ACTIVE,
                 Connection.access_token_enc.is_not(None),
                 or_(Connection.synced_at.is_(None), Connection.synced_at < utcnow() - min_age),
             )
@@ -75,7 +74,7 @@ async def sync_one(runtime: Runtime, connection_id: str, min_age: timedelta) -> 
 
 def _still_due(connection: Connection, cutoff: datetime) -> bool:
     return (
-        connection.status == ACTIVE
+        connection.status == ConnectionStatus.ACTIVE
         and connection.access_token_enc is not None
         and (connection.synced_at is None or connection.synced_at < cutoff)
     )

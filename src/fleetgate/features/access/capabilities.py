@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fleetgate.features.connections.status import ACTIVE, NEEDS_RECONNECT
+from fleetgate.infra.models.connection import ConnectionStatus
 
 VEHICLE, ENERGY_SITE = "vehicle", "energy_site"
 DEVICE_TYPES = (VEHICLE, ENERGY_SITE)
@@ -79,11 +79,11 @@ def capability(
     rule: Rule, connection: ConnectionFacts, device_status: str, virtual_key: VirtualKeyFacts | None
 ) -> Capability:
     links = {"reconnect_url": connection.reconnect_url, "manage_access_url": connection.manage_access_url}
-    if connection.status == NEEDS_RECONNECT:
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
         return Capability(False, CONNECTION_NEEDS_RECONNECT, links)
-    if connection.status != ACTIVE:
+    if connection.status != ConnectionStatus.ACTIVE:
         return Capability(False, CONNECTION_REVOKED, {"reconnect_url": connection.reconnect_url})
-    if device_status != ACTIVE:
+    if device_status != ConnectionStatus.ACTIVE:
         return Capability(False, DEVICE_REMOVED)
     if connection.scopes.isdisjoint(rule.any_of_scopes):
         return Capability(False, MISSING_SCOPE, {"missing_access": [rule.access], **links})

@@ -23,6 +23,7 @@ from fleetgate.features.devices.state_service import NotOnline, WakePolicy, wait
 from fleetgate.features.devices.virtual_key import pairing_url
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Connection, Device
+from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
@@ -50,7 +51,7 @@ class Job:
 
 
 async def attempt(runtime: Runtime, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook) -> Outcome:
-    if job.device.status != "active":
+    if job.device.status != DeviceStatus.ACTIVE:
         # Gone from the Tesla account since the command was queued (a sync found it missing).
         return outcomes.failed(
             "device_removed",

@@ -21,11 +21,13 @@ from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
 from fleetgate.features.connections.fleet import ensure_usable, remedies_of
 from fleetgate.features.devices.state_service import DeviceRemoved
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import APIError, Conflict, InsufficientScope, NotFound, ValidationFailed
+from fleetgate.infra.errors import APIError, Conflict, InsufficientScope, ValidationFailed
 from fleetgate.infra.idempotency import check_idempotency_key, fingerprint, replay
 from fleetgate.infra.models import Command, Connection, Device
+from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.workspace_rows import get_in_workspace
 
 CATALOG_URL = "/v1/commands/catalog"
 
@@ -64,7 +66,7 @@ def validated_params(spec: CommandSpec, body: CommandIn) -> dict[str, object]:
 
 
 def check_access(runtime: Runtime, spec: CommandSpec, device: Device, connection: Connection) -> None:
-    if device.status != "active":
+    if device.status != DeviceStatus.ACTIVE:
         raise DeviceRemoved(
             f"Device {device.id} is no longer on the Tesla account of connection {connection.id}.",
             remedy={"action": "sync", "sync_url": f"/v1/connections/{connection.id}/sync"},
@@ -88,9 +90,7 @@ async def submit(
     idempotency_key: str | None,
 ) -> tuple[Command, bool]:
     """The queued command, and whether it is new (false: a replay of the same Idempotency-Key and body)."""
-    device = await session.get(Device, device_id)
-    if device is None or device.workspace_id != workspace_id:
-        raise NotFound(f"No device {device_id}.")
+    device = await get_in_workspace(session, Device, workspace_id, device_id, "device")
     spec = spec_for(body.command, device)
     params = validated_params(spec, body)
     request_hash = fingerprint({"device_id": device_id, **body.model_dump(mode="json"), "params": params})
@@ -141,10 +141,7 @@ async def _by_idempotency_key(session: AsyncSession, workspace_id: str, key: str
 
 
 async def get_command(session: AsyncSession, workspace_id: str, command_id: str) -> Command:
-    command = await session.get(Command, command_id)
-    if command is None or command.workspace_id != workspace_id:
-        raise NotFound(f"No command {command_id}.")
-    return command
+    return await get_in_workspace(session, Command, workspace_id, command_id, "command")
 
 
 def list_query(

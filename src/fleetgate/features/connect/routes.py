@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from fleetgate.features.connect.schemas import ConnectSessionIn, ConnectSessionOut
-from fleetgate.features.connect.service import create_from_request, get_connect_session
+from fleetgate.features.connect.schemas import ConnectSessionIn, ConnectSessionOut, ReconnectIn
+from fleetgate.features.connect.service import create_connect_session, create_from_request, get_connect_session
 from fleetgate.features.connect.views import present
+from fleetgate.features.connections.service import get_connection
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.idempotency import IdempotencyKey
 
-router = APIRouter(prefix="/v1/connect-sessions", tags=["connect"])
+router = APIRouter(tags=["connect"])
 
 
 @router.post(
-    "",
+    "/v1/connect-sessions",
     status_code=201,
     responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
 )
@@ -30,6 +31,31 @@ async def create(
     return present(connect_session, runtime)
 
 
-@router.get("/{session_id}")
+@router.get("/v1/connect-sessions/{session_id}")
 async def get(session_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> ConnectSessionOut:
     return present(await get_connect_session(session, workspace.id, session_id), runtime)
+
+
+@router.post("/v1/connections/{connection_id}/reconnect", status_code=201, tags=["connections"])
+async def reconnect(
+    connection_id: str,
+    workspace: WorkspaceDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    body: ReconnectIn | None = None,
+) -> ConnectSessionOut:
+    """A connect session that asks the user again (Tesla prompts for the scopes not granted yet); completing it
+    updates this connection."""
+    body = body or ReconnectIn()
+    connection = await get_connection(session, workspace.id, connection_id)
+    connect_session = await create_connect_session(
+        session,
+        runtime,
+        workspace_id=workspace.id,
+        customer_id=connection.customer_id,
+        # Checked there: an unknown name is a 422 naming the field, not silently dropped.
+        access=[*(connection.requested_access or []), *body.access],
+        redirect_url=body.redirect_url,
+        reconnect_connection_id=connection.id,
+    )
+    return present(connect_session, runtime)

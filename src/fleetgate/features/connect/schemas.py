@@ -50,3 +50,16 @@ class ConnectSessionOut(BaseModel):
     error: SessionError | None
     created_at: datetime
     completed_at: datetime | None
+
+
+class ReconnectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    redirect_url: str | None = Field(
+        default=None, max_length=2000, description="Where the end user goes afterwards (absolute http(s) URL)"
+    )
+    access: list[str] = Field(
+        default_factory=list,
+        max_length=len(ACCESS_NAMES) * 2,
+        description="Access to ask for on top of what the connection already asked for",
+    )

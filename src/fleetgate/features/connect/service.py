@@ -20,6 +20,7 @@ from fleetgate.infra.idempotency import IdempotencyKeyInUse, check_idempotency_k
 from fleetgate.infra.models import Connection, ConnectSession, Customer
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.workspace_rows import get_in_workspace
 
 PENDING, COMPLETED, FAILED, EXPIRED = "pending", "completed", "failed", "expired"
 
@@ -150,7 +151,4 @@ async def find_by_idempotency_key(session: AsyncSession, workspace_id: str, key:
 
 
 async def get_connect_session(session: AsyncSession, workspace_id: str, session_id: str) -> ConnectSession:
-    connect_session = await session.get(ConnectSession, session_id)
-    if connect_session is None or connect_session.workspace_id != workspace_id:
-        raise NotFound(f"No connect session {session_id}.")
-    return connect_session
+    return await get_in_workspace(session, ConnectSession, workspace_id, session_id, "connect session")

@@ -16,6 +16,7 @@ from fleetgate.features.connect.schemas import ConnectSessionOut, SessionError
 from fleetgate.features.connect.service import COMPLETED, current_status
 from fleetgate.features.devices.virtual_key import pairing_offered, pairing_url
 from fleetgate.infra.models import Connection, ConnectSession, Device, Workspace
+from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 
 
@@ -93,7 +94,7 @@ async def result_view(session: AsyncSession, runtime: Runtime, connect_session: 
 async def pairing_items(session: AsyncSession, runtime: Runtime, connection: Connection) -> list[PairingItem]:
     query = (
         select(Device)
-        .where(Device.connection_id == connection.id, Device.type == "vehicle", Device.status == "active")
+        .where(Device.connection_id == connection.id, Device.type == "vehicle", Device.status == DeviceStatus.ACTIVE)
         .order_by(Device.created_at, Device.id)
     )
     items = []

@@ -27,13 +27,13 @@ from fleetgate.features.connections.errors import needs_reconnect_error, revoked
 from fleetgate.features.connections.events import record_connection_event
 from fleetgate.features.connections.remedies import connection_remedies
 from fleetgate.features.connections.row_lock import locked_connection, mirror
-from fleetgate.features.connections.status import ACTIVE, NEEDS_RECONNECT
 from fleetgate.features.connections.tokens import ConnectionTokens, reconnect_reason
 from fleetgate.features.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
 from fleetgate.features.usage.ledger import Meter
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import InsufficientScope, RateLimited, UpstreamFailure, VehicleAsleep
 from fleetgate.infra.models import Connection
+from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
@@ -47,9 +47,9 @@ def remedies_of(runtime: Runtime, connection: Connection) -> dict[str, str]:
 
 def ensure_usable(runtime: Runtime, connection: Connection) -> None:
     """Refuses, before any upstream call, a connection that cannot reach Tesla."""
-    if connection.status == ACTIVE and connection.access_token_enc is not None:
+    if connection.status == ConnectionStatus.ACTIVE and connection.access_token_enc is not None:
         return
-    if connection.status == NEEDS_RECONNECT:
+    if connection.status == ConnectionStatus.NEEDS_RECONNECT:
         raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(runtime, connection))
     raise revoked_error(connection.id, remedies_of(runtime, connection))
 
@@ -130,14 +130,14 @@ async def mark_needs_reconnect(
     runtime: Runtime, session: AsyncSession | None, connection: Connection, error: tesla.LoginRequired
 ) -> None:
     """Committed on its own, with its event: the request that found out will answer with an error and roll back."""
-    if connection.status != ACTIVE:
+    if connection.status != ConnectionStatus.ACTIVE:
         return  # already marked (by the refresh that found out, or by another request)
     async with locked_connection(runtime, connection.id, session) as locked:
         row = locked.row
         if row is None:
             return
-        if row.status == ACTIVE:
-            row.status = NEEDS_RECONNECT
+        if row.status == ConnectionStatus.ACTIVE:
+            row.status = ConnectionStatus.NEEDS_RECONNECT
             row.status_reason = reconnect_reason(error)
             row.updated_at = utcnow()
             await locked.session.flush()

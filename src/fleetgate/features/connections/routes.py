@@ -3,20 +3,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.connect.schemas import ConnectSessionOut
-from fleetgate.features.connect.service import create_connect_session
-from fleetgate.features.connect.views import present
 from fleetgate.features.connections.fleet import upstream_errors
-from fleetgate.features.connections.schemas import ConnectionOut, ReconnectIn, SyncedConnectionOut
-from fleetgate.features.connections.service import (
-    connection_out,
-    delete_connection,
-    devices_of,
-    get_connection,
-    list_query,
-    sync_connection,
-)
-from fleetgate.features.devices.service import device_out
+from fleetgate.features.connections.schemas import ConnectionOut
+from fleetgate.features.connections.service import disconnect, get_connection, list_query
+from fleetgate.features.connections.views import connection_out
+from fleetgate.features.devices.discovery import remove_devices, sync_connection
+from fleetgate.features.devices.schemas import SyncedConnectionOut
+from fleetgate.features.devices.service import device_out, devices_of
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.models import Connection
 from fleetgate.infra.pagination import Page, PageDep, paginate
@@ -38,31 +31,6 @@ async def get(connection_id: str, workspace: WorkspaceDep, session: SessionDep, 
     return connection_out(runtime, await get_connection(session, workspace.id, connection_id))
 
 
-@router.post("/{connection_id}/reconnect", status_code=201)
-async def reconnect(
-    connection_id: str,
-    workspace: WorkspaceDep,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    body: ReconnectIn | None = None,
-) -> ConnectSessionOut:
-    """A connect session that asks the user again (Tesla prompts for the scopes not granted yet); completing it
-    updates this connection."""
-    body = body or ReconnectIn()
-    connection = await get_connection(session, workspace.id, connection_id)
-    connect_session = await create_connect_session(
-        session,
-        runtime,
-        workspace_id=workspace.id,
-        customer_id=connection.customer_id,
-        # Checked there: an unknown name is a 422 naming the field, not silently dropped.
-        access=[*(connection.requested_access or []), *body.access],
-        redirect_url=body.redirect_url,
-        reconnect_connection_id=connection.id,
-    )
-    return present(connect_session, runtime)
-
-
 @router.post("/{connection_id}/sync")
 async def sync(
     connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
@@ -80,8 +48,11 @@ async def sync(
 async def delete(
     connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> ConnectionOut:
+    """Erases the connection's Tesla tokens and marks its devices removed; deleting again changes nothing."""
     connection = await get_connection(session, workspace.id, connection_id)
-    return connection_out(runtime, await delete_connection(session, runtime, connection))
+    if await disconnect(session, runtime, connection):
+        await remove_devices(session, runtime, connection)
+    return connection_out(runtime, connection)
 
 
 async def synced_out(session: AsyncSession, runtime: Runtime, connection: Connection) -> SyncedConnectionOut:

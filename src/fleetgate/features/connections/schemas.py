@@ -3,10 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from fleetgate.features.access.scopes import ACCESS_NAMES
-from fleetgate.features.devices.schemas import DeviceOut
+from pydantic import BaseModel, Field
 
 ConnectionStatus = Literal["active", "needs_reconnect", "revoked"]
 
@@ -30,20 +27,3 @@ class ConnectionOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     synced_at: datetime | None
-
-
-class SyncedConnectionOut(ConnectionOut):
-    devices: list[DeviceOut]
-
-
-class ReconnectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    redirect_url: str | None = Field(
-        default=None, max_length=2000, description="Where the end user goes afterwards (absolute http(s) URL)"
-    )
-    access: list[str] = Field(
-        default_factory=list,
-        max_length=len(ACCESS_NAMES) * 2,
-        description="Access to ask for on top of what the connection already asked for",
-    )

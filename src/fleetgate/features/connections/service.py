@@ -9,21 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.scopes import ACCESS_NAMES
 from fleetgate.features.connections.events import record_connection_event
-from fleetgate.features.connections.fleet import ensure_usable, mark_needs_reconnect
-from fleetgate.features.connections.row_lock import mark_written
-from fleetgate.features.connections.status import ACTIVE, REVOKED
 from fleetgate.features.connections.token_storage import forget_tokens, store_tokens
-from fleetgate.features.connections.tokens import ConnectionTokens, forget_connection
+from fleetgate.features.connections.tokens import forget_connection
 from fleetgate.features.connections.views import connection_out as connection_out
-from fleetgate.features.devices.discovery import REMOVED, SyncReport, sync_devices
-from fleetgate.features.devices.events import record_device_event
-from fleetgate.features.events.types import CONNECTION_CREATED, CONNECTION_REVOKED, CONNECTION_UPDATED, DEVICE_REMOVED
+from fleetgate.features.events.types import CONNECTION_CREATED, CONNECTION_REVOKED, CONNECTION_UPDATED
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.side_transactions import mark_written
 from fleetgate.infra.errors import NotFound
-from fleetgate.infra.models import Connection, Device
+from fleetgate.infra.models import Connection
+from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.tesla.errors import LoginRequired
+from fleetgate.infra.workspace_rows import get_in_workspace
 from fleetgate.tesla.oauth import TokenSet
 
 
@@ -82,7 +79,7 @@ async def link_connection(
         )
         session.add(connection)
     connection.region = runtime.endpoints.region_from_claims(claims.ou_code, claims.audience)
-    connection.status = ACTIVE
+    connection.status = ConnectionStatus.ACTIVE
     connection.status_reason = None
     connection.revoked_at = None
     connection.requested_access = merged_access(connection.requested_access or [], requested_access)
@@ -95,10 +92,7 @@ async def link_connection(
 
 
 async def get_connection(session: AsyncSession, workspace_id: str, connection_id: str) -> Connection:
-    connection = await session.get(Connection, connection_id)
-    if connection is None or connection.workspace_id != workspace_id:
-        raise NotFound(f"No connection {connection_id}.")
-    return connection
+    return await get_in_workspace(session, Connection, workspace_id, connection_id, "connection")
 
 
 def list_query(workspace_id: str, customer_id: str | None = None) -> Select[Connection]:
@@ -108,42 +102,18 @@ def list_query(workspace_id: str, customer_id: str | None = None) -> Select[Conn
     return query
 
 
-async def sync_connection(session: AsyncSession, runtime: Runtime, connection: Connection) -> SyncReport:
-    """A fresh access token first (scopes the user changed on Tesla's side arrive in it), then the devices."""
-    ensure_usable(runtime, connection)
-    try:
-        await ConnectionTokens(runtime, connection, session).refresh_now()
-    except LoginRequired as exc:
-        await mark_needs_reconnect(runtime, session, connection, exc)
-        raise
-    return await sync_devices(session, runtime, connection)
-
-
-async def delete_connection(session: AsyncSession, runtime: Runtime, connection: Connection) -> Connection:
-    """Forgets the tokens and marks the devices removed. Deleting again changes nothing."""
-    if connection.status == REVOKED and connection.access_token_enc is None:
-        return connection
+async def disconnect(session: AsyncSession, runtime: Runtime, connection: Connection) -> bool:
+    """Forgets the tokens; false when the connection was already disconnected (then nothing changes)."""
+    if connection.status == ConnectionStatus.REVOKED and connection.access_token_enc is None:
+        return False
     now = utcnow()
     forget_tokens(connection)
-    connection.status = REVOKED
+    connection.status = ConnectionStatus.REVOKED
     connection.status_reason = "Disconnected by the application; its Tesla tokens were erased."
     connection.revoked_at = now
     connection.updated_at = now
-    query = select(Device).where(Device.connection_id == connection.id, Device.status != REMOVED)
-    removed = list((await session.scalars(query.order_by(Device.created_at, Device.id))).all())
-    for device in removed:
-        device.status = REMOVED
-        device.removed_at = now
-        device.updated_at = now
     await session.flush()
     mark_written(session, connection.id)
     forget_connection(runtime, connection.id)
     await record_connection_event(session, runtime, CONNECTION_REVOKED, connection)
-    for device in removed:
-        await record_device_event(session, runtime, DEVICE_REMOVED, device, connection)
-    return connection
-
-
-async def devices_of(session: AsyncSession, connection: Connection) -> list[Device]:
-    query = select(Device).where(Device.connection_id == connection.id).order_by(Device.created_at, Device.id)
-    return list((await session.scalars(query)).all())
+    return True

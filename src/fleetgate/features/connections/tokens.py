@@ -24,11 +24,11 @@ from fleetgate.features.connections.errors import revoked_error
 from fleetgate.features.connections.events import record_connection_event
 from fleetgate.features.connections.remedies import connection_remedies
 from fleetgate.features.connections.row_lock import LockedConnection, locked_connection, mirror
-from fleetgate.features.connections.status import ACTIVE, NEEDS_RECONNECT, REVOKED
 from fleetgate.features.connections.token_storage import access_token_of, refresh_token_of, store_tokens
 from fleetgate.features.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection
+from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.errors import LoginRequired
 from fleetgate.tesla.oauth import OAuthClient, TokenSet
@@ -59,7 +59,7 @@ class ConnectionTokens:
     it lets the refresh see whether that transaction already holds the connection's lock (see `row_lock`)."""
 
     def __init__(self, runtime: Runtime, connection: Connection, session: AsyncSession | None = None) -> None:
-        if connection.status == REVOKED or connection.access_token_enc is None:
+        if connection.status == ConnectionStatus.REVOKED or connection.access_token_enc is None:
             raise revoked_error(connection.id, connection_remedies(runtime.settings, runtime.endpoints, connection.id))
         access = access_token_of(connection, runtime.encryptor)
         assert access is not None
@@ -105,9 +105,9 @@ class ConnectionTokens:
         async with locked_connection(runtime, self.connection_id, self._session) as locked:
             row = locked.row
             remedies = connection_remedies(runtime.settings, runtime.endpoints, self.connection_id)
-            if row is None or row.status == REVOKED or row.access_token_enc is None:
+            if row is None or row.status == ConnectionStatus.REVOKED or row.access_token_enc is None:
                 raise revoked_error(self.connection_id, remedies)
-            if row.status == NEEDS_RECONNECT:
+            if row.status == ConnectionStatus.NEEDS_RECONNECT:
                 mirror(row, self._connection)
                 raise LoginRequired(row.status_reason or "the connection needs to be reconnected", status=401)
             stored = access_token_of(row, runtime.encryptor)
@@ -149,9 +149,9 @@ class ConnectionTokens:
         return token.value
 
     async def _mark_needs_reconnect(self, locked: LockedConnection, row: Connection, error: LoginRequired) -> None:
-        if row.status == ACTIVE:
+        if row.status == ConnectionStatus.ACTIVE:
             log.warning("connection %s needs a reconnect: %s", self.connection_id, error.reason)
-            row.status = NEEDS_RECONNECT
+            row.status = ConnectionStatus.NEEDS_RECONNECT
             row.status_reason = reconnect_reason(error)
             row.updated_at = utcnow()
             await locked.session.flush()

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from fleetgate.features.console.auth import ConsoleUserDep
-from fleetgate.features.console.errors import page_not_found
+from fleetgate.features.console.errors import workspace_row
 from fleetgate.features.console.listing import PAGE_SIZE, device_names, newest_first
 from fleetgate.features.console.render import render
 from fleetgate.infra.dependencies import SessionDep
@@ -60,9 +60,7 @@ async def commands(
 
 @router.get("/commands/{command_id}")
 async def command(command_id: str, request: Request, user: ConsoleUserDep, session: SessionDep) -> Response:
-    row = await session.get(Command, command_id) if len(command_id) <= 40 else None
-    if row is None or row.workspace_id != user.workspace_id:
-        raise page_not_found("command")
+    row = await workspace_row(session, Command, user.workspace_id, command_id, "command")
     names = await device_names(session, user.workspace_id, [row.device_id])
     context = {
         "title": f"Command {row.command}",

@@ -9,15 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.connect.schemas import ConnectSessionOut
 from fleetgate.features.connect.service import create_connect_session
 from fleetgate.features.connect.views import access_items, present
-from fleetgate.features.connections.service import devices_of, get_connection, list_query
+from fleetgate.features.connections.service import list_query
 from fleetgate.features.connections.views import connection_out
 from fleetgate.features.console.auth import ConsoleUserDep, FormUserDep
-from fleetgate.features.console.errors import ConsolePageError, page_not_found
+from fleetgate.features.console.errors import ConsolePageError, workspace_row
 from fleetgate.features.console.listing import customer_references, page_params
 from fleetgate.features.console.render import render, see_other
-from fleetgate.features.devices.service import device_out
+from fleetgate.features.devices.service import device_out, devices_of
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep
-from fleetgate.infra.errors import NotFound, ValidationFailed
+from fleetgate.infra.errors import ValidationFailed
 from fleetgate.infra.models import Connection, ConnectSession
 from fleetgate.infra.pagination import paginate
 from fleetgate.infra.runtime import Runtime
@@ -26,10 +26,7 @@ router = APIRouter()
 
 
 async def workspace_connection(session: AsyncSession, workspace_id: str, connection_id: str) -> Connection:
-    try:
-        return await get_connection(session, workspace_id, connection_id)
-    except NotFound:
-        raise page_not_found("connection") from None
+    return await workspace_row(session, Connection, workspace_id, connection_id, "connection")
 
 
 async def reconnect_link(

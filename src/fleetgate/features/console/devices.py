@@ -11,14 +11,13 @@ from sqlalchemy import select
 from fleetgate.features.access.capabilities import VEHICLE
 from fleetgate.features.console.auth import ConsoleUserDep
 from fleetgate.features.console.device_views import capability_rows, last_state, pairing
-from fleetgate.features.console.errors import page_not_found
+from fleetgate.features.console.errors import workspace_row
 from fleetgate.features.console.listing import customer_references, page_params
 from fleetgate.features.console.render import render
 from fleetgate.features.devices.schemas import VehicleOut
-from fleetgate.features.devices.service import connection_of, connections_by_id, device_out, get_device, list_query
+from fleetgate.features.devices.service import connection_of, connections_by_id, device_out, list_query
 from fleetgate.features.devices.virtual_key import pairing_offered
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep
-from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Command, Device
 from fleetgate.infra.pagination import paginate
 
@@ -56,10 +55,7 @@ async def devices(
 async def device(
     device_id: str, request: Request, user: ConsoleUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
-    try:
-        row = await get_device(session, user.workspace_id, device_id)
-    except NotFound:
-        raise page_not_found("device") from None
+    row = await workspace_row(session, Device, user.workspace_id, device_id, "device")
     out = device_out(runtime, row, await connection_of(session, row))
     name = row.display_name or row.external_id
     offered = (

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.console.cookies import forget_login
 from fleetgate.features.console.render import render, see_other
 from fleetgate.infra.runtime import Runtime
+from fleetgate.infra.workspace_rows import WorkspaceRow, find_in_workspace
+
+Row = TypeVar("Row", bound=WorkspaceRow)
 
 
 class ConsoleRedirect(Exception):
@@ -29,6 +35,14 @@ class ConsolePageError(Exception):
 
 def page_not_found(what: str) -> ConsolePageError:
     return ConsolePageError(404, "Not found", f"There is no {what} with this id in your workspace.")
+
+
+async def workspace_row(session: AsyncSession, model: type[Row], workspace_id: str, row_id: str, what: str) -> Row:
+    """The row, or the console's 404 page (see `infra.workspace_rows`)."""
+    row = await find_in_workspace(session, model, workspace_id, row_id)
+    if row is None:
+        raise page_not_found(what)
+    return row
 
 
 async def redirect(request: Request, exc: Exception) -> Response:

@@ -10,12 +10,13 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.connections.status import NEEDS_RECONNECT
 from fleetgate.features.console.auth import ConsoleUserDep
 from fleetgate.features.console.render import render
 from fleetgate.features.usage.service import usage_report
 from fleetgate.infra.dependencies import SessionDep
 from fleetgate.infra.models import Command, Connection, Device, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.models.connection import ConnectionStatus
+from fleetgate.infra.models.device import DeviceStatus
 
 router = APIRouter()
 ATTENTION_LIMIT = 5
@@ -31,7 +32,7 @@ async def overview(request: Request, user: ConsoleUserDep, session: SessionDep) 
     workspace_id = user.workspace_id
     reconnect = await session.scalars(
         select(Connection)
-        .where(Connection.workspace_id == workspace_id, Connection.status == NEEDS_RECONNECT)
+        .where(Connection.workspace_id == workspace_id, Connection.status == ConnectionStatus.NEEDS_RECONNECT)
         .order_by(Connection.updated_at.desc())
         .limit(ATTENTION_LIMIT)
     )
@@ -40,7 +41,7 @@ async def overview(request: Request, user: ConsoleUserDep, session: SessionDep) 
         .where(
             Device.workspace_id == workspace_id,
             Device.type == "vehicle",
-            Device.status == "active",
+            Device.status == DeviceStatus.ACTIVE,
             Device.command_signing == "required",
             Device.virtual_key_paired.is_(False),
         )
@@ -57,7 +58,9 @@ async def overview(request: Request, user: ConsoleUserDep, session: SessionDep) 
         "title": "Overview",
         "section": "overview",
         "connections": await counts(session, Connection.status, Connection.workspace_id == workspace_id),
-        "devices": await counts(session, Device.type, Device.workspace_id == workspace_id, Device.status == "active"),
+        "devices": await counts(
+            session, Device.type, Device.workspace_id == workspace_id, Device.status == DeviceStatus.ACTIVE
+        ),
         "commands": await counts(session, Command.status, Command.workspace_id == workspace_id),
         "deliveries": await counts(session, WebhookDelivery.status, WebhookDelivery.workspace_id == workspace_id),
         "usage": await usage_report(session, workspace_id, start=None, end=None),

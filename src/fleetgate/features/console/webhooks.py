@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -11,14 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.console.auth import ConsoleUserDep
-from fleetgate.features.console.errors import page_not_found
+from fleetgate.features.console.errors import workspace_row
 from fleetgate.features.console.listing import PAGE_SIZE, newest_first
 from fleetgate.features.console.render import render
 from fleetgate.infra.dependencies import SessionDep
 from fleetgate.infra.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 router = APIRouter()
-Row = TypeVar("Row", WebhookEndpoint, WebhookDelivery)
 
 
 async def events_of(session: AsyncSession, deliveries: Iterable[WebhookDelivery]) -> dict[str, Event]:
@@ -35,13 +33,6 @@ async def endpoints_of(session: AsyncSession, workspace_id: str) -> list[Webhook
         .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
     )
     return list((await session.scalars(query)).all())
-
-
-async def workspace_row(session: AsyncSession, model: type[Row], workspace_id: str, row_id: str, what: str) -> Row:
-    row = await session.get(model, row_id) if len(row_id) <= 40 else None
-    if row is None or row.workspace_id != workspace_id:
-        raise page_not_found(what)
-    return row
 
 
 @router.get("/webhooks")

@@ -3,16 +3,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.infra.errors import Conflict, NotFound
+from fleetgate.infra.errors import Conflict
 from fleetgate.infra.models import Customer
 from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.workspace_rows import get_in_workspace
 
 
 async def get_customer(session: AsyncSession, workspace_id: str, customer_id: str) -> Customer:
-    customer = await session.get(Customer, customer_id)
-    if customer is None or customer.workspace_id != workspace_id:
-        raise NotFound(f"No customer {customer_id}.")
-    return customer
+    return await get_in_workspace(session, Customer, workspace_id, customer_id, "customer")
 
 
 async def find_by_reference(session: AsyncSession, workspace_id: str, reference_id: str) -> Customer | None:

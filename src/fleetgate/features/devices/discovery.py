@@ -17,20 +17,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.capabilities import ENERGY_SITE, VEHICLE, sees_device_type
-from fleetgate.features.connections.fleet import fleet_api
-from fleetgate.features.connections.row_lock import mark_written
+from fleetgate.features.connections.fleet import ensure_usable, fleet_api, mark_needs_reconnect
+from fleetgate.features.connections.tokens import ConnectionTokens
 from fleetgate.features.devices.events import record_device_event
 from fleetgate.features.devices.pairing import apply_pairing
 from fleetgate.features.devices.virtual_key import read_fleet_status
 from fleetgate.features.events.types import DEVICE_DISCOVERED, DEVICE_REMOVED, DEVICE_UPDATED
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.side_transactions import mark_written
 from fleetgate.infra.models import Connection, Device
+from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
 from fleetgate.tesla.api import FleetApi
-from fleetgate.tesla.errors import MissingScopes
-
-ACTIVE, REMOVED = "active", "removed"
+from fleetgate.tesla.errors import LoginRequired, MissingScopes
 
 
 @dataclass
@@ -104,7 +104,7 @@ async def sync_devices(session: AsyncSession, runtime: Runtime, connection: Conn
     known = {(device.type, device.external_id): device for device in (await session.scalars(query)).all()}
     for item in listed:
         device = known.pop((item.type, item.external_id), None)
-        before = _facts(device) if device is not None and device.status != REMOVED else None
+        before = _facts(device) if device is not None and device.status != DeviceStatus.REMOVED else None
         if device is None:
             device = Device(
                 id=new_id("dev"),
@@ -124,8 +124,8 @@ async def sync_devices(session: AsyncSession, runtime: Runtime, connection: Conn
         elif _facts(device) != before:
             report.updated.append(device)
     for device in known.values():
-        if device.type in visible and device.status != REMOVED:
-            device.status = REMOVED
+        if device.type in visible and device.status != DeviceStatus.REMOVED:
+            device.status = DeviceStatus.REMOVED
             device.removed_at = now
             report.removed.append(device)
     connection.synced_at = now
@@ -147,7 +147,7 @@ def _facts(device: Device) -> tuple[str | None, ...]:
 
 
 def _update(device: Device, item: Listed) -> None:
-    device.status = ACTIVE
+    device.status = DeviceStatus.ACTIVE
     device.removed_at = None
     if item.display_name is not None:
         device.display_name = item.display_name
@@ -156,3 +156,29 @@ def _update(device: Device, item: Listed) -> None:
             device.command_signing = item.command_signing
     else:
         device.resource_type = item.resource_type
+
+
+async def sync_connection(session: AsyncSession, runtime: Runtime, connection: Connection) -> SyncReport:
+    """A fresh access token first (scopes the user changed on Tesla's side arrive in it), then the devices."""
+    ensure_usable(runtime, connection)
+    try:
+        await ConnectionTokens(runtime, connection, session).refresh_now()
+    except LoginRequired as exc:
+        await mark_needs_reconnect(runtime, session, connection, exc)
+        raise
+    return await sync_devices(session, runtime, connection)
+
+
+async def remove_devices(session: AsyncSession, runtime: Runtime, connection: Connection) -> list[Device]:
+    """Marks every device of a disconnected connection removed, each with its `device.removed` event."""
+    now = utcnow()
+    query = select(Device).where(Device.connection_id == connection.id, Device.status != DeviceStatus.REMOVED)
+    removed = list((await session.scalars(query.order_by(Device.created_at, Device.id))).all())
+    for device in removed:
+        device.status = DeviceStatus.REMOVED
+        device.removed_at = now
+        device.updated_at = now
+    await session.flush()
+    for device in removed:
+        await record_device_event(session, runtime, DEVICE_REMOVED, device, connection)
+    return removed

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
+from fleetgate.features.connections.schemas import ConnectionOut
 from fleetgate.infra.pagination import Page
 
 DeviceStatus = Literal["active", "removed"]
@@ -63,3 +64,9 @@ DeviceOut = Annotated[VehicleOut | EnergySiteOut, Field(discriminator="type")]
 
 class DevicePage(Page[DeviceOut]):
     """A page of devices (a named class, so the OpenAPI schema gets a readable name)."""
+
+
+class SyncedConnectionOut(ConnectionOut):
+    """A connection just synced, with its devices as Tesla listed them."""
+
+    devices: list[DeviceOut]

@@ -25,13 +25,11 @@ from fleetgate.features.devices.virtual_key import key_required, pairing_url
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection, Device
 from fleetgate.infra.runtime import Runtime
+from fleetgate.infra.workspace_rows import get_in_workspace
 
 
 async def get_device(session: AsyncSession, workspace_id: str, device_id: str) -> Device:
-    device = await session.get(Device, device_id)
-    if device is None or device.workspace_id != workspace_id:
-        raise NotFound(f"No device {device_id}.")
-    return device
+    return await get_in_workspace(session, Device, workspace_id, device_id, "device")
 
 
 async def get_vehicle(session: AsyncSession, workspace_id: str, device_id: str) -> Device:
@@ -137,3 +135,8 @@ def device_out(runtime: Runtime, device: Device, connection: Connection) -> Devi
             virtual_key=virtual_key_out(runtime, device),
         )
     return EnergySiteOut(**common, energy_site_id=int(device.external_id), resource_type=device.resource_type)
+
+
+async def devices_of(session: AsyncSession, connection: Connection) -> list[Device]:
+    query = select(Device).where(Device.connection_id == connection.id).order_by(Device.created_at, Device.id)
+    return list((await session.scalars(query)).all())

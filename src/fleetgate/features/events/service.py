@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.events.types import ALL, VERSIONS, matches
 from fleetgate.features.webhooks.wakeup import wake_after_commit
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Event, WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.workspace_rows import get_in_workspace
 
 
 async def record_event(session: AsyncSession, *, workspace_id: str, type: str, data: dict[str, Any]) -> Event:
@@ -63,10 +63,7 @@ def queue_delivery(session: AsyncSession, event: Event, endpoint: WebhookEndpoin
 
 
 async def get_event(session: AsyncSession, workspace_id: str, event_id: str) -> Event:
-    event = await session.get(Event, event_id)
-    if event is None or event.workspace_id != workspace_id:
-        raise NotFound(f"No event {event_id}.")
-    return event
+    return await get_in_workspace(session, Event, workspace_id, event_id, "event")
 
 
 def list_query(workspace_id: str, type_pattern: str | None = None) -> Select[Event]:

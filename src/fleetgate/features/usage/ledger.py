@@ -5,11 +5,10 @@
 `budgets`); `on_response` notes the status, written with the next attempt or when `fleet_api`'s block ends
 (`settle`), in the same short transaction. A call that got no answer keeps no status and is not billable.
 
-The rows are written in transactions of their own on `runtime.side_sessionmaker`, so they stay when the request that
-made the calls ends in an error and rolls back. One exception, as in `row_lock`: when the request's transaction
-already holds the lock a side transaction would wait for (it wrote this connection's row, which may not even be
-committed yet, or on SQLite it wrote anything), the rows join the request's transaction, in a savepoint, and are
-committed with it. On PostgreSQL that transaction then also holds the device's budget lock until it ends.
+The rows are written in side transactions (see `infra.db.side_transactions`), so they stay when the request that
+made the calls ends in an error and rolls back; when the request already holds the lock they would wait for, they
+join its transaction in a savepoint. On PostgreSQL that transaction then also holds the device's budget lock until
+it ends.
 
 Metering never decides whether a call succeeds: a failure to write the ledger is logged and the call goes on. Only
 a budget refusal stops it.
@@ -27,10 +26,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.connections.row_lock import shares_request_lock
 from fleetgate.features.usage.budgets import DEFAULT_BUDGETS, HOLD, Budgets, OverBudget, lock_device, refusal
 from fleetgate.features.usage.categories import Target, classify, is_billable
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.side_transactions import side_transaction
 from fleetgate.infra.models import Connection, Device, UpstreamCall
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
@@ -123,13 +122,8 @@ class Meter:
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        caller = self._caller
-        if caller is not None and await shares_request_lock(self._runtime, caller, self.connection_id):
-            async with caller.begin_nested():
-                yield caller
-            return
-        async with self._runtime.side_sessionmaker() as session, session.begin():
-            yield session
+        async with side_transaction(self._runtime.side_sessionmaker, self._caller, self.connection_id) as side:
+            yield side.session
 
     async def _reserve(self, session: AsyncSession, target: Target, method: str, path: str) -> OverBudget | None:
         now = utcnow()

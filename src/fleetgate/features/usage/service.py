@@ -9,13 +9,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.connections.service import get_connection
 from fleetgate.features.usage.budgets import HOLD
 from fleetgate.features.usage.categories import CATEGORIES, COMMANDS, DATA, WAKES
 from fleetgate.features.usage.schemas import ConnectionUsage, Costs, Counts, DeviceUsage, Period, UsageOut
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import ValidationFailed
 from fleetgate.infra.models import Connection, UpstreamCall
+from fleetgate.infra.workspace_rows import get_in_workspace
 
 # Tesla's prices (developer.tesla.com, billing and limits): calls per US dollar.
 CALLS_PER_USD = {DATA: 500, COMMANDS: 1000, WAKES: 50}
@@ -51,7 +51,7 @@ async def usage_report(
     if start >= end:
         raise ValidationFailed("`from` must be before `to`.", field="from")
     if connection_id is not None:
-        await get_connection(session, workspace_id, connection_id)  # another workspace's: 404
+        await get_in_workspace(session, Connection, workspace_id, connection_id, "connection")
     query = (
         select(
             UpstreamCall.connection_id,

@@ -16,11 +16,12 @@ from fleetgate.features.webhooks.signing import new_secret, open_secret, seal_se
 from fleetgate.features.webhooks.targets import TargetError, check_target
 from fleetgate.features.webhooks.views import delivery_out
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import APIError, Conflict, NotFound, ValidationFailed
+from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
 from fleetgate.infra.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
 from fleetgate.infra.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
+from fleetgate.infra.workspace_rows import get_in_workspace
 
 ALLOW_PRIVATE_SETTING = "FLEETGATE_WEBHOOK_ALLOW_PRIVATE_TARGETS"
 
@@ -106,10 +107,7 @@ async def create_endpoint(
 
 
 async def get_endpoint(session: AsyncSession, workspace_id: str, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = await session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None or endpoint.workspace_id != workspace_id:
-        raise NotFound(f"No webhook endpoint {endpoint_id}.")
-    return endpoint
+    return await get_in_workspace(session, WebhookEndpoint, workspace_id, endpoint_id, "webhook endpoint")
 
 
 def list_query(workspace_id: str) -> Select[WebhookEndpoint]:

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fleetgate.infra.db.base import Base, utcnow
+
+
+class ConnectionStatus(StrEnum):
+    """A connection's life: `active` → `needs_reconnect` (Tesla refused to renew access) → `revoked` (deleted). A
+    reconnect, or connecting the same Tesla account again, makes it `active` once more."""
+
+    ACTIVE = "active"
+    NEEDS_RECONNECT = "needs_reconnect"
+    REVOKED = "revoked"
 
 
 class Connection(Base):
@@ -19,7 +29,7 @@ class Connection(Base):
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     tesla_subject: Mapped[str] = mapped_column(String(200))
     region: Mapped[str] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=ConnectionStatus.ACTIVE)
     status_reason: Mapped[str | None] = mapped_column(String(500), default=None)
     granted_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     requested_access: Mapped[list[str]] = mapped_column(JSON, default=list)

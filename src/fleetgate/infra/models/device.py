@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fleetgate.infra.db.base import Base, utcnow
+
+
+class DeviceStatus(StrEnum):
+    """`removed`: Tesla no longer lists the device on the account (or the connection was deleted); it comes back
+    `active`, with the same id, when it is listed again."""
+
+    ACTIVE = "active"
+    REMOVED = "removed"
 
 
 class Device(Base):
@@ -22,7 +31,7 @@ class Device(Base):
     # The VIN of a vehicle, the energy_site_id of a site.
     external_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str | None] = mapped_column(String(200), default=None)
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | removed
+    status: Mapped[str] = mapped_column(String(20), default=DeviceStatus.ACTIVE)
     # vehicles
     command_signing: Mapped[str | None] = mapped_column(String(20), default=None)
     virtual_key_paired: Mapped[bool | None] = mapped_column(default=None)
