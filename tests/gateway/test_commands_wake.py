@@ -7,9 +7,8 @@ from typing import Any
 
 import httpx
 
-from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.infra.runtime import Runtime
-from fleetgate.jobs.executor import CommandExecutor
+from fleetgate.tesla.wake import WakePolicy
 from tests.gateway.commands_support import finished, linked_target, sim_vehicle
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import calls
@@ -74,9 +73,7 @@ class TestWake:
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        executor = gateway_runtime.command_queue
-        assert isinstance(executor, CommandExecutor)
-        executor.wake = WakePolicy(timeout_seconds=1.0, first_pause_seconds=0.2)
+        gateway_runtime.wake = WakePolicy(timeout_seconds=1.0, first_pause_seconds=0.2)
         car = await asleep_car(gateway_runtime, sim, factory, tenant, tesla_app, wake_delay_seconds=3600)
         done = await finished(tenant.client, car.id, "door_unlock")
         assert done["status"] == "failed"

@@ -10,10 +10,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from fleetgate.features.devices.state_routes import install_state_reads
-from fleetgate.features.devices.state_service import StateReads, WakePolicy
 from fleetgate.infra.runtime import Runtime
 from fleetgate.simulator.world import World
+from fleetgate.tesla.wake import WakePolicy
 from tests.gateway.conftest import Tenant
 from tests.gateway.test_device_state import VEHICLE, VEHICLE_DATA, WAKE_UP, calls, linked_device, read, sim_vehicle
 from tests.simulator.factories import SimFactory
@@ -148,7 +147,7 @@ class TestWake:
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        install_state_reads(gateway_app, StateReads(wake=WakePolicy(timeout_seconds=1.0, first_pause_seconds=0.2)))
+        gateway_runtime.wake = WakePolicy(timeout_seconds=1.0, first_pause_seconds=0.2)
         car = await linked_device(gateway_runtime, sim, factory, tenant, vehicle={"state": "offline"})
 
         error = (await read(tenant.client, car.id, 504, wake=True))["error"]

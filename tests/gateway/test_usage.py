@@ -14,7 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from fleetgate.features.connections.fleet import fleet_api, upstream_errors
+from fleetgate.features.connections.fleet import fleet_api
+from fleetgate.features.connections.tesla_errors import upstream_errors
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Connection, UpstreamCall
 from fleetgate.infra.runtime import Runtime
@@ -112,7 +113,7 @@ class TestLedgerEqualsTesla:
         assert (await call(runtime, conn, lambda api: api.command(rest_car, "flash_lights")))["result"] is True
         # Refused by the car's signing requirement: billed all the same.
         refused = await api_error(runtime, conn, lambda api: api.command(signed_car, "honk_horn"))
-        assert refused.status == 502
+        assert (refused.status, refused.code) == (409, "signing_required")
         await call(runtime, conn, lambda api: api.site_info(site))
         await call(runtime, conn, lambda api: api.live_status(site))
         await call(runtime, conn, lambda api: api.calendar_history(site, kind="energy"))

@@ -13,7 +13,6 @@ from fleetgate.tesla import errors
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.endpoints import Region, TeslaEndpoints
 from fleetgate.tesla.errors import (
-    ERROR_POLICY,
     CommandRefused,
     LoginRequired,
     MissingScopes,
@@ -27,8 +26,6 @@ from fleetgate.tesla.errors import (
     UpstreamError,
     VehicleUnavailable,
     WrongRegion,
-    is_retryable,
-    policy_for,
 )
 from fleetgate.tesla.fleet import FleetSession, StaticToken
 from fleetgate.tesla.http import error_for, redirect_target
@@ -137,7 +134,7 @@ class TestTokenRefresh:
         await factory.advance(8 * HOUR + 1)
         with pytest.raises(TokenExpired) as expired:
             await env.api.vehicles()
-        assert policy_for(expired.value).connection_effect == "refresh_token"
+        assert (expired.value.may_have_succeeded, expired.value.temporary) == (False, False)
 
     async def test_a_revoked_grant_ends_in_login_required(
         self, factory: SimFactory, tesla_http: httpx.AsyncClient, endpoints: TeslaEndpoints, sim: httpx.AsyncClient
@@ -155,11 +152,11 @@ class TestTokenRefresh:
         with pytest.raises(LoginRequired) as ended:
             await env.api.vehicles()
         assert ended.value.error == "login_required"
-        assert policy_for(ended.value).connection_effect == "needs_reconnect"
+        assert not ended.value.may_have_succeeded
 
 
-def policy_row(error: TeslaError) -> tuple[bool, str]:
-    return is_retryable(error), policy_for(error).connection_effect
+def marks(error: TeslaError) -> tuple[bool, bool]:
+    return error.may_have_succeeded, error.temporary
 
 
 class TestErrorMapping:
@@ -174,7 +171,7 @@ class TestErrorMapping:
         with pytest.raises(MissingScopes) as missing:
             await env.api.command(env.vin, "set_charge_limit", {"percent": 70})
         assert missing.value.scopes == ("vehicle_cmds", "vehicle_charging_cmds")
-        assert policy_row(missing.value) == (False, "update_scopes")
+        assert marks(missing.value) == (False, False)
 
     def test_scope_names_appended_to_the_error_itself_are_read(self) -> None:
         answer = httpx.Response(403, json={"response": None, "error": "Unauthorized missing scopes vehicle_location"})
@@ -189,7 +186,7 @@ class TestErrorMapping:
         with pytest.raises(ProtocolRequired) as required:
             await env.api.command(env.vin, "honk_horn")
         assert required.value.reason.startswith("Tesla Vehicle Command Protocol required")
-        assert policy_row(required.value) == (False, "none")
+        assert marks(required.value) == (False, False)
 
     async def test_an_asleep_car_is_unavailable(
         self, factory: SimFactory, tesla_http: httpx.AsyncClient, endpoints: TeslaEndpoints
@@ -199,7 +196,7 @@ class TestErrorMapping:
             await env.api.vehicle_data(env.vin)
         assert unavailable.value.reason == errors.VEHICLE_UNAVAILABLE_REASON
         assert unavailable.value.status == 408
-        assert policy_row(unavailable.value) == (True, "none")
+        assert marks(unavailable.value) == (False, True)
 
     async def test_an_app_not_registered_in_the_region(
         self, factory: SimFactory, tesla_http: httpx.AsyncClient, endpoints: TeslaEndpoints, sim: httpx.AsyncClient
@@ -216,7 +213,7 @@ class TestErrorMapping:
         with pytest.raises(NotRegisteredInRegion) as unregistered:
             await api.vehicles()
         assert "must be registered in the current region" in unregistered.value.reason
-        assert policy_row(unregistered.value) == (False, "none")
+        assert marks(unregistered.value) == (False, False)
 
     async def test_mobile_access_off_is_its_own_error_not_a_reconnect(
         self, factory: SimFactory, tesla_http: httpx.AsyncClient, endpoints: TeslaEndpoints, sim: httpx.AsyncClient
@@ -227,7 +224,7 @@ class TestErrorMapping:
             await env.api.vehicle_data(env.vin)
         assert disabled.value.status == 401
         assert env.session.calls == 1  # no refresh attempted: the token is fine
-        assert policy_row(disabled.value) == (False, "none")
+        assert marks(disabled.value) == (False, False)
 
     async def test_a_rate_limit_carries_retry_after(
         self, factory: SimFactory, tesla_http: httpx.AsyncClient, endpoints: TeslaEndpoints
@@ -242,7 +239,7 @@ class TestErrorMapping:
         assert announced is not None
         assert limited.value.retry_after == float(announced.group(1))
         assert 0 < limited.value.retry_after <= 60
-        assert policy_row(limited.value) == (True, "none")
+        assert marks(limited.value) == (False, True)
 
     def test_retry_after_as_a_date_or_only_ratelimit_reset(self) -> None:
         dated = error_for(httpx.Response(429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}))
@@ -256,23 +253,25 @@ class TestErrorMapping:
         assert garbage.retry_after == 60.0
 
     @pytest.mark.parametrize(
-        ("status", "retryable"), [(500, True), (503, True), (504, True), (540, True), (418, False)]
+        ("status", "may_have_succeeded", "temporary"),
+        [(500, True, True), (503, False, True), (504, True, True), (540, True, True), (418, False, False)],
     )
-    async def test_upstream_errors_say_whether_they_are_retryable(
+    async def test_upstream_errors_say_whether_they_may_have_succeeded_and_are_temporary(
         self,
         factory: SimFactory,
         tesla_http: httpx.AsyncClient,
         endpoints: TeslaEndpoints,
         sim: httpx.AsyncClient,
         status: int,
-        retryable: bool,
+        may_have_succeeded: bool,
+        temporary: bool,
     ) -> None:
         env = await connect(factory, tesla_http, endpoints)
         await add_fault(sim, path="vehicle_data", status=status, count=1, body={"response": None, "error": "boom"})
         with pytest.raises(UpstreamError) as failed:
             await env.api.vehicle_data(env.vin)
         assert failed.value.status == status
-        assert failed.value.retryable is retryable
+        assert marks(failed.value) == (may_have_succeeded, temporary)
         assert env.session.calls == 1  # not retried by the client itself
         assert (await env.api.vehicle_data(env.vin))["vin"] == env.vin
 
@@ -296,7 +295,7 @@ class TestErrorMapping:
             await env.api.command(env.vin, "set_charging_amps", {"charging_amps": "lots"})
         assert invalid.value.status == 400
         assert "charging_amps" in invalid.value.reason
-        assert policy_row(refused.value) == (False, "none")
+        assert marks(refused.value) == (False, False)
 
 
 def fail_with(exc: type[httpx.TransportError]) -> httpx.MockTransport:
@@ -317,35 +316,33 @@ class TestTransportFailures:
             session = FleetSession(http, endpoints, StaticToken("t"), "na")
             with pytest.raises(UpstreamError) as failed:
                 await session.request(method, "/api/1/vehicles/V/command/honk_horn")
-        assert failed.value.retryable is True
+        assert marks(failed.value) == (False, True)
 
-    @pytest.mark.parametrize(("method", "retryable"), [("GET", True), ("POST", False)])
-    async def test_a_timeout_after_sending_is_retryable_only_when_idempotent(
-        self, endpoints: TeslaEndpoints, method: str, retryable: bool
-    ) -> None:
+    @pytest.mark.parametrize("method", ["GET", "POST"])
+    async def test_a_timeout_after_sending_may_have_succeeded(self, endpoints: TeslaEndpoints, method: str) -> None:
         async with httpx.AsyncClient(transport=fail_with(httpx.ReadTimeout)) as http:
             session = FleetSession(http, endpoints, StaticToken("t"), "na")
             with pytest.raises(UpstreamError) as failed:
                 await session.request(method, "/api/1/vehicles/V/command/honk_horn")
-            assert failed.value.retryable is retryable
-            with pytest.raises(UpstreamError) as read_only:
-                await session.request("POST", "/api/1/vehicles/fleet_status", idempotent=True)
-            assert read_only.value.retryable is True
+        # Whether sending it again is safe is the caller's to decide: it knows whether the request was idempotent.
+        assert marks(failed.value) == (True, True)
 
 
-class TestErrorPolicy:
-    def test_every_error_class_has_a_policy_and_a_row_in_the_docstring(self) -> None:
+class TestErrorMarks:
+    def test_every_error_class_has_a_row_in_the_docstring(self) -> None:
         classes = [
             cls
             for _, cls in inspect.getmembers(errors, inspect.isclass)
             if issubclass(cls, TeslaError) and cls is not TeslaError
         ]
-        tree, table = (errors.__doc__ or "").split("changes the connection's state")
+        tree = (errors.__doc__ or "").split("Each error is marked")[0]
         for cls in classes:
-            assert cls in ERROR_POLICY, cls
             assert re.search(rf"── {cls.__name__}\s", tree), cls
-            assert re.search(rf"^\s+{cls.__name__}\s", table, re.MULTILINE), cls
 
-    def test_an_upstream_error_is_retryable_only_when_it_says_so(self) -> None:
-        assert is_retryable(UpstreamError("x", status=503, retryable=True))
-        assert not is_retryable(UpstreamError("x", status=400))
+    def test_upstream_errors_are_marked_where_they_are_raised(self) -> None:
+        assert marks(UpstreamError.answered("x", 503)) == (False, True)
+        assert marks(UpstreamError.answered("x", 502)) == (True, True)
+        assert marks(UpstreamError.answered("x", 400)) == (False, False)
+        assert marks(UpstreamError.not_sent("x")) == (False, True)
+        assert marks(UpstreamError.answer_lost("x")) == (True, True)
+        assert marks(UpstreamError("x")) == (False, False)

@@ -235,7 +235,8 @@ class TestResync:
         with pytest.raises(UpstreamError) as stuck:
             await commander.execute(env.api, env.vin, "door_lock", {})
         assert stuck.value.reason == "vehicle rejected request: MESSAGEFAULT_ERROR_INCORRECT_EPOCH"
-        assert stuck.value.retryable is True  # the car never ran it
+        # The car never ran it, and may take it later.
+        assert (stuck.value.may_have_succeeded, stuck.value.temporary) == (False, True)
         assert commander.resyncs == commander.max_resyncs == 2
         assert commander.handshakes == 3
         assert commander.sessions.get(env.vin, VCSEC) is None
@@ -320,7 +321,7 @@ class TestRepliesAreBoundToTheirRequest:
         with pytest.raises(UpstreamError) as rejected:
             await commander.execute(env.api, env.vin, "set_charge_limit", {"percent": 75})
         assert rejected.value.reason == "vehicle reply rejected: the encrypted reply does not authenticate"
-        assert rejected.value.retryable is False
+        assert rejected.value.may_have_succeeded  # the car may well have run it; only its answer is not to be trusted
 
     async def test_a_clear_text_reply_after_encrypted_ones_is_a_downgrade(
         self,

@@ -2,18 +2,23 @@
 the same object back; the same key with another body is refused rather than silently answered.
 
 The key is stored on the created row with a hash of the request it came with, so a retry after a lost response is a
-replay (200, the same object) and a reused key with another body is a 409.
+replay (200, the same object) and a reused key with another body is a 409. `create_once` is the one way these
+routes create: two requests with the same key at the same moment both get the object the first one committed (the
+database's unique index on the key decides which), never an error asking to retry.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Header
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.infra.errors import APIError, IdempotencyConflict, ValidationFailed
+from fleetgate.infra.errors import IdempotencyConflict, ValidationFailed
 
 MAX_KEY_LENGTH = 200
 
@@ -29,15 +34,11 @@ IdempotencyKey = Annotated[
 
 class Keyed(Protocol):
     id: str
+    idempotency_key: str | None
     request_hash: str | None
 
 
 Row = TypeVar("Row", bound=Keyed)
-
-
-class IdempotencyKeyInUse(APIError):
-    status = 409
-    code = "idempotency_key_in_use"
 
 
 def check_idempotency_key(key: str) -> None:
@@ -65,3 +66,37 @@ def replay(earlier: Row, request_hash: str, id_field: str) -> Row:
             **named,
         )
     return earlier
+
+
+async def create_once(
+    session: AsyncSession,
+    key: str | None,
+    request_hash: str,
+    *,
+    find: Callable[[str], Awaitable[Row | None]],
+    build: Callable[[], Awaitable[Row]],
+    id_field: str,
+) -> tuple[Row, bool]:
+    """The row `build` makes (its checks run only when nothing is replayed), inserted; or the one an earlier request
+    with the same key created. And whether it is new. `find` looks a row up by key; `id_field` names it in a 409.
+
+    `build` must not add its row to the session: the insert alone runs in a savepoint, so that the unique index
+    refusing it leaves the request's transaction usable (and on SQLite the savepoint starts with its write)."""
+    if key is not None:
+        check_idempotency_key(key)
+        earlier = await find(key)
+        if earlier is not None:
+            return replay(earlier, request_hash, id_field), False
+    row = await build()
+    if key is not None:
+        row.idempotency_key, row.request_hash = key, request_hash
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # Another request with the same key committed first: its row is the answer.
+        earlier = await find(key) if key is not None else None
+        if earlier is None:
+            raise
+        return replay(earlier, request_hash, id_field), False
+    return row, True

@@ -24,11 +24,14 @@ from fleetgate.config import Settings, SettingsError, decode_key
 from fleetgate.infra.db.engine import create_engine, create_sessionmaker, create_side_engine, is_sqlite
 from fleetgate.infra.db.migrate import upgrade
 from fleetgate.infra.metrics import Metrics
+from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.security.encryption import Encryptor
+from fleetgate.infra.single_flight import SingleFlight
 from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.keys import KeyUnavailable, load_app_key
 from fleetgate.tesla.signing.commander import SignedCommander
 from fleetgate.tesla.token_cache import TokenCache
+from fleetgate.tesla.wake import WakePolicy
 
 log = logging.getLogger("fleetgate")
 WEB = Path(__file__).parents[1] / "web"
@@ -61,6 +64,12 @@ class Runtime:
     webhook_http: httpx.AsyncClient = field(kw_only=True)
     webhook_wakeup: asyncio.Event = field(default_factory=asyncio.Event, kw_only=True)
     metrics: Metrics = field(default_factory=Metrics, kw_only=True)
+    # How long state reads with `wake=true` and commands to a sleeping car wait for it (see `tesla.wake`).
+    wake: WakePolicy = field(default_factory=WakePolicy, kw_only=True)
+    # This process's reads of device state: in flight (device id, wake, location → one shared read) and the newest
+    # per device id. See `features.devices.state_service`.
+    state_reads: SingleFlight[tuple[str, bool, bool], Reading] = field(default_factory=SingleFlight, kw_only=True)
+    latest_readings: dict[str, Reading] = field(default_factory=dict, kw_only=True)
 
 
 async def runtime_of(request: Request) -> Runtime:

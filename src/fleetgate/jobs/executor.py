@@ -25,7 +25,6 @@ from functools import partial
 from fleetgate.features.commands import lifecycle
 from fleetgate.features.commands.runner import run_job
 from fleetgate.features.commands.status import TERMINAL
-from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.runtime import Runtime
 
@@ -50,7 +49,6 @@ class CommandExecutor:
     concurrency: int = 32
     lease_seconds: float = 30.0
     poll_seconds: float = 0.5
-    wake: WakePolicy = field(default_factory=WakePolicy)
     name: str = field(default_factory=lambda: worker_name("executor"))
     running: dict[str, asyncio.Task[object]] = field(default_factory=dict)
     _nudge: asyncio.Event = field(default_factory=asyncio.Event)
@@ -101,7 +99,7 @@ class CommandExecutor:
             job = await lifecycle.claim(sessions, command_id, self.name, self.lease_seconds)
             if job is None:
                 continue
-            task = asyncio.create_task(run_job(self.runtime, job, self.name, self.wake), name=f"command {command_id}")
+            task = asyncio.create_task(run_job(self.runtime, job, self.name), name=f"command {command_id}")
             self.running[command_id] = task
             task.add_done_callback(partial(self._done, command_id))
             started += 1

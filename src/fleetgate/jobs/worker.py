@@ -28,7 +28,6 @@ from fleetgate.config import Settings
 from fleetgate.features.commands import lifecycle
 from fleetgate.features.commands.runner import run_job
 from fleetgate.features.commands.status import ACTIVE, QUEUED
-from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command
@@ -49,7 +48,6 @@ class Worker:
     runtime: Runtime
     app: procrastinate.App
     lease_seconds: float
-    wake: WakePolicy = field(default_factory=WakePolicy)
     name: str = field(default_factory=lambda: worker_name("worker"))
     running: set[str] = field(default_factory=set)
 
@@ -61,7 +59,7 @@ class Worker:
         if job is not None:
             self.running.add(command_id)
             try:
-                await run_job(self.runtime, job, self.name, self.wake)
+                await run_job(self.runtime, job, self.name)
             finally:
                 self.running.discard(command_id)
         await self.follow_up(command_id)

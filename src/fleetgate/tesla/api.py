@@ -30,13 +30,13 @@ VEHICLES_PER_PAGE = 100
 
 def _dict(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise UpstreamError(f"Tesla's {what} answer is not an object", body=value)
+        raise UpstreamError.answer_lost(f"Tesla's {what} answer is not an object", body=value)
     return value
 
 
 def _list(value: Any, what: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise UpstreamError(f"Tesla's {what} answer is not a list", body=value)
+        raise UpstreamError.answer_lost(f"Tesla's {what} answer is not a list", body=value)
     return [item for item in value if isinstance(item, dict)]
 
 
@@ -56,8 +56,8 @@ class FleetApi:
     async def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
         return response_or_raise(await self.session.request("GET", path, params=params))
 
-    async def _post(self, path: str, body: Any = None, *, idempotent: bool = False) -> Any:
-        result = await self.session.request("POST", path, json=body if body is not None else {}, idempotent=idempotent)
+    async def _post(self, path: str, body: Any = None) -> Any:
+        result = await self.session.request("POST", path, json=body if body is not None else {})
         return response_or_raise(result)
 
     # -- users ---------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ class FleetApi:
 
     async def wake_up(self, vin: str) -> dict[str, Any]:
         # Waking a car that is waking or awake changes nothing: safe to send again.
-        return _dict(await self._post(f"/api/1/vehicles/{quote(vin)}/wake_up", idempotent=True), "wake_up")
+        return _dict(await self._post(f"/api/1/vehicles/{quote(vin)}/wake_up"), "wake_up")
 
     async def command(self, vin: str, name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return command_result(await self._post(f"/api/1/vehicles/{quote(vin)}/command/{quote(name)}", params or {}))
@@ -113,11 +113,11 @@ class FleetApi:
         )
         response = response_or_raise(result)
         if not isinstance(response, str):
-            raise UpstreamError("signed_command answered without a message", body=result.body)
+            raise UpstreamError.answer_lost("signed_command answered without a message", body=result.body)
         return response
 
     async def fleet_status(self, vins: Sequence[str]) -> dict[str, Any]:
-        answer = await self._post("/api/1/vehicles/fleet_status", {"vins": list(vins)}, idempotent=True)
+        answer = await self._post("/api/1/vehicles/fleet_status", {"vins": list(vins)})
         return _dict(answer, "fleet_status")
 
     # -- energy --------------------------------------------------------------------------------------------
@@ -136,13 +136,13 @@ class FleetApi:
         """`endpoint` is one of `ENERGY_COMMANDS`; a setting sent twice ends the same, so it may be resent."""
         if endpoint not in ENERGY_COMMANDS:
             raise ValueError(f"unknown energy command {endpoint!r}; one of {', '.join(ENERGY_COMMANDS)}")
-        return _dict(await self._post(f"/api/1/energy_sites/{site_id}/{endpoint}", body, idempotent=True), endpoint)
+        return _dict(await self._post(f"/api/1/energy_sites/{site_id}/{endpoint}", body), endpoint)
 
     # -- partner (partner token) ---------------------------------------------------------------------------
 
     async def register_partner(self, domain: str) -> dict[str, Any]:
         # Registering the same domain again replaces it with the same values.
-        answer = await self._post("/api/1/partner_accounts", {"domain": domain}, idempotent=True)
+        answer = await self._post("/api/1/partner_accounts", {"domain": domain})
         return _dict(answer, "partner_accounts")
 
     async def partner_public_key(self, domain: str) -> dict[str, Any]:

@@ -18,55 +18,61 @@ of these; nothing above the client sees an httpx exception or a raw status code.
     ├── KeyNotPaired                  the car does not know our public key (unknown key / not on whitelist)
     ├── CommandRefused                the car answered result=false, or its key role forbids it (`.reason`)
     ├── PaymentRequired               402: billing limit reached or no payment method
-    └── UpstreamError                 anything else (`.status`, `.retryable`)
+    └── UpstreamError                 anything else (`.status`)
 
-What each means, in one place (`ERROR_POLICY` holds the same table for code):
+Each error is marked where it is raised with what it means, as Tesla's own Go client does (`MayHaveSucceeded()`,
+`Temporary()`):
 
-    error                   retry the same request?          changes the connection's state
-    ----------------------  -------------------------------  -------------------------------------------------
-    AuthError               no                               none (the app's credentials, code or redirect URI)
-    TokenExpired            yes, once, after a refresh       refresh_token (store the rotated refresh token)
-    LoginRequired           no                               needs_reconnect (the user consents again)
-    MissingScopes           no                               update_scopes (re-read `scp`; ask for the scope)
-    VehicleUnavailable      yes, once the car is awake       none (the device's state: asleep/offline)
-    MobileAccessDisabled    no                               none (the owner must allow mobile access in the car)
-    RateLimited             yes, after `retry_after`         none
-    WrongRegion             yes, on `.base_url`              update_region (the client already followed one 421)
-    NotRegisteredInRegion   no                               none (the operator registers the app's domain)
-    ProtocolRequired        no                               none (send it signed)
-    ProtocolUnsupported     no (the commander re-sends REST) none for the connection; the VIN is REST-only
-    KeyNotPaired            no                               none for the connection; the device needs pairing
-    CommandRefused          no                               none
-    PaymentRequired         no                               none (the operator raises the billing limit)
-    UpstreamError           only when `.retryable`           none
+- `may_have_succeeded`: the request may have reached Tesla (and the car) and done its work; only its answer is
+  missing or cannot be trusted. True for a timeout or a broken connection after sending, for an answer that does
+  not decode, and for 5xx answers other than 503. False for every 4xx, for 503, and for failures before the
+  request left (connection refused).
+- `temporary`: the same request may work later: 5xx answers, 408 (the car is asleep), 429, failures before the
+  request left, timeouts, answers that do not decode, a car busy waking up.
 
-`UpstreamError.retryable` is true for 5xx answers and for failures before the request left (connection refused);
-a timeout or a broken connection after sending is retryable only for idempotent requests, since Tesla may have
-acted on the request (a command may have run). Nothing in this package retries a non-idempotent request by itself
-except after 421 and 401, which Tesla answers before doing anything.
+What a caller does with them is its own decision (a command is sent again only when it did not reach the car, or
+when sending it twice ends the same as once: see `features.commands.outcomes`); nothing in this package retries
+by itself except after 421 and 401, which Tesla answers before doing anything. What each means for the product's
+API is decided in one place, `features.connections.tesla_errors`. What changes a connection's state:
+
+    TokenExpired            refresh the token (the rotated refresh token is stored), then send once more
+    LoginRequired           the connection needs a reconnect (the user consents again)
+    MissingScopes           the scopes changed on Tesla's side: the next token's `scp` says which
+    WrongRegion             the user lives in another region: the client follows one 421 and remembers it
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 KEY_NOT_PAIRED_REASON = "vehicle rejected request: your public key has not been paired with the vehicle"
 VEHICLE_UNAVAILABLE_REASON = "vehicle unavailable: vehicle is offline or asleep"
-
-ConnectionEffect = Literal["none", "refresh_token", "needs_reconnect", "update_region", "update_scopes"]
+# 5xx answers worth asking again; 503 also says that Tesla did nothing.
+TEMPORARY_STATUSES = frozenset({500, 502, 503, 504, 540})
 
 
 class TeslaError(Exception):
     """Base of every Tesla failure. `reason` is the text to show a user, in Tesla's words where Tesla gave some."""
 
     status: int | None = None
+    may_have_succeeded: bool = False
+    temporary: bool = False
 
-    def __init__(self, reason: str, *, status: int | None = None, body: object = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int | None = None,
+        body: object = None,
+        may_have_succeeded: bool | None = None,
+        temporary: bool | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         if status is not None:
             self.status = status
+        if may_have_succeeded is not None:
+            self.may_have_succeeded = may_have_succeeded
+        if temporary is not None:
+            self.temporary = temporary
         self.body = body
 
 
@@ -96,6 +102,7 @@ class MissingScopes(TeslaError):
 
 class VehicleUnavailable(TeslaError):
     status = 408
+    temporary = True
 
 
 class MobileAccessDisabled(TeslaError):
@@ -104,6 +111,7 @@ class MobileAccessDisabled(TeslaError):
 
 class RateLimited(TeslaError):
     status = 429
+    temporary = True
 
     def __init__(self, reason: str, retry_after: float, *, body: object = None) -> None:
         super().__init__(reason, body=body)
@@ -144,46 +152,25 @@ class PaymentRequired(TeslaError):
 
 
 class UpstreamError(TeslaError):
-    def __init__(self, reason: str, *, status: int | None = None, retryable: bool = False, body: object = None) -> None:
-        super().__init__(reason, status=status, body=body)
-        self.retryable = retryable
+    """Anything else; where it is raised says whether the request may have succeeded and whether it is temporary."""
 
+    @classmethod
+    def answered(cls, reason: str, status: int, body: object = None) -> UpstreamError:
+        """An error answer with no meaning of its own, marked by its status (see the module's docstring)."""
+        return cls(
+            reason,
+            status=status,
+            body=body,
+            may_have_succeeded=status >= 500 and status != 503,
+            temporary=status in TEMPORARY_STATUSES,
+        )
 
-@dataclass(frozen=True, slots=True)
-class ErrorPolicy:
-    retryable: bool
-    connection_effect: ConnectionEffect
-    note: str
+    @classmethod
+    def not_sent(cls, reason: str) -> UpstreamError:
+        """Nothing reached Tesla: sending again is safe."""
+        return cls(reason, may_have_succeeded=False, temporary=True)
 
-
-ERROR_POLICY: dict[type[TeslaError], ErrorPolicy] = {
-    TokenExpired: ErrorPolicy(True, "refresh_token", "refresh, then send the same request once more"),
-    LoginRequired: ErrorPolicy(False, "needs_reconnect", "the refresh token is dead; the user must consent again"),
-    AuthError: ErrorPolicy(False, "none", "the app's credentials, code or redirect URI are wrong"),
-    MissingScopes: ErrorPolicy(False, "update_scopes", "the user removed or never granted a scope"),
-    VehicleUnavailable: ErrorPolicy(True, "none", "wake the car first, or try when it is online"),
-    MobileAccessDisabled: ErrorPolicy(False, "none", "the owner must allow mobile access in the car"),
-    RateLimited: ErrorPolicy(True, "none", "retry after `retry_after` seconds"),
-    WrongRegion: ErrorPolicy(True, "update_region", "the client follows one 421; a second one ends here"),
-    NotRegisteredInRegion: ErrorPolicy(False, "none", "register the app's domain in this region"),
-    ProtocolRequired: ErrorPolicy(False, "none", "send it as a signed command"),
-    ProtocolUnsupported: ErrorPolicy(False, "none", "send it over REST; remembered per VIN"),
-    KeyNotPaired: ErrorPolicy(False, "none", "the owner must pair the app's virtual key"),
-    CommandRefused: ErrorPolicy(False, "none", "the car said no; the reason says why"),
-    PaymentRequired: ErrorPolicy(False, "none", "raise the billing limit in Tesla's developer dashboard"),
-    UpstreamError: ErrorPolicy(False, "none", "retryable only when `.retryable` (5xx, not sent, idempotent)"),
-}
-
-
-def policy_for(error: TeslaError) -> ErrorPolicy:
-    for cls in type(error).__mro__:
-        policy = ERROR_POLICY.get(cls)
-        if policy is not None:
-            return policy
-    return ERROR_POLICY[UpstreamError]
-
-
-def is_retryable(error: TeslaError) -> bool:
-    if isinstance(error, UpstreamError):
-        return error.retryable
-    return policy_for(error).retryable
+    @classmethod
+    def answer_lost(cls, reason: str, *, status: int | None = None, body: object = None) -> UpstreamError:
+        """The request left (and may have done its work); its answer is missing, or cannot be read or trusted."""
+        return cls(reason, status=status, body=body, may_have_succeeded=True, temporary=True)

@@ -3,7 +3,8 @@
 `FleetSession` holds the region and a token source. It follows one 421 to the region Tesla names and reports the
 move through `on_region_change`; on a 401 it asks the token source for a fresh token and tries once more.
 Nothing else is retried here: a request that changes something may have reached Tesla before its answer was lost,
-so only the caller can know whether sending it again is safe (`UpstreamError.retryable` says when it is).
+so only the caller can know whether sending it again is safe (the error's `may_have_succeeded` says whether it
+may have reached Tesla).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from fleetgate.tesla.errors import LoginRequired, TeslaError, TokenExpired, Upst
 from fleetgate.tesla.http import body_of, error_for
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=10.0, pool=5.0)
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # Failures that happen before a single byte of the request reached Tesla: sending again is always safe.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -83,15 +83,12 @@ class FleetSession:
         json: Any = None,
         params: Mapping[str, str] | None = None,
         signed_command: bool = False,
-        idempotent: bool | None = None,
     ) -> FleetResponse:
-        """`idempotent` defaults to what the method promises; a POST that only reads can say so."""
-        safe_to_resend = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
         token = await self.tokens.access_token()
         followed_region = False
         refreshed = False
         while True:
-            response = await self._send(method, path, token, json, params, safe_to_resend)
+            response = await self._send(method, path, token, json, params)
             if response.status_code < 400:
                 return FleetResponse(response.status_code, body_of(response), response.headers)
             error = error_for(response, signed_command=signed_command)
@@ -113,7 +110,7 @@ class FleetSession:
             raise error
 
     async def _send(
-        self, method: str, path: str, token: str, json: Any, params: Mapping[str, str] | None, safe_to_resend: bool
+        self, method: str, path: str, token: str, json: Any, params: Mapping[str, str] | None
     ) -> httpx.Response:
         if self.before_request is not None:
             await self.before_request(method, path)
@@ -128,11 +125,11 @@ class FleetSession:
                 timeout=self.timeout,
             )
         except NOT_SENT as exc:
-            raise UpstreamError(f"Tesla is unreachable: {exc!r}", retryable=True) from exc
+            raise UpstreamError.not_sent(f"Tesla is unreachable: {exc!r}") from exc
         except httpx.TimeoutException as exc:
-            raise UpstreamError(f"Tesla did not answer in time: {method} {path}", retryable=safe_to_resend) from exc
+            raise UpstreamError.answer_lost(f"Tesla did not answer in time: {method} {path}") from exc
         except httpx.TransportError as exc:
-            raise UpstreamError(f"the connection to Tesla failed: {exc!r}", retryable=safe_to_resend) from exc
+            raise UpstreamError.answer_lost(f"the connection to Tesla failed: {exc!r}") from exc
         self._calls += 1
         if self.on_response is not None:
             self.on_response(method, path, response.status_code)
@@ -141,7 +138,9 @@ class FleetSession:
 
 def response_or_raise(result: FleetResponse) -> Any:
     if not isinstance(result.body, dict) or "response" not in result.body:
-        raise UpstreamError("Tesla answered without a response envelope", status=result.status, body=result.body)
+        raise UpstreamError.answer_lost(
+            "Tesla answered without a response envelope", status=result.status, body=result.body
+        )
     return result.body["response"]
 
 

@@ -36,7 +36,6 @@ PROTOCOL_REQUIRED_TEXT = "Vehicle Command Protocol required"
 NOT_REGISTERED = re.compile(r"must be registered|unregistered account", re.IGNORECASE)
 # Scope names are lowercase words joined by underscores (`vehicle_cmds`), plus OpenID's own `openid`.
 SCOPE_NAME = re.compile(r"^(?:openid|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)$")
-RETRYABLE_STATUSES = frozenset({500, 502, 503, 504, 540})
 DEFAULT_RETRY_AFTER = 60.0
 
 
@@ -135,4 +134,4 @@ def error_for(response: httpx.Response, *, signed_command: bool = False) -> Tesl
     refusal = refusal_reason(body.get("response")) if status == 400 and isinstance(body, dict) else None
     if refusal is not None:
         return CommandRefused(refusal, status=status, body=body)
-    return UpstreamError(text, status=status, retryable=status in RETRYABLE_STATUSES, body=body)
+    return UpstreamError.answered(text, status, body)

@@ -134,8 +134,7 @@ class OAuthClient:
                 "redirect_uri": redirect_uri,
                 "code_verifier": code_verifier,
                 "audience": audience,
-            },
-            resendable=False,
+            }
         )
 
     async def refresh(self, refresh_token: str, persist: Persist) -> TokenSet:
@@ -145,8 +144,7 @@ class OAuthClient:
         valid for 24 hours after its use, so a retry within that time recovers.
         """
         tokens = await self._token_request(
-            {"grant_type": "refresh_token", "client_id": self.client_id, "refresh_token": refresh_token},
-            resendable=True,  # the token just sent stays valid for 24 hours, so sending it again is harmless
+            {"grant_type": "refresh_token", "client_id": self.client_id, "refresh_token": refresh_token}
         )
         if tokens.refresh_token is None:
             # Nothing rotated: the token we hold is still the one to keep.
@@ -162,17 +160,16 @@ class OAuthClient:
                 "client_secret": self._client_secret,
                 "audience": audience,
                 "scope": " ".join(scopes),
-            },
-            resendable=True,
+            }
         )
 
-    async def _token_request(self, form: dict[str, str], *, resendable: bool) -> TokenSet:
+    async def _token_request(self, form: dict[str, str]) -> TokenSet:
         try:
             response = await self._http.post(self._endpoints.token_url, data=form)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise UpstreamError(f"Tesla's token endpoint is unreachable: {exc!r}", retryable=True) from exc
+            raise UpstreamError.not_sent(f"Tesla's token endpoint is unreachable: {exc!r}") from exc
         except httpx.TransportError as exc:
-            raise UpstreamError(f"Tesla's token endpoint did not answer: {exc!r}", retryable=resendable) from exc
+            raise UpstreamError.answer_lost(f"Tesla's token endpoint did not answer: {exc!r}") from exc
         body = _json_or_none(response)
         if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
             raise _token_error(response, body)
@@ -243,7 +240,9 @@ def _token_error(response: httpx.Response, body: Any) -> Exception:
     if response.status_code == 429:
         return RateLimited(reason, parse_retry_after(response.headers), body=body)
     if response.status_code >= 500:
-        return UpstreamError(reason, status=response.status_code, retryable=True, body=body)
+        return UpstreamError.answered(reason, response.status_code, body)
     if response.status_code == 200:
-        return UpstreamError("Tesla's token endpoint answered without an access token", status=200, body=body)
+        return UpstreamError.answer_lost(
+            "Tesla's token endpoint answered without an access token", status=200, body=body
+        )
     return AuthError(reason, error=str(error) if error else None, status=response.status_code, body=body)

@@ -1,16 +1,27 @@
-"""What a device can do, from the connection's granted scopes, its status and (for commands) the virtual key.
+"""What a device can do: the one access table, and the one decision whether a device can do it now.
 
-Pure functions: no database, no Tesla. An unavailable capability says why (`reason`, a machine code) and what
-fixes it (`remedy`): the access to ask for again with the reconnect and manage-access links, or the pairing link.
+Every capability names the scopes that allow it (any one is enough), the access a reconnect asks for when none was
+granted, and whether a car that requires signed commands also needs the app's virtual key. State reads, commands
+(the catalogue names the capability each needs) and the devices' `capabilities` all decide with `decide`, which
+checks in one order, the first failure being the reason:
+
+1. the connection can reach Tesla: `connection_needs_reconnect`, `connection_revoked` (a reconnect fixes either,
+   and brings the devices back);
+2. the device is still on the account: `device_removed` (a sync finds it again if it comes back);
+3. one of the capability's scopes was granted: `missing_scope`, with the access to ask for;
+4. the car knows the app's key, when the capability needs it and Tesla said it does not: `virtual_key_not_paired`.
+
+Pure functions: no database, no Tesla.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fleetgate.infra.models.connection import ConnectionStatus
+from fleetgate.infra.models.device import DeviceStatus
 
 VEHICLE, ENERGY_SITE = "vehicle", "energy_site"
 DEVICE_TYPES = (VEHICLE, ENERGY_SITE)
@@ -26,32 +37,42 @@ DEVICE_REMOVED = "device_removed"
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class Capability:
+    name: str
+    device_type: str
+    title: str  # as the console shows it
     any_of_scopes: tuple[str, ...]
-    # What a reconnect should ask for when none of the scopes is there (the narrowest access that is enough).
+    # What a reconnect asks for when none of the scopes is there (the narrowest access that is enough).
     access: str
     needs_virtual_key: bool = False
 
 
-RULES: dict[str, dict[str, Rule]] = {
-    VEHICLE: {
-        "read_data": Rule(("vehicle_device_data",), "vehicle_data"),
-        "read_location": Rule(("vehicle_location",), "vehicle_location"),
-        "commands": Rule(("vehicle_cmds",), "vehicle_commands", needs_virtual_key=True),
-        "charging_commands": Rule(
-            ("vehicle_charging_cmds", "vehicle_cmds"), "vehicle_charging_commands", needs_virtual_key=True
-        ),
-    },
-    ENERGY_SITE: {
-        "energy_data": Rule(("energy_device_data",), "energy_data"),
-        "energy_commands": Rule(("energy_cmds",), "energy_commands"),
-    },
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability("read_data", VEHICLE, "Read vehicle data", ("vehicle_device_data",), "vehicle_data"),
+    Capability("read_location", VEHICLE, "Read the location", ("vehicle_location",), "vehicle_location"),
+    Capability("commands", VEHICLE, "Send commands", ("vehicle_cmds",), "vehicle_commands", needs_virtual_key=True),
+    Capability(
+        "charging_commands",
+        VEHICLE,
+        "Send charging commands",
+        ("vehicle_charging_cmds", "vehicle_cmds"),
+        "vehicle_charging_commands",
+        needs_virtual_key=True,
+    ),
+    # Tesla's wake_up takes a token with either scope; waking needs no key (it is not a signed command).
+    Capability("wake", VEHICLE, "Wake the car", ("vehicle_cmds", "vehicle_device_data"), "vehicle_commands"),
+    Capability("energy_data", ENERGY_SITE, "Read energy data", ("energy_device_data",), "energy_data"),
+    Capability("energy_commands", ENERGY_SITE, "Change energy settings", ("energy_cmds",), "energy_commands"),
+)
+BY_DEVICE_TYPE: Mapping[str, Mapping[str, Capability]] = {
+    kind: {capability.name: capability for capability in CAPABILITIES if capability.device_type == kind}
+    for kind in DEVICE_TYPES
 }
-CAPABILITY_NAMES = tuple(name for rules in RULES.values() for name in rules)
+CAPABILITY_NAMES = tuple(capability.name for capability in CAPABILITIES)
 
 
 @dataclass(frozen=True, slots=True)
-class Capability:
+class Decision:
     available: bool
     reason: str | None = None
     remedy: dict[str, Any] | None = None
@@ -59,10 +80,16 @@ class Capability:
 
 @dataclass(frozen=True, slots=True)
 class ConnectionFacts:
-    status: str  # active | needs_reconnect | revoked
+    id: str
+    status: str  # a ConnectionStatus
+    status_reason: str | None
     scopes: frozenset[str]
     reconnect_url: str
     manage_access_url: str
+
+    @property
+    def links(self) -> dict[str, str]:
+        return {"reconnect_url": self.reconnect_url, "manage_access_url": self.manage_access_url}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,31 +99,35 @@ class VirtualKeyFacts:
     pairing_url: str
 
 
-AVAILABLE = Capability(available=True)
+AVAILABLE = Decision(available=True)
 
 
-def capability(
-    rule: Rule, connection: ConnectionFacts, device_status: str, virtual_key: VirtualKeyFacts | None
-) -> Capability:
-    links = {"reconnect_url": connection.reconnect_url, "manage_access_url": connection.manage_access_url}
+def decide(
+    capability: Capability, connection: ConnectionFacts, device_status: str, virtual_key: VirtualKeyFacts | None
+) -> Decision:
+    """`virtual_key` None: the key is not part of this decision (Tesla's answer to the command will decide)."""
     if connection.status == ConnectionStatus.NEEDS_RECONNECT:
-        return Capability(False, CONNECTION_NEEDS_RECONNECT, links)
+        return Decision(False, CONNECTION_NEEDS_RECONNECT, connection.links)
     if connection.status != ConnectionStatus.ACTIVE:
-        return Capability(False, CONNECTION_REVOKED, {"reconnect_url": connection.reconnect_url})
-    if device_status != ConnectionStatus.ACTIVE:
-        return Capability(False, DEVICE_REMOVED)
-    if connection.scopes.isdisjoint(rule.any_of_scopes):
-        return Capability(False, MISSING_SCOPE, {"missing_access": [rule.access], **links})
+        return Decision(False, CONNECTION_REVOKED, {"reconnect_url": connection.reconnect_url})
+    if device_status != DeviceStatus.ACTIVE:
+        return Decision(False, DEVICE_REMOVED)
+    if connection.scopes.isdisjoint(capability.any_of_scopes):
+        return Decision(False, MISSING_SCOPE, {"missing_access": [capability.access], **connection.links})
     # Only a `paired: false` from Tesla blocks: until the key was checked, Tesla's answer to the command decides.
-    if rule.needs_virtual_key and virtual_key is not None and virtual_key.required and virtual_key.paired is False:
-        return Capability(False, VIRTUAL_KEY_NOT_PAIRED, {"pairing_url": virtual_key.pairing_url})
+    key = virtual_key if capability.needs_virtual_key else None
+    if key is not None and key.required and key.paired is False:
+        return Decision(False, VIRTUAL_KEY_NOT_PAIRED, {"pairing_url": key.pairing_url})
     return AVAILABLE
 
 
 def device_capabilities(
     device_type: str, connection: ConnectionFacts, device_status: str, virtual_key: VirtualKeyFacts | None = None
-) -> dict[str, Capability]:
-    return {name: capability(rule, connection, device_status, virtual_key) for name, rule in RULES[device_type].items()}
+) -> dict[str, Decision]:
+    return {
+        name: decide(capability, connection, device_status, virtual_key)
+        for name, capability in BY_DEVICE_TYPE[device_type].items()
+    }
 
 
 def sees_device_type(device_type: str, scopes: Iterable[str]) -> bool:

@@ -18,15 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from fleetgate.features.access.capabilities import ENERGY_SITE, VEHICLE
+from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, ENERGY_SITE, VEHICLE, Capability
 from fleetgate.features.commands import params as p
 from fleetgate.tesla.signing.actions import BUILDERS as SIGNED_BUILDERS
 
-CHARGING = ("vehicle_charging_cmds", "vehicle_cmds")
-COMMANDS = ("vehicle_cmds",)
-# Tesla's REST wake-up takes a token with either scope.
-WAKE = ("vehicle_cmds", "vehicle_device_data")
-ENERGY = ("energy_cmds",)
+CHARGING = "charging_commands"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +30,8 @@ class CommandSpec:
     name: str
     device_type: str
     params: type[BaseModel]
-    # The access a connect session asks for (the narrowest that allows it) and the scopes, any of which allows it.
-    access: str
-    scopes: tuple[str, ...]
+    # The device's capability it needs (`access.capabilities`: the scopes, the access to ask for, the virtual key).
+    capability: str
     idempotent: bool
     description: str
     # Energy sites: the endpoint under /energy_sites/{id}/ and the body it takes.
@@ -48,8 +43,20 @@ class CommandSpec:
         return self.name in SIGNED_BUILDERS
 
     @property
+    def needs(self) -> Capability:
+        return BY_DEVICE_TYPE[self.device_type][self.capability]
+
+    @property
+    def access(self) -> str:
+        return self.needs.access
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return self.needs.any_of_scopes
+
+    @property
     def needs_virtual_key(self) -> bool:
-        return self.device_type == VEHICLE and self.name != "wake_up"
+        return self.needs.needs_virtual_key
 
     @property
     def tesla_path(self) -> str:
@@ -71,12 +78,11 @@ def _vehicle(
     name: str,
     description: str,
     *,
-    scopes: tuple[str, ...] = COMMANDS,
+    capability: str = "commands",
     idempotent: bool = True,
     params: type[BaseModel] = p.NoParams,
 ) -> CommandSpec:
-    access = "vehicle_charging_commands" if scopes == CHARGING else "vehicle_commands"
-    return CommandSpec(name, VEHICLE, params, access, scopes, idempotent, description)
+    return CommandSpec(name, VEHICLE, params, capability, idempotent, description)
 
 
 def _energy(
@@ -86,18 +92,20 @@ def _energy(
     body: Callable[[dict[str, Any]], dict[str, Any]],
     description: str,
 ) -> CommandSpec:
-    return CommandSpec(name, ENERGY_SITE, params, "energy_commands", ENERGY, True, description, endpoint, body)
+    return CommandSpec(name, ENERGY_SITE, params, "energy_commands", True, description, endpoint, body)
 
 
 CATALOG: tuple[CommandSpec, ...] = (
-    _vehicle("wake_up", "Wake the car (a billed wake); waits until it is online.", scopes=WAKE),
-    _vehicle("charge_start", "Start charging.", scopes=CHARGING),
-    _vehicle("charge_stop", "Stop charging.", scopes=CHARGING),
-    _vehicle("set_charge_limit", "Set the charge limit.", scopes=CHARGING, params=p.ChargeLimit),
-    _vehicle("set_charging_amps", "Set the AC charging current.", scopes=CHARGING, params=p.ChargingAmps),
-    _vehicle("charge_port_door_open", "Open the charge port door.", scopes=CHARGING),
-    _vehicle("charge_port_door_close", "Close the charge port door.", scopes=CHARGING),
-    _vehicle("set_scheduled_charging", "Start charging at a time of day.", scopes=CHARGING, params=p.ScheduledCharging),
+    _vehicle("wake_up", "Wake the car (a billed wake); waits until it is online.", capability="wake"),
+    _vehicle("charge_start", "Start charging.", capability=CHARGING),
+    _vehicle("charge_stop", "Stop charging.", capability=CHARGING),
+    _vehicle("set_charge_limit", "Set the charge limit.", capability=CHARGING, params=p.ChargeLimit),
+    _vehicle("set_charging_amps", "Set the AC charging current.", capability=CHARGING, params=p.ChargingAmps),
+    _vehicle("charge_port_door_open", "Open the charge port door.", capability=CHARGING),
+    _vehicle("charge_port_door_close", "Close the charge port door.", capability=CHARGING),
+    _vehicle(
+        "set_scheduled_charging", "Start charging at a time of day.", capability=CHARGING, params=p.ScheduledCharging
+    ),
     _vehicle("door_lock", "Lock the doors."),
     _vehicle("door_unlock", "Unlock the doors."),
     _vehicle("auto_conditioning_start", "Start the climate control."),

@@ -1,10 +1,14 @@
 """One attempt at a command, against Tesla: no database here, only what the attempt needs and what it learned.
 
+First the same access decision as at submission (`access.capabilities`, in its one order), on the connection and
+device as they are now: a command whose device was removed, or whose connection lost its access, meanwhile ends
+with that refusal, nothing sent (nor billed).
+
 Vehicles: the command is sent as it is, without asking first whether the car is awake (that would be a call per
 command); a car that is asleep answers 408 before anything reaches it. Then, if the command allows it, the car is
-woken once (a billed wake), the free `GET /vehicles/{vin}` is polled until it is online within the wake policy,
-and the command is sent again. `mark_sent` runs before each send that may reach the car and `mark_unsent` after
-a 408, so that recovery after a crash knows whether a non-idempotent command may have run.
+woken (`tesla.wake`, the runtime's wake policy) and the command is sent again. `mark_sent` runs before each send
+that may reach the car and `mark_unsent` after a 408, so that recovery after a crash knows whether a
+non-idempotent command may have run.
 """
 
 from __future__ import annotations
@@ -13,21 +17,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fleetgate.features.access.capabilities import ENERGY_SITE
+from fleetgate.features.access.capabilities import ENERGY_SITE, decide
 from fleetgate.features.commands import outcomes
 from fleetgate.features.commands.catalog import BY_NAME, CommandSpec
 from fleetgate.features.commands.outcomes import Outcome
-from fleetgate.features.connections.fleet import fleet_api, remedies_of
-from fleetgate.features.devices import normalize
-from fleetgate.features.devices.state_service import NotOnline, WakePolicy, wait_until_online
+from fleetgate.features.connections.fleet import fleet_api
+from fleetgate.features.connections.tesla_errors import api_error
+from fleetgate.features.devices.errors import VehicleUnreachable, refusal_error, wake_timeout_error
+from fleetgate.features.devices.service import connection_facts
 from fleetgate.features.devices.virtual_key import pairing_url
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Connection, Device
-from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.signing.commander import WAKE_UP, CommandResult
+from fleetgate.tesla.wake import NotOnline, wake
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -50,113 +55,90 @@ class Job:
         return BY_NAME[self.name]
 
 
-async def attempt(runtime: Runtime, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook) -> Outcome:
-    if job.device.status != DeviceStatus.ACTIVE:
-        # Gone from the Tesla account since the command was queued (a sync found it missing).
-        return outcomes.failed(
-            "device_removed",
-            "device no longer on the Tesla account",
-            f"Device {job.device.id} is no longer on the Tesla account of its connection; nothing was sent.",
-            {"action": "sync", "sync_url": f"/v1/connections/{job.connection.id}/sync"},
-        )
-    pairing = (
-        pairing_url(runtime.settings, runtime.endpoints, job.device.external_id)
-        if job.device.type != ENERGY_SITE
-        else None
-    )
+@dataclass
+class Sending:
+    """Whether the request carrying the command has left, as the commands table records it."""
+
+    mark_sent: Hook
+    mark_unsent: Hook
+    sent: bool = False
+
+    async def before_send(self) -> None:
+        self.sent = True
+        await self.mark_sent()
+
+    async def not_delivered(self) -> None:
+        self.sent = False
+        await self.mark_unsent()
+
+
+async def attempt(runtime: Runtime, job: Job, mark_sent: Hook, mark_unsent: Hook) -> Outcome:
+    spec, device = job.spec, job.device
+    facts = connection_facts(runtime, job.connection)
+    decision = decide(spec.needs, facts, device.status, None)
+    if not decision.available:
+        return outcomes.failed(refusal_error(decision, spec.needs, facts, device.id, spec.name))
+    sending = Sending(mark_sent, mark_unsent)
     try:
         async with fleet_api(runtime, None, job.connection) as api:
-            if job.device.type == ENERGY_SITE:
-                return await _energy(api, job, mark_sent)
-            return await _vehicle(runtime, api, job, wake, mark_sent, mark_unsent)
-    except APIError as exc:  # the connection could not be used (it needs a reconnect, or was deleted)
-        return outcomes.from_api_error(exc)
+            if device.type == ENERGY_SITE:
+                return await _energy(api, job, sending)
+            return await _vehicle(runtime, api, job, sending)
+    except APIError as exc:  # the connection could not be used after all (its tokens were erased meanwhile)
+        return outcomes.failed(exc)
     except tesla.TeslaError as exc:
-        return outcomes.from_tesla_error(
-            exc,
-            idempotent=job.idempotent,
-            attempts=job.attempts,
-            pairing_url=pairing,
-            remedies=remedies_of(runtime, job.connection),
+        pairing = pairing_url(runtime.settings, runtime.endpoints, device.external_id)
+        error = api_error(runtime, job.connection, exc, pairing_url=None if device.type == ENERGY_SITE else pairing)
+        return outcomes.after_tesla_error(
+            exc, error, idempotent=job.idempotent, attempts=job.attempts, sent=sending.sent
         )
 
 
-async def _energy(api: FleetApi, job: Job, mark_sent: Hook) -> Outcome:
+async def _energy(api: FleetApi, job: Job, sending: Sending) -> Outcome:
     spec = job.spec
     assert spec.energy_endpoint is not None
     assert spec.energy_body is not None
-    await mark_sent()
+    await sending.before_send()
     answer = await api.energy_command(int(job.device.external_id), spec.energy_endpoint, spec.energy_body(job.params))
     message = answer.get("message")
     return outcomes.succeeded(message if isinstance(message, str) else None)
 
 
-async def _vehicle(
-    runtime: Runtime, api: FleetApi, job: Job, wake: WakePolicy, mark_sent: Hook, mark_unsent: Hook
-) -> Outcome:
+async def _vehicle(runtime: Runtime, api: FleetApi, job: Job, sending: Sending) -> Outcome:
     vin = job.device.external_id
-    if job.name == WAKE_UP:
-        return await _wake_up(api, vin, wake)
     try:
-        return _result(await _send(runtime, api, job, mark_sent))
-    except tesla.VehicleUnavailable as exc:
-        await mark_unsent()  # Tesla's 408: the car was not reached
-        if not job.wake:
-            return outcomes.failed(
-                "vehicle_asleep",
-                exc.reason,
-                "The vehicle is asleep or offline, and the command was sent with `wake: false`.",
-                {"retry_with": {"wake": True}, "note": "Waking costs a billed wake."},
-            )
-    try:
-        vehicle = await api.wake_up(vin)
-        if normalize.online_state(vehicle) != "online":
-            await wait_until_online(api, vin, wake, normalize.online_state(vehicle) or "asleep")
+        if job.name == WAKE_UP:
+            await wake(api, vin, runtime.wake)
+            return outcomes.succeeded("online")
+        try:
+            return _result(await _send(runtime, api, job, sending))
+        except tesla.VehicleUnavailable:
+            await sending.not_delivered()  # Tesla's 408: the car was not reached
+            if not job.wake:
+                raise
+        await wake(api, vin, runtime.wake)
     except NotOnline as exc:
-        return _not_woken(exc, wake)
+        waited = f"vehicle still {exc.online_state} {runtime.wake.timeout_seconds:g} s after the wake-up"
+        return outcomes.failed(wake_timeout_error(exc, runtime.wake), waited)
     try:
-        return _result(await _send(runtime, api, job, mark_sent))
+        return _result(await _send(runtime, api, job, sending))
     except tesla.VehicleUnavailable as exc:
-        await mark_unsent()
+        await sending.not_delivered()
         return outcomes.failed(
-            "vehicle_unavailable",
-            exc.reason,
-            "The vehicle was woken, then could not be reached for the command.",
-            {"note": "It may have lost its connection; try again later."},
+            VehicleUnreachable("The vehicle was woken, then could not be reached for the command."), exc.reason
         )
 
 
-async def _send(runtime: Runtime, api: FleetApi, job: Job, mark_sent: Hook) -> CommandResult:
-    """`mark_sent` runs just before the request that carries the command (a handshake before it does not count)."""
+async def _send(runtime: Runtime, api: FleetApi, job: Job, sending: Sending) -> CommandResult:
+    """`before_send` runs just before the request that carries the command (a handshake before it does not count)."""
     vin = job.device.external_id
     if runtime.commander is None:
         # No private key: REST only, which cars that require signed commands refuse (`signing_required`).
-        await mark_sent()
+        await sending.before_send()
         answer = await api.command(vin, job.name, job.params)
         return CommandResult(True, str(answer.get("reason") or ""), signed=False)
-    return await runtime.commander.execute(api, vin, job.name, job.params, before_send=mark_sent)
+    return await runtime.commander.execute(api, vin, job.name, job.params, before_send=sending.before_send)
 
 
 def _result(result: CommandResult) -> Outcome:
     return outcomes.succeeded(result.reason, signed=result.signed)
-
-
-async def _wake_up(api: FleetApi, vin: str, wake: WakePolicy) -> Outcome:
-    vehicle = await api.wake_up(vin)
-    online = normalize.online_state(vehicle)
-    if online == "online":
-        return outcomes.succeeded("online")
-    try:
-        await wait_until_online(api, vin, wake, online or "asleep")
-    except NotOnline as exc:
-        return _not_woken(exc, wake)
-    return outcomes.succeeded("online")
-
-
-def _not_woken(exc: NotOnline, wake: WakePolicy) -> Outcome:
-    return outcomes.failed(
-        "wake_timeout",
-        f"vehicle still {exc.online_state} {wake.timeout_seconds:g} s after the wake-up",
-        f"Tesla was asked to wake the vehicle, and it was still {exc.online_state} after {wake.timeout_seconds:g} s.",
-        {"note": "The car may be out of coverage or switched off. Each new try costs another billed wake."},
-    )

@@ -12,15 +12,15 @@ from fleetgate.features.commands.outcomes import Outcome
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.features.devices.pairing import set_pairing
-from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Command, Device
 from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.commands")
 
 
-async def run_job(runtime: Runtime, job: Job, worker: str, wake: WakePolicy) -> Outcome | None:
+async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
     """The outcome written, or None when the claim was lost meanwhile (then nothing is written)."""
     sessions = runtime.sessionmaker
 
@@ -34,14 +34,14 @@ async def run_job(runtime: Runtime, job: Job, worker: str, wake: WakePolicy) -> 
             await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
 
     try:
-        outcome = await attempt(runtime, job, wake, sent, unsent)
+        outcome = await attempt(runtime, job, sent, unsent)
     except asyncio.CancelledError:
         # Shutting down: the claim ends now rather than when its lease runs out (shielded: we are being cancelled).
         await asyncio.shield(lifecycle.release(sessions, job.command_id, worker, now=utcnow()))
         raise
     except Exception:
         log.exception("command %s (%s): the attempt failed unexpectedly", job.command_id, job.name)
-        outcome = outcomes.failed("internal_error", "internal error", "fleetgate failed while running the command.")
+        outcome = outcomes.failed(APIError("fleetgate failed while running the command."), "internal error")
     async with sessions() as session, session.begin():
         command = await lifecycle.settle(session, job.command_id, worker, outcome)
         if command is None:

@@ -64,6 +64,7 @@ class CatalogEntry(BaseModel):
     device_type: str
     description: str
     params_schema: dict[str, Any]
+    capability: str = Field(description="The device's capability it needs (see the device's `capabilities`)")
     access: str = Field(description="The access a connect session asks for to allow this command")
     scopes: list[str] = Field(description="Tesla scopes, any one of which allows it")
     idempotent: bool

@@ -1,7 +1,8 @@
 """Submitting, reading and cancelling commands. Everything a submission can get wrong is refused here, before
 anything is queued or sent (and billed): an unknown command (422), one for the other device type (422), bad
-params (422), a removed device (410), a connection that needs a reconnect (409), a missing scope (403 with the
-access to ask for and the links that get it)."""
+params (422), then the device's access in the order every check follows (`access.capabilities`): a connection
+that needs a reconnect or was deleted (409), a removed device (410), a missing scope (403 with the access to ask
+for and the links that get it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Select, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.capabilities import ENERGY_SITE
@@ -18,13 +18,12 @@ from fleetgate.features.commands.catalog import BY_NAME, CommandSpec
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
-from fleetgate.features.connections.fleet import ensure_usable, remedies_of
-from fleetgate.features.devices.state_service import DeviceRemoved
+from fleetgate.features.devices.errors import require
+from fleetgate.features.devices.service import connection_facts
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import APIError, Conflict, InsufficientScope, ValidationFailed
-from fleetgate.infra.idempotency import check_idempotency_key, fingerprint, replay
+from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
+from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Command, Connection, Device
-from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
 from fleetgate.infra.workspace_rows import get_in_workspace
@@ -66,19 +65,8 @@ def validated_params(spec: CommandSpec, body: CommandIn) -> dict[str, object]:
 
 
 def check_access(runtime: Runtime, spec: CommandSpec, device: Device, connection: Connection) -> None:
-    if device.status != DeviceStatus.ACTIVE:
-        raise DeviceRemoved(
-            f"Device {device.id} is no longer on the Tesla account of connection {connection.id}.",
-            remedy={"action": "sync", "sync_url": f"/v1/connections/{connection.id}/sync"},
-            device_id=device.id,
-        )
-    ensure_usable(runtime, connection)
-    if set(connection.granted_scopes or ()).isdisjoint(spec.scopes):
-        raise InsufficientScope(
-            f"{spec.name} needs the `{spec.access}` access, which the user did not grant.",
-            remedy={"missing_access": [spec.access], **remedies_of(runtime, connection)},
-            missing_scopes=list(spec.scopes),
-        )
+    """The one access decision, in its one order (see `access.capabilities`); the virtual key is left to Tesla."""
+    require(spec.needs, connection_facts(runtime, connection), device.status, device.id, spec.name)
 
 
 async def submit(
@@ -94,45 +82,35 @@ async def submit(
     spec = spec_for(body.command, device)
     params = validated_params(spec, body)
     request_hash = fingerprint({"device_id": device_id, **body.model_dump(mode="json"), "params": params})
-    if idempotency_key is not None:
-        check_idempotency_key(idempotency_key)
-        earlier = await _by_idempotency_key(session, workspace_id, idempotency_key)
-        if earlier is not None:
-            return replay(earlier, request_hash, "command_id"), False
-    connection = await session.get(Connection, device.connection_id)
-    assert connection is not None  # a foreign key with ON DELETE CASCADE
-    check_access(runtime, spec, device, connection)
-    now = utcnow()
-    command = Command(
-        id=new_id("cmd"),
-        workspace_id=workspace_id,
-        device_id=device.id,
-        connection_id=connection.id,
-        customer_id=device.customer_id,
-        command=spec.name,
-        params=params,
-        idempotent=spec.idempotent,
-        wake=body.wake,
-        status=QUEUED,
-        attempts=0,
-        not_before=now,
-        expires_at=now + timedelta(seconds=body.expires_in),
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
-        created_at=now,
-        updated_at=now,
-    )
-    try:
-        async with session.begin_nested():
-            session.add(command)
-    except IntegrityError:
-        # The same key, submitted at the same moment by another request that committed first.
-        assert idempotency_key is not None
-        earlier = await _by_idempotency_key(session, workspace_id, idempotency_key)
-        if earlier is None:
-            raise
-        return replay(earlier, request_hash, "command_id"), False
-    return command, True
+
+    async def build() -> Command:
+        connection = await session.get(Connection, device.connection_id)
+        assert connection is not None  # a foreign key with ON DELETE CASCADE
+        check_access(runtime, spec, device, connection)
+        now = utcnow()
+        return Command(
+            id=new_id("cmd"),
+            workspace_id=workspace_id,
+            device_id=device.id,
+            connection_id=connection.id,
+            customer_id=device.customer_id,
+            command=spec.name,
+            params=params,
+            idempotent=spec.idempotent,
+            wake=body.wake,
+            status=QUEUED,
+            attempts=0,
+            not_before=now,
+            expires_at=now + timedelta(seconds=body.expires_in),
+            request_hash=request_hash,
+            created_at=now,
+            updated_at=now,
+        )
+
+    async def find(key: str) -> Command | None:
+        return await _by_idempotency_key(session, workspace_id, key)
+
+    return await create_once(session, idempotency_key, request_hash, find=find, build=build, id_field="command_id")
 
 
 async def _by_idempotency_key(session: AsyncSession, workspace_id: str, key: str) -> Command | None:

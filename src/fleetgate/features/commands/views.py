@@ -32,6 +32,7 @@ def catalog_entry(spec: CommandSpec) -> CatalogEntry:
         device_type=spec.device_type,
         description=spec.description,
         params_schema=spec.params.model_json_schema(),
+        capability=spec.capability,
         access=spec.access,
         scopes=list(spec.scopes),
         idempotent=spec.idempotent,

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.scopes import ACCESS_NAMES, UnknownAccess, validate_access
@@ -15,8 +14,8 @@ from fleetgate.features.connect.redirects import check_redirect_url
 from fleetgate.features.connect.schemas import ConnectSessionIn, SessionStatus
 from fleetgate.features.customers.service import customer_for_reference, get_customer
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import Conflict, NotFound, ValidationFailed
-from fleetgate.infra.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
+from fleetgate.infra.errors import NotFound, ValidationFailed
+from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Connection, ConnectSession, Customer
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
@@ -63,6 +62,33 @@ async def create_connect_session(
 ) -> ConnectSession:
     """A pending session; with `reconnect_connection_id`, its flow asks Tesla with `prompt_missing_scopes=true` and
     completing it updates that connection."""
+    connect_session = await new_connect_session(
+        session,
+        runtime,
+        workspace_id=workspace_id,
+        customer_id=customer_id,
+        access=access,
+        redirect_url=redirect_url,
+        require_all=require_all,
+        reconnect_connection_id=reconnect_connection_id,
+    )
+    session.add(connect_session)
+    await session.flush()
+    return connect_session
+
+
+async def new_connect_session(
+    session: AsyncSession,
+    runtime: Runtime,
+    *,
+    workspace_id: str,
+    customer_id: str,
+    access: list[str],
+    redirect_url: str | None,
+    require_all: bool = False,
+    reconnect_connection_id: str | None = None,
+) -> ConnectSession:
+    """The session, checked and not yet added."""
     names = checked_access(access)
     if redirect_url is not None:
         check_redirect_url(redirect_url)
@@ -85,8 +111,6 @@ async def create_connect_session(
         expires_at=now + timedelta(seconds=runtime.settings.connect_session_ttl_seconds),
         created_at=now,
     )
-    session.add(connect_session)
-    await session.flush()
     return connect_session
 
 
@@ -95,18 +119,14 @@ async def create_from_request(
 ) -> tuple[ConnectSession, bool]:
     """The session for `POST /v1/connect-sessions`, and whether it is new (false: a replay of the same key)."""
     request_hash = fingerprint(body.model_dump(mode="json"))
-    if idempotency_key is not None:
-        check_idempotency_key(idempotency_key)
-        earlier = await find_by_idempotency_key(session, workspace_id, idempotency_key)
-        if earlier is not None:
-            return replay(earlier, request_hash, "connect_session_id"), False
-    # Everything that can be refused is refused before a customer is created for `reference_id`.
-    checked_access(body.access)
-    if body.redirect_url is not None:
-        check_redirect_url(body.redirect_url)
-    try:
+
+    async def build() -> ConnectSession:
+        # Everything that can be refused is refused before a customer is created for `reference_id`.
+        checked_access(body.access)
+        if body.redirect_url is not None:
+            check_redirect_url(body.redirect_url)
         customer = await resolve_customer(session, workspace_id, body)
-        connect_session = await create_connect_session(
+        return await new_connect_session(
             session,
             runtime,
             workspace_id=workspace_id,
@@ -115,19 +135,13 @@ async def create_from_request(
             redirect_url=body.redirect_url,
             require_all=body.require_all,
         )
-        connect_session.idempotency_key = idempotency_key
-        connect_session.request_hash = request_hash if idempotency_key is not None else None
-        await session.flush()
-    except IntegrityError as exc:
-        # Another request with the same key (or creating the same customer) committed first; this transaction is
-        # spoiled, so the client retries and then gets that request's session (or that customer).
-        if idempotency_key is None:
-            raise Conflict("A request creating the same customer ran at the same time. Retry it.") from exc
-        raise IdempotencyKeyInUse(
-            "Another request with this Idempotency-Key was being processed at the same time. Retry it.",
-            remedy={"action": "retry"},
-        ) from exc
-    return connect_session, True
+
+    async def find(key: str) -> ConnectSession | None:
+        return await find_by_idempotency_key(session, workspace_id, key)
+
+    return await create_once(
+        session, idempotency_key, request_hash, find=find, build=build, id_field="connect_session_id"
+    )
 
 
 async def resolve_customer(session: AsyncSession, workspace_id: str, body: ConnectSessionIn) -> Customer:

@@ -1,10 +1,8 @@
-"""Calling the Fleet API for a connection: its token source and region, and Tesla's errors in the API's terms.
+"""Calling the Fleet API for a connection: its token source and region, its usage ledger and budgets.
 
 Services call Tesla inside `fleet_api` and let Tesla's typed errors out (the connect callback, say, decides for
 itself what a failed discovery means); `LoginRequired` first marks the connection `needs_reconnect`, committed on
-its own. Routes wrap services in `upstream_errors`, which turns what escapes into API errors: 409
-`needs_reconnect` with the remedy, 403 `insufficient_scope`, 429 `rate_limited` with `Retry-After`, 409
-`vehicle_asleep`, and 502 `upstream_error` with Tesla's reason for the rest.
+its own. Routes wrap services in `tesla_errors.upstream_errors`, which turns what escapes into API errors.
 
 Every call made through `fleet_api` is recorded in the usage ledger and held to the device's budget (Tesla's rate
 limits, on our side): see `usage.ledger`. A call over budget raises `RateLimited` before Tesla is asked.
@@ -16,13 +14,11 @@ limits, on our side): see `usage.ledger`. A call over budget raises `RateLimited
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.access.scopes import ACCESS_BY_SCOPE
 from fleetgate.features.connections.errors import needs_reconnect_error, revoked_error
 from fleetgate.features.connections.events import record_connection_event
 from fleetgate.features.connections.remedies import connection_remedies
@@ -31,7 +27,6 @@ from fleetgate.features.connections.tokens import ConnectionTokens, reconnect_re
 from fleetgate.features.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
 from fleetgate.features.usage.ledger import Meter
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import InsufficientScope, RateLimited, UpstreamFailure, VehicleAsleep
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
@@ -97,33 +92,6 @@ async def fleet_api(runtime: Runtime, session: AsyncSession | None, connection: 
         await meter.settle(exc)
         raise
     await meter.settle()
-
-
-@asynccontextmanager
-async def upstream_errors(
-    runtime: Runtime, session: AsyncSession | None, connection: Connection
-) -> AsyncIterator[None]:
-    try:
-        yield
-    except tesla.LoginRequired as exc:
-        await mark_needs_reconnect(runtime, session, connection, exc)
-        raise needs_reconnect_error(connection.id, connection.status_reason, remedies_of(runtime, connection)) from exc
-    except tesla.MissingScopes as exc:
-        missing = [ACCESS_BY_SCOPE[scope].name for scope in exc.scopes if scope in ACCESS_BY_SCOPE]
-        raise InsufficientScope(
-            f"Tesla refused the call for missing scopes: {exc.reason}",
-            remedy={"missing_access": missing, **remedies_of(runtime, connection)},
-            missing_scopes=list(exc.scopes),
-        ) from exc
-    except tesla.RateLimited as exc:
-        seconds = max(1, math.ceil(exc.retry_after))
-        raise RateLimited(
-            f"Tesla's rate limit: {exc.reason}", headers={"Retry-After": str(seconds)}, retry_after=seconds
-        ) from exc
-    except tesla.VehicleUnavailable as exc:
-        raise VehicleAsleep(f"The vehicle is asleep or offline: {exc.reason}") from exc
-    except tesla.TeslaError as exc:
-        raise UpstreamFailure(f"Tesla: {exc.reason}", tesla_status=exc.status) from exc
 
 
 async def mark_needs_reconnect(

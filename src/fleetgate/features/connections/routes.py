@@ -3,9 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.connections.fleet import upstream_errors
 from fleetgate.features.connections.schemas import ConnectionOut
 from fleetgate.features.connections.service import disconnect, get_connection, list_query
+from fleetgate.features.connections.tesla_errors import upstream_errors
 from fleetgate.features.connections.views import connection_out
 from fleetgate.features.devices.discovery import remove_devices, sync_connection
 from fleetgate.features.devices.schemas import SyncedConnectionOut

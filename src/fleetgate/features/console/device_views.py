@@ -10,23 +10,17 @@ from markupsafe import Markup
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.access.capabilities import VEHICLE
+from fleetgate.features.access.capabilities import CAPABILITIES, VEHICLE
 from fleetgate.features.connect.qr import qr_svg
 from fleetgate.features.console.formatting import value
-from fleetgate.features.devices import normalize
 from fleetgate.features.devices.schemas import CapabilityOut
 from fleetgate.features.devices.state_schemas import EnergySiteData, VehicleData
-from fleetgate.features.devices.state_service import Reading, visible
+from fleetgate.features.devices.state_service import visible
 from fleetgate.infra.models import DeviceState
+from fleetgate.infra.models.device_state import Reading
+from fleetgate.tesla.wake import online_state
 
-CAPABILITY_TITLES = {
-    "read_data": "Read vehicle data",
-    "read_location": "Read the location",
-    "commands": "Send commands",
-    "charging_commands": "Send charging commands",
-    "energy_data": "Read energy data",
-    "energy_commands": "Change energy settings",
-}
+CAPABILITY_TITLES = {capability.name: capability.title for capability in CAPABILITIES}
 # Shorter than the API schema's descriptions, which are written for the reference documentation.
 LABELS = {
     "online_state": "Connectivity",
@@ -139,7 +133,7 @@ async def last_state(session: AsyncSession, device_id: str, device_type: str, lo
     row = await session.get(DeviceState, device_id)
     if row is None:
         return None
-    online = normalize.online_state({"state": row.online_state})
+    online = online_state({"state": row.online_state})
     reading = visible(Reading(row.fetched_at, online, row.data, None, row.has_location), location)
     model: type[BaseModel] = VehicleData if device_type == VEHICLE else EnergySiteData
     fields = [

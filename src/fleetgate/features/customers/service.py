@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.infra.errors import Conflict
@@ -34,4 +35,14 @@ async def customer_for_reference(session: AsyncSession, workspace_id: str, refer
     existing = await find_by_reference(session, workspace_id, reference_id)
     if existing is not None:
         return existing
-    return await create_customer(session, workspace_id, reference_id)
+    customer = Customer(id=new_id("cus"), workspace_id=workspace_id, reference_id=reference_id)
+    try:
+        # A savepoint: another request creating the same customer at the same moment leaves this one usable.
+        async with session.begin_nested():
+            session.add(customer)
+    except IntegrityError:
+        existing = await find_by_reference(session, workspace_id, reference_id)
+        if existing is None:
+            raise
+        return existing
+    return customer

@@ -18,14 +18,13 @@ from fleetgate.features.devices.state_schemas import (
     EnergySiteData,
     GridStatus,
     Location,
-    OnlineState,
     ScheduledCharging,
     VehicleData,
 )
+from fleetgate.tesla.wake import online_state
 
 KM_PER_MILE = 1.609344
 MINUTES_PER_DAY = 24 * 60
-ONLINE_STATES: dict[str, OnlineState] = {"online": "online", "asleep": "asleep", "offline": "offline"}
 CHARGING_STATES: dict[str, ChargingState] = {
     "disconnected": "disconnected",
     "stopped": "stopped",
@@ -112,13 +111,6 @@ def _enum(value: Any, known: dict[str, Any], default: Any) -> Any:
 
 
 # -- vehicles ----------------------------------------------------------------------------------------------------
-
-
-def online_state(vehicle: Any) -> OnlineState | None:
-    """`state` of a vehicle object (`GET /vehicles/{vin}`, `wake_up`, `vehicle_data`)."""
-    state = vehicle.get("state") if isinstance(vehicle, dict) else None
-    result: OnlineState | None = _enum(state, ONLINE_STATES, None)
-    return result
 
 
 def _plugged_in(charge: dict[str, Any], charging_state: ChargingState | None) -> bool | None:

@@ -4,11 +4,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from fleetgate.features.connections.fleet import upstream_errors
+from fleetgate.features.connections.tesla_errors import upstream_errors
 from fleetgate.features.devices.pairing import check_virtual_key
 from fleetgate.features.devices.schemas import CapabilityOut, DeviceOut, DevicePage, DeviceStatus, VirtualKeyStatus
 from fleetgate.features.devices.service import (
-    capabilities_of,
+    capabilities_out,
     connection_of,
     connections_by_id,
     device_out,
@@ -58,11 +58,7 @@ async def capabilities(
     device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> dict[str, CapabilityOut]:
     device = await get_device(session, workspace.id, device_id)
-    found = capabilities_of(runtime, device, await connection_of(session, device))
-    return {
-        name: CapabilityOut(available=cap.available, reason=cap.reason, remedy=cap.remedy)
-        for name, cap in found.items()
-    }
+    return capabilities_out(runtime, device, await connection_of(session, device))
 
 
 @router.get("/{device_id}/virtual-key")

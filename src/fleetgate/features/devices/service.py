@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.capabilities import (
     VEHICLE,
-    Capability,
     ConnectionFacts,
+    Decision,
     VirtualKeyFacts,
     device_capabilities,
 )
@@ -74,10 +76,21 @@ async def connections_by_id(session: AsyncSession, devices: list[Device]) -> dic
 
 
 def connection_facts(runtime: Runtime, connection: Connection) -> ConnectionFacts:
-    remedies = connection_remedies(runtime.settings, runtime.endpoints, connection.id)
+    return facts_of_connection(
+        runtime, connection.id, connection.status, connection.status_reason, connection.granted_scopes
+    )
+
+
+def facts_of_connection(
+    runtime: Runtime, connection_id: str, status: str, status_reason: str | None, scopes: Iterable[str] | None
+) -> ConnectionFacts:
+    """From a connection's columns, for reads that load plain values rather than the row."""
+    remedies = connection_remedies(runtime.settings, runtime.endpoints, connection_id)
     return ConnectionFacts(
-        status=connection.status,
-        scopes=frozenset(connection.granted_scopes),
+        id=connection_id,
+        status=status,
+        status_reason=status_reason,
+        scopes=frozenset(scopes or ()),
         reconnect_url=remedies["reconnect_url"],
         manage_access_url=remedies["manage_access_url"],
     )
@@ -91,7 +104,7 @@ def virtual_key_facts(runtime: Runtime, device: Device) -> VirtualKeyFacts:
     )
 
 
-def capabilities_of(runtime: Runtime, device: Device, connection: Connection) -> dict[str, Capability]:
+def capabilities_of(runtime: Runtime, device: Device, connection: Connection) -> dict[str, Decision]:
     key = virtual_key_facts(runtime, device) if device.type == VEHICLE else None
     return device_capabilities(device.type, connection_facts(runtime, connection), device.status, key)
 
@@ -111,11 +124,15 @@ def virtual_key_status(runtime: Runtime, device: Device) -> VirtualKeyStatus:
     return VirtualKeyStatus(device_id=device.id, vin=device.external_id, **key.model_dump())
 
 
-def device_out(runtime: Runtime, device: Device, connection: Connection) -> DeviceOut:
-    capabilities = {
-        name: CapabilityOut(available=cap.available, reason=cap.reason, remedy=cap.remedy)
-        for name, cap in capabilities_of(runtime, device, connection).items()
+def capabilities_out(runtime: Runtime, device: Device, connection: Connection) -> dict[str, CapabilityOut]:
+    return {
+        name: CapabilityOut(available=decision.available, reason=decision.reason, remedy=decision.remedy)
+        for name, decision in capabilities_of(runtime, device, connection).items()
     }
+
+
+def device_out(runtime: Runtime, device: Device, connection: Connection) -> DeviceOut:
+    capabilities = capabilities_out(runtime, device, connection)
     common = {
         "id": device.id,
         "connection_id": device.connection_id,

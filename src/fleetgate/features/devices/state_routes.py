@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from fleetgate.features.connections.fleet import upstream_errors
 from fleetgate.features.devices.state_schemas import DeviceStateOut, ErrorBody, VehicleAsleepBody
-from fleetgate.features.devices.state_service import (
-    DEFAULT_MAX_AGE_SECONDS,
-    Answer,
-    StateReads,
-    cached_state,
-    connection_of,
-    iso,
-    live_state,
-    readable_target,
-)
+from fleetgate.features.devices.state_service import DEFAULT_MAX_AGE_SECONDS, read_state, render
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 
 # Included by `devices.routes`, under its /v1/devices prefix.
 router = APIRouter()
-READS = "fleetgate_state_reads"
 MAX_AGE_LIMIT = 365 * 24 * 3600.0
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -53,22 +42,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def install_state_reads(app: FastAPI, reads: StateReads | None = None) -> StateReads:
-    """The app's single-flight registry and wake policy (made on first use otherwise)."""
-    found = reads or StateReads()
-    setattr(app.state, READS, found)
-    return found
-
-
-async def state_reads(request: Request) -> StateReads:
-    # async: FastAPI runs a plain function dependency in a worker thread, a needless hop on every read.
-    found: StateReads | None = getattr(request.app.state, READS, None)
-    return found if found is not None else install_state_reads(request.app)
-
-
-StateReadsDep = Annotated[StateReads, Depends(state_reads)]
-
-
 @router.get(
     "/{device_id}/state",
     response_model=DeviceStateOut,
@@ -83,7 +56,6 @@ async def device_state(
     workspace: WorkspaceDep,
     session: SessionDep,
     runtime: RuntimeDep,
-    reads: StateReadsDep,
     max_age: Annotated[
         float,
         Query(ge=0, le=MAX_AGE_LIMIT, description="Oldest acceptable state, in seconds; 0 reads from Tesla"),
@@ -91,27 +63,6 @@ async def device_state(
     wake: Annotated[bool, Query(description="Wake a sleeping vehicle to read it (a billed wake, and battery)")] = False,
     raw: Annotated[bool, Query(description="Include Tesla's payloads as received")] = False,
 ) -> JSONResponse:
-    target = await readable_target(session, runtime, workspace.id, device_id)
-    answer = await cached_state(session, reads, target, max_age=max_age, include_raw=raw)
-    if answer is None:
-        connection = await connection_of(session, target)
-        async with upstream_errors(runtime, session, connection):
-            answer = await live_state(session, runtime, reads, target, connection, wake=wake)
+    answer = await read_state(session, runtime, workspace.id, device_id, max_age=max_age, wake=wake, include_raw=raw)
     # Rendered here rather than validated against the response model: the data was made by the models already.
     return JSONResponse(render(answer, include_raw=raw))
-
-
-def render(answer: Answer, *, include_raw: bool) -> dict[str, Any]:
-    reading = answer.reading
-    body: dict[str, Any] = {
-        "device_id": answer.target.device_id,
-        "type": answer.target.type,
-        "fetched_at": iso(reading.fetched_at),
-        "age_seconds": round(answer.age_seconds, 3),
-        "source": answer.source,
-        "online_state": reading.online_state,
-        "data": reading.data,
-    }
-    if include_raw:
-        body["raw"] = reading.raw
-    return body

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-OnlineState = Literal["online", "asleep", "offline"]
+from fleetgate.tesla.wake import OnlineState
+
 ChargingState = Literal["disconnected", "stopped", "charging", "complete", "no_power", "starting", "unknown"]
 GridStatus = Literal["connected", "islanded", "unknown"]
 Source = Literal["cache", "live"]

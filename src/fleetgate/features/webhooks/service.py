@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.events.service import insert_event, queue_delivery
@@ -17,7 +16,7 @@ from fleetgate.features.webhooks.targets import TargetError, check_target
 from fleetgate.features.webhooks.views import delivery_out
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
-from fleetgate.infra.idempotency import IdempotencyKeyInUse, check_idempotency_key, fingerprint, replay
+from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
@@ -68,42 +67,35 @@ async def create_endpoint(
     """The endpoint, its secret in clear, and whether it is new (false: a replay of the same `Idempotency-Key`, which
     answers as the first request did, secret included)."""
     request_hash = fingerprint(body.model_dump(mode="json"))
-    if idempotency_key is not None:
-        check_idempotency_key(idempotency_key)
-        query = select(WebhookEndpoint).where(
-            WebhookEndpoint.workspace_id == workspace_id, WebhookEndpoint.idempotency_key == idempotency_key
-        )
-        earlier = await session.scalar(query)
-        if earlier is not None:
-            replay(earlier, request_hash, "webhook_endpoint_id")
-            return earlier, open_secret(runtime.encryptor, earlier.id, earlier.secret_enc), False
-    await check_url(runtime, body.url)
     secret = new_secret()
-    now = utcnow()
-    endpoint = WebhookEndpoint(
-        id=new_id("whe"),
-        workspace_id=workspace_id,
-        url=body.url,
-        events=list(body.events),
-        enabled=True,
-        consecutive_failures=0,
-        idempotency_key=idempotency_key,
-        request_hash=request_hash if idempotency_key is not None else None,
-        created_at=now,
-        updated_at=now,
+
+    async def build() -> WebhookEndpoint:
+        await check_url(runtime, body.url)
+        now = utcnow()
+        endpoint = WebhookEndpoint(
+            id=new_id("whe"),
+            workspace_id=workspace_id,
+            url=body.url,
+            events=list(body.events),
+            enabled=True,
+            consecutive_failures=0,
+            created_at=now,
+            updated_at=now,
+        )
+        endpoint.secret_enc = seal_secret(runtime.encryptor, endpoint.id, secret)
+        return endpoint
+
+    async def find(key: str) -> WebhookEndpoint | None:
+        query = select(WebhookEndpoint).where(
+            WebhookEndpoint.workspace_id == workspace_id, WebhookEndpoint.idempotency_key == key
+        )
+        return await session.scalar(query)
+
+    endpoint, created = await create_once(
+        session, idempotency_key, request_hash, find=find, build=build, id_field="webhook_endpoint_id"
     )
-    endpoint.secret_enc = seal_secret(runtime.encryptor, endpoint.id, secret)
-    session.add(endpoint)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if idempotency_key is None:
-            raise
-        raise IdempotencyKeyInUse(
-            "Another request with this Idempotency-Key was being processed at the same time. Retry it.",
-            remedy={"action": "retry"},
-        ) from exc
-    return endpoint, secret, True
+    # A replay answers as the first request did, secret included.
+    return endpoint, secret if created else open_secret(runtime.encryptor, endpoint.id, endpoint.secret_enc), created
 
 
 async def get_endpoint(session: AsyncSession, workspace_id: str, endpoint_id: str) -> WebhookEndpoint:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -7,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fleetgate.infra.db.base import Base
+from fleetgate.tesla.wake import OnlineState
 
 
 class DeviceState(Base):
@@ -24,3 +26,21 @@ class DeviceState(Base):
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # Whether `data` includes location (it is stored only when the connection may read it).
     has_location: Mapped[bool] = mapped_column(default=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A device's state as read from Tesla at one moment: a `DeviceState` row, or a read this process keeps."""
+
+    fetched_at: datetime
+    online_state: OnlineState | None
+    data: dict[str, Any]
+    raw: dict[str, Any] | None  # None also when not loaded from the database
+    has_location: bool  # the location was asked for (and may be in `data`)
+
+    def age_seconds(self, now: datetime) -> float:
+        return max((now - self.fetched_at).total_seconds(), 0.0)
+
+    def serves(self, now: datetime, max_age: float, location: bool) -> bool:
+        # A state read without the location is no answer for a connection that may now read it.
+        return self.age_seconds(now) <= max_age and (self.has_location or not location)

@@ -7,7 +7,7 @@ again, a bounded number of times. A busy vehicle is given a short pause. A 422 f
 does not speak the protocol: the command goes over REST and the VIN is remembered as REST-only.
 
 Nothing is re-sent after a failure that may have reached the car (a timeout, a reply that does not authenticate):
-the error says so (`UpstreamError.retryable` is false) and the caller decides.
+the error says so (`may_have_succeeded`) and the caller decides.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def fault_error(fault: int) -> TeslaError:
         return MobileAccessDisabled(rejected)
     if fault == um.MESSAGEFAULT_ERROR_INSUFFICIENT_PRIVILEGES:
         return CommandRefused(rejected)
-    return UpstreamError(rejected, retryable=fault in SYNC_FAULTS or fault in BUSY_FAULTS)
+    return UpstreamError(rejected, temporary=fault in SYNC_FAULTS or fault in BUSY_FAULTS)
 
 
 @dataclass
@@ -170,12 +170,12 @@ class SignedCommander:
                     self.sessions.forget(vin, payload.domain)
                 raise fault_error(fault)
             if waiting:
-                raise UpstreamError("vehicle busy or finishing wake-up", retryable=True)
+                raise UpstreamError("vehicle busy or finishing wake-up", temporary=True)
             try:
                 plaintext = reply_plaintext(reply, sent, session)
             except ReplyError as exc:
                 # The car may well have run the command; only its answer cannot be trusted.
-                raise UpstreamError(f"vehicle reply rejected: {exc}", retryable=False) from exc
+                raise UpstreamError.answer_lost(f"vehicle reply rejected: {exc}") from exc
             return _outcome(payload.domain, plaintext)
 
     async def _handshake(self, api: FleetApi, vin: str, domain: int) -> VehicleSession:
@@ -188,7 +188,7 @@ class SignedCommander:
         try:
             info, k = read_session_info(reply, key=self.private_key, vin=vin, challenge=uuid)
         except ReplyError as exc:
-            raise UpstreamError(f"vehicle handshake failed: {exc}", retryable=True) from exc
+            raise UpstreamError(f"vehicle handshake failed: {exc}", temporary=True) from exc
         if k is None:  # KEY_NOT_ON_WHITELIST: the car has no shared key with us
             raise KeyNotPaired()
         session = VehicleSession(
@@ -223,9 +223,9 @@ class SignedCommander:
         try:
             reply = decode_routable(answer)
         except MessageDecodeError as exc:
-            raise UpstreamError(f"vehicle reply does not decode: {exc}") from exc
+            raise UpstreamError.answer_lost(f"vehicle reply does not decode: {exc}") from exc
         if not answers(reply, message):
-            raise UpstreamError("vehicle reply answers another request")
+            raise UpstreamError.answer_lost("vehicle reply answers another request")
         return reply
 
 
@@ -235,7 +235,7 @@ def _outcome(domain: int, plaintext: bytes) -> CommandResult:
             return _infotainment_outcome(plaintext)
         return _vcsec_outcome(plaintext)
     except DecodeError as exc:
-        raise UpstreamError("vehicle reply payload does not decode") from exc
+        raise UpstreamError.answer_lost("vehicle reply payload does not decode") from exc
 
 
 def _infotainment_outcome(plaintext: bytes) -> CommandResult:
