@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fleetgate.features.usage.categories import Target, classify, is_billable
+from fleetgate.features.usage.categories import CallKind, classify, is_billable
 from fleetgate.tesla.api import ENERGY_COMMANDS
 
 VIN = "5YJ3E1EA7KF000001"
@@ -17,43 +17,43 @@ SITE = "1234567890"
         (
             "GET",
             f"/api/1/vehicles/{VIN}/vehicle_data",
-            Target("data", VIN, "/api/1/vehicles/{vehicle_tag}/vehicle_data"),
+            CallKind("data", VIN, "/api/1/vehicles/{vehicle_tag}/vehicle_data"),
         ),
-        ("POST", f"/api/1/vehicles/{VIN}/wake_up", Target("wakes", VIN, "/api/1/vehicles/{vehicle_tag}/wake_up")),
+        ("POST", f"/api/1/vehicles/{VIN}/wake_up", CallKind("wakes", VIN, "/api/1/vehicles/{vehicle_tag}/wake_up")),
         (
             "POST",
             f"/api/1/vehicles/{VIN}/command/set_charge_limit",
-            Target("commands", VIN, "/api/1/vehicles/{vehicle_tag}/command/set_charge_limit"),
+            CallKind("commands", VIN, "/api/1/vehicles/{vehicle_tag}/command/set_charge_limit"),
         ),
         (
             "POST",
             f"/api/1/vehicles/{VIN}/signed_command",
-            Target("commands", VIN, "/api/1/vehicles/{vehicle_tag}/signed_command"),
+            CallKind("commands", VIN, "/api/1/vehicles/{vehicle_tag}/signed_command"),
         ),
         (
             "GET",
             f"/api/1/energy_sites/{SITE}/site_info",
-            Target("data", SITE, "/api/1/energy_sites/{energy_site_id}/site_info"),
+            CallKind("data", SITE, "/api/1/energy_sites/{energy_site_id}/site_info"),
         ),
         (
             "GET",
             f"/api/1/energy_sites/{SITE}/live_status",
-            Target("data", SITE, "/api/1/energy_sites/{energy_site_id}/live_status"),
+            CallKind("data", SITE, "/api/1/energy_sites/{energy_site_id}/live_status"),
         ),
         (
             "GET",
             f"/api/1/energy_sites/{SITE}/calendar_history",
-            Target("data", SITE, "/api/1/energy_sites/{energy_site_id}/calendar_history"),
+            CallKind("data", SITE, "/api/1/energy_sites/{energy_site_id}/calendar_history"),
         ),
     ],
 )
-def test_billed_calls(method: str, path: str, expected: Target) -> None:
+def test_billed_calls(method: str, path: str, expected: CallKind) -> None:
     assert classify(method, path) == expected
 
 
 @pytest.mark.parametrize("setting", ENERGY_COMMANDS)
 def test_energy_settings_are_commands_of_the_site(setting: str) -> None:
-    assert classify("POST", f"/api/1/energy_sites/{SITE}/{setting}") == Target(
+    assert classify("POST", f"/api/1/energy_sites/{SITE}/{setting}") == CallKind(
         "commands", SITE, f"/api/1/energy_sites/{{energy_site_id}}/{setting}"
     )
 
@@ -79,7 +79,7 @@ def test_energy_settings_are_commands_of_the_site(setting: str) -> None:
     ],
 )
 def test_calls_tesla_does_not_bill(method: str, path: str, device_key: str | None, endpoint: str) -> None:
-    assert classify(method, path) == Target(None, device_key, endpoint)
+    assert classify(method, path) == CallKind(None, device_key, endpoint)
 
 
 def test_ids_do_not_leak_into_endpoints() -> None:

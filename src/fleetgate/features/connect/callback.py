@@ -35,12 +35,12 @@ MAX_OAUTH_STATE_LENGTH = 512
 TESLA_ERROR_CODE = re.compile(r"^[a-z0-9_]{1,60}$")
 DENIED_MESSAGE = "The Tesla account owner declined to give access."
 
-Outcome = Literal["unknown_state", "expired", "finished"]
+CallbackEnd = Literal["unknown_state", "expired", "finished"]
 
 
 @dataclass(frozen=True, slots=True)
 class CallbackResult:
-    outcome: Outcome
+    end: CallbackEnd
     connect_session: ConnectSession | None = None
 
 

@@ -105,7 +105,7 @@ async def callback(request: Request, session: SessionDep, runtime: RuntimeDep) -
         params_used = dict(params.items())
     result = await handle_callback(session, runtime, params_used)
     connect_session = result.connect_session
-    if result.outcome == "unknown_state" or connect_session is None:
+    if result.end == "unknown_state" or connect_session is None:
         return notice(
             request,
             runtime,
@@ -116,7 +116,7 @@ async def callback(request: Request, session: SessionDep, runtime: RuntimeDep) -
             hint="Go back to the app you came from and start again.",
         )
     app = await app_name(session, connect_session)
-    if result.outcome == "expired":
+    if result.end == "expired":
         return expired(request, runtime, app)
     if connect_session.redirect_url:
         return redirect(runtime, outcome_url(connect_session), status=302)

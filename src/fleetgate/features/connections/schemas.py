@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ConnectionStatus = Literal["active", "needs_reconnect", "revoked"]
+from fleetgate.infra.models.connection import ConnectionStatus
 
 
 class Remedies(BaseModel):

@@ -41,12 +41,12 @@ class VirtualKeyNotPaired(APIError):
     code = "virtual_key_not_paired"
 
 
-class CommandRefused(APIError):
+class RefusedByVehicle(APIError):
     status = 409
     code = "command_refused"
 
 
-class MobileAccessDisabled(APIError):
+class MobileAccessOff(APIError):
     status = 409
     code = "mobile_access_disabled"
 
@@ -97,9 +97,9 @@ def api_error(
             remedy={"action": "pair_virtual_key", "pairing_url": pairing_url} if pairing_url else None,
         )
     if isinstance(exc, tesla.CommandRefused):
-        return CommandRefused(f"The vehicle refused the command: {exc.reason}")
+        return RefusedByVehicle(f"The vehicle refused the command: {exc.reason}")
     if isinstance(exc, tesla.MobileAccessDisabled):
-        return MobileAccessDisabled(
+        return MobileAccessOff(
             "The owner has turned off mobile access in the car.",
             remedy={"action": "enable_mobile_access", "note": "In the car: Controls > Safety > Allow Mobile Access."},
         )

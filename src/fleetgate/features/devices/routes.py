@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from fleetgate.features.connections.tesla_errors import upstream_errors
 from fleetgate.features.devices.pairing import check_virtual_key
-from fleetgate.features.devices.schemas import CapabilityOut, DeviceOut, DevicePage, DeviceStatus, VirtualKeyStatus
+from fleetgate.features.devices.schemas import CapabilityOut, DeviceOut, DevicePage, VirtualKeyStatus
 from fleetgate.features.devices.service import (
     capabilities_out,
     connection_of,
@@ -20,6 +20,7 @@ from fleetgate.features.devices.service import (
 from fleetgate.features.devices.state_routes import router as state_router
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.models import Device
+from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.pagination import PageDep, paginate
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"])

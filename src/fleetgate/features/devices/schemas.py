@@ -6,9 +6,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from fleetgate.features.connections.schemas import ConnectionOut
+from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.pagination import Page
-
-DeviceStatus = Literal["active", "removed"]
 
 
 class CapabilityOut(BaseModel):

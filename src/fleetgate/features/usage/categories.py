@@ -25,7 +25,7 @@ API = "/api/1"
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class CallKind:
     """What a call is, for the ledger: its billing category (None: not billed), the device key it counts against
     (a VIN or an energy site id; None for account-level calls) and its endpoint with the ids taken out."""
 
@@ -38,51 +38,51 @@ def is_billable(status: int | None) -> bool:
     return status is not None and status < 500
 
 
-def classify(method: str, path: str) -> Target:
+def classify(method: str, path: str) -> CallKind:
     method = method.upper()
     segments = [unquote(part) for part in path.split("?", 1)[0].strip("/").split("/") if part]
     if segments[:2] != ["api", "1"]:
-        return Target(None, None, _template("", segments))
+        return CallKind(None, None, _template("", segments))
     rest = segments[2:]
     if rest[:1] == ["vehicles"]:
         return _vehicle(method, rest[1:])
     if rest[:1] == ["energy_sites"] and len(rest) >= 2:
         return _energy_site(method, rest[1], rest[2:])
     # products, users/*, partner_accounts*, dx/*: account level, not billed.
-    return Target(None, None, _template(API, rest))
+    return CallKind(None, None, _template(API, rest))
 
 
-def _vehicle(method: str, rest: list[str]) -> Target:
+def _vehicle(method: str, rest: list[str]) -> CallKind:
     if not rest:
-        return Target(None, None, f"{API}/vehicles")
+        return CallKind(None, None, f"{API}/vehicles")
     tag, tail = rest[0], rest[1:]
     if not tail and method == "POST" and NAME.match(tag):
         # POST /vehicles/fleet_status, /vehicles/fleet_telemetry_config…: account level, not billed.
-        return Target(None, None, f"{API}/vehicles/{tag}")
+        return CallKind(None, None, f"{API}/vehicles/{tag}")
     base = f"{API}/vehicles/{{vehicle_tag}}"
     if not tail:
-        return Target(None, tag, base)
+        return CallKind(None, tag, base)
     action = tail[0]
     if action == "vehicle_data" and len(tail) == 1:
-        return Target(DATA, tag, f"{base}/vehicle_data")
+        return CallKind(DATA, tag, f"{base}/vehicle_data")
     if action == "wake_up" and len(tail) == 1:
-        return Target(WAKES, tag, f"{base}/wake_up")
+        return CallKind(WAKES, tag, f"{base}/wake_up")
     if action == "signed_command" and len(tail) == 1:
-        return Target(COMMANDS, tag, f"{base}/signed_command")
+        return CallKind(COMMANDS, tag, f"{base}/signed_command")
     if action == "command" and len(tail) == 2:
         name = tail[1] if NAME.match(tail[1]) else "{command}"
-        return Target(COMMANDS, tag, f"{base}/command/{name}")
+        return CallKind(COMMANDS, tag, f"{base}/command/{name}")
     # nearby_charging_sites, release_notes, drivers…: Tesla names no price for them; counted, not billed.
-    return Target(None, tag, _template(base, tail))
+    return CallKind(None, tag, _template(base, tail))
 
 
-def _energy_site(method: str, site_id: str, tail: list[str]) -> Target:
+def _energy_site(method: str, site_id: str, tail: list[str]) -> CallKind:
     base = f"{API}/energy_sites/{{energy_site_id}}"
     if not tail:
-        return Target(None, site_id, base)
+        return CallKind(None, site_id, base)
     # Reads (site_info, live_status, calendar_history, telemetry_history) are data; settings are commands.
     category = DATA if method == "GET" else COMMANDS
-    return Target(category, site_id, _template(base, tail))
+    return CallKind(category, site_id, _template(base, tail))
 
 
 def _template(base: str, tail: list[str]) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.usage.budgets import DEFAULT_BUDGETS, HOLD, Budgets, OverBudget, lock_device, refusal
-from fleetgate.features.usage.categories import Target, classify, is_billable
+from fleetgate.features.usage.categories import CallKind, classify, is_billable
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.db.side_transactions import side_transaction
 from fleetgate.infra.models import Connection, Device, UpstreamCall
@@ -42,9 +42,9 @@ REFUSED_BEFORE_SERVING = frozenset({401, 421})
 
 
 @dataclass(slots=True)
-class Answer:
+class CallAnswer:
     call_id: str
-    target: Target
+    kind: CallKind
     method: str
     path: str
     status: int
@@ -67,15 +67,15 @@ class Meter:
         self.workspace_id = connection.workspace_id
         self.connection_id = connection.id
         self._device_ids: dict[str, str | None] = {}
-        self._answers: dict[str, Answer] = {}
-        self._last: Answer | None = None
+        self._answers: dict[str, CallAnswer] = {}
+        self._last: CallAnswer | None = None
         # Calls sent and waiting for their answer, by (method, path): a session may carry calls side by side.
-        self._pending: dict[tuple[str, str], list[tuple[str, Target]]] = {}
+        self._pending: dict[tuple[str, str], list[tuple[str, CallKind]]] = {}
         # The caller's session must not be used by two coroutines at once; a lock for the meter's own rows too.
         self._lock = asyncio.Lock()
 
     async def before_request(self, method: str, path: str) -> None:
-        target = classify(method, path)
+        kind = classify(method, path)
         last = self._last
         if (
             last is not None
@@ -87,10 +87,10 @@ class Meter:
         try:
             async with self._lock, self._transaction() as session:
                 written = await self._write_answers(session, None)
-                refused = await self._reserve(session, target, method, path)
+                refused = await self._reserve(session, kind, method, path)
             self._forget(written)
         except Exception:
-            log.warning("usage ledger: could not record %s %s", method, target.endpoint, exc_info=True)
+            log.warning("usage ledger: could not record %s %s", method, kind.endpoint, exc_info=True)
             return
         if refused is not None:
             raise refused
@@ -99,9 +99,9 @@ class Meter:
         waiting = self._pending.get((method.upper(), path))
         if not waiting:
             return  # not reserved (the ledger could not be written): nothing to complete
-        call_id, target = waiting.pop(0)
-        self._runtime.metrics.upstream_calls.labels(target.category or "none", str(status)).inc()
-        answer = Answer(call_id, target, method.upper(), path, status, is_billable(status) and bool(target.category))
+        call_id, kind = waiting.pop(0)
+        self._runtime.metrics.upstream_calls.labels(kind.category or "none", str(status)).inc()
+        answer = CallAnswer(call_id, kind, method.upper(), path, status, is_billable(status) and bool(kind.category))
         self._answers[call_id] = answer
         self._last = answer
 
@@ -125,10 +125,10 @@ class Meter:
         async with side_transaction(self._runtime.side_sessionmaker, self._caller, self.connection_id) as side:
             yield side.session
 
-    async def _reserve(self, session: AsyncSession, target: Target, method: str, path: str) -> OverBudget | None:
+    async def _reserve(self, session: AsyncSession, kind: CallKind, method: str, path: str) -> OverBudget | None:
         now = utcnow()
-        call = await self._row(session, target, method=method.upper()[:8], status=None, at=now)
-        budget = self._budget_of(target)
+        call = await self._row(session, kind, method=method.upper()[:8], status=None, at=now)
+        budget = self._budget_of(kind)
         if budget is not None:
             await lock_device(session, budget[0])
         session.add(call)
@@ -142,7 +142,7 @@ class Meter:
             if refused is not None:
                 await session.execute(delete(UpstreamCall).where(UpstreamCall.id == call.id))
                 return refused
-        self._pending.setdefault((method.upper(), path), []).append((call.id, target))
+        self._pending.setdefault((method.upper(), path), []).append((call.id, kind))
         return None
 
     async def _write_answers(self, session: AsyncSession, error: BaseException | None) -> list[str]:
@@ -154,43 +154,43 @@ class Meter:
                 .values(status=answer.status, billable=answer.billable)
                 .execution_options(synchronize_session=False)
             )
-            if answer.status == 429 and self._budget_of(answer.target) is not None:
+            if answer.status == 429 and self._budget_of(answer.kind) is not None:
                 await self._hold(session, answer, self._retry_after(answer, error))
         return [answer.call_id for answer in answers]
 
-    def _retry_after(self, answer: Answer, error: BaseException | None) -> timedelta:
+    def _retry_after(self, answer: CallAnswer, error: BaseException | None) -> timedelta:
         # Tesla's `Retry-After` reaches us in the error raised for the last answer; without it, a full window.
         if answer is self._last and isinstance(error, RateLimited) and not isinstance(error, OverBudget):
             return timedelta(seconds=max(0.0, error.retry_after))
         return self._budgets.window
 
-    async def _hold(self, session: AsyncSession, answer: Answer, retry_after: timedelta) -> None:
-        session.add(await self._row(session, answer.target, method=HOLD, status=429, at=utcnow() + retry_after))
+    async def _hold(self, session: AsyncSession, answer: CallAnswer, retry_after: timedelta) -> None:
+        session.add(await self._row(session, answer.kind, method=HOLD, status=429, at=utcnow() + retry_after))
         await session.flush()
 
     async def _row(
-        self, session: AsyncSession, target: Target, *, method: str, status: int | None, at: datetime
+        self, session: AsyncSession, kind: CallKind, *, method: str, status: int | None, at: datetime
     ) -> UpstreamCall:
         """A ledger row, not billable until its answer says so."""
         return UpstreamCall(
             id=new_id("call"),
             workspace_id=self.workspace_id,
             connection_id=self.connection_id,
-            device_id=await self._device_id(session, target.device_key),
-            device_key=target.device_key,
-            category=target.category,
+            device_id=await self._device_id(session, kind.device_key),
+            device_key=kind.device_key,
+            category=kind.category,
             method=method,
-            endpoint=target.endpoint,
+            endpoint=kind.endpoint,
             status=status,
             billable=False,
             at=at,
         )
 
-    def _budget_of(self, target: Target) -> tuple[str, str] | None:
+    def _budget_of(self, kind: CallKind) -> tuple[str, str] | None:
         """(device key, category) of a call with a budget; unbilled and account-level calls have none."""
-        if target.device_key is None or target.category is None or self._budgets.limit(target.category) is None:
+        if kind.device_key is None or kind.category is None or self._budgets.limit(kind.category) is None:
             return None
-        return target.device_key, target.category
+        return kind.device_key, kind.category
 
     def _forget(self, written: list[str]) -> None:
         for call_id in written:
