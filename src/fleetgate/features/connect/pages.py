@@ -21,12 +21,13 @@ from fleetgate.features.connect.service import (
     EXPIRED,
     FAILED,
     PENDING,
-    create_connect_session,
+    build_connect_session,
     current_status,
 )
 from fleetgate.features.connect.views import access_items, app_name, result_view
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep
 from fleetgate.infra.models import Connection, ConnectSession
+from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
 
 router = APIRouter(prefix="/connect")
@@ -200,9 +201,13 @@ async def reconnect(session_id: str, request: Request, session: SessionDep, runt
     if connect_session is None:
         return not_found(request, runtime)
     connection = await session.get(Connection, connect_session.connection_id) if connect_session.connection_id else None
-    if current_status(connect_session) != COMPLETED or connection is None or connection.status == "revoked":
+    if (
+        current_status(connect_session) != COMPLETED
+        or connection is None
+        or connection.status == ConnectionStatus.REVOKED
+    ):
         return redirect(runtime, f"/connect/{connect_session.id}/result")
-    fresh = await create_connect_session(
+    fresh = await build_connect_session(
         session,
         runtime,
         workspace_id=connect_session.workspace_id,
@@ -212,4 +217,5 @@ async def reconnect(session_id: str, request: Request, session: SessionDep, runt
         require_all=connect_session.require_all,
         reconnect_connection_id=connection.id,
     )
+    session.add(fresh)
     return redirect(runtime, f"/connect/{fresh.id}/start")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from fleetgate.features.connect.schemas import ConnectSessionIn, ConnectSessionOut, ReconnectIn
-from fleetgate.features.connect.service import create_connect_session, create_from_request, get_connect_session
+from fleetgate.features.connect.service import build_connect_session, create_from_request, get_connect_session
 from fleetgate.features.connect.views import present
 from fleetgate.features.connections.service import get_connection
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
@@ -48,7 +48,7 @@ async def reconnect(
     updates this connection."""
     body = body or ReconnectIn()
     connection = await get_connection(session, workspace.id, connection_id)
-    connect_session = await create_connect_session(
+    connect_session = await build_connect_session(
         session,
         runtime,
         workspace_id=workspace.id,
@@ -58,4 +58,5 @@ async def reconnect(
         redirect_url=body.redirect_url,
         reconnect_connection_id=connection.id,
     )
+    session.add(connect_session)
     return present(connect_session, runtime)

@@ -49,7 +49,7 @@ def checked_access(names: Iterable[str]) -> list[str]:
         ) from exc
 
 
-async def create_connect_session(
+async def build_connect_session(
     session: AsyncSession,
     runtime: Runtime,
     *,
@@ -60,35 +60,8 @@ async def create_connect_session(
     require_all: bool = False,
     reconnect_connection_id: str | None = None,
 ) -> ConnectSession:
-    """A pending session; with `reconnect_connection_id`, its flow asks Tesla with `prompt_missing_scopes=true` and
-    completing it updates that connection."""
-    connect_session = await new_connect_session(
-        session,
-        runtime,
-        workspace_id=workspace_id,
-        customer_id=customer_id,
-        access=access,
-        redirect_url=redirect_url,
-        require_all=require_all,
-        reconnect_connection_id=reconnect_connection_id,
-    )
-    session.add(connect_session)
-    await session.flush()
-    return connect_session
-
-
-async def new_connect_session(
-    session: AsyncSession,
-    runtime: Runtime,
-    *,
-    workspace_id: str,
-    customer_id: str,
-    access: list[str],
-    redirect_url: str | None,
-    require_all: bool = False,
-    reconnect_connection_id: str | None = None,
-) -> ConnectSession:
-    """The session, checked and not yet added."""
+    """A pending session, checked, for the caller to add; with `reconnect_connection_id`, its flow asks Tesla with
+    `prompt_missing_scopes=true` and completing it updates that connection."""
     names = checked_access(access)
     if redirect_url is not None:
         check_redirect_url(redirect_url)
@@ -126,7 +99,7 @@ async def create_from_request(
         if body.redirect_url is not None:
             check_redirect_url(body.redirect_url)
         customer = await resolve_customer(session, workspace_id, body)
-        return await new_connect_session(
+        return await build_connect_session(
             session,
             runtime,
             workspace_id=workspace_id,

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.connect.schemas import ConnectSessionOut
-from fleetgate.features.connect.service import create_connect_session
+from fleetgate.features.connect.service import build_connect_session
 from fleetgate.features.connect.views import access_items, present
 from fleetgate.features.connections.service import list_query
 from fleetgate.features.connections.views import connection_out
@@ -89,7 +89,7 @@ async def create_reconnect_link(
     """What `POST /v1/connections/{id}/reconnect` does: a connect session that asks the user again."""
     row = await workspace_connection(session, user.workspace_id, connection_id)
     try:
-        connect_session = await create_connect_session(
+        connect_session = await build_connect_session(
             session,
             runtime,
             workspace_id=user.workspace_id,
@@ -98,6 +98,7 @@ async def create_reconnect_link(
             redirect_url=None,
             reconnect_connection_id=row.id,
         )
+        session.add(connect_session)
     except ValidationFailed as exc:
         raise ConsolePageError(422, "No reconnect link", exc.message) from None
     return see_other(f"/console/connections/{row.id}?reconnect_session={connect_session.id}#reconnect-link")
