@@ -1,0 +1,85 @@
+"""Commands' work on the configured database, its failures turned into one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from fleetgate.cli.errors import CliError, fail
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+    from fleetgate.config import Settings
+
+T = TypeVar("T")
+
+
+def shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
+
+
+def on_database(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Runs `work` on an engine for `url`, turning database failures into one-line errors."""
+    from alembic.util import CommandError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, OperationalError, ProgrammingError
+
+    from fleetgate.infra.db.engine import create_engine, is_sqlite
+
+    shown = shown_url(url)
+
+    async def run() -> T:
+        if is_sqlite(url) and make_url(url).database not in (None, "", ":memory:"):
+            # SQLite creates the file but not its folder.
+            Path(str(make_url(url).database)).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except CliError as exc:
+        fail(str(exc))
+    except (ArgumentError, InvalidRequestError, ImportError) as exc:
+        fail(
+            f"FLEETGATE_DATABASE_URL {shown} is not usable ({exc}); use sqlite+aiosqlite:///path/to/file.db "
+            "or postgresql+psycopg://user:password@host/database"
+        )
+    except ProgrammingError as exc:
+        fail(f"{shown}: {first_line(exc.orig)}; has the schema been created? Run `fleetgate migrate` first")
+    except OperationalError as exc:
+        fail(f"cannot use the database {shown}: {first_line(exc.orig)}")
+    except DBAPIError as exc:
+        fail(f"database error on {shown}: {first_line(exc.orig)}")
+    except CommandError as exc:
+        fail(f"migrating {shown} failed: {exc}")
+
+
+def first_line(error: BaseException | None) -> str:
+    return str(error).strip().splitlines()[0] if error is not None and str(error).strip() else repr(error)
+
+
+def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """One committed transaction on the configured database; a SQLite file gets its schema on first use, as
+    `fleetgate serve` would give it (PostgreSQL is migrated explicitly, with `fleetgate migrate`)."""
+    from fleetgate.infra.db.engine import create_sessionmaker, is_sqlite
+    from fleetgate.infra.db.migrate import upgrade
+
+    async def run(engine: AsyncEngine) -> T:
+        if is_sqlite(settings.database_url):
+            await upgrade(engine)
+        async with create_sessionmaker(engine)() as session, session.begin():
+            return await work(session)
+
+    return on_database(settings.database_url, run)
