@@ -5,12 +5,15 @@ from __future__ import annotations
 import typer
 
 from fleetgate.cli.admin import apikey_app, workspace_app
+from fleetgate.cli.errors import ReportingGroup
 from fleetgate.cli.keys import keys_app
 from fleetgate.cli.partner import partner_app
 from fleetgate.cli.servers import migrate, serve, worker
 from fleetgate.cli.with_simulator import demo, dev, simulator
 
-app = typer.Typer(help="fleetgate: a self-hostable gateway to Tesla's Fleet API.", no_args_is_help=True)
+app = typer.Typer(
+    cls=ReportingGroup, help="fleetgate: a self-hostable gateway to Tesla's Fleet API.", no_args_is_help=True
+)
 
 
 @app.callback()

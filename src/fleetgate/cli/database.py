@@ -1,4 +1,4 @@
-"""Commands' work on the configured database, its failures turned into one-line errors."""
+"""Commands' work on the configured database, its failures turned into one-line errors (here, and only here)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from fleetgate.cli.errors import CliError, fail
+from fleetgate.cli.errors import CliError
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -49,21 +49,21 @@ def on_database(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(run())
-    except CliError as exc:
-        fail(str(exc))
     except (ArgumentError, InvalidRequestError, ImportError) as exc:
-        fail(
+        raise CliError(
             f"FLEETGATE_DATABASE_URL {shown} is not usable ({exc}); use sqlite+aiosqlite:///path/to/file.db "
             "or postgresql+psycopg://user:password@host/database"
-        )
+        ) from exc
     except ProgrammingError as exc:
-        fail(f"{shown}: {first_line(exc.orig)}; has the schema been created? Run `fleetgate migrate` first")
+        raise CliError(
+            f"{shown}: {first_line(exc.orig)}; has the schema been created? Run `fleetgate migrate` first"
+        ) from exc
     except OperationalError as exc:
-        fail(f"cannot use the database {shown}: {first_line(exc.orig)}")
+        raise CliError(f"cannot use the database {shown}: {first_line(exc.orig)}") from exc
     except DBAPIError as exc:
-        fail(f"database error on {shown}: {first_line(exc.orig)}")
+        raise CliError(f"database error on {shown}: {first_line(exc.orig)}") from exc
     except CommandError as exc:
-        fail(f"migrating {shown} failed: {exc}")
+        raise CliError(f"migrating {shown} failed: {exc}") from exc
 
 
 def first_line(error: BaseException | None) -> str:

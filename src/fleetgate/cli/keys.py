@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from fleetgate.cli.errors import CliError
+
 keys_app = typer.Typer(help="The P-256 key pair of the Vehicle Command Protocol.", no_args_is_help=True)
 
 
@@ -26,8 +28,7 @@ def keys_generate(
     try:
         key = write_new_key(path, overwrite=force)
     except FileExistsError as exc:
-        typer.echo(f"{exc} (use --force to replace it)", err=True)
-        raise typer.Exit(1) from exc
+        raise CliError(f"{exc} (use --force to replace it)") from exc
     typer.echo(f"Private key written to {path} (mode 600). Keep it secret and backed up.")
     typer.echo(f"Public key, to serve at https://<your domain>{PUBLIC_KEY_PATH}:")
     typer.echo(public_key_pem(key).decode(), nl=False)

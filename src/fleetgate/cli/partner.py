@@ -8,6 +8,8 @@ from typing import Annotated
 import httpx
 import typer
 
+from fleetgate.cli.errors import CliError
+
 partner_app = typer.Typer(help="The app's registration with Tesla.", no_args_is_help=True)
 
 
@@ -27,19 +29,18 @@ def partner_register(
     chosen = REGION_BY_NAME.get(region.lower())
     target = domain or settings.domain
     if chosen is None:
-        typer.echo(f"Unknown region {region!r}: use na, eu or cn.", err=True)
-        raise typer.Exit(2)
+        raise CliError(f"Unknown region {region!r}: use na, eu or cn.", exit_code=2)
     if not target or not settings.client_id or not settings.client_secret.get_secret_value():
-        typer.echo("Set FLEETGATE_CLIENT_ID, FLEETGATE_CLIENT_SECRET and FLEETGATE_DOMAIN (or --domain).", err=True)
-        raise typer.Exit(2)
+        raise CliError(
+            "Set FLEETGATE_CLIENT_ID, FLEETGATE_CLIENT_SECRET and FLEETGATE_DOMAIN (or --domain).", exit_code=2
+        )
     try:
         key = load_app_key(
             pem=settings.private_key_pem.get_secret_value() if settings.private_key_pem else None,
             path=settings.private_key_path,
         )
     except KeyUnavailable as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+        raise CliError(str(exc)) from exc
 
     async def run() -> None:
         async with httpx.AsyncClient(timeout=30) as http:
@@ -58,5 +59,4 @@ def partner_register(
     try:
         asyncio.run(run())
     except TeslaError as exc:
-        typer.echo(f"Tesla refused the registration: {exc.reason}", err=True)
-        raise typer.Exit(1) from exc
+        raise CliError(f"Tesla refused the registration: {exc.reason}") from exc

@@ -11,7 +11,7 @@ import uvicorn
 from rich.markup import escape
 
 from fleetgate.cli.database import on_database, shown_url
-from fleetgate.cli.errors import fail, load_settings
+from fleetgate.cli.errors import CliError
 from fleetgate.cli.output import notes
 from fleetgate.infra.logs import uvicorn_log_config
 
@@ -21,14 +21,11 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
 ) -> None:
     """Run the API server, configured by FLEETGATE_* settings (environment or .env)."""
-    from fleetgate.config import SettingsError
+    from fleetgate.config import Settings
     from fleetgate.infra.runtime import encryption_key
 
-    settings = load_settings()
-    try:
-        encryption_key(settings)
-    except SettingsError as exc:
-        fail(str(exc))
+    settings = Settings()
+    encryption_key(settings)
     if settings.mode == "dev":
         notes.print("[yellow]Dev mode:[/yellow] tokens are encrypted with a fixed, public key. Not for real users.")
     uvicorn.run("fleetgate.app:create_app", factory=True, host=host, port=port, log_config=uvicorn_log_config())
@@ -44,14 +41,15 @@ def worker(
     metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port.")] = "127.0.0.1",
 ) -> None:
     """Run commands from the job queue on PostgreSQL, beside other workers (FLEETGATE_COMMAND_EXECUTOR=worker)."""
+    from fleetgate.config import Settings
     from fleetgate.jobs.engine import JobEngineUnavailable, conninfo
     from fleetgate.jobs.worker import run_worker
 
-    settings = load_settings()
+    settings = Settings()
     try:
         conninfo(settings.database_url)
     except JobEngineUnavailable as exc:
-        fail(str(exc))
+        raise CliError(str(exc)) from exc
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # procrastinate logs every job's start and end at INFO; the commands table is the record of those.
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
@@ -62,11 +60,12 @@ def worker(
 def migrate() -> None:
     """Apply the database migrations to FLEETGATE_DATABASE_URL (a SQLite file or PostgreSQL); on PostgreSQL, also
     the job queue's tables."""
+    from fleetgate.config import Settings
     from fleetgate.infra.db.engine import is_sqlite
     from fleetgate.infra.db.migrate import upgrade
     from fleetgate.jobs.engine import job_app
 
-    settings = load_settings()
+    settings = Settings()
     on_database(settings.database_url, upgrade)
     if not is_sqlite(settings.database_url):
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from fleetgate.cli.errors import fail
+from fleetgate.cli.errors import CliError
 from fleetgate.cli.output import console, notes
 
 
@@ -42,8 +42,6 @@ def dev(
     ),
 ) -> None:
     """Run the gateway with the Tesla simulator and SQLite, seeded and ready to click through."""
-    from pydantic import ValidationError
-
     from fleetgate.devtools.devserver.errors import DevError
     from fleetgate.devtools.devserver.runner import DevOptions, run_dev
 
@@ -51,17 +49,13 @@ def dev(
     try:
         asyncio.run(run_dev(options, typer.echo))
     except DevError as exc:
-        fail(str(exc))
-    except ValidationError as exc:
-        fail(f"invalid settings: {exc.errors()[0]['msg']}")
+        raise CliError(str(exc)) from exc
     except KeyboardInterrupt:  # before the servers handle Ctrl-C themselves
         raise typer.Exit(130) from None
 
 
 def demo() -> None:
     """Walk the seeded story against the embedded simulator, printed as it goes; exits non-zero if a step fails."""
-    from pydantic import ValidationError
-
     from fleetgate.devtools.demo.api import DemoError
     from fleetgate.devtools.demo.run import run_demo
     from fleetgate.devtools.devserver.errors import DevError
@@ -69,9 +63,7 @@ def demo() -> None:
     try:
         told = asyncio.run(run_demo(console))
     except (DemoError, DevError) as exc:
-        fail(f"the demo stopped: {exc}")
-    except ValidationError as exc:
-        fail(f"invalid settings: {exc.errors()[0]['msg']}")
+        raise CliError(f"the demo stopped: {exc}") from exc
     except KeyboardInterrupt:  # before the servers handle Ctrl-C themselves
         raise typer.Exit(130) from None
     if not told:  # Ctrl-C during the story
