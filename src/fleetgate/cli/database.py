@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from fleetgate.cli.errors import CliError
@@ -30,18 +29,14 @@ def shown_url(url: str) -> str:
 def on_database(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     """Runs `work` on an engine for `url`, turning database failures into one-line errors."""
     from alembic.util import CommandError
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, OperationalError, ProgrammingError
 
-    from fleetgate.infra.db.engine import create_engine, is_sqlite
+    from fleetgate.infra.db.first_use import open_engine
 
     shown = shown_url(url)
 
     async def run() -> T:
-        if is_sqlite(url) and make_url(url).database not in (None, "", ":memory:"):
-            # SQLite creates the file but not its folder.
-            Path(str(make_url(url).database)).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+        engine = open_engine(url)
         try:
             return await work(engine)
         finally:
@@ -71,14 +66,13 @@ def first_line(error: BaseException | None) -> str:
 
 
 def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """One committed transaction on the configured database; a SQLite file gets its schema on first use, as
-    `fleetgate serve` would give it (PostgreSQL is migrated explicitly, with `fleetgate migrate`)."""
-    from fleetgate.infra.db.engine import create_sessionmaker, is_sqlite
-    from fleetgate.infra.db.migrate import upgrade
+    """One committed transaction on the configured database, which gets its schema on first use as the API's would
+    (PostgreSQL outside dev mode is migrated with `fleetgate migrate`)."""
+    from fleetgate.infra.db.engine import create_sessionmaker
+    from fleetgate.infra.db.first_use import migrate_on_first_use
 
     async def run(engine: AsyncEngine) -> T:
-        if is_sqlite(settings.database_url):
-            await upgrade(engine)
+        await migrate_on_first_use(engine, settings)
         async with create_sessionmaker(engine)() as session, session.begin():
             return await work(session)
 

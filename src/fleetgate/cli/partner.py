@@ -20,9 +20,10 @@ def partner_register(
 ) -> None:
     """Get a partner token and register the app's domain (and so its public key) with Tesla in a region."""
     from fleetgate.config import Settings
+    from fleetgate.infra.app_key import configured_app_key
     from fleetgate.tesla.endpoints import REGION_BY_NAME
     from fleetgate.tesla.errors import TeslaError
-    from fleetgate.tesla.keys import KeyUnavailable, load_app_key
+    from fleetgate.tesla.keys import KeyUnavailable
     from fleetgate.tesla.partner import register_domain
 
     settings = Settings()
@@ -35,10 +36,7 @@ def partner_register(
             "Set FLEETGATE_CLIENT_ID, FLEETGATE_CLIENT_SECRET and FLEETGATE_DOMAIN (or --domain).", exit_code=2
         )
     try:
-        key = load_app_key(
-            pem=settings.private_key_pem.get_secret_value() if settings.private_key_pem else None,
-            path=settings.private_key_path,
-        )
+        key = configured_app_key(settings)
     except KeyUnavailable as exc:
         raise CliError(str(exc)) from exc
 

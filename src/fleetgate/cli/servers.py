@@ -21,14 +21,15 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
 ) -> None:
     """Run the API server, configured by FLEETGATE_* settings (environment or .env)."""
+    from fleetgate.app import create_app
     from fleetgate.config import Settings
-    from fleetgate.infra.runtime import encryption_key
 
     settings = Settings()
-    encryption_key(settings)
+    # Built here rather than by uvicorn, so that settings it refuses are reported like any other error.
+    app = create_app(settings)
     if settings.mode == "dev":
         notes.print("[yellow]Dev mode:[/yellow] tokens are encrypted with a fixed, public key. Not for real users.")
-    uvicorn.run("fleetgate.app:create_app", factory=True, host=host, port=port, log_config=uvicorn_log_config())
+    uvicorn.run(app, host=host, port=port, log_config=uvicorn_log_config())
 
 
 def worker(
