@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-import httpx
 import typer
 
 from fleetgate.cli.errors import CliError
@@ -19,6 +18,8 @@ def partner_register(
     domain: Annotated[str | None, typer.Option(help="The app's domain (default: FLEETGATE_DOMAIN).")] = None,
 ) -> None:
     """Get a partner token and register the app's domain (and so its public key) with Tesla in a region."""
+    import httpx
+
     from fleetgate.config import Settings
     from fleetgate.infra.app_key import configured_app_key
     from fleetgate.tesla.endpoints import REGION_BY_NAME

@@ -7,13 +7,11 @@ import logging
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.markup import escape
 
 from fleetgate.cli.database import on_database, shown_url
 from fleetgate.cli.errors import CliError
 from fleetgate.cli.output import notes
-from fleetgate.infra.logs import uvicorn_log_config
 
 
 def serve(
@@ -21,8 +19,11 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
 ) -> None:
     """Run the API server, configured by FLEETGATE_* settings (environment or .env)."""
+    import uvicorn
+
     from fleetgate.app import create_app
     from fleetgate.config import Settings
+    from fleetgate.infra.logs import uvicorn_log_config
 
     settings = Settings()
     # Built here rather than by uvicorn, so that settings it refuses are reported like any other error.

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from fleetgate.cli.errors import CliError
 from fleetgate.cli.output import console, notes
@@ -20,6 +19,8 @@ def simulator(
     demo: Annotated[bool, typer.Option(help="Seed a demo account, app and vehicles.")] = True,
 ) -> None:
     """Run the Tesla simulator alone: auth server, Fleet API in na/eu/cn, pairing links, control API."""
+    import uvicorn
+
     from fleetgate.simulator.app import create_simulator_app
     from fleetgate.simulator.demo import seed_demo_world
 
