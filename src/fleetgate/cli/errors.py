@@ -23,6 +23,7 @@ class CliError(Exception):
 
 
 class ReportingGroup(TyperGroup):
+    # The context's class lives in typer's private copy of click, so the override cannot name it.
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
