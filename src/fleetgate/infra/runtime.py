@@ -21,14 +21,15 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fleetgate.config import Settings, SettingsError, decode_key
-from fleetgate.infra.db.engine import create_engine, create_sessionmaker, create_side_engine, is_sqlite
-from fleetgate.infra.db.migrate import upgrade
+from fleetgate.infra.app_key import configured_app_key
+from fleetgate.infra.db.engine import create_sessionmaker, create_side_engine
+from fleetgate.infra.db.first_use import migrate_on_first_use, open_engine
 from fleetgate.infra.metrics import Metrics
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.security.encryption import Encryptor
 from fleetgate.infra.single_flight import SingleFlight
 from fleetgate.tesla.endpoints import TeslaEndpoints
-from fleetgate.tesla.keys import KeyUnavailable, load_app_key
+from fleetgate.tesla.keys import KeyUnavailable
 from fleetgate.tesla.signing.commander import SignedCommander
 from fleetgate.tesla.token_cache import TokenCache
 from fleetgate.tesla.wake import WakePolicy
@@ -95,16 +96,12 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     """`tesla_transport` carries every call to Tesla; tests pass the simulator's ASGI transport."""
     key = encryption_key(settings)
-    engine = create_engine(settings.database_url)
+    engine = open_engine(settings.database_url)
     side_engine = create_side_engine(settings.database_url)
     try:
-        if is_sqlite(settings.database_url) or settings.mode == "dev":
-            await upgrade(engine)
+        await migrate_on_first_use(engine, settings)
         try:
-            app_key = load_app_key(
-                pem=settings.private_key_pem.get_secret_value() if settings.private_key_pem else None,
-                path=settings.private_key_path,
-            )
+            app_key = configured_app_key(settings)
         except KeyUnavailable as exc:
             log.warning("signed commands are disabled: %s", exc)
             app_key = None

@@ -1,0 +1,100 @@
+"""The operator's records: workspaces and their API keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from fleetgate.cli.database import in_transaction
+from fleetgate.cli.errors import CliError
+from fleetgate.cli.output import notes
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from fleetgate.infra.models import Workspace
+
+workspace_app = typer.Typer(help="Workspaces: the developers' tenants.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys of a workspace.", no_args_is_help=True)
+
+
+@workspace_app.command("create")
+def workspace_create(name: Annotated[str, typer.Argument(help="A name for the workspace.")]) -> None:
+    """Create a workspace on the configured database; prints its id."""
+    from fleetgate.config import Settings
+    from fleetgate.features.workspaces.service import create_workspace
+
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise CliError("a workspace name needs 1 to 200 characters")
+
+    async def work(session: AsyncSession) -> str:
+        return (await create_workspace(session, name)).id
+
+    workspace_id = in_transaction(Settings(), work)
+    typer.echo(workspace_id)
+    notes.print(f"Created workspace {escape(repr(name))}. Next: fleetgate apikey create --workspace {workspace_id}")
+
+
+@workspace_app.command("list")
+def workspace_list() -> None:
+    """List the workspaces: id, name, creation time."""
+    from sqlalchemy import select
+
+    from fleetgate.config import Settings
+    from fleetgate.infra.models import Workspace
+
+    async def work(session: AsyncSession) -> list[tuple[str, str, str]]:
+        rows = await session.scalars(select(Workspace).order_by(Workspace.created_at, Workspace.id))
+        return [(row.id, row.name, row.created_at.isoformat(timespec="seconds")) for row in rows]
+
+    for workspace_id, name, created_at in in_transaction(Settings(), work):
+        typer.echo(f"{workspace_id}\t{name}\t{created_at}")
+
+
+async def find_workspace(session: AsyncSession, wanted: str) -> Workspace:
+    """By id, or by name when exactly one workspace has it."""
+    from sqlalchemy import select
+
+    from fleetgate.infra.models import Workspace
+
+    workspace = await session.get(Workspace, wanted)
+    if workspace is not None:
+        return workspace
+    named = list(await session.scalars(select(Workspace).where(Workspace.name == wanted)))
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = ", ".join(sorted(w.id for w in named))
+        raise CliError(f"{len(named)} workspaces are named {wanted!r} ({ids}); pass the id instead")
+    raise CliError(
+        f"no workspace {wanted!r} in this database; `fleetgate workspace list` shows them, "
+        "`fleetgate workspace create NAME` makes one"
+    )
+
+
+@apikey_app.command("create")
+def apikey_create(
+    workspace: Annotated[str, typer.Option(help="The workspace's id (or its name, when no other has it).")],
+    name: Annotated[str, typer.Option(help="A label to tell keys apart.")] = "",
+) -> None:
+    """Create an API key for a workspace; prints the key, the only time it is shown."""
+    from fleetgate.config import Settings
+    from fleetgate.features.workspaces.service import create_api_key
+
+    if len(name) > 200:
+        raise CliError("a key name has at most 200 characters")
+
+    async def work(session: AsyncSession) -> tuple[str, str]:
+        found = await find_workspace(session, workspace)
+        _, fresh = await create_api_key(session, found.id, name)
+        return found.id, fresh.key
+
+    workspace_id, key = in_transaction(Settings(), work)
+    typer.echo(key)
+    notes.print(
+        f"API key for workspace {workspace_id}, shown once: fleetgate stores only its hash. "
+        "Send it as `Authorization: Bearer <key>`."
+    )

@@ -1,0 +1,79 @@
+"""The long-running processes and their database: serve, worker, migrate."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from fleetgate.cli.database import on_database, shown_url
+from fleetgate.cli.errors import CliError
+from fleetgate.cli.output import notes
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+) -> None:
+    """Run the API server, configured by FLEETGATE_* settings (environment or .env)."""
+    import uvicorn
+
+    from fleetgate.app import create_app
+    from fleetgate.config import Settings
+    from fleetgate.infra.logs import uvicorn_log_config
+
+    settings = Settings()
+    # Built here rather than by uvicorn, so that settings it refuses are reported like any other error.
+    app = create_app(settings)
+    if settings.mode == "dev":
+        notes.print("[yellow]Dev mode:[/yellow] tokens are encrypted with a fixed, public key. Not for real users.")
+    uvicorn.run(app, host=host, port=port, log_config=uvicorn_log_config())
+
+
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Commands run at once by this worker (default FLEETGATE_COMMAND_CONCURRENCY).")
+    ] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve this worker's Prometheus metrics on this port (at /metrics).")
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port.")] = "127.0.0.1",
+) -> None:
+    """Run commands from the job queue on PostgreSQL, beside other workers (FLEETGATE_COMMAND_EXECUTOR=worker)."""
+    from fleetgate.config import Settings
+    from fleetgate.jobs.engine import JobEngineUnavailable, conninfo
+    from fleetgate.jobs.worker import run_worker
+
+    settings = Settings()
+    try:
+        conninfo(settings.database_url)
+    except JobEngineUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # procrastinate logs every job's start and end at INFO; the commands table is the record of those.
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
+    address = (metrics_host, metrics_port) if metrics_port is not None else None
+    asyncio.run(run_worker(settings, concurrency=concurrency, metrics_address=address))
+
+
+def migrate() -> None:
+    """Apply the database migrations to FLEETGATE_DATABASE_URL (a SQLite file or PostgreSQL); on PostgreSQL, also
+    the job queue's tables."""
+    from fleetgate.config import Settings
+    from fleetgate.infra.db.engine import is_sqlite
+    from fleetgate.infra.db.migrate import upgrade
+    from fleetgate.jobs.engine import job_app
+
+    settings = Settings()
+    on_database(settings.database_url, upgrade)
+    if not is_sqlite(settings.database_url):
+
+        async def queue_tables() -> None:
+            async with job_app(settings.database_url):
+                pass
+
+        asyncio.run(queue_tables())
+    notes.print(f"The database {escape(shown_url(settings.database_url))} has the latest schema.")
