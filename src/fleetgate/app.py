@@ -33,7 +33,7 @@ from fleetgate.infra.errors import APIError
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.queue import command_queue
-from fleetgate.jobs.retention_loop import retention_sweeps
+from fleetgate.jobs.retention import retention_sweeps
 from fleetgate.jobs.sync import periodic_sync
 
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}

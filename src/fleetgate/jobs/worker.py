@@ -13,9 +13,7 @@ are renewed. Every step is conditional in the database, so several workers doing
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -35,6 +33,7 @@ from fleetgate.infra.models import Command
 from fleetgate.infra.runtime import Runtime, open_runtime
 from fleetgate.jobs.engine import defer_command, job_app
 from fleetgate.jobs.executor import count_settled, worker_name
+from fleetgate.jobs.passes import Passes, in_background
 from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
 
 log = logging.getLogger("fleetgate.worker")
@@ -85,14 +84,6 @@ class Worker:
         at = max(command.not_before, older or command.not_before, utcnow() + timedelta(seconds=RECHECK_SECONDS))
         await defer_command(self.app, command.id, command.device_id, at)
 
-    async def housekeeping(self, poll_seconds: float) -> None:
-        while True:
-            try:
-                await self.tidy()
-            except Exception:
-                log.exception("worker housekeeping failed; next pass in %s s", poll_seconds)
-            await asyncio.sleep(poll_seconds)
-
     async def tidy(self) -> None:
         sessions = self.runtime.sessionmaker
         now = utcnow()
@@ -137,9 +128,9 @@ async def run_worker(
             metrics_server = None
         log.info("worker %s: taking commands from the job queue", worker.name)
         # Often enough to renew leases well before they run out; recovery waits for a lease to run out anyway.
-        housekeeping = asyncio.create_task(worker.housekeeping(settings.command_lease_seconds / 3))
+        housekeeping = Passes("worker housekeeping", worker.tidy, settings.command_lease_seconds / 3, log)
         try:
-            async with webhook_dispatcher(runtime):
+            async with in_background(housekeeping), webhook_dispatcher(runtime):
                 await app.run_worker_async(
                     queues=[COMMANDS_QUEUE],
                     concurrency=concurrency or settings.command_concurrency,
@@ -151,8 +142,5 @@ async def run_worker(
                     stalled_worker_timeout=settings.command_lease_seconds,
                 )
         finally:
-            housekeeping.cancel()
-            with suppress(asyncio.CancelledError):
-                await housekeeping
             if metrics_server is not None:
                 metrics_server.shutdown()
