@@ -27,7 +27,6 @@ from fleetgate.features.commands import lifecycle
 from fleetgate.features.commands.runner import run_job
 from fleetgate.features.commands.status import ACTIVE, QUEUED
 from fleetgate.features.devices.state_service import WakePolicy
-from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command
 from fleetgate.infra.runtime import Runtime, open_runtime
@@ -35,6 +34,7 @@ from fleetgate.jobs.engine import defer_command, job_app
 from fleetgate.jobs.executor import count_settled, worker_name
 from fleetgate.jobs.passes import Passes, in_background
 from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
+from fleetgate.jobs.webhook_dispatcher import webhook_dispatcher
 
 log = logging.getLogger("fleetgate.worker")
 # A queued command with no job for this long gets one (the job engine's own delay is well below it).

@@ -2,7 +2,7 @@
 
 `record_event` writes the event and one pending delivery per enabled endpoint of the workspace whose filter takes
 it, in the caller's transaction: nothing is sent before that transaction commits, and a rollback takes the event
-and its deliveries away together. The dispatcher (`webhooks.dispatcher`) sends them afterwards.
+and its deliveries away together. The dispatcher (`jobs.webhook_dispatcher`) sends them afterwards.
 """
 
 from __future__ import annotations
