@@ -61,7 +61,7 @@ class CommandExecutor:
     def notify(self) -> None:
         self._nudge.set()
 
-    async def queued(self, command_id: str, device_id: str) -> None:
+    def queued(self, command_id: str, device_id: str) -> None:
         self.notify()
 
     async def run_pass(self) -> None:

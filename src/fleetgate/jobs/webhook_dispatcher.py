@@ -2,8 +2,8 @@
 started with the API process's other tasks and in each `fleetgate worker`.
 
 It sleeps until the next delivery is due, at most `webhook_poll_interval_seconds` (0 turns it off), and wakes at
-once when a transaction of this process that queued deliveries commits (see `wakeup`); a full batch is followed by
-another pass at once.
+once when a transaction of this process that queued deliveries commits (`DELIVERIES_QUEUED`); a full batch is
+followed by another pass at once.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fleetgate.features.webhooks import wakeup
+from fleetgate.features.events.service import DELIVERIES_QUEUED
 from fleetgate.features.webhooks.dispatch import dispatch_due, seconds_until_due
+from fleetgate.infra.db.after_commit import listening
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.passes import Passes, in_background
 
@@ -31,9 +32,10 @@ async def webhook_dispatcher(runtime: Runtime) -> AsyncIterator[asyncio.Task[Non
         statuses = await dispatch_due(runtime, limit=limit)
         return 0.0 if len(statuses) >= limit else await seconds_until_due(runtime, interval)
 
-    if interval > 0:
-        for sessionmaker in (runtime.sessionmaker, runtime.side_sessionmaker):
-            wakeup.attach(sessionmaker, runtime.webhook_wakeup)
-    passes = Passes("webhook dispatcher", run_pass, interval, log, wake=runtime.webhook_wakeup)
-    async with in_background(passes) as task:
-        yield task
+    if interval <= 0:
+        yield None
+        return
+    wake = asyncio.Event()
+    with listening((runtime.sessionmaker, runtime.side_sessionmaker), DELIVERIES_QUEUED, lambda _: wake.set()):
+        async with in_background(Passes("webhook dispatcher", run_pass, interval, log, wake=wake)) as task:
+            yield task

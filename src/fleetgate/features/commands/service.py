@@ -6,7 +6,7 @@ access to ask for and the links that get it)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import Select, select, update
@@ -20,6 +20,7 @@ from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
 from fleetgate.features.connections.fleet import ensure_usable, remedies_of
 from fleetgate.features.devices.state_service import DeviceRemoved
+from fleetgate.infra.db.after_commit import Topic, announce
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError, Conflict, InsufficientScope, ValidationFailed
 from fleetgate.infra.idempotency import check_idempotency_key, fingerprint, replay
@@ -30,6 +31,16 @@ from fleetgate.infra.security.ids import new_id
 from fleetgate.infra.workspace_rows import get_in_workspace
 
 CATALOG_URL = "/v1/commands/catalog"
+
+
+class Queued(NamedTuple):
+    command_id: str
+    device_id: str
+
+
+# Announced when a transaction that queued a command commits: to this process's command queue (the executor, or
+# the job queue of the workers), which must find the row when it looks.
+COMMAND_QUEUED: Topic[Queued] = Topic("command queued")
 
 
 class CommandNotCancellable(Conflict):
@@ -132,6 +143,7 @@ async def submit(
         if earlier is None:
             raise
         return replay(earlier, request_hash, "command_id"), False
+    announce(session, COMMAND_QUEUED, Queued(command.id, command.device_id))
     return command, True
 
 
