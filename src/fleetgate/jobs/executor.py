@@ -37,12 +37,11 @@ def worker_name(kind: str) -> str:
     return f"{kind}:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:60]
 
 
-def count_settled(runtime: Runtime, settled: list[lifecycle.Settled]) -> None:
-    """Commands that recovery or expiry ended (those put back in the queue are not counted)."""
+def log_settled(settled: list[lifecycle.Settled]) -> None:
+    """Commands that recovery or expiry ended (not those put back in the queue)."""
     for ended in settled:
         if ended.status in TERMINAL:
             log.info("command %s ended %s without an attempt's outcome", ended.command_id, ended.status)
-            runtime.metrics.commands_ended.labels(ended.command, ended.status).inc()
 
 
 @dataclass
@@ -81,7 +80,7 @@ class CommandExecutor:
         ended = await lifecycle.recover(self.runtime.sessionmaker, now) + await lifecycle.expire(
             self.runtime.sessionmaker, now
         )
-        count_settled(self.runtime, ended)
+        log_settled(ended)
 
     async def start_due(self) -> int:
         """Starts what is due; the number of commands started."""

@@ -30,11 +30,11 @@ from fleetgate.features.devices.state_service import WakePolicy
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command
 from fleetgate.infra.runtime import Runtime, open_runtime
+from fleetgate.jobs.background import worker_tasks
 from fleetgate.jobs.engine import defer_command, job_app
-from fleetgate.jobs.executor import count_settled, worker_name
-from fleetgate.jobs.passes import Passes, in_background
+from fleetgate.jobs.executor import log_settled, worker_name
+from fleetgate.jobs.passes import Passes
 from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
-from fleetgate.jobs.webhook_dispatcher import webhook_dispatcher
 
 log = logging.getLogger("fleetgate.worker")
 # A queued command with no job for this long gets one (the job engine's own delay is well below it).
@@ -91,7 +91,7 @@ class Worker:
         for settled in recovered:
             if settled.status == QUEUED:
                 await defer_command(self.app, settled.command_id, settled.device_id)
-        count_settled(self.runtime, recovered + await lifecycle.expire(sessions, now))
+        log_settled(recovered + await lifecycle.expire(sessions, now))
         stalled_jobs = await self.app.job_manager.get_stalled_jobs(
             queue=COMMANDS_QUEUE, seconds_since_heartbeat=self.lease_seconds
         )
@@ -130,7 +130,7 @@ async def run_worker(
         # Often enough to renew leases well before they run out; recovery waits for a lease to run out anyway.
         housekeeping = Passes("worker housekeeping", worker.tidy, settings.command_lease_seconds / 3, log)
         try:
-            async with in_background(housekeeping), webhook_dispatcher(runtime):
+            async with worker_tasks(runtime, housekeeping):
                 await app.run_worker_async(
                     queues=[COMMANDS_QUEUE],
                     concurrency=concurrency or settings.command_concurrency,

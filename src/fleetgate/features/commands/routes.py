@@ -79,9 +79,5 @@ async def get(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> 
 
 
 @router.post("/v1/commands/{command_id}/cancel")
-async def cancel_command(
-    command_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
-) -> CommandOut:
-    command = await cancel(session, workspace.id, command_id)
-    runtime.metrics.commands_ended.labels(command.command, command.status).inc()
-    return command_out(command)
+async def cancel_command(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> CommandOut:
+    return command_out(await cancel(session, workspace.id, command_id))
