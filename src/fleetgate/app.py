@@ -27,14 +27,11 @@ from fleetgate.features.devices.routes import router as devices_router
 from fleetgate.features.events.routes import router as events_router
 from fleetgate.features.system.routes import router as system_router
 from fleetgate.features.usage.routes import router as usage_router
-from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
 from fleetgate.features.webhooks.routes import router as webhooks_router
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
-from fleetgate.jobs.queue import command_queue
-from fleetgate.jobs.retention_loop import retention_sweeps
-from fleetgate.jobs.sync import periodic_sync
+from fleetgate.jobs.background import api_tasks
 
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
@@ -72,16 +69,9 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings, tesla_transport=tesla_transport) as runtime:
+        async with open_runtime(settings, tesla_transport=tesla_transport) as runtime, api_tasks(runtime):
             app.state.runtime = runtime
-            async with (
-                periodic_sync(runtime, settings.device_sync_interval_seconds),
-                command_queue(runtime) as queue,
-                webhook_dispatcher(runtime),
-                retention_sweeps(runtime),
-            ):
-                runtime.command_queue = queue
-                yield
+            yield
 
     app = FastAPI(
         title="fleetgate",

@@ -9,7 +9,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from fleetgate.infra.runtime import Runtime
-from tests.gateway.commands_support import finished, linked_target, one_running_one_waiting, until
+from tests.gateway.commands_support import finished, linked_target, one_running_one_waiting, submit, until
 from tests.gateway.conftest import Tenant
 from tests.simulator.factories import SimFactory
 
@@ -81,3 +81,25 @@ class TestMetrics:
         _, samples = await scrape(gateway)
         assert value(samples, "fleetgate_commands", status="in_progress") == 0
         assert value(samples, "fleetgate_commands", status="queued") == 0
+
+    async def test_every_end_is_counted_once_whoever_ends_the_command(
+        self,
+        gateway_runtime: Runtime,
+        gateway: httpx.AsyncClient,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tenant: Tenant,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        running, waiting = await one_running_one_waiting(tenant.client, sim, car)
+        short = await submit(tenant.client, car.id, "door_lock", expires_in=1)
+        cancelled = await tenant.client.post(f"/v1/commands/{waiting['id']}/cancel")
+        assert cancelled.status_code == 200, cancelled.text
+        assert (await until(tenant.client, short["id"]))["status"] == "expired"
+        assert (await until(tenant.client, running["id"]))["status"] == "succeeded"
+
+        _, samples = await scrape(gateway)
+        assert value(samples, "fleetgate_commands_ended_total", command="honk_horn", status="cancelled") == 1
+        assert value(samples, "fleetgate_commands_ended_total", command="door_lock", status="expired") == 1
+        assert value(samples, "fleetgate_commands_ended_total", command="flash_lights", status="succeeded") == 1

@@ -20,7 +20,7 @@ from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.features.events.service import record_event
 from fleetgate.features.webhooks.delivery import RESPONSE_BODY_LIMIT
-from fleetgate.features.webhooks.dispatcher import dispatch_due
+from fleetgate.features.webhooks.dispatch import dispatch_due
 from fleetgate.infra.models import Event, WebhookDelivery
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant

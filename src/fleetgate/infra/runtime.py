@@ -4,7 +4,6 @@ never at import, and closed when it stops. Every request reaches it through `Run
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import logging
@@ -41,9 +40,10 @@ DEV_ENCRYPTION_KEY = base64.b64encode(hashlib.sha256(b"fleetgate dev mode, not a
 
 
 class CommandQueue(Protocol):
-    """Where a committed command is announced: the in-process executor, or the job queue of the workers."""
+    """Where a committed command is announced: the in-process executor, or the job queue of the workers. Called
+    inside the commit (see `db.after_commit`): it must not block."""
 
-    async def queued(self, command_id: str, device_id: str) -> None: ...
+    def queued(self, command_id: str, device_id: str) -> None: ...
 
 
 @dataclass
@@ -61,9 +61,8 @@ class Runtime:
     side_sessionmaker: async_sessionmaker[AsyncSession]
     token_cache: TokenCache
     command_queue: CommandQueue | None = None
-    # Webhook deliveries' own client (never the Tesla one), and what wakes this process's dispatcher.
+    # Webhook deliveries' own client (never the Tesla one).
     webhook_http: httpx.AsyncClient = field(kw_only=True)
-    webhook_wakeup: asyncio.Event = field(default_factory=asyncio.Event, kw_only=True)
     metrics: Metrics = field(default_factory=Metrics, kw_only=True)
     # How long state reads with `wake=true` and commands to a sleeping car wait for it (see `tesla.wake`).
     wake: WakePolicy = field(default_factory=WakePolicy, kw_only=True)

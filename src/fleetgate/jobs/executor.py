@@ -18,7 +18,7 @@ import os
 import secrets
 import socket
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -27,6 +27,7 @@ from fleetgate.features.commands.runner import run_job
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.passes import Passes, in_background
 
 log = logging.getLogger("fleetgate.commands")
 
@@ -35,12 +36,11 @@ def worker_name(kind: str) -> str:
     return f"{kind}:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:60]
 
 
-def count_settled(runtime: Runtime, settled: list[lifecycle.Settled]) -> None:
-    """Commands that recovery or expiry ended (those put back in the queue are not counted)."""
+def log_settled(settled: list[lifecycle.Settled]) -> None:
+    """Commands that recovery or expiry ended (not those put back in the queue)."""
     for ended in settled:
         if ended.status in TERMINAL:
             log.info("command %s ended %s without an attempt's outcome", ended.command_id, ended.status)
-            runtime.metrics.commands_ended.labels(ended.command, ended.status).inc()
 
 
 @dataclass
@@ -52,39 +52,33 @@ class CommandExecutor:
     name: str = field(default_factory=lambda: worker_name("executor"))
     running: dict[str, asyncio.Task[object]] = field(default_factory=dict)
     _nudge: asyncio.Event = field(default_factory=asyncio.Event)
+    _tidied_at: float = field(default=-math.inf, init=False)
+    _renewed_at: float = field(default=-math.inf, init=False)
 
     def notify(self) -> None:
         self._nudge.set()
 
-    async def queued(self, command_id: str, device_id: str) -> None:
+    def queued(self, command_id: str, device_id: str) -> None:
         self.notify()
 
-    async def run(self) -> None:
+    async def run_pass(self) -> None:
         loop = asyncio.get_running_loop()
-        renewed_at = tidied_at = -math.inf
-        while True:
-            self._nudge.clear()
-            try:
-                # Recovery and expiry look for what is rare; once a poll interval is often enough, not at every
-                # nudge (every submission and every end).
-                if loop.time() - tidied_at >= self.poll_seconds:
-                    tidied_at = loop.time()
-                    await self.tidy()
-                await self.start_due()
-                if loop.time() - renewed_at >= self.lease_seconds / 3:
-                    renewed_at = loop.time()
-                    await lifecycle.renew(self.runtime.sessionmaker, self.name, list(self.running), self.lease_seconds)
-            except Exception:
-                log.exception("command executor: the pass failed; next one in %s s", self.poll_seconds)
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._nudge.wait(), timeout=self.poll_seconds)
+        # Recovery and expiry look for what is rare; once a poll interval is often enough, not at every nudge (every
+        # submission and every end).
+        if loop.time() - self._tidied_at >= self.poll_seconds:
+            self._tidied_at = loop.time()
+            await self.tidy()
+        await self.start_due()
+        if loop.time() - self._renewed_at >= self.lease_seconds / 3:
+            self._renewed_at = loop.time()
+            await lifecycle.renew(self.runtime.sessionmaker, self.name, list(self.running), self.lease_seconds)
 
     async def tidy(self) -> None:
         now = utcnow()
         ended = await lifecycle.recover(self.runtime.sessionmaker, now) + await lifecycle.expire(
             self.runtime.sessionmaker, now
         )
-        count_settled(self.runtime, ended)
+        log_settled(ended)
 
     async def start_due(self) -> int:
         """Starts what is due; the number of commands started."""
@@ -132,10 +126,9 @@ async def command_executor(runtime: Runtime) -> AsyncIterator[CommandExecutor]:
         lease_seconds=settings.command_lease_seconds,
         poll_seconds=settings.command_poll_seconds,
     )
-    task = asyncio.create_task(executor.run(), name="fleetgate.command_executor")
+    passes = Passes("command executor", executor.run_pass, executor.poll_seconds, log, wake=executor._nudge)
     try:
-        yield executor
+        async with in_background(passes):
+            yield executor
     finally:
-        task.cancel()
-        await asyncio.wait([task])
         await executor.stop()

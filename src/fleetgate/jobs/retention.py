@@ -4,12 +4,20 @@ deliveries and attempts go with them), and upstream calls once their month's usa
 Only what can no longer change is deleted: a command still queued or in progress stays whatever its age, and an
 event's deliveries end within about 28 hours of it, long before its retention does. Rows go in batches, each a
 transaction of its own, so that a large backlog never holds the database for long.
+
+The sweep is a task of the API process (`retention_sweeps`): every `retention_interval_seconds`, 0 for never.
+Several processes may each run it; a row is deleted once, by whoever gets to it first.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -17,9 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fleetgate.config import Settings
 from fleetgate.features.commands.status import TERMINAL
+from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command, Event, UpstreamCall
+from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.passes import Passes, in_background
 
+log = logging.getLogger("fleetgate.retention")
 BATCH = 1000
+# After start-up, the first sweep waits this long (at most): a restart does not begin with a burst of deletes.
+FIRST_SWEEP_DELAY_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +67,23 @@ async def _in_batches(sessions: async_sessionmaker[AsyncSession], model: Any, *c
         deleted += count
         if count < BATCH:
             return deleted
+
+
+async def sweep(runtime: Runtime) -> None:
+    pruned = await prune(runtime.sessionmaker, runtime.settings, utcnow())
+    if pruned.commands or pruned.events or pruned.upstream_calls:
+        log.info(
+            "retention: deleted %d commands, %d events, %d upstream calls",
+            pruned.commands,
+            pruned.events,
+            pruned.upstream_calls,
+        )
+
+
+@asynccontextmanager
+async def retention_sweeps(runtime: Runtime) -> AsyncIterator[asyncio.Task[None] | None]:
+    interval = runtime.settings.retention_interval_seconds
+    first_delay = min(interval, FIRST_SWEEP_DELAY_SECONDS)
+    passes = Passes("retention sweep", partial(sweep, runtime), interval, log, first_delay=first_delay)
+    async with in_background(passes) as task:
+        yield task

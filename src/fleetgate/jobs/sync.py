@@ -28,6 +28,7 @@ from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.passes import Passes, in_background
 
 log = logging.getLogger("fleetgate.sync")
 DEFAULT_INTERVAL_SECONDS = 6 * 3600
@@ -105,31 +106,16 @@ async def sync_pass(runtime: Runtime, interval_seconds: float) -> SyncPass:
     return result
 
 
-async def run_periodic_sync(runtime: Runtime, interval_seconds: float, *, first_delay: float | None = None) -> None:
-    delay = min(interval_seconds, FIRST_PASS_DELAY_SECONDS) if first_delay is None else first_delay
-    while True:
-        await asyncio.sleep(delay)
-        delay = interval_seconds
-        try:
-            await sync_pass(runtime, interval_seconds)
-        except Exception:
-            log.exception("periodic device sync: the pass failed; next one in %s s", interval_seconds)
-
-
 @asynccontextmanager
 async def periodic_sync(
     runtime: Runtime, interval_seconds: float = DEFAULT_INTERVAL_SECONDS, *, first_delay: float | None = None
 ) -> AsyncIterator[asyncio.Task[None] | None]:
     """The periodic sync as a task for the duration of the block (none when `interval_seconds` is 0)."""
-    if interval_seconds <= 0:
-        yield None
-        return
-    task = asyncio.create_task(
-        run_periodic_sync(runtime, interval_seconds, first_delay=first_delay), name="fleetgate.periodic_sync"
-    )
-    try:
+
+    async def run_pass() -> None:
+        await sync_pass(runtime, interval_seconds)
+
+    delay = min(interval_seconds, FIRST_PASS_DELAY_SECONDS) if first_delay is None else first_delay
+    passes = Passes("periodic device sync", run_pass, interval_seconds, log, first_delay=delay)
+    async with in_background(passes) as task:
         yield task
-    finally:
-        task.cancel()
-        # `wait` neither raises the task's cancellation here nor swallows one aimed at us.
-        await asyncio.wait([task])

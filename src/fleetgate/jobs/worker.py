@@ -13,9 +13,7 @@ are renewed. Every step is conditional in the database, so several workers doing
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -28,12 +26,13 @@ from fleetgate.config import Settings
 from fleetgate.features.commands import lifecycle
 from fleetgate.features.commands.runner import run_job
 from fleetgate.features.commands.status import ACTIVE, QUEUED
-from fleetgate.features.webhooks.dispatcher import webhook_dispatcher
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command
 from fleetgate.infra.runtime import Runtime, open_runtime
+from fleetgate.jobs.background import worker_tasks
 from fleetgate.jobs.engine import defer_command, job_app
-from fleetgate.jobs.executor import count_settled, worker_name
+from fleetgate.jobs.executor import log_settled, worker_name
+from fleetgate.jobs.passes import Passes
 from fleetgate.jobs.tasks import COMMANDS_QUEUE, RUNNER
 
 log = logging.getLogger("fleetgate.worker")
@@ -83,14 +82,6 @@ class Worker:
         at = max(command.not_before, older or command.not_before, utcnow() + timedelta(seconds=RECHECK_SECONDS))
         await defer_command(self.app, command.id, command.device_id, at)
 
-    async def housekeeping(self, poll_seconds: float) -> None:
-        while True:
-            try:
-                await self.tidy()
-            except Exception:
-                log.exception("worker housekeeping failed; next pass in %s s", poll_seconds)
-            await asyncio.sleep(poll_seconds)
-
     async def tidy(self) -> None:
         sessions = self.runtime.sessionmaker
         now = utcnow()
@@ -98,7 +89,7 @@ class Worker:
         for settled in recovered:
             if settled.status == QUEUED:
                 await defer_command(self.app, settled.command_id, settled.device_id)
-        count_settled(self.runtime, recovered + await lifecycle.expire(sessions, now))
+        log_settled(recovered + await lifecycle.expire(sessions, now))
         stalled_jobs = await self.app.job_manager.get_stalled_jobs(
             queue=COMMANDS_QUEUE, seconds_since_heartbeat=self.lease_seconds
         )
@@ -135,9 +126,9 @@ async def run_worker(
             metrics_server = None
         log.info("worker %s: taking commands from the job queue", worker.name)
         # Often enough to renew leases well before they run out; recovery waits for a lease to run out anyway.
-        housekeeping = asyncio.create_task(worker.housekeeping(settings.command_lease_seconds / 3))
+        housekeeping = Passes("worker housekeeping", worker.tidy, settings.command_lease_seconds / 3, log)
         try:
-            async with webhook_dispatcher(runtime):
+            async with worker_tasks(runtime, housekeeping):
                 await app.run_worker_async(
                     queues=[COMMANDS_QUEUE],
                     concurrency=concurrency or settings.command_concurrency,
@@ -149,8 +140,5 @@ async def run_worker(
                     stalled_worker_timeout=settings.command_lease_seconds,
                 )
         finally:
-            housekeeping.cancel()
-            with suppress(asyncio.CancelledError):
-                await housekeeping
             if metrics_server is not None:
                 metrics_server.shutdown()

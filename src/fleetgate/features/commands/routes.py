@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from fleetgate.features.commands.catalog import CATALOG
 from fleetgate.features.commands.schemas import Catalog, CommandIn, CommandOut, CommandPage
@@ -30,13 +30,9 @@ async def submit_command(
     session: SessionDep,
     runtime: RuntimeDep,
     response: Response,
-    background: BackgroundTasks,
     idempotency_key: IdempotencyKey = None,
 ) -> CommandOut:
     command, created = await submit(session, runtime, workspace.id, device_id, body, idempotency_key)
-    if created and runtime.command_queue is not None:
-        # After the response, so after the commit: the executor must find the row when it looks.
-        background.add_task(runtime.command_queue.queued, command.id, command.device_id)
     if not created:
         response.status_code = 200
     return command_out(command)
@@ -83,9 +79,5 @@ async def get(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> 
 
 
 @router.post("/v1/commands/{command_id}/cancel")
-async def cancel_command(
-    command_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
-) -> CommandOut:
-    command = await cancel(session, workspace.id, command_id)
-    runtime.metrics.commands_ended.labels(command.command, command.status).inc()
-    return command_out(command)
+async def cancel_command(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> CommandOut:
+    return command_out(await cancel(session, workspace.id, command_id))

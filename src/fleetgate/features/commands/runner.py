@@ -59,13 +59,12 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
                 # it is not.
                 await set_pairing(session, runtime, device, outcome.virtual_key_paired, utcnow())
         await report_settled(session, command)
-    count_ended(runtime, command)
+    time_ended(runtime, command)
     return outcome
 
 
-def count_ended(runtime: Runtime, command: Command) -> None:
+def time_ended(runtime: Runtime, command: Command) -> None:
     if command.status not in TERMINAL or command.completed_at is None:
         return
-    runtime.metrics.commands_ended.labels(command.command, command.status).inc()
     seconds = (command.completed_at - command.created_at).total_seconds()
     runtime.metrics.command_seconds.labels(command.command, command.status).observe(seconds)

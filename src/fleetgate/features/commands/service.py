@@ -7,7 +7,7 @@ for and the links that get it)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import Select, select, update
@@ -20,6 +20,7 @@ from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
 from fleetgate.features.devices.errors import require
 from fleetgate.features.devices.service import connection_facts
+from fleetgate.infra.db.after_commit import Topic, announce
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
 from fleetgate.infra.idempotency import create_once, fingerprint
@@ -29,6 +30,16 @@ from fleetgate.infra.security.ids import new_id
 from fleetgate.infra.workspace_rows import get_in_workspace
 
 CATALOG_URL = "/v1/commands/catalog"
+
+
+class Queued(NamedTuple):
+    command_id: str
+    device_id: str
+
+
+# Announced when a transaction that queued a command commits: to this process's command queue (the executor, or
+# the job queue of the workers), which must find the row when it looks.
+COMMAND_QUEUED: Topic[Queued] = Topic("command queued")
 
 
 class CommandNotCancellable(Conflict):
@@ -110,7 +121,12 @@ async def submit(
     async def find(key: str) -> Command | None:
         return await _by_idempotency_key(session, workspace_id, key)
 
-    return await create_once(session, idempotency_key, request_hash, find=find, build=build, id_field="command_id")
+    command, created = await create_once(
+        session, idempotency_key, request_hash, find=find, build=build, id_field="command_id"
+    )
+    if created:
+        announce(session, COMMAND_QUEUED, Queued(command.id, command.device_id))
+    return command, created
 
 
 async def _by_idempotency_key(session: AsyncSession, workspace_id: str, key: str) -> Command | None:

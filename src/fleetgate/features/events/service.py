@@ -2,7 +2,7 @@
 
 `record_event` writes the event and one pending delivery per enabled endpoint of the workspace whose filter takes
 it, in the caller's transaction: nothing is sent before that transaction commits, and a rollback takes the event
-and its deliveries away together. The dispatcher (`webhooks.dispatcher`) sends them afterwards.
+and its deliveries away together. The dispatcher (`jobs.webhook_dispatcher`) sends them afterwards.
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.events.types import ALL, VERSIONS, matches
-from fleetgate.features.webhooks.wakeup import wake_after_commit
+from fleetgate.infra.db.after_commit import Topic, announce
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Event, WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.security.ids import new_id
 from fleetgate.infra.workspace_rows import get_in_workspace
+
+# Announced when a transaction that queued deliveries commits: it wakes this process's dispatcher.
+DELIVERIES_QUEUED: Topic[None] = Topic("webhook deliveries queued")
 
 
 async def record_event(session: AsyncSession, *, workspace_id: str, type: str, data: dict[str, Any]) -> Event:
@@ -58,7 +61,7 @@ def queue_delivery(session: AsyncSession, event: Event, endpoint: WebhookEndpoin
         updated_at=now,
     )
     session.add(delivery)
-    wake_after_commit(session)
+    announce(session, DELIVERIES_QUEUED, None)
     return delivery
 
 

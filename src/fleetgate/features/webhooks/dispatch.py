@@ -1,29 +1,23 @@
-"""The dispatcher: finds due deliveries, claims them, sends them, a bounded number at a time.
+"""Sending webhook deliveries: a pass (`dispatch_due`) finds due deliveries, claims them, sends them, a bounded number
+at a time; `seconds_until_due` says when the next one comes due. The dispatcher task of each process runs the passes
+(`jobs.webhook_dispatcher`).
 
-It runs as an asyncio task of the API process, started in the lifespan (`webhook_dispatcher`); a worker process
-can run the same passes (`dispatch_due`). Several may run against one database: a claim is one UPDATE of the due
-rows that writes the claimant's token and a lease (its subquery takes the rows `FOR UPDATE SKIP LOCKED` on
-PostgreSQL; SQLite runs one writer at a time), so a delivery is held by one dispatcher at a time. A dispatcher
-that dies mid-attempt leaves a lease that runs out, then another one sends the delivery again.
-
-It sleeps until the next delivery is due, at most `webhook_poll_interval_seconds`, and wakes at once when a
-transaction of this process that queued deliveries commits (see `wakeup`).
+Several dispatchers may run against one database: a claim is one UPDATE of the due rows that writes the claimant's
+token and a lease (its subquery takes the rows `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite runs one writer at a
+time), so a delivery is held by one dispatcher at a time. A dispatcher that dies mid-attempt leaves a lease that
+runs out, then another one sends the delivery again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.events.views import event_body
-from fleetgate.features.webhooks import wakeup
 from fleetgate.features.webhooks.delivery import ENDPOINT_DISABLED, FAILED, PENDING, Claimed, attempt, record_outcome
 from fleetgate.features.webhooks.signing import open_secret
 from fleetgate.infra.db.base import utcnow
@@ -153,37 +147,3 @@ async def seconds_until_due(runtime: Runtime, cap: float) -> float:
     if first is None:
         return cap
     return min(cap, max(IDLE_FLOOR_SECONDS, (first - now).total_seconds()))
-
-
-async def run_dispatcher(runtime: Runtime, poll_interval: float) -> None:
-    limit = runtime.settings.webhook_max_concurrency
-    while True:
-        # Cleared before the pass: a commit during it sets the event again, and the next wait returns at once.
-        runtime.webhook_wakeup.clear()
-        try:
-            statuses = await dispatch_due(runtime, limit=limit)
-            delay = 0.0 if len(statuses) >= limit else await seconds_until_due(runtime, poll_interval)
-        except Exception:
-            log.exception("webhook dispatcher: the pass failed; next one in %s s", poll_interval)
-            delay = poll_interval
-        if delay > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(runtime.webhook_wakeup.wait(), delay)
-
-
-@asynccontextmanager
-async def webhook_dispatcher(runtime: Runtime) -> AsyncIterator[asyncio.Task[None] | None]:
-    """The dispatcher as a task for the duration of the block (none when `webhook_poll_interval_seconds` is 0)."""
-    interval = runtime.settings.webhook_poll_interval_seconds
-    if interval <= 0:
-        yield None
-        return
-    for sessionmaker in (runtime.sessionmaker, runtime.side_sessionmaker):
-        wakeup.attach(sessionmaker, runtime.webhook_wakeup)
-    task = asyncio.create_task(run_dispatcher(runtime, interval), name="fleetgate.webhook_dispatcher")
-    try:
-        yield task
-    finally:
-        task.cancel()
-        # `wait` neither raises the task's cancellation here nor swallows one aimed at us.
-        await asyncio.wait([task])
