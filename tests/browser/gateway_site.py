@@ -26,6 +26,7 @@ from fleetgate.features.workspaces.service import create_api_key, create_workspa
 from fleetgate.infra.runtime import Runtime
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
+from tests.support.polling import eventually
 
 WORKSPACE = "Acme Energy"
 START_SECONDS = 30.0
@@ -61,15 +62,13 @@ def _loopback_socket() -> socket.socket:
 
 
 async def _started(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + START_SECONDS
-    while not server.started:
+    def started() -> bool:
         if task.done():
             task.result()
             raise RuntimeError("the gateway stopped during start-up")
-        if loop.time() > deadline:
-            raise RuntimeError("the gateway did not start")
-        await asyncio.sleep(0.02)
+        return server.started
+
+    await eventually(started, timeout=START_SECONDS, what="the gateway to start")
 
 
 @asynccontextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +12,7 @@ from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, link_account, tesla_account
 from tests.simulator.factories import SimFactory
-
-# Long enough for a slow, shared machine; a command that takes this long is a failure, not a timing assertion.
-PATIENCE_SECONDS = 60.0
+from tests.support.polling import eventually
 
 
 @dataclass
@@ -82,14 +79,11 @@ async def command(api: httpx.AsyncClient, command_id: str) -> dict[str, Any]:
 
 async def until(api: httpx.AsyncClient, command_id: str, statuses: frozenset[str] = TERMINAL) -> dict[str, Any]:
     """Polls the API until the command reaches one of `statuses`."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + PATIENCE_SECONDS
-    while True:
-        found = await command(api, command_id)
-        if found["status"] in statuses:
-            return found
-        assert loop.time() < deadline, f"command still {found['status']}: {found}"
-        await asyncio.sleep(0.05)
+    return await eventually(
+        lambda: command(api, command_id),
+        until=lambda found: found["status"] in statuses,
+        what=f"command {command_id} to be {' or '.join(sorted(statuses))}",
+    )
 
 
 async def finished(

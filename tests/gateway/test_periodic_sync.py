@@ -3,7 +3,6 @@ synced recently left alone, one failing connection not stopping the others, the 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +15,7 @@ from fleetgate.jobs.sync import periodic_sync, sync_pass
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
 from tests.simulator.factories import SimFactory
+from tests.support.polling import eventually
 
 HOUR = 3600.0
 PRODUCTS = "GET /products"
@@ -129,10 +129,11 @@ class TestTask:
 
         async with periodic_sync(gateway_runtime, 0.05, first_delay=0) as task:
             assert task is not None
-            for _ in range(400):  # a pass takes milliseconds; this bound only keeps a broken test from hanging
-                if (await devices(tenant.client)).get(bought) == "active":
-                    break
-                await asyncio.sleep(0.05)
+            await eventually(
+                lambda: devices(tenant.client),
+                until=lambda found: found.get(bought) == "active",
+                what=f"{bought} found",
+            )
             assert not task.done()
         assert task.cancelled()
         assert await devices(tenant.client) == {sold: "removed", linked.account.vins[1]: "active", bought: "active"}

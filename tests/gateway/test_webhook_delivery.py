@@ -26,7 +26,8 @@ from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import link_account, tesla_account
 from tests.simulator.factories import SimFactory
-from tests.support.webhook_receiver import Receiver, eventually, running_receiver
+from tests.support.polling import eventually
+from tests.support.webhook_receiver import Receiver, running_receiver
 
 SCHEDULE = [0.05, 0.1, 0.1, 0.1]
 DISABLE_AFTER = 3
@@ -74,14 +75,11 @@ async def deliveries(api: httpx.AsyncClient, endpoint_id: str, **params: str) ->
 
 async def settled(api: httpx.AsyncClient, endpoint_id: str, count: int = 1) -> list[dict[str, Any]]:
     """The endpoint's deliveries once `count` of them are no longer pending."""
-
-    async def check() -> list[dict[str, Any]] | None:
-        found = await deliveries(api, endpoint_id)
-        done = [item for item in found if item["status"] != "pending"]
-        return found if len(done) >= count else None
-
-    result: list[dict[str, Any]] = await eventually(check, what=f"{count} settled deliveries")
-    return result
+    return await eventually(
+        lambda: deliveries(api, endpoint_id),
+        until=lambda found: sum(item["status"] != "pending" for item in found) >= count,
+        what=f"{count} settled deliveries to {endpoint_id}",
+    )
 
 
 async def send_test(api: httpx.AsyncClient, endpoint_id: str) -> dict[str, Any]:
