@@ -24,8 +24,7 @@ from fleetgate.features.webhooks.dispatcher import dispatch_due
 from fleetgate.infra.models import Event, WebhookDelivery
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
-from tests.gateway.flows import link_account, tesla_account
-from tests.simulator.factories import SimFactory
+from tests.gateway.flows import Connector
 from tests.support.polling import eventually
 from tests.support.webhook_receiver import Receiver, running_receiver
 
@@ -91,12 +90,11 @@ async def send_test(api: httpx.AsyncClient, endpoint_id: str) -> dict[str, Any]:
 
 class TestEvents:
     async def test_arrive_signed_with_the_payload_of_the_event_log(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, receiver: Receiver
+        self, connect: Connector, tenant: Tenant, receiver: Receiver
     ) -> None:
         devices_only = await endpoint(tenant.client, receiver, "devices", ["device.*"])
         everything = await endpoint(tenant.client, receiver, "all")
-        account = await tesla_account(factory, energy_sites=1)
-        await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
+        linked = await connect(energy_sites=1)
 
         await settled(tenant.client, everything, 3)
         await settled(tenant.client, devices_only, 2)
@@ -112,7 +110,9 @@ class TestEvents:
             assert item.headers["webhook-id"] == item.payload["id"]
             listed = await tenant.client.get(f"/v1/events/{item.payload['id']}")
             assert listed.json() == item.payload
-        assert sorted(item.payload["data"].get("vin", "") for item in got_devices) == sorted(["", account.vins[0]])
+        assert sorted(item.payload["data"].get("vin", "") for item in got_devices) == sorted(
+            ["", linked.account.vins[0]]
+        )
 
         found = await deliveries(tenant.client, everything)
         assert [item["event_type"] for item in found] == [
