@@ -13,7 +13,7 @@ from typing import Any
 
 from tests.browser.gateway_site import LiveGateway, live_gateway
 from tests.browser.sim_site import EMAIL, AppSite, running_app_site
-from tests.gateway.flows import ALL_ACCESS, Linked, link_account, tesla_account
+from tests.gateway.flows import ALL_ACCESS, Linked
 from tests.support.live import LiveServer
 from tests.support.polling import eventually
 
@@ -82,10 +82,9 @@ async def console_env(live_sim: LiveServer, data_dir: Path) -> AsyncIterator[Con
 async def seeded(gateway: LiveGateway, site: AppSite) -> Console:
     good = await endpoint(gateway, site.webhook_url)
     bad = await endpoint(gateway, site.callback_url)  # the app's OAuth callback: GET only, so 405
-    account = await tesla_account(gateway.factory, EMAIL, vehicles=[{"display_name": VEHICLE_NAME}], energy_sites=1)
     grant = [name for name in ALL_ACCESS if name != "vehicle_location"]
-    linked = await link_account(
-        gateway.runtime, gateway.sim, gateway.api, gateway.workspace_id, account, grant=grant, reference_id="user-42"
+    linked = await gateway.connect(
+        EMAIL, vehicles=[{"display_name": VEHICLE_NAME}], energy_sites=1, grant=grant, reference_id="user-42"
     )
     listed = (await gateway.api.get("/v1/devices")).json()["data"]
     devices = {device["type"]: device for device in listed}

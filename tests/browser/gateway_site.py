@@ -24,6 +24,8 @@ from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.features.workspaces.service import create_api_key, create_workspace
 from fleetgate.infra.runtime import Runtime
+from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
 from tests.support.polling import eventually
@@ -52,6 +54,11 @@ class LiveGateway:
     @property
     def factory(self) -> SimFactory:
         return SimFactory(self.sim)
+
+    @property
+    def connect(self) -> Connector:
+        """A new simulator account linked for a customer of the workspace, as the gateway tests' `connect` links one."""
+        return Connector(self.runtime, self.sim, Tenant(self.workspace_id, self.api_key, self.api), self.tesla_app)
 
 
 def _loopback_socket() -> socket.socket:

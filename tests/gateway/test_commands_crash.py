@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.gateway.commands_support import finished, sim_vehicle, submit, until
-from tests.gateway.flows import connect_hosted, tesla_account
+from tests.gateway.flows import connect_hosted, device_ids, tesla_account
 from tests.gateway.processes import api_key_for, gateway_processes, kill_hard, new_port
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
@@ -65,7 +65,7 @@ class TestKilledAndRestarted:
                     await factory.pair(vin, app["public_key_pem"])
                 linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
                 assert linked["status"] == "completed", linked
-                devices = {item["vin"]: item["id"] for item in (await api.get("/v1/devices")).json()["data"]}
+                devices = await device_ids(api)
                 honking, charging, fresh = account.vins
                 # A session with the first two cars' infotainment, so that their delayed call is the command; the
                 # third car's delayed call is the handshake that comes before its command.
