@@ -5,7 +5,6 @@ and one that refuses them."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,13 +13,12 @@ from typing import Any
 
 from tests.browser.gateway_site import LiveGateway, live_gateway
 from tests.browser.sim_site import EMAIL, AppSite, running_app_site
-from tests.gateway.flows import ALL_ACCESS, Linked, link_account, tesla_account
+from tests.gateway.flows import ALL_ACCESS, Linked
 from tests.support.live import LiveServer
+from tests.support.polling import eventually
 
 VEHICLE_NAME = "Blue Thunder"
 TERMINAL = ("succeeded", "failed", "cancelled", "expired")
-# Polls before giving up on a command or a webhook: each ends in well under a second, but a loaded machine is slow.
-POLLS = 600
 
 
 @dataclass
@@ -40,14 +38,15 @@ class Console:
 
 
 async def finished(gateway: LiveGateway, command_id: str) -> dict[str, Any]:
-    for _ in range(POLLS):
+    async def command() -> dict[str, Any]:
         response = await gateway.api.get(f"/v1/commands/{command_id}")
         assert response.status_code == 200, response.text
-        command: dict[str, Any] = response.json()
-        if command["status"] in TERMINAL:
-            return command
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"command {command_id} did not end: {command}")
+        found: dict[str, Any] = response.json()
+        return found
+
+    return await eventually(
+        command, until=lambda found: found["status"] in TERMINAL, what=f"command {command_id} to end"
+    )
 
 
 async def endpoint(gateway: LiveGateway, url: str) -> dict[str, Any]:
@@ -59,14 +58,18 @@ async def endpoint(gateway: LiveGateway, url: str) -> dict[str, Any]:
 
 async def attempted(gateway: LiveGateway, endpoint_id: str) -> list[dict[str, Any]]:
     """The endpoint's deliveries, once each has been tried at least once."""
-    for _ in range(POLLS):
+
+    async def deliveries() -> list[dict[str, Any]]:
         response = await gateway.api.get(f"/v1/webhook-endpoints/{endpoint_id}/deliveries")
         assert response.status_code == 200, response.text
-        deliveries: list[dict[str, Any]] = response.json()["data"]
-        if deliveries and all(delivery["attempts"] > 0 for delivery in deliveries):
-            return deliveries
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the deliveries to {endpoint_id} were not attempted: {deliveries}")
+        found: list[dict[str, Any]] = response.json()["data"]
+        return found
+
+    return await eventually(
+        deliveries,
+        until=lambda found: found and all(delivery["attempts"] > 0 for delivery in found),
+        what=f"the deliveries to {endpoint_id} to be attempted",
+    )
 
 
 @asynccontextmanager
@@ -79,10 +82,9 @@ async def console_env(live_sim: LiveServer, data_dir: Path) -> AsyncIterator[Con
 async def seeded(gateway: LiveGateway, site: AppSite) -> Console:
     good = await endpoint(gateway, site.webhook_url)
     bad = await endpoint(gateway, site.callback_url)  # the app's OAuth callback: GET only, so 405
-    account = await tesla_account(gateway.factory, EMAIL, vehicles=[{"display_name": VEHICLE_NAME}], energy_sites=1)
     grant = [name for name in ALL_ACCESS if name != "vehicle_location"]
-    linked = await link_account(
-        gateway.runtime, gateway.sim, gateway.api, gateway.workspace_id, account, grant=grant, reference_id="user-42"
+    linked = await gateway.connect(
+        EMAIL, vehicles=[{"display_name": VEHICLE_NAME}], energy_sites=1, grant=grant, reference_id="user-42"
     )
     listed = (await gateway.api.get("/v1/devices")).json()["data"]
     devices = {device["type"]: device for device in listed}

@@ -24,8 +24,11 @@ from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.features.workspaces.service import create_api_key, create_workspace
 from fleetgate.infra.runtime import Runtime
+from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
+from tests.support.polling import eventually
 
 WORKSPACE = "Acme Energy"
 START_SECONDS = 30.0
@@ -52,6 +55,11 @@ class LiveGateway:
     def factory(self) -> SimFactory:
         return SimFactory(self.sim)
 
+    @property
+    def connect(self) -> Connector:
+        """A new simulator account linked for a customer of the workspace, as the gateway tests' `connect` links one."""
+        return Connector(self.runtime, self.sim, Tenant(self.workspace_id, self.api_key, self.api), self.tesla_app)
+
 
 def _loopback_socket() -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -61,15 +69,13 @@ def _loopback_socket() -> socket.socket:
 
 
 async def _started(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + START_SECONDS
-    while not server.started:
+    def started() -> bool:
         if task.done():
             task.result()
             raise RuntimeError("the gateway stopped during start-up")
-        if loop.time() > deadline:
-            raise RuntimeError("the gateway did not start")
-        await asyncio.sleep(0.02)
+        return server.started
+
+    await eventually(started, timeout=START_SECONDS, what="the gateway to start")
 
 
 @asynccontextmanager

@@ -2,8 +2,8 @@
 connection missing access with its remedies, the car with its virtual key and state, commands, webhook deliveries
 and their attempts, usage, log out.
 
-Each page is saved under docs/screenshots (phone and desktop) and checked for one h1 and, on the phone, for
-nothing wider than the screen."""
+Each page is checked for one h1 and, on the phone, for nothing wider than the screen, and saved as a screenshot
+(phone and desktop) when FLEETGATE_SCREENSHOTS asks for them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Locator, Page, expect
 
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import screenshot
 from tests.browser.console_env import VEHICLE_NAME, Console, console_env
 from tests.browser.sim_site import SCREENS, horizontal_overflow, page_on
 from tests.support.live import LiveServer
@@ -39,11 +39,11 @@ class Screen:
             self.errors.append(message.text)
 
     async def check(self, shot: str) -> None:
-        """One h1, the page's landmarks, no browser errors, a screenshot; on the phone, no sideways scrolling."""
+        """One h1, the page's landmarks, no browser errors, a screenshot if asked; on the phone, no sideways scroll."""
         assert self.errors == [], shot
         await expect(self.page.locator("h1")).to_have_count(1)
         await expect(self.page.get_by_role("main")).to_have_count(1)
-        await self.page.screenshot(path=screenshot_path(f"console-{shot}-{self.name}"), full_page=True)
+        await screenshot(self.page, f"console-{shot}-{self.name}")
         if self.name == "phone":
             assert await horizontal_overflow(self.page, width=PHONE_WIDTH) == 0, shot
 

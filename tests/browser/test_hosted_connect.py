@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import screenshot
 from tests.browser.gateway_site import WORKSPACE, LiveGateway, live_gateway
 from tests.browser.sim_site import (
     EMAIL,
@@ -64,7 +64,7 @@ async def through_tesla_leaving_out_the_location(page: Page, session: dict[str, 
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"Connect your Tesla account to {WORKSPACE}")
     await expect(page.locator("#access-vehicle_location")).to_contain_text("Vehicle location")
     if shots:
-        await page.screenshot(path=screenshot_path(f"connect-intro-{shots}"), full_page=True)
+        await screenshot(page, f"connect-intro-{shots}")
         assert await horizontal_overflow(page, width=390) == 0
     await page.get_by_role("link", name="Continue to Tesla").click()
 
@@ -113,5 +113,5 @@ class TestResultPage:
             add_key = page.get_by_role("link", name="Add the key to Blue Thunder")
             await expect(add_key).to_have_attribute("href", vehicle["virtual_key"]["pairing_url"])
             await expect(page.get_by_role("img", name="QR code: add the key to Blue Thunder")).to_be_visible()
-            await page.screenshot(path=screenshot_path(f"connect-result-{screen_name}"), full_page=True)
+            await screenshot(page, f"connect-result-{screen_name}")
             assert await horizontal_overflow(page, width=390) == 0

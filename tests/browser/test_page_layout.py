@@ -1,4 +1,5 @@
-"""Each page on a phone: a screenshot for the docs, nothing wider than a 320 px screen, controls on screen.
+"""Each page on a phone: nothing wider than a 320 px screen, controls on screen, and a screenshot for the docs
+when FLEETGATE_SCREENSHOTS asks for one.
 
 The pages are reached by clicking through, as a person would, so each one is shown in its real state.
 """
@@ -10,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import screenshot
 from tests.browser.sim_site import Names, Seeded, horizontal_overflow, seeded_simulator, sign_in
 from tests.support.live import LiveServer
 
@@ -98,7 +99,7 @@ class TestPhoneScreenshots:
     async def test_page_fits_the_phone(self, phone: Page, live_sim: LiveServer, name: str) -> None:
         async with seeded_simulator(live_sim) as env:
             await PAGES[name](phone, env)
-            await phone.screenshot(path=screenshot_path(name), full_page=True)
+            await screenshot(phone, name)
             assert await horizontal_overflow(phone, width=390) == 0
             assert await off_screen_controls(phone) == []
             assert await phone.evaluate(SMALLEST_TEXT) >= 12

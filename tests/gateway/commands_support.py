@@ -1,59 +1,14 @@
-"""Linked vehicles and energy sites to send commands to, and a way to wait for a command's end."""
+"""Sending commands to linked vehicles and energy sites, and waiting for a command's end."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from fleetgate.features.commands.status import TERMINAL
-from fleetgate.infra.runtime import Runtime
-from tests.gateway.conftest import Tenant
-from tests.gateway.flows import Linked, link_account, tesla_account
-from tests.simulator.factories import SimFactory
-
-# Long enough for a slow, shared machine; a command that takes this long is a failure, not a timing assertion.
-PATIENCE_SECONDS = 60.0
-
-
-@dataclass
-class Target:
-    id: str
-    external_id: str
-    linked: Linked
-
-
-async def linked_target(
-    runtime: Runtime,
-    sim: httpx.AsyncClient,
-    factory: SimFactory,
-    tenant: Tenant,
-    tesla_app: dict[str, Any],
-    *,
-    kind: str = "vehicle",
-    paired: bool = True,
-    vehicle: dict[str, Any] | None = None,
-    grant: list[str] | None = None,
-    reference_id: str = "user-1",
-    email: str = "owner@example.com",
-) -> Target:
-    account = await tesla_account(
-        factory,
-        email,
-        vehicles=[vehicle or {}] if kind == "vehicle" else [],
-        energy_sites=1 if kind == "energy_site" else 0,
-    )
-    if kind == "vehicle" and paired:
-        await factory.pair(account.vins[0], tesla_app["public_key_pem"])
-    linked = await link_account(
-        runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant, reference_id=reference_id
-    )
-    found = await tenant.client.get("/v1/devices", params={"type": kind, "connection_id": linked.connection_id})
-    device = found.json()["data"][0]
-    external = device["vin"] if kind == "vehicle" else str(device["energy_site_id"])
-    return Target(device["id"], external, linked)
+from tests.gateway.flows import LinkedDevice
+from tests.support.polling import eventually
 
 
 async def submit(
@@ -82,14 +37,11 @@ async def command(api: httpx.AsyncClient, command_id: str) -> dict[str, Any]:
 
 async def until(api: httpx.AsyncClient, command_id: str, statuses: frozenset[str] = TERMINAL) -> dict[str, Any]:
     """Polls the API until the command reaches one of `statuses`."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + PATIENCE_SECONDS
-    while True:
-        found = await command(api, command_id)
-        if found["status"] in statuses:
-            return found
-        assert loop.time() < deadline, f"command still {found['status']}: {found}"
-        await asyncio.sleep(0.05)
+    return await eventually(
+        lambda: command(api, command_id),
+        until=lambda found: found["status"] in statuses,
+        what=f"command {command_id} to be {' or '.join(sorted(statuses))}",
+    )
 
 
 async def finished(
@@ -111,7 +63,7 @@ async def slow_down(sim: httpx.AsyncClient, vin: str, latency_ms: int, count: in
 
 
 async def one_running_one_waiting(
-    api: httpx.AsyncClient, sim: httpx.AsyncClient, target: Target
+    api: httpx.AsyncClient, sim: httpx.AsyncClient, target: LinkedDevice
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """`flash_lights` in progress for 3 s, `honk_horn` queued behind it: the car's queue caught mid-way."""
     await slow_down(sim, target.external_id, 3000)

@@ -18,6 +18,7 @@ from fleetgate.config import Settings
 from fleetgate.features.workspaces.service import create_api_key, create_workspace
 from fleetgate.infra.runtime import Runtime
 from fleetgate.protocol.keys import private_key_pem
+from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 from tests.support.databases import PostgresTemplates, SqliteTemplate, postgres_admin_url
 
@@ -142,3 +143,11 @@ async def other_tenant(gateway_app: FastAPI) -> AsyncIterator[Tenant]:
 def api(tenant: Tenant) -> httpx.AsyncClient:
     """The gateway's API with the tenant's key."""
     return tenant.client
+
+
+@pytest.fixture
+def connect(gateway_runtime: Runtime, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]) -> Connector:
+    """A new Tesla account linked for a customer of the tenant (or of `tenant=`), as the connect callback links one:
+    `linked = await connect(vehicles=[{"state": "asleep"}], energy_sites=1, grant=["vehicle_data"])`, then
+    `linked.connection_id`, `linked.vehicle.id`, `linked.device_id(vin)`. See `Connector`."""
+    return Connector(gateway_runtime, sim, tenant, tesla_app)

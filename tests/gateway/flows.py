@@ -1,14 +1,16 @@
 """Linking Tesla accounts to a tenant's customers as tests need them, driving the simulator as a user would.
 
 `link_account` takes the short way (the simulator's scripted consent, a real code exchange, then the gateway's own
-`link_connection` + `sync_devices`, as the connect callback calls them); `connect_hosted` goes through the API and
-the hosted pages. `change_access_on_tesla` drives Tesla's manage-access page over HTTP.
+`link_connection` + `sync_devices`, as the connect callback calls them), and answers the devices' ids with the
+connection; `Connector` (the gateway tests' `connect` fixture) makes the Tesla account first. `connect_hosted` goes
+through the API and the hosted pages. `change_access_on_tesla` drives Tesla's manage-access page over HTTP.
+`device_ids` finds the gateway's ids of devices by VIN or energy site id.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -50,6 +52,88 @@ class Linked:
     customer_id: str
     account: TeslaAccount
     tokens: TokenSet
+    device_ids: dict[str, str]  # the gateway's device ids by VIN or energy site id (as text), as linking found them
+
+    def device_id(self, external_id: str | int) -> str:
+        """The gateway's id of the device with this VIN or energy site id."""
+        found = self.device_ids.get(str(external_id))
+        assert found is not None, f"{external_id} is not among the devices of {self.connection_id}: {self.device_ids}"
+        return found
+
+    @property
+    def vehicle(self) -> LinkedDevice:
+        """The account's only vehicle."""
+        assert len(self.account.vins) == 1, f"not one vehicle: {self.account.vins}"
+        vin = self.account.vins[0]
+        return LinkedDevice(self.device_id(vin), vin, self)
+
+    @property
+    def energy_site(self) -> LinkedDevice:
+        """The account's only energy site."""
+        assert len(self.account.energy_site_ids) == 1, f"not one energy site: {self.account.energy_site_ids}"
+        site = str(self.account.energy_site_ids[0])
+        return LinkedDevice(self.device_id(site), site, self)
+
+
+@dataclass(frozen=True)
+class LinkedDevice:
+    """One device of a linked account: the gateway's id and Tesla's (the VIN, or the energy site id as text)."""
+
+    id: str
+    external_id: str
+    linked: Linked
+
+
+class Workspace(Protocol):
+    """Whom accounts are linked for: a tenant of the gateway's tests."""
+
+    workspace_id: str
+    client: httpx.AsyncClient  # the gateway's API with the workspace's key
+
+
+@dataclass
+class Connector:
+    """What the `connect` fixture gives: `await connect(vehicles=[...], energy_sites=1, grant=[...])` makes a Tesla
+    account in the simulator and links it for a customer of `tenant`, as the connect callback would (see
+    `link_account`)."""
+
+    runtime: Runtime
+    sim: httpx.AsyncClient
+    tenant: Workspace
+    tesla_app: dict[str, Any]  # the app as registered with the simulator, whose key `paired=True` adds to the cars
+
+    async def __call__(
+        self,
+        email: str = "owner@example.com",
+        *,
+        region: str = "na",
+        vehicles: list[dict[str, Any]] | None = None,
+        energy_sites: int = 0,
+        paired: bool = False,
+        access: tuple[str, ...] | list[str] = ALL_ACCESS,
+        grant: list[str] | None = None,
+        reference_id: str = "user-1",
+        tenant: Workspace | None = None,
+    ) -> Linked:
+        """`vehicles`: control-API fields for each car (None: one default car); `paired`: the cars have the app's
+        virtual key before the account is linked; `grant`: the access the user ticks (None: all of `access`);
+        `tenant`: another workspace than the fixture's."""
+        factory = SimFactory(self.sim)
+        account = await tesla_account(factory, email, region=region, vehicles=vehicles, energy_sites=energy_sites)
+        if paired:
+            for vin in account.vins:
+                await factory.pair(vin, self.tesla_app["public_key_pem"])
+        tenant = tenant or self.tenant
+        return await link_account(
+            self.runtime,
+            self.sim,
+            tenant.client,
+            tenant.workspace_id,
+            account,
+            access=access,
+            grant=grant,
+            reference_id=reference_id,
+        )
 
 
 async def tesla_account(
@@ -153,7 +237,28 @@ async def link_account(
     connection_id = await link_tokens(
         runtime, workspace_id=workspace_id, customer_id=customer_id, tokens=tokens, access=access
     )
-    return Linked(connection_id, customer_id, account, tokens)
+    return Linked(connection_id, customer_id, account, tokens, await device_ids(api, connection_id=connection_id))
+
+
+def external_id(device: dict[str, Any]) -> str:
+    """Tesla's id of a device as the API shows it: the VIN, or the energy site id as text."""
+    return str(device["vin"] if device["type"] == "vehicle" else device["energy_site_id"])
+
+
+async def device_ids(api: httpx.AsyncClient, **params: str) -> dict[str, str]:
+    """The gateway's device ids by VIN or energy site id (as text), from `GET /v1/devices` with `params` (such as
+    `connection_id`), every page."""
+    found: dict[str, str] = {}
+    cursor: str | None = None
+    while True:
+        query = {**params, "limit": "100", **({"cursor": cursor} if cursor else {})}
+        response = await api.get("/v1/devices", params=query)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        found.update({external_id(device): device["id"] for device in page["data"]})
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return found
 
 
 def token_set(body: dict[str, Any]) -> TokenSet:

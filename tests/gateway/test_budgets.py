@@ -24,18 +24,15 @@ from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
 from fleetgate.tesla.errors import RateLimited
 from tests.gateway.conftest import Tenant
-from tests.gateway.flows import Linked, link_account, tesla_account
+from tests.gateway.flows import Connector, Linked
 from tests.gateway.test_usage import api_error, call, ledger, sim_usage
 from tests.simulator.factories import SimFactory
 
 VEHICLE_DATA = "GET /vehicles/{vehicle_tag}/vehicle_data"
 WAKE_UP = "POST /vehicles/{vehicle_tag}/wake_up"
 COMMAND = "POST /vehicles/{vehicle_tag}/command/{name}"
-
-
-async def linked_car(runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant) -> Linked:
-    account = await tesla_account(factory, vehicles=[{"command_signing": "allowed"}], energy_sites=1)
-    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account)
+# Takes commands over REST, as `api.command` sends them here.
+REST_CAR = {"command_signing": "allowed"}
 
 
 async def tesla_calls(sim: httpx.AsyncClient, client_id: str, endpoint: str) -> int:
@@ -60,13 +57,13 @@ def retry_after(error: Any) -> int:
 class TestOwnBudgets:
     async def test_the_61st_data_call_in_a_minute_is_refused_before_tesla(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
-        tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
         conn = linked.connection_id
 
@@ -97,14 +94,9 @@ class TestOwnBudgets:
         assert await tesla_calls(sim, tesla_app["client_id"], VEHICLE_DATA) == 61
 
     async def test_three_wakes_a_minute(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tesla_app: dict[str, Any]
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
         for _ in range(3):
             await call(gateway_runtime, linked.connection_id, lambda api: api.wake_up(vin))
@@ -113,14 +105,9 @@ class TestOwnBudgets:
         assert await tesla_calls(sim, tesla_app["client_id"], WAKE_UP) == 3
 
     async def test_thirty_commands_a_minute(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tesla_app: dict[str, Any]
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
 
         async def flash_thirty(api: Any) -> None:
@@ -133,14 +120,9 @@ class TestOwnBudgets:
         assert await tesla_calls(sim, tesla_app["client_id"], COMMAND) == 30
 
     async def test_concurrent_calls_share_one_budget(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tesla_app: dict[str, Any]
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
         async with gateway_runtime.sessionmaker() as session:
             connection = await session.get_one(Connection, linked.connection_id)
@@ -159,9 +141,9 @@ class TestOwnBudgets:
         assert await tesla_calls(sim, tesla_app["client_id"], VEHICLE_DATA) == 60
 
     async def test_retry_after_is_when_the_oldest_call_leaves_the_window(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
         now = utcnow()
         # Three wakes 50, 40 and 30 seconds ago (by another process, say), one of them still in flight.
@@ -174,9 +156,9 @@ class TestOwnBudgets:
         assert 1 <= retry_after(refused) <= 10
 
     async def test_answers_tesla_gives_before_its_limiter_do_not_count(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
         recent = utcnow() - timedelta(seconds=5)
         # Refused tokens, wrong regions and Tesla's own 429s: not in Tesla's count. An old wake: out of the window.
@@ -211,14 +193,9 @@ async def insert_calls(
 
 class TestTeslas429:
     async def test_an_injected_429_holds_the_device_for_its_retry_after(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tesla_app: dict[str, Any]
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
         conn = linked.connection_id
         fault = {"path": "vehicle_data", "status": 429, "count": 1, "body": "Retry in 60 seconds"}
@@ -246,13 +223,13 @@ class TestTeslas429:
 
     async def test_teslas_own_limiter_and_its_retry_after_header(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
-        tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[REST_CAR], energy_sites=1)
         vin = linked.account.vins[0]
         conn = linked.connection_id
         # Another app of the same Tesla account wakes the car three times: Tesla's budget is spent, ours is not.

@@ -7,11 +7,10 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.runtime import Runtime
-from tests.gateway.commands_support import finished, linked_target, sim_vehicle, submit
+from tests.gateway.commands_support import finished, sim_vehicle, submit
 from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Connector
 from tests.gateway.test_device_state import calls
-from tests.simulator.factories import SimFactory
 
 API_MD_COMMANDS = {
     "vehicle": {
@@ -66,14 +65,9 @@ class TestCatalog:
 
 class TestRefusedBeforeQueueing:
     async def test_bad_params_unknown_commands_and_wrong_devices_are_422_and_nothing_is_sent(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         before = await calls(sim, tesla_app["client_id"])
 
         low = (await submit(tenant.client, car.id, "set_charge_limit", {"percent": 40}, expect=422))["error"]
@@ -95,14 +89,9 @@ class TestRefusedBeforeQueueing:
         assert await calls(sim, tesla_app["client_id"]) == before
 
     async def test_a_missing_scope_is_403_with_the_remedy_and_nothing_is_queued(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, grant=["vehicle_data"])
+        car = (await connect(paired=True, grant=["vehicle_data"])).vehicle
         error = (await submit(tenant.client, car.id, "door_lock", expect=403))["error"]
         assert error["code"] == "insufficient_scope"
         assert error["remedy"]["missing_access"] == ["vehicle_commands"]
@@ -112,31 +101,16 @@ class TestRefusedBeforeQueueing:
         assert charging["remedy"]["missing_access"] == ["vehicle_charging_commands"]
         assert await listed(tenant.client, car.id) == []
 
-    async def test_charging_commands_need_only_the_charging_access(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-    ) -> None:
-        car = await linked_target(
-            gateway_runtime, sim, factory, tenant, tesla_app, grant=["vehicle_data", "vehicle_charging_commands"]
-        )
+    async def test_charging_commands_need_only_the_charging_access(self, connect: Connector, tenant: Tenant) -> None:
+        car = (await connect(paired=True, grant=["vehicle_data", "vehicle_charging_commands"])).vehicle
         done = await finished(tenant.client, car.id, "set_charge_limit", {"percent": 70})
         assert done["status"] == "succeeded", done
         assert (await submit(tenant.client, car.id, "door_lock", expect=403))["error"]["code"] == "insufficient_scope"
 
     async def test_another_workspaces_devices_and_commands_are_not_found(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        other_tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, tenant: Tenant, other_tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         done = await finished(tenant.client, car.id, "door_lock")
         assert (await submit(other_tenant.client, car.id, "door_lock", expect=404))["error"]["code"] == "not_found"
         assert (await other_tenant.client.get(f"/v1/commands/{done['id']}")).status_code == 404
@@ -147,14 +121,9 @@ class TestRefusedBeforeQueueing:
 
 class TestLifecycle:
     async def test_a_signed_command_succeeds_and_changes_the_car(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         assert (await sim.patch(f"/sim/vehicles/{car.external_id}", json={"locked": False})).status_code == 200
         queued = await submit(tenant.client, car.id, "door_lock")
         assert queued["status"] == "queued"
@@ -177,15 +146,8 @@ class TestLifecycle:
         succeeded = (await tenant.client.get("/v1/commands", params={"status": "succeeded"})).json()["data"]
         assert len(succeeded) == 2
 
-    async def test_a_refusal_fails_with_the_cars_reason(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-    ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
+    async def test_a_refusal_fails_with_the_cars_reason(self, connect: Connector, tenant: Tenant) -> None:
+        car = (await connect(vehicles=[{"plugged_in": False}], paired=True)).vehicle
         done = await finished(tenant.client, car.id, "charge_start")
         assert done["status"] == "failed"
         assert done["reason"] == "disconnected"
@@ -193,15 +155,8 @@ class TestLifecycle:
         assert "disconnected" in done["error"]["message"]
         assert done["attempts"] == 1
 
-    async def test_a_harmless_refusal_succeeds_and_keeps_the_reason(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-    ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+    async def test_a_harmless_refusal_succeeds_and_keeps_the_reason(self, connect: Connector, tenant: Tenant) -> None:
+        car = (await connect(paired=True)).vehicle
         first = await finished(tenant.client, car.id, "set_charge_limit", {"percent": 85})
         again = await finished(tenant.client, car.id, "set_charge_limit", {"percent": 85})
         assert (first["status"], first["reason"]) == ("succeeded", None)
@@ -209,30 +164,18 @@ class TestLifecycle:
         assert again["error"] is None
 
     async def test_a_car_without_the_protocol_takes_rest_commands(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(
-            gateway_runtime, sim, factory, tenant, tesla_app, paired=False, vehicle={"command_signing": "off"}
-        )
+        car = (await connect(vehicles=[{"command_signing": "off"}])).vehicle
         done = await finished(tenant.client, car.id, "flash_lights")
         assert done["status"] == "succeeded", done
         truth = await sim_vehicle(sim, car.external_id)
         assert [(entry["name"], entry["via"]) for entry in truth["executed_commands"]] == [("flash_lights", "rest")]
 
     async def test_energy_commands_change_the_site(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        site = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, kind="energy_site")
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
         reserve = await finished(tenant.client, site.id, "set_backup_reserve", {"percent": 35})
         mode = await finished(tenant.client, site.id, "set_operation_mode", {"mode": "backup"})
         storm = await finished(tenant.client, site.id, "set_storm_mode", {"enabled": True})

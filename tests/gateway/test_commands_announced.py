@@ -4,21 +4,18 @@ command's job (no worker runs here, and only workers defer jobs for commands tha
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 import pytest
 from sqlalchemy import text
 
 from fleetgate.config import Settings
 from fleetgate.infra.runtime import Runtime
-from tests.gateway.commands_support import command, linked_target, submit
+from tests.gateway.commands_support import command, submit
 from tests.gateway.conftest import Tenant
-from tests.simulator.factories import SimFactory
-from tests.support.webhook_receiver import eventually
+from tests.gateway.flows import Connector
+from tests.support.polling import PATIENCE_SECONDS, eventually
 
 # Longer than `eventually` waits: a command that ran did not wait for a poll.
-POLL_SECONDS = 60.0
+POLL_SECONDS = 5 * PATIENCE_SECONDS
 
 
 @pytest.fixture
@@ -29,14 +26,9 @@ def gateway_settings(gateway_settings: Settings, request: pytest.FixtureRequest)
 
 class TestInProcess:
     async def test_the_executor_starts_a_submitted_command_at_once(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, gateway_runtime: Runtime, connect: Connector, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         queued = await submit(tenant.client, car.id, "flash_lights")
 
         async def succeeded() -> bool:
@@ -49,14 +41,9 @@ class TestInProcess:
 @pytest.mark.parametrize("gateway_settings", ["worker"], indirect=True)
 class TestWithWorkers:
     async def test_the_api_process_defers_the_commands_job(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, gateway_runtime: Runtime, connect: Connector, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         queued = await submit(tenant.client, car.id, "flash_lights")
 
         async def jobs() -> list[str]:

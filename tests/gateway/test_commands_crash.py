@@ -5,18 +5,18 @@ one killed before it left (during its handshake) is sent after the restart."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.gateway.commands_support import PATIENCE_SECONDS, finished, sim_vehicle, submit, until
-from tests.gateway.flows import connect_hosted, tesla_account
+from tests.gateway.commands_support import finished, sim_vehicle, submit, until
+from tests.gateway.flows import connect_hosted, device_ids, tesla_account
 from tests.gateway.processes import api_key_for, gateway_processes, kill_hard, new_port
 from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.live
 ACCESS = ["vehicle_data", "vehicle_commands", "vehicle_charging_commands"]
@@ -37,11 +37,7 @@ async def executed(sim: httpx.AsyncClient, vin: str) -> list[str]:
 
 
 async def until_executed(sim: httpx.AsyncClient, vin: str, name: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + PATIENCE_SECONDS
-    while name not in await executed(sim, vin):
-        assert loop.time() < deadline, f"{vin} never received {name}"
-        await asyncio.sleep(0.05)
+    await eventually(lambda: executed(sim, vin), until=lambda names: name in names, what=f"{vin} to receive {name}")
 
 
 class TestKilledAndRestarted:
@@ -69,7 +65,7 @@ class TestKilledAndRestarted:
                     await factory.pair(vin, app["public_key_pem"])
                 linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
                 assert linked["status"] == "completed", linked
-                devices = {item["vin"]: item["id"] for item in (await api.get("/v1/devices")).json()["data"]}
+                devices = await device_ids(api)
                 honking, charging, fresh = account.vins
                 # A session with the first two cars' infotainment, so that their delayed call is the command; the
                 # third car's delayed call is the handshake that comes before its command.

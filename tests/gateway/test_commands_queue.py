@@ -8,11 +8,9 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.runtime import Runtime
 from tests.gateway.commands_support import (
     command,
     finished,
-    linked_target,
     one_running_one_waiting,
     sim_vehicle,
     slow_down,
@@ -20,6 +18,7 @@ from tests.gateway.commands_support import (
     until,
 )
 from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 
 
@@ -30,14 +29,9 @@ async def signed_calls(sim: httpx.AsyncClient, client_id: str) -> int:
 
 class TestIdempotencyKey:
     async def test_same_key_and_body_is_the_same_command_other_body_is_409(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         key = {"Idempotency-Key": "b3c1a7e0-lock-1"}
         first = await submit(tenant.client, car.id, "honk_horn", headers=key)
         replay = await submit(tenant.client, car.id, "honk_horn", headers=key, expect=200)
@@ -57,17 +51,10 @@ class TestIdempotencyKey:
 
 class TestOrderAndExclusion:
     async def test_one_vehicles_commands_run_one_at_a_time_in_submission_order(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
-        other = await linked_target(
-            gateway_runtime, sim, factory, tenant, tesla_app, reference_id="user-2", email="second@example.com"
-        )
+        car = (await connect(paired=True)).vehicle
+        other = (await connect("second@example.com", paired=True, reference_id="user-2")).vehicle
         await slow_down(sim, car.external_id, 150, count=3)
         limits = [60, 70, 80, 90, 75]
         queued = [await submit(tenant.client, car.id, "set_charge_limit", {"percent": p}) for p in limits]
@@ -84,14 +71,9 @@ class TestOrderAndExclusion:
 
 class TestCancelAndExpiry:
     async def test_a_queued_command_can_be_cancelled_and_never_runs(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         running, waiting = await one_running_one_waiting(tenant.client, sim, car)
 
         cancelled = await tenant.client.post(f"/v1/commands/{waiting['id']}/cancel")
@@ -115,14 +97,9 @@ class TestCancelAndExpiry:
         assert [entry["name"] for entry in executed] == ["flash_lights"]
 
     async def test_a_command_that_waits_past_expires_in_expires_unsent(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         await slow_down(sim, car.external_id, 2500)
         running = await submit(tenant.client, car.id, "flash_lights")
         short = await submit(tenant.client, car.id, "honk_horn", expires_in=1)
@@ -140,14 +117,9 @@ class TestCancelAndExpiry:
 
 class TestRetries:
     async def test_an_idempotent_command_is_sent_again_after_a_500(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         assert (await finished(tenant.client, car.id, "flash_lights"))["status"] == "succeeded"  # session in place
         fault = {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1}
         assert (await sim.post("/sim/faults", json=fault)).status_code == 201
@@ -156,14 +128,9 @@ class TestRetries:
         assert done["attempts"] == 2
 
     async def test_a_non_idempotent_command_is_not_sent_again_after_a_500(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         # The infotainment domain's session in place: the 500 below answers the command itself.
         assert (await finished(tenant.client, car.id, "set_charge_limit", {"percent": 70}))["status"] == "succeeded"
         fault = {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1}
@@ -180,14 +147,9 @@ class TestRetries:
         assert [entry["name"] for entry in executed] == ["set_charge_limit"]
 
     async def test_a_non_idempotent_command_whose_handshake_failed_is_sent_once(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         # No session yet: the first signed_command is the handshake, which runs nothing on the car.
         fault = {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1}
         assert (await sim.post("/sim/faults", json=fault)).status_code == 201
@@ -199,14 +161,9 @@ class TestRetries:
 
 class TestDeviceGone:
     async def test_a_queued_command_to_a_device_removed_meanwhile_fails_unsent(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         running, waiting = await one_running_one_waiting(tenant.client, sim, car)
         elsewhere = await factory.account(email="new-owner@example.com")
         sold = await sim.patch(f"/sim/vehicles/{car.external_id}", json={"account_id": elsewhere["id"]})

@@ -9,11 +9,10 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.errors import KEY_NOT_PAIRED_REASON
-from tests.gateway.commands_support import finished, linked_target, sim_vehicle
+from tests.gateway.commands_support import finished, sim_vehicle
 from tests.gateway.conftest import Tenant
-from tests.simulator.factories import SimFactory
+from tests.gateway.flows import Connector
 
 TRANSACTION = re.compile(r'name="transaction_id" value="([^"]+)"')
 
@@ -44,14 +43,9 @@ async def device(api: httpx.AsyncClient, device_id: str) -> dict[str, Any]:
 
 class TestUnpairedThenPaired:
     async def test_refused_for_the_key_then_approved_then_it_succeeds(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, paired=False)
+        car = (await connect()).vehicle
         before = await device(tenant.client, car.id)
         assert before["virtual_key"]["paired"] is False  # fleet_status at connect said so
 
@@ -89,14 +83,9 @@ class TestUnpairedThenPaired:
         assert [(event["type"], event["data"]["id"]) for event in flipped] == [("virtual_key.paired", car.id)]
 
     async def test_a_key_removed_from_the_car_fails_the_next_command_and_the_device_follows(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         assert (await finished(tenant.client, car.id, "flash_lights"))["status"] == "succeeded"
         assert (await device(tenant.client, car.id))["virtual_key"]["paired"] is True
 
@@ -110,14 +99,7 @@ class TestUnpairedThenPaired:
         flipped = (await tenant.client.get("/v1/events", params={"type": "virtual_key.*"})).json()["data"]
         assert [event["type"] for event in flipped] == ["virtual_key.unpaired"]
 
-    async def test_waking_needs_no_key(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-    ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, paired=False)
+    async def test_waking_needs_no_key(self, connect: Connector, tenant: Tenant) -> None:
+        car = (await connect()).vehicle
         done = await finished(tenant.client, car.id, "wake_up")
         assert (done["status"], done["reason"]) == ("succeeded", "online")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fleetgate.infra.db.engine import create_engine, create_sessionmaker
 from fleetgate.infra.models import Command
 from tests.gateway.commands_support import finished, sim_vehicle, submit, until
-from tests.gateway.flows import connect_hosted, tesla_account
+from tests.gateway.flows import connect_hosted, device_ids, tesla_account
 from tests.gateway.processes import api_key_for, gateway_processes, kill_hard, new_port
 from tests.gateway.test_commands_crash import executed, registered_app, until_executed
 from tests.simulator.factories import SimFactory
@@ -60,7 +60,7 @@ class TestTwoWorkers:
                     await factory.pair(vin, app["public_key_pem"])
                 linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
                 assert linked["status"] == "completed", linked
-                devices = {item["vin"]: item["id"] for item in (await api.get("/v1/devices")).json()["data"]}
+                devices = await device_ids(api)
                 # Every answer a little late, so that two commands of one car would overlap if they could.
                 slow = {"path": "/signed_command", "latency_ms": 150}
                 assert (await sim.post("/sim/faults", json=slow)).status_code == 201
@@ -126,7 +126,7 @@ class TestAWorkerKilled:
                     await factory.pair(vin, app["public_key_pem"])
                 linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
                 assert linked["status"] == "completed", linked
-                devices = {item["vin"]: item["id"] for item in (await api.get("/v1/devices")).json()["data"]}
+                devices = await device_ids(api)
                 honking, charging = account.vins
                 for vin in account.vins:  # sessions first, so that the delayed call is the command itself
                     assert (await finished(api, devices[vin], "flash_lights"))["status"] == "succeeded"

@@ -6,7 +6,6 @@ it to run out (it waits for a moment, it never measures one).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ from fleetgate.infra.runtime import Runtime
 from tests.gateway.test_connect_flow import ALL_SCOPES, EMAIL, EndUser, row, rows
 from tests.simulator.auth_helpers import page
 from tests.simulator.factories import SimFactory
+from tests.support.polling import eventually
 
 TTL_SECONDS = 2
 
@@ -35,8 +35,8 @@ def gateway_settings(gateway_settings: Settings) -> Settings:
 
 
 async def wait_until_expired(session: dict[str, Any]) -> None:
-    remaining = (datetime.fromisoformat(session["expires_at"]) - datetime.now(UTC)).total_seconds()
-    await asyncio.sleep(max(remaining, 0) + 0.1)
+    expires_at = datetime.fromisoformat(session["expires_at"])
+    await eventually(lambda: datetime.now(UTC) > expires_at, what=f"{session['id']} to expire at {expires_at}")
 
 
 class TestExpiredSession:

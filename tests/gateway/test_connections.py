@@ -16,9 +16,9 @@ from fleetgate.infra.security.encryption import DecryptionError
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,
+    Connector,
     consent_tokens,
     create_customer,
-    link_account,
     link_tokens,
     tesla_account,
     token_set,
@@ -34,12 +34,9 @@ async def connection_row(runtime: Runtime, connection_id: str) -> dict[str, Any]
 
 class TestLink:
     async def test_creates_an_active_connection_from_the_tokens_claims(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory, region="eu")
-        linked = await link_account(
-            gateway_runtime, sim, tenant.client, tenant.workspace_id, account, access=["vehicle_data", "energy_data"]
-        )
+        linked = await connect(region="eu", access=["vehicle_data", "energy_data"])
 
         response = await tenant.client.get(f"/v1/connections/{linked.connection_id}")
         assert response.status_code == 200
@@ -55,18 +52,9 @@ class TestLink:
         assert body["synced_at"] is not None
 
     async def test_partial_consent_shows_missing_access_and_both_remedies(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory)
-        linked = await link_account(
-            gateway_runtime,
-            sim,
-            tenant.client,
-            tenant.workspace_id,
-            account,
-            access=["vehicle_data", "vehicle_location", "vehicle_commands"],
-            grant=["vehicle_data"],
-        )
+        linked = await connect(access=["vehicle_data", "vehicle_location", "vehicle_commands"], grant=["vehicle_data"])
         body = (await tenant.client.get(f"/v1/connections/{linked.connection_id}")).json()
         assert body["granted_access"] == ["vehicle_data"]
         assert body["missing_access"] == ["vehicle_location", "vehicle_commands"]
@@ -96,14 +84,11 @@ class TestLink:
         assert shown["granted_access"] == ["vehicle_data"]
 
     async def test_the_same_tesla_account_again_updates_the_one_connection(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory)
-        first = await link_account(
-            gateway_runtime, sim, tenant.client, tenant.workspace_id, account, access=["vehicle_data"]
-        )
+        first = await connect(access=["vehicle_data"])
         tokens = await consent_tokens(
-            gateway_runtime, sim, account.email, ["vehicle_data", "energy_data"], prompt_missing_scopes=True
+            gateway_runtime, sim, first.account.email, ["vehicle_data", "energy_data"], prompt_missing_scopes=True
         )
         again = await link_tokens(
             gateway_runtime,
@@ -120,11 +105,10 @@ class TestLink:
         assert len(devices["data"]) == 1  # the same vehicle, not a second copy
 
     async def test_a_reconnect_with_another_tesla_account_is_refused(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        owner = await tesla_account(factory, "owner@example.com")
+        linked = await connect("owner@example.com")
         stranger = await tesla_account(factory, "stranger@example.com")
-        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, owner)
         tokens = await consent_tokens(gateway_runtime, sim, stranger.email, ALL_ACCESS)
         async with gateway_runtime.sessionmaker() as session:
             with pytest.raises(DifferentTeslaAccount):
@@ -141,10 +125,9 @@ class TestLink:
 
 class TestTokensAtRest:
     async def test_are_encrypted_bound_to_the_row_and_never_returned(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory, energy_sites=1)
-        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
+        linked = await connect(energy_sites=1)
         secrets = [linked.tokens.access_token, linked.tokens.refresh_token]
         assert all(secrets)
 
@@ -179,15 +162,10 @@ class TestTokensAtRest:
 
 
 class TestList:
-    async def test_filters_by_customer_and_pages(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
+    async def test_filters_by_customer_and_pages(self, connect: Connector, tenant: Tenant) -> None:
         ids = []
         for n in range(3):
-            account = await tesla_account(factory, f"owner{n}@example.com")
-            linked = await link_account(
-                gateway_runtime, sim, tenant.client, tenant.workspace_id, account, reference_id=f"user-{n}"
-            )
+            linked = await connect(f"owner{n}@example.com", reference_id=f"user-{n}")
             ids.append((linked.connection_id, linked.customer_id))
 
         first = (await tenant.client.get("/v1/connections", params={"limit": 2})).json()
@@ -202,10 +180,9 @@ class TestList:
 
 class TestDelete:
     async def test_forgets_tokens_removes_devices_and_is_idempotent(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory, energy_sites=1)
-        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
+        linked = await connect(energy_sites=1)
 
         response = await tenant.client.delete(f"/v1/connections/{linked.connection_id}")
         assert response.status_code == 200
@@ -236,14 +213,13 @@ class TestDelete:
         assert check.json()["error"]["code"] == "connection_revoked"
 
     async def test_connecting_the_account_again_revives_it_with_the_same_device_ids(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory)
-        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
+        linked = await connect()
         before = (await tenant.client.get("/v1/devices")).json()["data"]
         assert (await tenant.client.delete(f"/v1/connections/{linked.connection_id}")).status_code == 200
 
-        tokens = await consent_tokens(gateway_runtime, sim, account.email, ALL_ACCESS)
+        tokens = await consent_tokens(gateway_runtime, sim, linked.account.email, ALL_ACCESS)
         again = await link_tokens(
             gateway_runtime, workspace_id=tenant.workspace_id, customer_id=linked.customer_id, tokens=tokens
         )
@@ -255,16 +231,10 @@ class TestDelete:
 
 class TestTenantIsolation:
     async def test_another_workspace_sees_nothing(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        other_tenant: Tenant,
+        self, connect: Connector, tenant: Tenant, other_tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory, energy_sites=1)
-        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
-        device_id = (await tenant.client.get("/v1/devices")).json()["data"][0]["id"]
+        linked = await connect(energy_sites=1)
+        device_id = linked.vehicle.id
         other = other_tenant.client
 
         for method, path in (
@@ -290,10 +260,9 @@ class TestTenantIsolation:
 
 class TestRegion:
     async def test_a_region_change_reported_by_tesla_is_kept(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        account = await tesla_account(factory, region="eu")
-        linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
+        linked = await connect(region="eu")
         # As if the user had lived in North America when they connected: Tesla now answers 421 there.
         async with gateway_runtime.engine.begin() as db:
             await db.execute(text("UPDATE connections SET region = 'na' WHERE id = :id"), {"id": linked.connection_id})

@@ -9,17 +9,9 @@ import httpx
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.console_pages import add_command, add_failing_webhook, csrf_token, logged_in, open_page
-from tests.gateway.flows import ALL_ACCESS, Linked, link_account, tesla_account
-from tests.simulator.factories import SimFactory
+from tests.gateway.flows import ALL_ACCESS, Connector
 
 PAIRING_REASON = "vehicle rejected request: your public key has not been paired with the vehicle"
-
-
-async def linked(
-    runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, grant: list[str] | None = None
-) -> Linked:
-    account = await tesla_account(factory, energy_sites=1)
-    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant)
 
 
 async def api_devices(api: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
@@ -33,14 +25,9 @@ def ids_of(shown: Any) -> set[str]:
 
 class TestConnectionPage:
     async def test_missing_access_shows_the_remedies(
-        self,
-        gateway: httpx.AsyncClient,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
+        self, connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant, grant=["vehicle_data", "energy_data"])
+        link = await connect(energy_sites=1, grant=["vehicle_data", "energy_data"])
         api_view = (await tenant.client.get(f"/v1/connections/{link.connection_id}")).json()
         await logged_in(gateway, tenant.api_key)
 
@@ -64,14 +51,9 @@ class TestConnectionPage:
         assert connect_session["access"] == list(ALL_ACCESS)
 
     async def test_a_complete_connection_offers_no_reconnect(
-        self,
-        gateway: httpx.AsyncClient,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
+        self, connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant)
+        link = await connect(energy_sites=1)
         await logged_in(gateway, tenant.api_key)
         shown = await open_page(gateway, f"/console/connections/{link.connection_id}")
         assert not any(form.action.endswith("/reconnect") for form in shown.forms)
@@ -80,14 +62,9 @@ class TestConnectionPage:
 
 class TestDevicePage:
     async def test_capabilities_virtual_key_and_state_age(
-        self,
-        gateway: httpx.AsyncClient,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
+        self, connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        await linked(gateway_runtime, sim, factory, tenant)
+        await connect(energy_sites=1)
         vehicle = (await api_devices(tenant.client))["vehicle"]
         assert vehicle["capabilities"]["commands"]["reason"] == "virtual_key_not_paired"
         await logged_in(gateway, tenant.api_key)
@@ -109,14 +86,9 @@ class TestDevicePage:
 
 class TestCommands:
     async def test_filtered_by_status_with_reason_and_remedy(
-        self,
-        gateway: httpx.AsyncClient,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
+        self, connect: Connector, gateway: httpx.AsyncClient, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        await linked(gateway_runtime, sim, factory, tenant)
+        await connect(energy_sites=1)
         vehicle = (await api_devices(tenant.client))["vehicle"]
         pairing_url = vehicle["virtual_key"]["pairing_url"]
         failed = await add_command(
@@ -146,14 +118,9 @@ class TestCommands:
 
 class TestUsage:
     async def test_the_same_numbers_as_the_api(
-        self,
-        gateway: httpx.AsyncClient,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
+        self, connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        await linked(gateway_runtime, sim, factory, tenant)
+        await connect(energy_sites=1)
         for device in (await api_devices(tenant.client)).values():
             assert (await tenant.client.get(f"/v1/devices/{device['id']}/state")).status_code == 200
         await logged_in(gateway, tenant.api_key)
@@ -191,14 +158,13 @@ class TestWebhooks:
 class TestTenantIsolation:
     async def test_another_workspaces_objects_are_not_found(
         self,
+        connect: Connector,
         gateway: httpx.AsyncClient,
         gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
         tenant: Tenant,
         other_tenant: Tenant,
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant, grant=["vehicle_data"])
+        link = await connect(energy_sites=1, grant=["vehicle_data"])
         devices = await api_devices(tenant.client)
         command = await add_command(gateway_runtime, tenant.workspace_id, devices["vehicle"])
         hooks = await add_failing_webhook(gateway_runtime, tenant.workspace_id, "https://theirs.example.com/hooks")

@@ -11,7 +11,6 @@ import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -23,7 +22,7 @@ from fleetgate.config import Settings
 from fleetgate.infra.models import DeviceState
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
-from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
+from tests.gateway.flows import Connector, change_access_on_tesla
 from tests.simulator.factories import SimFactory
 
 VEHICLE = "GET /vehicles/{vehicle_tag}"
@@ -34,34 +33,10 @@ SITE_INFO = "GET /energy_sites/{energy_site_id}/site_info"
 NO_LOCATION = ["vehicle_data", "vehicle_commands", "vehicle_charging_commands", "energy_data"]
 
 
-@dataclass
-class Device:
-    id: str
-    external_id: str
-    linked: Linked
-
-
 async def calls(sim: httpx.AsyncClient, client_id: str) -> Counter[str]:
     """Fleet API calls the simulator answered for this app, by endpoint (unbilled ones too, such as GET vehicle)."""
     report = (await sim.get("/sim/usage")).json()
     return Counter(report["endpoints"].get(client_id, {}))
-
-
-async def linked_device(
-    gateway_runtime: Runtime,
-    sim: httpx.AsyncClient,
-    factory: SimFactory,
-    tenant: Tenant,
-    *,
-    kind: str = "vehicle",
-    grant: list[str] | None = None,
-    vehicle: dict[str, Any] | None = None,
-) -> Device:
-    account = await tesla_account(factory, vehicles=[vehicle or {}], energy_sites=1 if kind == "energy_site" else 0)
-    linked = await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant)
-    found = (await tenant.client.get("/v1/devices", params={"type": kind})).json()["data"]
-    external = found[0]["vin"] if kind == "vehicle" else str(found[0]["energy_site_id"])
-    return Device(found[0]["id"], external, linked)
 
 
 async def read(api: httpx.AsyncClient, device_id: str, status: int = 200, **params: Any) -> dict[str, Any]:
@@ -85,9 +60,9 @@ async def sim_vehicle(sim: httpx.AsyncClient, vin: str) -> dict[str, Any]:
 
 class TestVehicleState:
     async def test_normalised_values_are_the_cars(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant, vehicle={"plugged_in": True})
+        car = (await connect(vehicles=[{"plugged_in": True}])).vehicle
         changed = await sim.patch(
             f"/sim/vehicles/{car.external_id}",
             json={"locked": False, "sentry_mode": True, "inside_temp": 23.4, "odometer": 1000.0},
@@ -125,10 +100,8 @@ class TestVehicleState:
             "heading_deg": 90.0,
         }
 
-    async def test_raw_on_request_from_tesla_and_from_the_cache(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+    async def test_raw_on_request_from_tesla_and_from_the_cache(self, connect: Connector, tenant: Tenant) -> None:
+        car = (await connect()).vehicle
         live = await read(tenant.client, car.id, raw=True)
         vehicle_data = live["raw"]["vehicle_data"]
         assert vehicle_data["vin"] == car.external_id
@@ -142,14 +115,9 @@ class TestVehicleState:
 
 class TestFreshness:
     async def test_a_read_within_max_age_makes_no_upstream_call(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         first = await read(tenant.client, car.id)
         before = await calls(sim, tesla_app["client_id"])
         assert before[VEHICLE_DATA] == 1
@@ -176,15 +144,15 @@ class TestFreshness:
 
     async def test_the_stored_state_serves_another_process(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         gateway_settings: Settings,
         sim_app: FastAPI,
         sim: httpx.AsyncClient,
-        factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         first = await read(tenant.client, car.id)
         row = await stored(gateway_runtime, car.id)
         assert row is not None
@@ -218,14 +186,9 @@ async def second_gateway(settings: Settings, sim_app: FastAPI, api_key: str) -> 
 
 class TestCoalescing:
     async def test_twenty_concurrent_reads_make_one_upstream_read(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         # Tesla takes its time, so the requests arrive while the first read is in flight.
         slow = await sim.post("/sim/faults", json={"path": "/vehicle_data", "latency_ms": 400, "count": 1})
         assert slow.status_code == 201, slow.text
@@ -245,13 +208,9 @@ class TestCoalescing:
 
 class TestLocation:
     async def test_without_the_scope_it_is_never_asked_for_nor_stored(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant, grant=NO_LOCATION)
+        car = (await connect(grant=NO_LOCATION)).vehicle
         # The premise: this token cannot get the location; asking for it would be refused, and the read would fail.
         refused = await sim.get(
             f"/na/api/1/vehicles/{car.external_id}/vehicle_data",
@@ -273,14 +232,9 @@ class TestLocation:
             assert "longitude" not in text
 
     async def test_taken_away_on_teslas_side_the_rest_is_still_read(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         keep = {"offline_access", "vehicle_device_data", "vehicle_cmds", "vehicle_charging_cmds"}
         await change_access_on_tesla(sim, tesla_app["client_id"], car.linked.account.email, keep=keep)
 
@@ -295,14 +249,9 @@ class TestLocation:
         assert (await calls(sim, tesla_app["client_id"]))[VEHICLE_DATA] == 2
 
     async def test_a_stored_location_is_hidden_once_the_scope_is_gone(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         first = await read(tenant.client, car.id, raw=True)
         assert first["data"]["location"] is not None
         keep = {"offline_access", "vehicle_device_data", "vehicle_cmds", "vehicle_charging_cmds"}

@@ -8,23 +8,17 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.runtime import Runtime
-from tests.gateway.commands_support import finished, linked_target
+from tests.gateway.commands_support import finished
 from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Connector
 from tests.gateway.test_device_state import LIVE_STATUS, SITE_INFO, calls, read
-from tests.simulator.factories import SimFactory
 
 
 class TestSiteSettingsAfterACommand:
     async def test_a_succeeded_command_makes_the_next_read_fetch_site_info_again(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        site = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, kind="energy_site")
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
         before = await read(tenant.client, site.id, raw=True)
         assert before["data"]["backup_reserve_pct"] != 35
         counted = await calls(sim, tesla_app["client_id"])
@@ -46,14 +40,9 @@ class TestSiteSettingsAfterACommand:
         assert (counted[LIVE_STATUS], counted[SITE_INFO]) == (3, 2)
 
     async def test_a_failed_command_keeps_the_site_info(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        site = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, kind="energy_site")
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
         before = await read(tenant.client, site.id, raw=True)
         fault = await sim.post(
             "/sim/faults", json={"path": f"/api/1/energy_sites/{site.external_id}/backup", "status": 400, "count": 1}
@@ -70,14 +59,9 @@ class TestSiteSettingsAfterACommand:
 
 class TestVehicleStateAfterACommand:
     async def test_a_state_read_before_a_succeeded_command_is_not_served_after_it(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         assert (await sim.patch(f"/sim/vehicles/{car.external_id}", json={"locked": False})).status_code == 200
         before = await read(tenant.client, car.id)
         assert before["data"]["locked"] is False
@@ -90,15 +74,8 @@ class TestVehicleStateAfterACommand:
         # Read after the command, the state is served from the cache again.
         assert (await read(tenant.client, car.id, max_age=600))["source"] == "cache"
 
-    async def test_a_failed_command_leaves_the_cache_alone(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-    ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
+    async def test_a_failed_command_leaves_the_cache_alone(self, connect: Connector, tenant: Tenant) -> None:
+        car = (await connect(vehicles=[{"plugged_in": False}], paired=True)).vehicle
         await read(tenant.client, car.id)
         assert (await finished(tenant.client, car.id, "charge_start"))["status"] == "failed"
         assert (await read(tenant.client, car.id, max_age=600))["source"] == "cache"

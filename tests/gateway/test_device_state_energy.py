@@ -8,10 +8,9 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
-from tests.gateway.test_device_state import LIVE_STATUS, SITE_INFO, calls, linked_device, read
-from tests.simulator.factories import SimFactory
+from tests.gateway.flows import Connector
+from tests.gateway.test_device_state import LIVE_STATUS, SITE_INFO, calls, read
 
 
 async def sim_site(sim: httpx.AsyncClient, site_id: str) -> dict[str, Any]:
@@ -21,9 +20,9 @@ async def sim_site(sim: httpx.AsyncClient, site_id: str) -> dict[str, Any]:
 
 class TestEnergySiteState:
     async def test_values_match_the_simulators(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site")
+        site = (await connect(energy_sites=1)).energy_site
         body = await read(tenant.client, site.id, raw=True)
         truth = await sim_site(sim, site.external_id)
 
@@ -52,14 +51,9 @@ class TestEnergySiteState:
         assert body["raw"]["site_info"]["site_name"] == truth["site_name"]
 
     async def test_site_info_is_reread_only_every_few_minutes(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site")
+        site = (await connect(energy_sites=1)).energy_site
         first = await read(tenant.client, site.id, raw=True)
         counted = await calls(sim, tesla_app["client_id"])
         assert (counted[LIVE_STATUS], counted[SITE_INFO]) == (1, 1)
@@ -76,14 +70,9 @@ class TestEnergySiteState:
         assert (counted[LIVE_STATUS], counted[SITE_INFO]) == (2, 1)
 
     async def test_concurrent_reads_make_one_upstream_read(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site")
+        site = (await connect(energy_sites=1)).energy_site
         slow = await sim.post("/sim/faults", json={"path": "/live_status", "latency_ms": 300, "count": 1})
         assert slow.status_code == 201, slow.text
         answers = await asyncio.gather(*(read(tenant.client, site.id) for _ in range(10)))
@@ -92,14 +81,9 @@ class TestEnergySiteState:
         assert (counted[LIVE_STATUS], counted[SITE_INFO]) == (1, 1)
 
     async def test_missing_energy_data_is_refused_before_any_upstream_call(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        site = await linked_device(gateway_runtime, sim, factory, tenant, kind="energy_site", grant=["energy_commands"])
+        site = (await connect(energy_sites=1, grant=["energy_commands"])).energy_site
         before = await calls(sim, tesla_app["client_id"])
         error = (await read(tenant.client, site.id, 403))["error"]
         assert error["code"] == "insufficient_scope"

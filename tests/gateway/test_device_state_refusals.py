@@ -10,22 +10,22 @@ import httpx
 
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
-from tests.gateway.flows import change_access_on_tesla
-from tests.gateway.test_device_state import calls, linked_device, read, stored
+from tests.gateway.flows import Connector, change_access_on_tesla
+from tests.gateway.test_device_state import calls, read, stored
 from tests.simulator.factories import SimFactory
 
 
 class TestRefusals:
     async def test_missing_scope_is_refused_before_any_upstream_call(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
-        factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
         # With commands only, Tesla lists the car, but its data may not be read.
-        car = await linked_device(gateway_runtime, sim, factory, tenant, grant=["vehicle_commands"])
+        car = (await connect(grant=["vehicle_commands"])).vehicle
         before = await calls(sim, tesla_app["client_id"])
         error = (await read(tenant.client, car.id, 403, wake=True))["error"]
         assert error["code"] == "insufficient_scope"
@@ -39,14 +39,13 @@ class TestRefusals:
 
     async def test_another_workspaces_device_is_not_found(
         self,
-        gateway_runtime: Runtime,
+        connect: Connector,
         sim: httpx.AsyncClient,
-        factory: SimFactory,
         tenant: Tenant,
         other_tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         await read(tenant.client, car.id)
         before = await calls(sim, tesla_app["client_id"])
         for device_id in (car.id, "dev_nosuchdevice"):
@@ -57,14 +56,9 @@ class TestRefusals:
         assert await calls(sim, tesla_app["client_id"]) == before
 
     async def test_a_removed_device_is_gone(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         await read(tenant.client, car.id)
         buyer = await factory.account(email="buyer@example.com")
         sold = await sim.patch(f"/sim/vehicles/{car.external_id}", json={"account_id": buyer["id"]})
@@ -79,14 +73,9 @@ class TestRefusals:
         assert await calls(sim, tesla_app["client_id"]) == before
 
     async def test_revoked_consent_needs_a_reconnect(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         await change_access_on_tesla(sim, tesla_app["client_id"], car.linked.account.email, keep=None)
         error = (await read(tenant.client, car.id, 409))["error"]
         assert error["code"] == "needs_reconnect"

@@ -8,14 +8,13 @@ import asyncio
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 
 from fleetgate.infra.runtime import Runtime
 from fleetgate.simulator.world import World
 from fleetgate.tesla.wake import WakePolicy
 from tests.gateway.conftest import Tenant
-from tests.gateway.test_device_state import VEHICLE, VEHICLE_DATA, WAKE_UP, calls, linked_device, read, sim_vehicle
-from tests.simulator.factories import SimFactory
+from tests.gateway.flows import Connector
+from tests.gateway.test_device_state import VEHICLE, VEHICLE_DATA, WAKE_UP, calls, read, sim_vehicle
 
 ASLEEP = {"state": "asleep"}
 
@@ -27,14 +26,9 @@ async def set_car(sim: httpx.AsyncClient, vin: str, **fields: Any) -> None:
 
 class TestNoWakeUnlessAsked:
     async def test_an_asleep_car_never_read_answers_409_without_waking_it(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant, vehicle=ASLEEP)
+        car = (await connect(vehicles=[ASLEEP])).vehicle
         error = (await read(tenant.client, car.id, 409))["error"]
         assert error["code"] == "vehicle_asleep"
         assert error["online_state"] == "asleep"
@@ -54,14 +48,9 @@ class TestNoWakeUnlessAsked:
         assert truth["wake_at"] is None
 
     async def test_the_answer_carries_the_last_known_state_and_its_age(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         known = await read(tenant.client, car.id)
         await set_car(sim, car.external_id, state="offline")
 
@@ -81,14 +70,9 @@ class TestNoWakeUnlessAsked:
         assert await calls(sim, tesla_app["client_id"]) == counted
 
     async def test_a_car_that_falls_asleep_during_the_read(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         # Online for the free check, gone by the data call: Tesla answers 408.
         body = {"response": None, "error": "vehicle unavailable: vehicle is offline or asleep", "error_description": ""}
         fault = await sim.post("/sim/faults", json={"path": "/vehicle_data", "status": 408, "body": body, "count": 1})
@@ -103,14 +87,9 @@ class TestNoWakeUnlessAsked:
 
 class TestWake:
     async def test_wake_true_wakes_once_then_reads(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant, vehicle=ASLEEP)
+        car = (await connect(vehicles=[ASLEEP])).vehicle
         await set_car(sim, car.external_id, wake_delay_seconds=0.3)
 
         answers = await asyncio.gather(*(read(tenant.client, car.id, wake=True) for _ in range(5)))
@@ -126,29 +105,23 @@ class TestWake:
         assert (await sim_vehicle(sim, car.external_id))["state"] == "online"
 
     async def test_an_online_car_is_not_woken(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         assert (await read(tenant.client, car.id, wake=True))["source"] == "live"
         counted = await calls(sim, tesla_app["client_id"])
         assert (counted[VEHICLE], counted[WAKE_UP], counted[VEHICLE_DATA]) == (1, 0, 1)
 
     async def test_a_car_that_never_comes_online_times_out(
         self,
-        gateway_app: FastAPI,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
-        factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
         gateway_runtime.wake = WakePolicy(timeout_seconds=1.0, first_pause_seconds=0.2)
-        car = await linked_device(gateway_runtime, sim, factory, tenant, vehicle={"state": "offline"})
+        car = (await connect(vehicles=[{"state": "offline"}])).vehicle
 
         error = (await read(tenant.client, car.id, 504, wake=True))["error"]
         assert error["code"] == "wake_timeout"
@@ -163,14 +136,9 @@ class TestWake:
 
 class TestTeslasRateLimit:
     async def test_a_429_from_tesla_is_passed_on_with_retry_after(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        world: World,
+        self, connect: Connector, tenant: Tenant, world: World
     ) -> None:
-        car = await linked_device(gateway_runtime, sim, factory, tenant)
+        car = (await connect()).vehicle
         world.limiter.limits["data"] = 1
         known = await read(tenant.client, car.id)
 

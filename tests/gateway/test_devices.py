@@ -6,9 +6,8 @@ from typing import Any
 
 import httpx
 
-from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
-from tests.gateway.flows import Linked, link_account, tesla_account
+from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 
 READ_ONLY = ["vehicle_data"]
@@ -30,25 +29,9 @@ def unavailable(capability: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return capability["reason"], capability["remedy"]
 
 
-async def linked_with(
-    gateway_runtime: Runtime,
-    sim: httpx.AsyncClient,
-    factory: SimFactory,
-    tenant: Tenant,
-    *,
-    grant: list[str] | None = None,
-    vehicles: list[dict[str, Any]] | None = None,
-    energy_sites: int = 1,
-) -> Linked:
-    account = await tesla_account(factory, vehicles=vehicles, energy_sites=energy_sites)
-    return await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account, grant=grant)
-
-
 class TestFullConsent:
-    async def test_everything_but_commands_before_the_key_is_paired(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        linked = await linked_with(gateway_runtime, sim, factory, tenant)
+    async def test_everything_but_commands_before_the_key_is_paired(self, connect: Connector, tenant: Tenant) -> None:
+        linked = await connect(energy_sites=1)
         found = await devices(tenant.client)
         assert sorted(d["type"] for d in found) == ["energy_site", "vehicle"]
 
@@ -80,14 +63,9 @@ class TestFullConsent:
         assert site["capabilities"] == {"energy_data": {"available": True}, "energy_commands": {"available": True}}
 
     async def test_pairing_the_key_makes_commands_available_after_a_check(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        linked = await linked_with(gateway_runtime, sim, factory, tenant, energy_sites=0)
+        linked = await connect()
         vehicle = by_type(await devices(tenant.client), "vehicle")
         shown = await tenant.client.get(f"/v1/devices/{vehicle['id']}/virtual-key")
         assert shown.status_code == 200
@@ -111,12 +89,8 @@ class TestFullConsent:
         capabilities = await tenant.client.get(f"/v1/devices/{vehicle['id']}/capabilities")
         assert capabilities.json() == after["capabilities"]
 
-    async def test_a_car_that_takes_rest_commands_needs_no_key(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        await linked_with(
-            gateway_runtime, sim, factory, tenant, vehicles=[{"command_signing": "allowed"}], energy_sites=0
-        )
+    async def test_a_car_that_takes_rest_commands_needs_no_key(self, connect: Connector, tenant: Tenant) -> None:
+        await connect(vehicles=[{"command_signing": "allowed"}])
         vehicle = by_type(await devices(tenant.client), "vehicle")
         assert vehicle["command_signing"] == "allowed"
         assert vehicle["virtual_key"]["required"] is False
@@ -125,10 +99,8 @@ class TestFullConsent:
 
 
 class TestPartialConsent:
-    async def test_no_location_and_no_commands_say_what_to_ask_for(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        linked = await linked_with(gateway_runtime, sim, factory, tenant, grant=READ_ONLY)
+    async def test_no_location_and_no_commands_say_what_to_ask_for(self, connect: Connector, tenant: Tenant) -> None:
+        linked = await connect(energy_sites=1, grant=READ_ONLY)
         found = await devices(tenant.client)
         # Without an energy scope Tesla does not list the site at all.
         assert [d["type"] for d in found] == ["vehicle"]
@@ -150,14 +122,9 @@ class TestPartialConsent:
         )
 
     async def test_vehicle_commands_also_allow_charging_commands(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        linked = await linked_with(gateway_runtime, sim, factory, tenant, grant=["vehicle_commands"], energy_sites=0)
+        linked = await connect(grant=["vehicle_commands"])
         await factory.pair(linked.account.vins[0], tesla_app["public_key_pem"])
         vehicle = by_type(await devices(tenant.client), "vehicle")
         await tenant.client.post(f"/v1/devices/{vehicle['id']}/virtual-key/check")
@@ -166,10 +133,8 @@ class TestPartialConsent:
         assert caps["charging_commands"] == {"available": True}
         assert unavailable(caps["read_data"])[0] == "missing_scope"
 
-    async def test_energy_only_consent(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        linked = await linked_with(gateway_runtime, sim, factory, tenant, grant=["energy_data"])
+    async def test_energy_only_consent(self, connect: Connector, tenant: Tenant) -> None:
+        linked = await connect(energy_sites=1, grant=["energy_data"])
         found = await devices(tenant.client)
         assert [d["type"] for d in found] == ["energy_site"]  # the vehicle is not visible to energy scopes
         caps = found[0]["capabilities"]
@@ -182,13 +147,9 @@ class TestPartialConsent:
 
 class TestSync:
     async def test_discovers_new_marks_vanished_and_keeps_ids(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
+        self, connect: Connector, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_with(gateway_runtime, sim, factory, tenant, energy_sites=0)
+        linked = await connect()
         first_vin = linked.account.vins[0]
         first = by_type(await devices(tenant.client), "vehicle")
 
@@ -219,14 +180,9 @@ class TestSync:
 
 
 class TestList:
-    async def test_filters(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        one = await linked_with(gateway_runtime, sim, factory, tenant)
-        other_account = await tesla_account(factory, "second@example.com")
-        two = await link_account(
-            gateway_runtime, sim, tenant.client, tenant.workspace_id, other_account, reference_id="user-2"
-        )
+    async def test_filters(self, connect: Connector, tenant: Tenant) -> None:
+        one = await connect(energy_sites=1)
+        two = await connect("second@example.com", reference_id="user-2")
         assert len(await devices(tenant.client)) == 3
         assert [d["type"] for d in await devices(tenant.client, type="energy_site")] == ["energy_site"]
         assert len(await devices(tenant.client, type="vehicle")) == 2
@@ -242,10 +198,8 @@ class TestList:
         assert bad.status_code == 422
         assert bad.json()["error"]["code"] == "validation_error"
 
-    async def test_an_energy_site_has_no_virtual_key(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        await linked_with(gateway_runtime, sim, factory, tenant)
+    async def test_an_energy_site_has_no_virtual_key(self, connect: Connector, tenant: Tenant) -> None:
+        await connect(energy_sites=1)
         site = by_type(await devices(tenant.client), "energy_site")
         for method in ("GET", "POST"):
             path = f"/v1/devices/{site['id']}/virtual-key" + ("/check" if method == "POST" else "")

@@ -12,11 +12,10 @@ from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,
-    Linked,
+    Connector,
     change_access_on_tesla,
     complete_hosted,
     connect_hosted,
-    link_account,
     tesla_account,
 )
 from tests.simulator.factories import SimFactory
@@ -47,19 +46,6 @@ async def since(api: httpx.AsyncClient, before: list[dict[str, Any]]) -> list[di
     """The events recorded after `before` was listed."""
     seen = {event["id"] for event in before}
     return [event for event in await events(api) if event["id"] not in seen]
-
-
-async def linked(
-    gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, **account: Any
-) -> Linked:
-    found = await tesla_account(factory, EMAIL, **account)
-    return await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, found)
-
-
-async def vehicle_of(api: httpx.AsyncClient) -> dict[str, Any]:
-    (vehicle,) = (await api.get("/v1/devices", params={"type": "vehicle"})).json()["data"]
-    found: dict[str, Any] = vehicle
-    return found
 
 
 async def sync(api: httpx.AsyncClient, connection_id: str) -> httpx.Response:
@@ -103,14 +89,9 @@ class TestConnections:
         assert updated["data"]["id"] == done["connection_id"]
 
     async def test_scopes_changed_on_tesla_update_the_connection(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant)
+        link = await connect(EMAIL)
         await change_access_on_tesla(sim, tesla_app["client_id"], EMAIL, keep=EVERYTHING_BUT_LOCATION)
         before = await events(tenant.client)
         assert (await sync(tenant.client, link.connection_id)).status_code == 200
@@ -124,9 +105,9 @@ class TestConnections:
         assert len(await since(tenant.client, before)) == 1
 
     async def test_a_region_reported_by_tesla_updates_the_connection(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant, region="eu")
+        link = await connect(EMAIL, region="eu")
         async with gateway_runtime.engine.begin() as db:
             await db.execute(text("UPDATE connections SET region = 'na' WHERE id = :id"), {"id": link.connection_id})
         before = await events(tenant.client)
@@ -137,19 +118,14 @@ class TestConnections:
         assert updated["data"]["region"] == "eu"
 
     async def test_revoked_consent_is_recorded_although_the_request_fails(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant)
-        vehicle = await vehicle_of(tenant.client)
+        link = await connect(EMAIL)
+        vehicle = link.vehicle
         await change_access_on_tesla(sim, tesla_app["client_id"], EMAIL, keep=None)
         before = await events(tenant.client)
 
-        failed = await tenant.client.post(f"/v1/devices/{vehicle['id']}/virtual-key/check")
+        failed = await tenant.client.post(f"/v1/devices/{vehicle.id}/virtual-key/check")
         assert failed.status_code == 409
         assert failed.json()["error"]["code"] == "needs_reconnect"
         (marked,) = await since(tenant.client, before)
@@ -162,23 +138,18 @@ class TestConnections:
         assert len(await since(tenant.client, before)) == 1
 
     async def test_found_out_by_a_sync(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant)
+        link = await connect(EMAIL)
         await change_access_on_tesla(sim, tesla_app["client_id"], EMAIL, keep={"vehicle_device_data"})
         before = await events(tenant.client)
         assert (await sync(tenant.client, link.connection_id)).status_code == 409
         assert types(await since(tenant.client, before)) == ["connection.needs_reconnect"]
 
     async def test_deleting_revokes_the_connection_and_removes_its_devices(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant, energy_sites=1)
+        link = await connect(EMAIL, energy_sites=1)
         before = await events(tenant.client)
         assert (await tenant.client.delete(f"/v1/connections/{link.connection_id}")).status_code == 200
 
@@ -192,9 +163,9 @@ class TestConnections:
 
 class TestDevices:
     async def test_a_sync_records_sold_and_bought_cars(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant, vehicles=[{}, {}])
+        link = await connect(EMAIL, vehicles=[{}, {}])
         sold, kept = link.account.vins
         buyer = await factory.account(email="buyer@example.com")
         moved = await sim.patch(f"/sim/vehicles/{sold}", json={"account_id": buyer["id"]})
@@ -221,9 +192,9 @@ class TestDevices:
         assert kept not in {again["data"]["vin"], found["device.discovered"]["vin"]}
 
     async def test_a_sync_records_what_changed_and_nothing_else(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant, energy_sites=1)
+        link = await connect(EMAIL, energy_sites=1)
         before = await events(tenant.client)
         assert (await sync(tenant.client, link.connection_id)).status_code == 200
         assert await since(tenant.client, before) == []
@@ -236,16 +207,11 @@ class TestDevices:
         assert event["data"]["firmware_version"] == "2026.2.1"
 
     async def test_pairing_the_key_and_removing_it(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        link = await linked(gateway_runtime, sim, factory, tenant)
-        vehicle = await vehicle_of(tenant.client)
-        check = f"/v1/devices/{vehicle['id']}/virtual-key/check"
+        link = await connect(EMAIL)
+        vehicle = link.vehicle
+        check = f"/v1/devices/{vehicle.id}/virtual-key/check"
         before = await events(tenant.client)
         assert (await tenant.client.post(check)).status_code == 200
         assert await since(tenant.client, before) == []  # still not paired: nothing flipped
@@ -254,7 +220,7 @@ class TestDevices:
         assert (await tenant.client.post(check)).json()["paired"] is True
         (paired,) = await since(tenant.client, before)
         assert paired["type"] == "virtual_key.paired"
-        assert paired["data"]["id"] == vehicle["id"]
+        assert paired["data"]["id"] == vehicle.id
         assert paired["data"]["virtual_key"]["paired"] is True
         assert paired["data"]["capabilities"]["commands"] == {"available": True}
 
@@ -268,10 +234,8 @@ class TestDevices:
 
 
 class TestListing:
-    async def test_filters_pages_and_one_by_id(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        await linked(gateway_runtime, sim, factory, tenant, vehicles=[{}, {}], energy_sites=1)
+    async def test_filters_pages_and_one_by_id(self, connect: Connector, tenant: Tenant) -> None:
+        await connect(EMAIL, vehicles=[{}, {}], energy_sites=1)
         everything = await events(tenant.client)
         assert types(everything) == ["connection.created", *["device.discovered"] * 3]
         created_at = [event["created_at"] for event in everything]
@@ -303,14 +267,9 @@ class TestListing:
         assert (await tenant.client.get("/v1/events/evt_nothing")).status_code == 404
 
     async def test_another_workspace_sees_none_of_them(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        other_tenant: Tenant,
+        self, connect: Connector, tenant: Tenant, other_tenant: Tenant
     ) -> None:
-        await linked(gateway_runtime, sim, factory, tenant)
+        await connect(EMAIL)
         mine = await events(tenant.client)
         assert mine
         assert await events(other_tenant.client) == []

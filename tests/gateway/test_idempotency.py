@@ -9,11 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from fleetgate.infra.runtime import Runtime
-from tests.gateway.commands_support import linked_target
 from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Connector
 from tests.gateway.test_webhooks import PUBLIC_URL
-from tests.simulator.factories import SimFactory
 
 KEY = {"Idempotency-Key": "the-same-key"}
 
@@ -44,15 +42,8 @@ class TestSameKeyAtOnce:
         listed = (await api.get("/v1/webhook-endpoints")).json()["data"]
         assert [found["id"] for found in listed] == [endpoint["id"]]
 
-    async def test_commands(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-    ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+    async def test_commands(self, connect: Connector, tenant: Tenant) -> None:
+        car = (await connect(paired=True)).vehicle
         path = f"/v1/devices/{car.id}/commands"
         command = one_object(await at_once(tenant.client, path, {"command": "honk_horn"}), 202)
         listed = (await tenant.client.get(path)).json()["data"]

@@ -3,15 +3,12 @@ outcome, upstream calls by billing category, the deployment's command queue — 
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from fleetgate.infra.runtime import Runtime
-from tests.gateway.commands_support import finished, linked_target, one_running_one_waiting, submit, until
+from tests.gateway.commands_support import finished, one_running_one_waiting, submit, until
 from tests.gateway.conftest import Tenant
-from tests.simulator.factories import SimFactory
+from tests.gateway.flows import Connector
 
 
 async def scrape(gateway: httpx.AsyncClient) -> tuple[str, dict[tuple[str, tuple[tuple[str, str], ...]], float]]:
@@ -32,15 +29,9 @@ def value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: s
 
 class TestMetrics:
     async def test_commands_calls_and_requests_are_counted_without_ids(
-        self,
-        gateway_runtime: Runtime,
-        gateway: httpx.AsyncClient,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app, vehicle={"plugged_in": False})
+        car = (await connect(vehicles=[{"plugged_in": False}], paired=True)).vehicle
         assert (await finished(tenant.client, car.id, "door_lock"))["status"] == "succeeded"
         assert (await finished(tenant.client, car.id, "charge_start"))["status"] == "failed"
 
@@ -64,15 +55,9 @@ class TestMetrics:
             assert secret not in text
 
     async def test_the_queue_depth_is_the_deployments(
-        self,
-        gateway_runtime: Runtime,
-        gateway: httpx.AsyncClient,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway: httpx.AsyncClient, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         _, waiting = await one_running_one_waiting(tenant.client, sim, car)
         _, samples = await scrape(gateway)
         assert value(samples, "fleetgate_commands", status="in_progress") == 1
@@ -83,15 +68,9 @@ class TestMetrics:
         assert value(samples, "fleetgate_commands", status="queued") == 0
 
     async def test_every_end_is_counted_once_whoever_ends_the_command(
-        self,
-        gateway_runtime: Runtime,
-        gateway: httpx.AsyncClient,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway: httpx.AsyncClient, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         running, waiting = await one_running_one_waiting(tenant.client, sim, car)
         short = await submit(tenant.client, car.id, "door_lock", expires_in=1)
         cancelled = await tenant.client.post(f"/v1/commands/{waiting['id']}/cancel")

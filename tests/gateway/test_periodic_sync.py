@@ -3,7 +3,6 @@ synced recently left alone, one failing connection not stopping the others, the 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -14,8 +13,9 @@ from fleetgate.infra.models import Connection
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.sync import periodic_sync, sync_pass
 from tests.gateway.conftest import Tenant
-from tests.gateway.flows import Linked, change_access_on_tesla, link_account, tesla_account
+from tests.gateway.flows import Connector, Linked, change_access_on_tesla
 from tests.simulator.factories import SimFactory
+from tests.support.polling import eventually
 
 HOUR = 3600.0
 PRODUCTS = "GET /products"
@@ -26,13 +26,6 @@ async def devices(api: httpx.AsyncClient) -> dict[str, str]:
     response = await api.get("/v1/devices")
     assert response.status_code == 200, response.text
     return {str(d.get("vin") or d.get("energy_site_id")): d["status"] for d in response.json()["data"]}
-
-
-async def linked_two_cars(
-    runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, email: str = "owner@example.com"
-) -> Linked:
-    account = await tesla_account(factory, email, vehicles=[{}, {}])
-    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account, reference_id=email)
 
 
 async def synced_hours_ago(runtime: Runtime, connection_id: str, hours: float) -> None:
@@ -58,9 +51,9 @@ async def products_calls(sim: httpx.AsyncClient, client_id: str) -> int:
 
 class TestPass:
     async def test_discovers_new_devices_and_marks_vanished_ones_removed(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_two_cars(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[{}, {}])
         sold, bought = await sell_and_buy(factory, linked)
         kept = linked.account.vins[1]
         await synced_hours_ago(gateway_runtime, linked.connection_id, 7)
@@ -76,15 +69,10 @@ class TestPass:
         assert connection["synced_at"] > (utcnow() - timedelta(minutes=5)).isoformat()
 
     async def test_connections_synced_recently_are_left_alone(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tesla_app: dict[str, Any]
     ) -> None:
-        fresh = await linked_two_cars(gateway_runtime, sim, factory, tenant, "fresh@example.com")
-        stale = await linked_two_cars(gateway_runtime, sim, factory, tenant, "stale@example.com")
+        fresh = await connect("fresh@example.com", vehicles=[{}, {}], reference_id="fresh@example.com")
+        stale = await connect("stale@example.com", vehicles=[{}, {}], reference_id="stale@example.com")
         await synced_hours_ago(gateway_runtime, fresh.connection_id, 2)  # within half an interval
         await synced_hours_ago(gateway_runtime, stale.connection_id, 4)
         before = await products_calls(sim, tesla_app["client_id"])
@@ -96,14 +84,15 @@ class TestPass:
 
     async def test_a_failing_connection_does_not_stop_the_others(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        revoked = await linked_two_cars(gateway_runtime, sim, factory, tenant, "revoked@example.com")
-        healthy = await linked_two_cars(gateway_runtime, sim, factory, tenant, "healthy@example.com")
+        revoked = await connect("revoked@example.com", vehicles=[{}, {}], reference_id="revoked@example.com")
+        healthy = await connect("healthy@example.com", vehicles=[{}, {}], reference_id="healthy@example.com")
         # The revoked one comes first (synced longest ago); its user removed the app's access on Tesla's side.
         await synced_hours_ago(gateway_runtime, revoked.connection_id, 9)
         await synced_hours_ago(gateway_runtime, healthy.connection_id, 8)
@@ -122,17 +111,18 @@ class TestPass:
 
 class TestTask:
     async def test_runs_in_the_background_until_stopped(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, factory: SimFactory, tenant: Tenant
     ) -> None:
-        linked = await linked_two_cars(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=[{}, {}])
         sold, bought = await sell_and_buy(factory, linked)
 
         async with periodic_sync(gateway_runtime, 0.05, first_delay=0) as task:
             assert task is not None
-            for _ in range(400):  # a pass takes milliseconds; this bound only keeps a broken test from hanging
-                if (await devices(tenant.client)).get(bought) == "active":
-                    break
-                await asyncio.sleep(0.05)
+            await eventually(
+                lambda: devices(tenant.client),
+                until=lambda found: found.get(bought) == "active",
+                what=f"{bought} found",
+            )
             assert not task.done()
         assert task.cancelled()
         assert await devices(tenant.client) == {sold: "removed", linked.account.vins[1]: "active", bought: "active"}

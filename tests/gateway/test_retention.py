@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from sqlalchemy import func, select, update
 
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Command, Event, UpstreamCall
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.retention import prune
-from tests.gateway.commands_support import finished, linked_target
+from tests.gateway.commands_support import finished
 from tests.gateway.conftest import Tenant
-from tests.simulator.factories import SimFactory
+from tests.gateway.flows import Connector
 
 
 async def count(runtime: Runtime, model: Any) -> int:
@@ -24,14 +23,9 @@ async def count(runtime: Runtime, model: Any) -> int:
 
 class TestPrune:
     async def test_old_records_go_and_recent_or_unfinished_ones_stay(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        car = await linked_target(gateway_runtime, sim, factory, tenant, tesla_app)
+        car = (await connect(paired=True)).vehicle
         old = await finished(tenant.client, car.id, "door_lock")
         recent = await finished(tenant.client, car.id, "door_unlock")
         waiting = await finished(tenant.client, car.id, "flash_lights", expires_in=86400)

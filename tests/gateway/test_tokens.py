@@ -22,11 +22,10 @@ from fleetgate.simulator.world import World
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
 from tests.gateway.flows import (
     ALL_ACCESS,
-    Linked,
+    Connector,
     change_access_on_tesla,
     consent_tokens,
     create_customer,
-    link_account,
     link_tokens,
     tesla_account,
 )
@@ -67,17 +66,6 @@ async def stored_refresh_token(runtime: Runtime, connection_id: str) -> str:
     return runtime.encryptor.decrypt(encrypted, context=token_context(connection_id, "refresh_token"))
 
 
-async def linked_car(gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant) -> Linked:
-    account = await tesla_account(factory)
-    return await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
-
-
-async def vehicle_id(api: httpx.AsyncClient) -> str:
-    found = (await api.get("/v1/devices", params={"type": "vehicle"})).json()["data"]
-    device_id: str = found[0]["id"]
-    return device_id
-
-
 async def check_key(api: httpx.AsyncClient, device_id: str) -> httpx.Response:
     return await api.post(f"/v1/devices/{device_id}/virtual-key/check")
 
@@ -85,14 +73,15 @@ async def check_key(api: httpx.AsyncClient, device_id: str) -> httpx.Response:
 class TestExpiredAccessToken:
     async def test_fifty_concurrent_requests_cause_one_refresh(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
-        device_id = await vehicle_id(tenant.client)
+        linked = await connect()
+        device_id = linked.vehicle.id
         before = await row(gateway_runtime, linked.connection_id)
         assert refreshes(world) == 0
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
@@ -112,7 +101,7 @@ class TestExpiredAccessToken:
 
     async def test_two_gateway_processes_on_one_database_refresh_once(
         self,
-        gateway_runtime: Runtime,
+        connect: Connector,
         gateway_settings: Settings,
         sim_app: FastAPI,
         sim: httpx.AsyncClient,
@@ -120,8 +109,7 @@ class TestExpiredAccessToken:
         tenant: Tenant,
         world: World,
     ) -> None:
-        await linked_car(gateway_runtime, sim, factory, tenant)
-        device_id = await vehicle_id(tenant.client)
+        device_id = (await connect()).vehicle.id
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
         await slow_refreshes(sim)
 
@@ -134,15 +122,10 @@ class TestExpiredAccessToken:
         assert refreshes(world) == 1
 
     async def test_a_token_about_to_expire_is_refreshed_before_it_is_used(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        world: World,
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant, world: World
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
-        device_id = await vehicle_id(tenant.client)
+        linked = await connect()
+        device_id = linked.vehicle.id
         # Tesla would still take it, but it expires within the leeway (300 s) by the gateway's own clock.
         soon = utcnow() + timedelta(seconds=gateway_runtime.settings.token_refresh_leeway_seconds // 2)
         async with gateway_runtime.engine.begin() as db:
@@ -161,6 +144,7 @@ class TestExpiredAccessToken:
 class TestCrashAfterRefresh:
     async def test_the_old_refresh_token_still_works_through_teslas_grace(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
@@ -168,8 +152,8 @@ class TestCrashAfterRefresh:
         tesla_app: dict[str, Any],
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
-        device_id = await vehicle_id(tenant.client)
+        linked = await connect()
+        device_id = linked.vehicle.id
         # A refresh whose answer never got stored: Tesla rotated the token, the gateway still holds the old one.
         old = await stored_refresh_token(gateway_runtime, linked.connection_id)
         lost = await OAuthClient(sim, tesla_app).refresh(old)
@@ -191,15 +175,10 @@ class TestCrashAfterRefresh:
 
 class TestScopesChangedOnTesla:
     async def test_arrive_with_the_next_refresh_without_a_reconnect(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
+        self, connect: Connector, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
-        device_id = await vehicle_id(tenant.client)
+        linked = await connect()
+        device_id = linked.vehicle.id
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep=EVERYTHING_BUT_LOCATION)
         # The gateway has not asked Tesla since: it still shows what the old token said.
         shown = (await tenant.client.get(f"/v1/connections/{linked.connection_id}")).json()
@@ -217,15 +196,9 @@ class TestScopesChangedOnTesla:
         assert device["capabilities"]["read_data"] == {"available": True}
 
     async def test_arrive_on_sync(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-        world: World,
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any], world: World
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect()
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep=EVERYTHING_BUT_LOCATION)
 
         response = await tenant.client.post(f"/v1/connections/{linked.connection_id}/sync")
@@ -242,16 +215,10 @@ class TestScopesChangedOnTesla:
 
 class TestRevokedConsent:
     async def test_the_connection_needs_reconnect_and_says_how(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        tesla_app: dict[str, Any],
-        world: World,
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any], world: World
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
-        device_id = await vehicle_id(tenant.client)
+        linked = await connect()
+        device_id = linked.vehicle.id
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep=None)
 
         # Tesla refuses the access token; the refresh that follows answers login_required.
@@ -287,13 +254,13 @@ class TestRevokedConsent:
 
     async def test_found_out_by_sync(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
-        factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
+        linked = await connect()
         # Without offline_access Tesla stops renewing tokens, which is the same as revoking for the gateway.
         await change_access_on_tesla(sim, tesla_app["client_id"], linked.account.email, keep={"vehicle_device_data"})
         response = await tenant.client.post(f"/v1/connections/{linked.connection_id}/sync")
@@ -329,15 +296,15 @@ class TestRefreshInsideAWritingTransaction:
 
     async def test_a_transaction_that_wrote_something_else_first(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
         world: World,
     ) -> None:
-        linked = await linked_car(gateway_runtime, sim, factory, tenant)
-        device_id = await vehicle_id(tenant.client)
+        linked = await connect()
+        device_id = linked.vehicle.id
         await factory.pair(linked.account.vins[0], tesla_app["public_key_pem"])
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
         async with asyncio.timeout(20), gateway_runtime.sessionmaker() as session, session.begin():

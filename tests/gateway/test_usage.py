@@ -21,11 +21,13 @@ from fleetgate.infra.models import Connection, UpstreamCall
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.api import FleetApi
 from tests.gateway.conftest import Tenant
-from tests.gateway.flows import Linked, link_account, tesla_account
+from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 
 T = TypeVar("T")
 CATEGORIES = ("data", "commands", "wakes")
+# With a Powerwall: one car takes REST commands, the other only signed ones.
+REST_AND_SIGNED = [{"command_signing": "allowed"}, {"command_signing": "required"}]
 
 
 @asynccontextmanager
@@ -63,12 +65,6 @@ async def usage(api: httpx.AsyncClient, **params: str) -> dict[str, Any]:
     return body
 
 
-async def device_ids(api: httpx.AsyncClient) -> dict[str, str]:
-    """External id (VIN, energy site id) → device id."""
-    listed = (await api.get("/v1/devices")).json()["data"]
-    return {str(d.get("vin") or d.get("energy_site_id")): d["id"] for d in listed}
-
-
 async def ledger(runtime: Runtime, connection_id: str) -> list[UpstreamCall]:
     async with runtime.sessionmaker() as session:
         rows = await session.scalars(
@@ -77,29 +73,19 @@ async def ledger(runtime: Runtime, connection_id: str) -> list[UpstreamCall]:
         return list(rows.all())
 
 
-async def linked_fleet(
-    runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, email: str = "owner@example.com"
-) -> Linked:
-    """Two cars (one takes REST commands, one only signed ones) and a Powerwall."""
-    account = await tesla_account(
-        factory, email, vehicles=[{"command_signing": "allowed"}, {"command_signing": "required"}], energy_sites=1
-    )
-    return await link_account(runtime, sim, tenant.client, tenant.workspace_id, account, reference_id=email)
-
-
 class TestLedgerEqualsTesla:
     async def test_a_mix_of_calls_counts_as_tesla_counts_it(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
-        factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=REST_AND_SIGNED, energy_sites=1)
         rest_car, signed_car = linked.account.vins
         site = linked.account.energy_site_ids[0]
-        ids = await device_ids(tenant.client)
+        ids = linked.device_ids
         runtime, conn = gateway_runtime, linked.connection_id
 
         # Through the API: a sync and a virtual-key check (products and fleet_status, not billed).
@@ -152,10 +138,8 @@ class TestLedgerEqualsTesla:
         backup = next(row for row in rows if row.endpoint.endswith("/backup"))
         assert (backup.category, backup.device_key, backup.device_id) == ("commands", str(site), ids[str(site)])
 
-    async def test_costs_at_teslas_prices(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
-    ) -> None:
-        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+    async def test_costs_at_teslas_prices(self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant) -> None:
+        linked = await connect(vehicles=REST_AND_SIGNED, energy_sites=1)
         vin = linked.account.vins[0]
         for _ in range(5):
             await call(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(vin))
@@ -174,13 +158,14 @@ class TestLedgerEqualsTesla:
 class TestFailures:
     async def test_a_call_sent_again_after_a_refused_token_is_billed_once(
         self,
+        connect: Connector,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
         factory: SimFactory,
         tenant: Tenant,
         tesla_app: dict[str, Any],
     ) -> None:
-        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=REST_AND_SIGNED, energy_sites=1)
         site = linked.account.energy_site_ids[0]
         # Tesla's clock passes the access token's expiry; ours does not know yet, so the call goes out with it.
         await factory.advance(9 * 3600)
@@ -193,9 +178,9 @@ class TestFailures:
         assert ours["errors_not_billed"] == 1
 
     async def test_calls_of_a_request_that_rolls_back_stay_recorded(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=REST_AND_SIGNED, energy_sites=1)
         vin = linked.account.vins[0]
 
         class Boom(Exception):
@@ -211,9 +196,9 @@ class TestFailures:
         assert (await usage(tenant.client))["totals"]["data"] == 1
 
     async def test_a_sync_that_fails_at_tesla_still_counts_its_calls(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=REST_AND_SIGNED, energy_sites=1)
         before = await ledger(gateway_runtime, linked.connection_id)
         fault = await sim.post("/sim/faults", json={"path": "fleet_status", "status": 503, "count": 1})
         assert fault.status_code == 201
@@ -229,9 +214,9 @@ class TestFailures:
         ]
 
     async def test_answers_of_500_and_above_are_not_billed(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=REST_AND_SIGNED, energy_sites=1)
         vin = linked.account.vins[0]
         await sim.post("/sim/faults", json={"path": "vehicle_data", "status": 500, "count": 1})
         failed = await api_error(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(vin))
@@ -245,10 +230,14 @@ class TestFailures:
 
 class TestUsageApi:
     async def test_period_and_connection_filters(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant
     ) -> None:
-        first = await linked_fleet(gateway_runtime, sim, factory, tenant, "first@example.com")
-        second = await linked_fleet(gateway_runtime, sim, factory, tenant, "second@example.com")
+        first = await connect(
+            "first@example.com", vehicles=REST_AND_SIGNED, energy_sites=1, reference_id="first@example.com"
+        )
+        second = await connect(
+            "second@example.com", vehicles=REST_AND_SIGNED, energy_sites=1, reference_id="second@example.com"
+        )
         await call(gateway_runtime, first.connection_id, lambda api: api.vehicle_data(first.account.vins[0]))
         for _ in range(2):
             await call(gateway_runtime, second.connection_id, lambda api: api.wake_up(second.account.vins[0]))
@@ -281,14 +270,9 @@ class TestUsageApi:
         assert response.json()["error"]["code"] == "validation_error"
 
     async def test_tenants_see_only_their_own_usage(
-        self,
-        gateway_runtime: Runtime,
-        sim: httpx.AsyncClient,
-        factory: SimFactory,
-        tenant: Tenant,
-        other_tenant: Tenant,
+        self, connect: Connector, gateway_runtime: Runtime, tenant: Tenant, other_tenant: Tenant
     ) -> None:
-        linked = await linked_fleet(gateway_runtime, sim, factory, tenant)
+        linked = await connect(vehicles=REST_AND_SIGNED, energy_sites=1)
         await call(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(linked.account.vins[0]))
 
         theirs = await usage(other_tenant.client)

@@ -24,9 +24,9 @@ from fleetgate.features.webhooks.dispatch import dispatch_due
 from fleetgate.infra.models import Event, WebhookDelivery
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
-from tests.gateway.flows import link_account, tesla_account
-from tests.simulator.factories import SimFactory
-from tests.support.webhook_receiver import Receiver, eventually, running_receiver
+from tests.gateway.flows import Connector
+from tests.support.polling import eventually
+from tests.support.webhook_receiver import Receiver, running_receiver
 
 SCHEDULE = [0.05, 0.1, 0.1, 0.1]
 DISABLE_AFTER = 3
@@ -74,14 +74,11 @@ async def deliveries(api: httpx.AsyncClient, endpoint_id: str, **params: str) ->
 
 async def settled(api: httpx.AsyncClient, endpoint_id: str, count: int = 1) -> list[dict[str, Any]]:
     """The endpoint's deliveries once `count` of them are no longer pending."""
-
-    async def check() -> list[dict[str, Any]] | None:
-        found = await deliveries(api, endpoint_id)
-        done = [item for item in found if item["status"] != "pending"]
-        return found if len(done) >= count else None
-
-    result: list[dict[str, Any]] = await eventually(check, what=f"{count} settled deliveries")
-    return result
+    return await eventually(
+        lambda: deliveries(api, endpoint_id),
+        until=lambda found: sum(item["status"] != "pending" for item in found) >= count,
+        what=f"{count} settled deliveries to {endpoint_id}",
+    )
 
 
 async def send_test(api: httpx.AsyncClient, endpoint_id: str) -> dict[str, Any]:
@@ -93,12 +90,11 @@ async def send_test(api: httpx.AsyncClient, endpoint_id: str) -> dict[str, Any]:
 
 class TestEvents:
     async def test_arrive_signed_with_the_payload_of_the_event_log(
-        self, gateway_runtime: Runtime, sim: httpx.AsyncClient, factory: SimFactory, tenant: Tenant, receiver: Receiver
+        self, connect: Connector, tenant: Tenant, receiver: Receiver
     ) -> None:
         devices_only = await endpoint(tenant.client, receiver, "devices", ["device.*"])
         everything = await endpoint(tenant.client, receiver, "all")
-        account = await tesla_account(factory, energy_sites=1)
-        await link_account(gateway_runtime, sim, tenant.client, tenant.workspace_id, account)
+        linked = await connect(energy_sites=1)
 
         await settled(tenant.client, everything, 3)
         await settled(tenant.client, devices_only, 2)
@@ -114,7 +110,9 @@ class TestEvents:
             assert item.headers["webhook-id"] == item.payload["id"]
             listed = await tenant.client.get(f"/v1/events/{item.payload['id']}")
             assert listed.json() == item.payload
-        assert sorted(item.payload["data"].get("vin", "") for item in got_devices) == sorted(["", account.vins[0]])
+        assert sorted(item.payload["data"].get("vin", "") for item in got_devices) == sorted(
+            ["", linked.account.vins[0]]
+        )
 
         found = await deliveries(tenant.client, everything)
         assert [item["event_type"] for item in found] == [

@@ -17,7 +17,8 @@ from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import WebhookEndpoint
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import Tenant
-from tests.support.webhook_receiver import Receiver, eventually, running_receiver
+from tests.support.polling import eventually
+from tests.support.webhook_receiver import Receiver, running_receiver
 
 # A global address: accepted, and never sent anything, as these tests queue no event for it.
 PUBLIC_URL = "https://192.0.3.10/hooks/fleetgate"

@@ -12,6 +12,9 @@ from typing import Any
 
 import uvicorn
 
+# Against a hang only: on a machine busy with the whole suite in parallel, starting can take a while.
+START_DEADLINE_SECONDS = 60.0
+
 
 @dataclass(frozen=True)
 class LiveServer:
@@ -31,11 +34,16 @@ def free_port() -> int:
 
 @contextmanager
 def serve_in_thread(app: Any, host: str = "127.0.0.1") -> Iterator[LiveServer]:
-    port = free_port()
+    # Bound here and handed to uvicorn: with tests running in parallel, a port chosen first and bound later could be
+    # taken by another process in between.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = int(sock.getsockname()[1])
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + START_DEADLINE_SECONDS
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("server did not start")
@@ -45,3 +53,4 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1") -> Iterator[LiveServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()

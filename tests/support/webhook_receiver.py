@@ -7,11 +7,10 @@ Each endpoint is a path (`/hooks/<name>`); `expect(name, secret)` gives it the s
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,17 +97,3 @@ def running_receiver() -> Iterator[Receiver]:
     with serve_in_thread(receiver.app()) as server:
         receiver.server = server
         yield receiver
-
-
-async def eventually(check: Callable[[], Any], *, timeout: float = 20.0, what: str = "the condition") -> Any:
-    """Polls `check` (sync or async) until it returns something truthy; the deadline only guards against a hang."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)

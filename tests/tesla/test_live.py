@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -16,19 +15,17 @@ from fleetgate.tesla.oauth import OAuthClient, RefreshingToken, TokenSet, author
 from fleetgate.tesla.signing.commander import SignedCommander
 from tests.simulator.factories import REDIRECT_URI, SimFactory
 from tests.support.live import LiveServer
+from tests.support.polling import eventually
 from tests.tesla.support import add_fault, connect, executed, vehicle_state
 
 LATENCY_MS = 1500
 
 
 async def eventually_executed(sim: httpx.AsyncClient, vin: str, name: str, count: int) -> list[dict[str, Any]]:
-    """Waits (bounded) for the simulator to finish a request whose client already gave up."""
-    for _ in range(100):
-        commands = await executed(sim, vin, name)
-        if len(commands) >= count:
-            return commands
-        await asyncio.sleep(0.05)
-    return await executed(sim, vin, name)
+    """Waits for the simulator to finish a request whose client already gave up."""
+    return await eventually(
+        lambda: executed(sim, vin, name), until=lambda commands: len(commands) >= count, what=f"{vin} to run {name}"
+    )
 
 
 @pytest.mark.live

@@ -16,9 +16,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Two steps: SQLite's batch mode copies the table, and a constraint created in the same copy as the rename would
+    # name a column the copy does not have yet.
     with op.batch_alter_table("connect_sessions", schema=None) as batch_op:
         batch_op.drop_constraint("uq_connect_sessions_state_hash", type_="unique")
         batch_op.alter_column("state_hash", new_column_name="oauth_state_hash")
+    with op.batch_alter_table("connect_sessions", schema=None) as batch_op:
         batch_op.create_unique_constraint("uq_connect_sessions_oauth_state_hash", ["oauth_state_hash"])
 
 
@@ -26,4 +29,5 @@ def downgrade() -> None:
     with op.batch_alter_table("connect_sessions", schema=None) as batch_op:
         batch_op.drop_constraint("uq_connect_sessions_oauth_state_hash", type_="unique")
         batch_op.alter_column("oauth_state_hash", new_column_name="state_hash")
+    with op.batch_alter_table("connect_sessions", schema=None) as batch_op:
         batch_op.create_unique_constraint("uq_connect_sessions_state_hash", ["state_hash"])
