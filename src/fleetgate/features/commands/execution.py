@@ -87,8 +87,10 @@ async def attempt(runtime: Runtime, job: Job, mark_sent: Hook, mark_unsent: Hook
     except APIError as exc:  # the connection could not be used after all (its tokens were erased meanwhile)
         return outcomes.failed(exc)
     except tesla.TeslaError as exc:
-        pairing = pairing_url(runtime.settings, runtime.endpoints, device.external_id)
-        error = api_error(runtime, job.connection, exc, pairing_url=None if device.type == ENERGY_SITE else pairing)
+        pairing = (
+            None if device.type == ENERGY_SITE else pairing_url(runtime.settings, runtime.endpoints, device.external_id)
+        )
+        error = api_error(runtime, job.connection, exc, pairing_url=pairing)
         return outcomes.after_tesla_error(
             exc, error, idempotent=job.idempotent, attempts=job.attempts, sent=sending.sent
         )

@@ -17,7 +17,7 @@ any other error                          failed, with the error; a wake-up that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from fleetgate.features.commands.catalog import BENIGN_REFUSALS
@@ -71,7 +71,7 @@ def after_tesla_error(
     if isinstance(exc, tesla.RateLimited):
         return Outcome("retry", exc.reason, retry_after_seconds=max(exc.retry_after, 1.0))
     if isinstance(exc, tesla.KeyNotPaired):
-        return Outcome("failed", exc.reason, failed(error).error, virtual_key_paired=False)
+        return replace(failed(error, exc.reason), virtual_key_paired=False)
     reached = sent and exc.may_have_succeeded
     # A car that is asleep was handled by the wake policy already: another attempt would only wake it again.
     retryable = exc.temporary and not isinstance(exc, tesla.VehicleUnavailable)

@@ -19,7 +19,7 @@ from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
 from fleetgate.features.devices.errors import require
-from fleetgate.features.devices.service import connection_facts
+from fleetgate.features.devices.service import connection_facts, connection_of
 from fleetgate.infra.db.after_commit import Topic, announce
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
@@ -95,8 +95,7 @@ async def submit(
     request_hash = fingerprint({"device_id": device_id, **body.model_dump(mode="json"), "params": params})
 
     async def build() -> Command:
-        connection = await session.get(Connection, device.connection_id)
-        assert connection is not None  # a foreign key with ON DELETE CASCADE
+        connection = await connection_of(session, device)
         check_access(runtime, spec, device, connection)
         now = utcnow()
         return Command(

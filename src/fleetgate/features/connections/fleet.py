@@ -71,12 +71,6 @@ def metered_session(
     return fleet, meter
 
 
-def fleet_session(runtime: Runtime, session: AsyncSession | None, connection: Connection) -> FleetSession:
-    """A metered session without `fleet_api`'s block: each answer reaches the ledger with the next call made
-    through it, so the last one stays without a status. Prefer `fleet_api`."""
-    return metered_session(runtime, session, connection)[0]
-
-
 @asynccontextmanager
 async def fleet_api(runtime: Runtime, session: AsyncSession | None, connection: Connection) -> AsyncIterator[FleetApi]:
     """Every call made through the api is in the usage ledger when the block ends, however it ends."""

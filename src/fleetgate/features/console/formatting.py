@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from fleetgate.infra.db.base import iso as utc_iso
 from fleetgate.infra.db.base import utcnow
 
 UNITS = ((86400, "day"), (3600, "h"), (60, "min"))
@@ -20,7 +21,7 @@ def when(moment: datetime | None) -> str:
 
 
 def iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment is not None else ""
+    return utc_iso(moment) if moment is not None else ""
 
 
 def duration(seconds: float) -> str:

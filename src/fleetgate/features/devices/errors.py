@@ -19,6 +19,7 @@ from fleetgate.features.access.capabilities import (
 )
 from fleetgate.features.connections.errors import needs_reconnect_error, revoked_error
 from fleetgate.features.connections.tesla_errors import VirtualKeyNotPaired
+from fleetgate.infra.db.base import iso
 from fleetgate.infra.errors import APIError, Gone, InsufficientScope, VehicleAsleep
 from fleetgate.tesla.wake import NotOnline, WakePolicy
 
@@ -106,7 +107,7 @@ def not_online_error(
     details: dict[str, Any] = {
         "online_state": error.online_state,
         "last_known_state": data,
-        "last_known_at": at.isoformat().replace("+00:00", "Z") if at is not None else None,
+        "last_known_at": iso(at) if at is not None else None,
         "age_seconds": round(age, 3) if age is not None else None,
         "woken": error.woken,
     }

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fleetgate.features.devices import normalize
-from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.base import iso, utcnow
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
@@ -80,7 +80,3 @@ def _instant(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else None
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")

@@ -33,7 +33,7 @@ from fleetgate.features.devices.errors import not_online_error, require
 from fleetgate.features.devices.service import facts_of_connection
 from fleetgate.features.devices.state_fetch import SiteInfo, fetch_site, fetch_vehicle, recent_site_info
 from fleetgate.features.devices.state_store import load_device, store, stored_raw
-from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.base import iso, utcnow
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.device_state import Reading
@@ -217,7 +217,7 @@ def render(answer: StateAnswer, *, include_raw: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "device_id": answer.device.device_id,
         "type": answer.device.type,
-        "fetched_at": reading.fetched_at.isoformat().replace("+00:00", "Z"),
+        "fetched_at": iso(reading.fetched_at),
         "age_seconds": round(answer.age_seconds, 3),
         "source": answer.source,
         "online_state": reading.online_state,
