@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     token_refresh_leeway_seconds: int = Field(default=300, ge=0, le=3600)
     # Device lists re-synced from Tesla this often; 0 turns the periodic sync off.
     device_sync_interval_seconds: int = Field(default=6 * 3600, ge=0)
-    # Who runs commands: this process ("in_process"), or `fleetgate worker` processes through the job queue on
-    # PostgreSQL ("worker"; the API process then only queues them).
+    # Who runs commands: this process ("in_process"), or only `fleetgate worker` processes, on PostgreSQL ("worker";
+    # the API process then only queues them). Either way the commands table is the queue (see `jobs.worker`).
     command_executor: Literal["in_process", "worker"] = "in_process"
     command_concurrency: int = Field(default=32, ge=1, le=1000)
     # A running command's claim lasts this long unless its executor renews it; past it, recovery takes over.
@@ -80,7 +80,7 @@ class Settings(BaseSettings):
             decode_key(self.encryption_key.get_secret_value())
         if self.command_executor == "worker" and not self.database_url.startswith("postgresql"):
             raise SettingsError(
-                "FLEETGATE_COMMAND_EXECUTOR=worker needs PostgreSQL (the job queue lives there): set "
+                "FLEETGATE_COMMAND_EXECUTOR=worker needs PostgreSQL (workers on several machines share it): set "
                 "FLEETGATE_DATABASE_URL to a postgresql+psycopg:// URL, or leave the executor in_process."
             )
         return self

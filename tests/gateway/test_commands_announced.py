@@ -1,14 +1,15 @@
 """A submitted command is announced to the process's command queue once its transaction commits: the in-process
-executor starts it without waiting for its next poll, and an API process whose commands go to workers defers the
-command's job (no worker runs here, and only workers defer jobs for commands that have none)."""
+executor starts it without waiting for its next poll, and on PostgreSQL every other process hears of it at once
+(a wake-up); an API process whose commands go to workers leaves the command queued for them."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
-from sqlalchemy import text
 
 from fleetgate.config import Settings
 from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.wakeups import CHANNEL, conninfo
 from tests.gateway.commands_support import command, submit
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Connector
@@ -40,18 +41,13 @@ class TestInProcess:
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("gateway_settings", ["worker"], indirect=True)
 class TestWithWorkers:
-    async def test_the_api_process_defers_the_commands_job(
-        self, gateway_runtime: Runtime, connect: Connector, tenant: Tenant
+    async def test_the_api_process_wakes_the_workers_and_leaves_the_command_to_them(
+        self, gateway_runtime: Runtime, connect: Connector, tenant: Tenant, database_url: str
     ) -> None:
         car = (await connect(paired=True)).vehicle
-        queued = await submit(tenant.client, car.id, "flash_lights")
-
-        async def jobs() -> list[str]:
-            async with gateway_runtime.sessionmaker() as session:
-                found = await session.scalars(
-                    text("SELECT status::text FROM procrastinate_jobs WHERE queueing_lock = :lock"),
-                    {"lock": f"command:{queued['id']}"},
-                )
-                return list(found)
-
-        assert await eventually(jobs, what="the command's job") == ["todo"]
+        async with await psycopg.AsyncConnection.connect(conninfo(database_url), autocommit=True) as listener:
+            await listener.execute(f"LISTEN {CHANNEL}")
+            queued = await submit(tenant.client, car.id, "flash_lights")
+            heard = await anext(aiter(listener.notifies(timeout=POLL_SECONDS)))
+        assert heard.channel == CHANNEL
+        assert (await command(tenant.client, queued["id"]))["status"] == "queued"

@@ -19,6 +19,7 @@ from tests.gateway.flows import connect_hosted, device_ids, tesla_account
 from tests.gateway.processes import api_key_for, gateway_processes, kill_hard, new_port
 from tests.gateway.test_commands_crash import executed, registered_app, until_executed
 from tests.simulator.factories import SimFactory
+from tests.support.polling import eventually
 from tests.support.live import LiveServer
 
 pytestmark = pytest.mark.live
@@ -152,3 +153,62 @@ class TestAWorkerKilled:
         assert await executed(sim, charging) == ["flash_lights", "set_charge_limit", "set_charge_limit"]
         ran = await claimed_by(database_url, [behind["id"], limit["id"]])
         assert len(ran) == 1, ran  # both by the heir
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+class TestOrderAcrossACrash:
+    async def test_the_worker_holding_the_first_command_killed_the_car_still_ends_at_the_last(
+        self,
+        database_url: str,
+        live_sim: LiveServer,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        tmp_path: Path,
+    ) -> None:
+        port = new_port()
+        url = f"http://127.0.0.1:{port}"
+        app = await registered_app(factory, url, "workers.example.com")
+        key = await api_key_for(database_url)
+        settings = {"command_executor": "worker", "command_lease_seconds": 3, "command_poll_seconds": 0.5}
+        with gateway_processes(tmp_path, database_url, live_sim.url, app, port, **settings) as procs:
+            procs.serve()
+            workers = [procs.start("worker", name=f"worker-{n}") for n in (1, 2)]
+            auth = {"Authorization": f"Bearer {key}"}
+            async with (
+                httpx.AsyncClient(base_url=url, headers=auth, timeout=30) as api,
+                httpx.AsyncClient(base_url=url, timeout=30) as gateway,
+            ):
+                account = await tesla_account(factory, vehicles=[{}])
+                (vin,) = account.vins
+                await factory.pair(vin, app["public_key_pem"])
+                linked = await connect_hosted(api, gateway, sim, email=account.email, access=ACCESS)
+                assert linked["status"] == "completed", linked
+                device = (await device_ids(api))[vin]
+                assert (await finished(api, device, "flash_lights"))["status"] == "succeeded"
+                # Every command slow to answer: the first is still at Tesla when the worker holding it dies.
+                slow = {"path": "/signed_command", "vin": vin, "latency_ms": 1500}
+                assert (await sim.post("/sim/faults", json=slow)).status_code == 201
+                limits = [60, 61, 62, 63, 64]
+                ids = [(await submit(api, device, "set_charge_limit", {"percent": p}))["id"] for p in limits]
+                holder = await eventually(lambda: running_worker(database_url, ids[0]), what="the first command's claim")
+                (doomed,) = [worker for worker in workers if f":{worker.pid}:" in holder]
+                kill_hard(doomed)
+                ended = [await until(api, command_id) for command_id in ids]
+                car = await sim_vehicle(sim, vin)
+
+        assert [item["status"] for item in ended] == ["succeeded"] * len(limits), ended
+        executed = [entry["params"]["percent"] for entry in car["executed_commands"][1:]]
+        # The first may have reached the car before its worker died, and is sent again (it is idempotent): never
+        # after a later one.
+        assert [percent for percent, _ in itertools.groupby(executed)] == limits, executed
+        assert car["charge_limit_soc"] == 64
+
+
+async def running_worker(database_url: str, command_id: str) -> str | None:
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            command = await session.get(Command, command_id)
+            return command.claimed_by if command is not None and command.status == "in_progress" else None
+    finally:
+        await engine.dispose()

@@ -42,38 +42,27 @@ def worker(
     ] = None,
     metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port.")] = "127.0.0.1",
 ) -> None:
-    """Run commands from the job queue on PostgreSQL, beside other workers (FLEETGATE_COMMAND_EXECUTOR=worker)."""
+    """Run commands from the database on PostgreSQL, beside other workers (FLEETGATE_COMMAND_EXECUTOR=worker)."""
     from fleetgate.config import Settings
-    from fleetgate.jobs.engine import JobEngineUnavailable, conninfo
+    from fleetgate.infra.db.engine import is_sqlite
     from fleetgate.jobs.worker import run_worker
 
     settings = Settings()
-    try:
-        conninfo(settings.database_url)
-    except JobEngineUnavailable as exc:
-        raise CliError(str(exc)) from exc
+    if is_sqlite(settings.database_url):
+        raise CliError(
+            "Workers need PostgreSQL: set FLEETGATE_DATABASE_URL to a postgresql+psycopg:// URL, or run commands in "
+            "the API process (FLEETGATE_COMMAND_EXECUTOR=in_process, the default)."
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # procrastinate logs every job's start and end at INFO; the commands table is the record of those.
-    logging.getLogger("procrastinate").setLevel(logging.WARNING)
     address = (metrics_host, metrics_port) if metrics_port is not None else None
     asyncio.run(run_worker(settings, concurrency=concurrency, metrics_address=address))
 
 
 def migrate() -> None:
-    """Apply the database migrations to FLEETGATE_DATABASE_URL (a SQLite file or PostgreSQL); on PostgreSQL, also
-    the job queue's tables."""
+    """Apply the database migrations to FLEETGATE_DATABASE_URL (a SQLite file or PostgreSQL)."""
     from fleetgate.config import Settings
-    from fleetgate.infra.db.engine import is_sqlite
     from fleetgate.infra.db.migrate import upgrade
-    from fleetgate.jobs.engine import job_app
 
     settings = Settings()
     on_database(settings.database_url, upgrade)
-    if not is_sqlite(settings.database_url):
-
-        async def queue_tables() -> None:
-            async with job_app(settings.database_url):
-                pass
-
-        asyncio.run(queue_tables())
     notes.print(f"The database {escape(shown_url(settings.database_url))} has the latest schema.")

@@ -1,7 +1,7 @@
 """What a process runs beside its requests or jobs, started and stopped with it: for an API process (its lifespan),
-the periodic device sync, the command executor (or, with `FLEETGATE_COMMAND_EXECUTOR=worker`, the job queue that
-workers take commands from), the webhook dispatcher and the retention sweep; for a `fleetgate worker`, its
-housekeeping and the webhook dispatcher. Both count the command ends they commit in their metrics."""
+the periodic device sync, the command executor (unless `FLEETGATE_COMMAND_EXECUTOR=worker` leaves commands to
+`fleetgate worker` processes, see `jobs.worker`), the webhook dispatcher and the retention sweep. It counts the
+command ends it commits in its metrics."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 
 from fleetgate.features.commands.reporting import counting_ends
 from fleetgate.infra.runtime import Runtime
-from fleetgate.jobs.passes import Passes, in_background
 from fleetgate.jobs.queue import command_queue
 from fleetgate.jobs.retention import retention_sweeps
 from fleetgate.jobs.sync import periodic_sync
@@ -27,11 +26,4 @@ async def api_tasks(runtime: Runtime) -> AsyncIterator[None]:
             retention_sweeps(runtime),
         ):
             runtime.command_queue = queue
-            yield
-
-
-@asynccontextmanager
-async def worker_tasks(runtime: Runtime, housekeeping: Passes) -> AsyncIterator[None]:
-    with counting_ends(runtime):
-        async with in_background(housekeeping), webhook_dispatcher(runtime):
             yield

@@ -6,7 +6,8 @@ and in order — up to `concurrency` at once across devices. It passes again whe
 process (`notify`), when one of its commands ends, or after `poll_seconds` (commands submitted to other processes,
 retries that come due). While commands run, their leases are renewed every third of the lease.
 
-Several processes may each run one on the same database: the claims in the table keep them apart.
+Several processes may each run one on the same database (API processes, and `fleetgate worker` processes, which are
+this executor alone): the claims in the table keep them apart, and keep each device's commands in order.
 """
 
 from __future__ import annotations
@@ -117,14 +118,17 @@ class CommandExecutor:
 
 
 @asynccontextmanager
-async def command_executor(runtime: Runtime) -> AsyncIterator[CommandExecutor]:
-    """The executor as a task for the duration of the block."""
+async def command_executor(
+    runtime: Runtime, *, kind: str = "executor", concurrency: int | None = None
+) -> AsyncIterator[CommandExecutor]:
+    """The executor as a task for the duration of the block; `kind` starts its name in the commands it claims."""
     settings = runtime.settings
     executor = CommandExecutor(
         runtime,
-        concurrency=settings.command_concurrency,
+        concurrency=concurrency or settings.command_concurrency,
         lease_seconds=settings.command_lease_seconds,
         poll_seconds=settings.command_poll_seconds,
+        name=worker_name(kind),
     )
     passes = Passes("command executor", executor.run_pass, executor.poll_seconds, log, wake=executor._nudge)
     try:

@@ -1,70 +1,55 @@
-"""Where the API process announces a committed command: its own executor (the default), or the job engine that
-`fleetgate worker` processes take work from. The queue listens for the commands this process's transactions queue
-(`COMMAND_QUEUED`), and hears of each once its transaction has committed."""
+"""Where the API process announces a committed command (`COMMAND_QUEUED`, heard once its transaction has
+committed): its own executor, unless `FLEETGATE_COMMAND_EXECUTOR=worker` leaves commands to `fleetgate worker`
+processes; and, on PostgreSQL, every other process's executor through a wake-up (`jobs.wakeups`).
+
+The commands table is the queue whoever runs the commands: each executor claims from it, by the same rules.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-
-import procrastinate
 
 from fleetgate.features.commands.service import COMMAND_QUEUED, Queued
 from fleetgate.infra.db.after_commit import listening
 from fleetgate.infra.runtime import CommandQueue, Runtime
-from fleetgate.jobs.engine import defer_command, job_app
-from fleetgate.jobs.executor import command_executor
-
-log = logging.getLogger("fleetgate.jobs")
+from fleetgate.jobs.executor import CommandExecutor, command_executor
+from fleetgate.jobs.wakeups import listening_for_wakeups, send_wakeup
 
 
 @dataclass
-class JobQueue:
-    app: procrastinate.App
-    deferring: set[asyncio.Task[None]] = field(default_factory=set)
+class Announcer:
+    runtime: Runtime
+    executor: CommandExecutor | None
+    waking: set[asyncio.Task[None]] = field(default_factory=set)
 
     def queued(self, command_id: str, device_id: str) -> None:
-        # Beside the request, which has committed and must not fail because of this.
-        task = asyncio.create_task(self.defer(command_id, device_id), name=f"defer {command_id}")
-        self.deferring.add(task)
-        task.add_done_callback(self.deferring.discard)
-
-    async def defer(self, command_id: str, device_id: str) -> None:
-        try:
-            await defer_command(self.app, command_id, device_id)
-        except Exception:
-            # The command stays queued; a worker's housekeeping defers a job for it (see `Worker.tidy`).
-            log.exception("command %s: its job could not be deferred; a worker will defer one", command_id)
+        if self.executor is not None:
+            self.executor.notify()
+        # Beside the request, which has committed and must not wait for this.
+        task = asyncio.create_task(send_wakeup(self.runtime), name=f"wake-up for {command_id}")
+        self.waking.add(task)
+        task.add_done_callback(self.waking.discard)
 
     async def drain(self) -> None:
-        """Waits for the defers under way, before the job engine's connections close."""
-        if self.deferring:
-            await asyncio.wait(list(self.deferring))
+        if self.waking:
+            await asyncio.wait(list(self.waking))
 
 
 @asynccontextmanager
 async def command_queue(runtime: Runtime) -> AsyncIterator[CommandQueue]:
-    async with _queue(runtime) as queue:
+    async with AsyncExitStack() as stack:
+        executor: CommandExecutor | None = None
+        if runtime.settings.command_executor == "in_process":
+            executor = await stack.enter_async_context(command_executor(runtime))
+            await stack.enter_async_context(listening_for_wakeups(runtime, executor.notify))
+        announcer = Announcer(runtime, executor)
+        stack.push_async_callback(announcer.drain)
 
         def announce(queued: Queued) -> None:
-            queue.queued(queued.command_id, queued.device_id)
+            announcer.queued(queued.command_id, queued.device_id)
 
-        with listening((runtime.sessionmaker, runtime.side_sessionmaker), COMMAND_QUEUED, announce):
-            yield queue
-
-
-@asynccontextmanager
-async def _queue(runtime: Runtime) -> AsyncIterator[CommandQueue]:
-    if runtime.settings.command_executor == "worker":
-        async with job_app(runtime.settings.database_url) as app:
-            queue = JobQueue(app)
-            try:
-                yield queue
-            finally:
-                await queue.drain()
-        return
-    async with command_executor(runtime) as executor:
-        yield executor
+        stack.enter_context(listening((runtime.sessionmaker, runtime.side_sessionmaker), COMMAND_QUEUED, announce))
+        yield announcer

@@ -5,8 +5,10 @@ may have happened: a claim (`in_progress`, `claimed_by`, a lease) before the att
 may reach the car, the outcome after. Transactions start with their write, which on SQLite takes the write lock
 first (a read that later upgrades to a write can fail where another writer got in between).
 
-Order and exclusion per device: only the oldest active command of a device is ever due, and the partial unique
-index `uq_commands_running_device` refuses a second `in_progress` command of one device whoever claims it.
+Order and exclusion per device: a claim takes a command only while it is its device's oldest active one (checked
+in the claim's own statement, whoever claims and whatever list of due commands they read before), and the partial
+unique index `uq_commands_running_device` refuses a second `in_progress` command of one device. A recovered claim
+goes back to the queue with its submission time, so it is again its device's oldest: nothing behind it can start.
 
 Recovery: a claim whose lease ran out belongs to an executor that died (or hung). Its command goes back to the
 queue if the attempt cannot have reached the car or the command is idempotent; otherwise it ends `failed` with
@@ -101,7 +103,7 @@ async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
 
 async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds: float) -> Job | None:
     """The command as a job for `worker`, or None when it is no longer due (claimed, cancelled, expired, or
-    another command of its device is running)."""
+    an older command of its device is running or waiting)."""
     now = utcnow()
     async with sessions() as session:
         try:
@@ -113,6 +115,7 @@ async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds:
                         Command.status == QUEUED,
                         Command.not_before <= now,
                         Command.expires_at > now,
+                        ~_older_active(),  # type: ignore[operator]
                     )
                     .values(
                         status=IN_PROGRESS,
@@ -147,14 +150,17 @@ async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds:
     )
 
 
-async def mark_sent(sessions: Sessions, command_id: str, worker: str, *, sent: bool) -> None:
+async def mark_sent(sessions: Sessions, command_id: str, worker: str, *, sent: bool) -> bool:
+    """False when `worker` no longer holds the claim (its lease ran out and another took the command over): then
+    it must not send."""
     now = utcnow()
     async with sessions() as session, session.begin():
-        await session.execute(
+        marked = await session.execute(
             update(Command)
             .where(Command.id == command_id, Command.claimed_by == worker, Command.status == IN_PROGRESS)
             .values(sent_at=now if sent else None, updated_at=now)
         )
+    return bool(marked.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def renew(sessions: Sessions, worker: str, command_ids: Sequence[str], lease_seconds: float) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import suppress
+
+from sqlalchemy.exc import DBAPIError
 
 from fleetgate.features.commands import lifecycle, outcomes
 from fleetgate.features.commands.execution import Job, attempt
@@ -20,14 +23,23 @@ from fleetgate.infra.runtime import Runtime
 log = logging.getLogger("fleetgate.commands")
 
 
+# Pauses between tries at writing an outcome while the database is failing (a last try follows them).
+SETTLE_PAUSES_SECONDS = (0.2, 1.0, 3.0)
+
+
+class ClaimLost(Exception):
+    """The worker's lease ran out and another took the command over: this one must not send it."""
+
+
 async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
     """The outcome written, or None when the claim was lost meanwhile (then nothing is written)."""
     sessions = runtime.sessionmaker
 
     async def sent() -> None:
-        # Only recovery reads it, and recovery sends an idempotent command again whether or not it went out.
-        if not job.idempotent:
-            await lifecycle.mark_sent(sessions, job.command_id, worker, sent=True)
+        # Recovery reads it, and sends an idempotent command again whether or not it went out; but whatever the
+        # command, a worker that lost its claim (it stalled past its lease) must not send what another now runs.
+        if not await lifecycle.mark_sent(sessions, job.command_id, worker, sent=not job.idempotent):
+            raise ClaimLost
 
     async def unsent() -> None:
         if not job.idempotent:
@@ -39,15 +51,42 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
         # Shutting down: the claim ends now rather than when its lease runs out (shielded: we are being cancelled).
         await asyncio.shield(lifecycle.release(sessions, job.command_id, worker, now=utcnow()))
         raise
+    except ClaimLost:
+        log.warning("command %s: the claim was lost before sending; another worker runs it", job.command_id)
+        return None
+    except DBAPIError:
+        # The database failed under the attempt (a restart, a dropped connection): the claim ends by the recovery
+        # rules, now if the database is back, else when its lease runs out, as if this worker had stopped.
+        log.exception("command %s (%s): the database failed during the attempt", job.command_id, job.name)
+        with suppress(DBAPIError):
+            await lifecycle.release(sessions, job.command_id, worker, now=utcnow())
+        return None
     except Exception:
         log.exception("command %s (%s): the attempt failed unexpectedly", job.command_id, job.name)
         outcome = outcomes.failed(APIError("fleetgate failed while running the command."), "internal error")
-    async with sessions() as session, session.begin():
+    for pause in SETTLE_PAUSES_SECONDS:
+        try:
+            command = await _settle(runtime, job, worker, outcome)
+            break
+        except DBAPIError:
+            # The outcome is known and the car may have acted on it: worth more than a recovery's guess.
+            log.warning("command %s: its outcome could not be written; trying again", job.command_id, exc_info=True)
+            await asyncio.sleep(pause)
+    else:
+        command = await _settle(runtime, job, worker, outcome)
+    if command is None:
+        log.warning(
+            "command %s: the claim was lost before its outcome (%s) was written", job.command_id, outcome.status
+        )
+        return None
+    time_ended(runtime, command)
+    return outcome
+
+
+async def _settle(runtime: Runtime, job: Job, worker: str, outcome: Outcome) -> Command | None:
+    async with runtime.sessionmaker() as session, session.begin():
         command = await lifecycle.settle(session, job.command_id, worker, outcome)
         if command is None:
-            log.warning(
-                "command %s: the claim was lost before its outcome (%s) was written", job.command_id, outcome.status
-            )
             return None
         if outcome.virtual_key_paired is not None or outcome.status == "succeeded":
             device = await session.get(Device, job.device.id)
@@ -59,8 +98,7 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
                 # it is not.
                 await set_pairing(session, runtime, device, outcome.virtual_key_paired, utcnow())
         await report_settled(session, command)
-    time_ended(runtime, command)
-    return outcome
+    return command
 
 
 def time_ended(runtime: Runtime, command: Command) -> None:
