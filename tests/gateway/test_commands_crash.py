@@ -92,6 +92,10 @@ class TestKilledAndRestarted:
                 failures = (await api.get("/v1/events", params={"type": "command.failed"})).json()["data"]
                 assert [event["data"]["id"] for event in failures] == [honk["id"]]
                 assert failures[0]["data"]["reason"] == "outcome_unknown"
+                # Calls in flight at the kill may have been served: Tesla bills them, and so does the ledger.
+                billed = (await sim.get("/sim/usage")).json()["clients"][app["client_id"]]["totals"]
+                ledger = (await api.get("/v1/usage")).json()["totals"]
+                assert ledger == {name: billed[name] for name in ledger}, (ledger, billed)
 
             assert honked["status"] == "failed"
             assert honked["reason"] == "outcome_unknown"

@@ -19,8 +19,8 @@ from tests.gateway.flows import connect_hosted, device_ids, tesla_account
 from tests.gateway.processes import api_key_for, gateway_processes, kill_hard, new_port
 from tests.gateway.test_commands_crash import executed, registered_app, until_executed
 from tests.simulator.factories import SimFactory
-from tests.support.polling import eventually
 from tests.support.live import LiveServer
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.live
 ACCESS = ["vehicle_data", "vehicle_commands", "vehicle_charging_commands"]
@@ -190,7 +190,9 @@ class TestOrderAcrossACrash:
                 assert (await sim.post("/sim/faults", json=slow)).status_code == 201
                 limits = [60, 61, 62, 63, 64]
                 ids = [(await submit(api, device, "set_charge_limit", {"percent": p}))["id"] for p in limits]
-                holder = await eventually(lambda: running_worker(database_url, ids[0]), what="the first command's claim")
+                holder = await eventually(
+                    lambda: running_worker(database_url, ids[0]), what="the first command's claim"
+                )
                 (doomed,) = [worker for worker in workers if f":{worker.pid}:" in holder]
                 kill_hard(doomed)
                 ended = [await until(api, command_id) for command_id in ids]

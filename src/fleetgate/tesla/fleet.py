@@ -64,6 +64,7 @@ class FleetSession:
     region: Region
     on_region_change: Callable[[Region], Awaitable[None]] | None = None
     on_response: Callable[[str, str, int], None] | None = None  # (method, path, status): usage metering
+    on_unsent: Callable[[str, str], None] | None = None  # (method, path) of a request that never reached Tesla
     # (method, path) before every attempt, retries after 421 and 401 included: per-device budgets. It may raise a
     # `TeslaError` (`RateLimited`, say) to stop the call before anything is sent.
     before_request: Callable[[str, str], Awaitable[None]] | None = None
@@ -125,6 +126,8 @@ class FleetSession:
                 timeout=self.timeout,
             )
         except NOT_SENT as exc:
+            if self.on_unsent is not None:
+                self.on_unsent(method, path)
             raise UpstreamError.not_sent(f"Tesla is unreachable: {exc!r}") from exc
         except httpx.TimeoutException as exc:
             raise UpstreamError.answer_lost(f"Tesla did not answer in time: {method} {path}") from exc

@@ -66,6 +66,7 @@ def metered_session(
         REGION_BY_NAME.get(connection.region, "na"),
         on_region_change=on_region_change,
         on_response=meter.on_response,
+        on_unsent=meter.on_unsent,
         before_request=meter.before_request,
     )
     return fleet, meter

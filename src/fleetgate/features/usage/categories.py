@@ -7,8 +7,9 @@ are data and its settings (POSTs) are commands. The vehicle list, one vehicle's 
 `products`, `fleet_status`, the user and partner endpoints have no category: Tesla does not charge for them and
 they have no per-device budget.
 
-Billing: every answer under 500 is billable, 500 and above is not; a call that got no answer (a transport error)
-is not either.
+Billing: every answer under 500 is billable, 500 and above is not. A call that got no answer (a timeout, a lost
+connection, a process killed while it waited) counts as billed: it may have reached Tesla, which bills what it
+served whether or not the answer came back. Only a request that never left (the connection was refused) does not.
 """
 
 from __future__ import annotations

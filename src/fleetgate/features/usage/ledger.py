@@ -1,9 +1,11 @@
 """The usage ledger: every call made to the Fleet API for a connection, one row in `upstream_calls`.
 
 `Meter` is wired into a connection's `FleetSession` (see `connections.fleet`). Before each attempt (retries after
-421 and 401 included) it inserts the call's row with no status yet, reserving a budget slot for the device (see
-`budgets`); `on_response` notes the status, written with the next attempt or when `fleet_api`'s block ends
-(`settle`), in the same short transaction. A call that got no answer keeps no status and is not billable.
+421 and 401 included) it inserts the call's row with no status yet, billed if its category is (it may reach
+Tesla from now on), reserving a budget slot for the device (see `budgets`); `on_response` notes the status, written
+with the next attempt or when `fleet_api`'s block ends (`settle`), in the same short transaction, and the answer
+decides whether it is billed. A call that got no answer keeps no status and stays billed, also when the process
+dies waiting for it; only a request that never left (`on_unsent`) is not billed.
 
 The rows are written in side transactions (see `infra.db.side_transactions`), so they stay when the request that
 made the calls ends in an error and rolls back; when the request already holds the lock they would wait for, they
@@ -47,7 +49,7 @@ class CallAnswer:
     kind: CallKind
     method: str
     path: str
-    status: int
+    status: int | None  # None: the request never left
     billable: bool
 
 
@@ -95,6 +97,15 @@ class Meter:
         if refused is not None:
             raise refused
 
+    def on_unsent(self, method: str, path: str) -> None:
+        waiting = self._pending.get((method.upper(), path))
+        if not waiting:
+            return
+        call_id, kind = waiting.pop(0)
+        answer = CallAnswer(call_id, kind, method.upper(), path, None, billable=False)
+        self._answers[call_id] = answer
+        self._last = answer
+
     def on_response(self, method: str, path: str, status: int) -> None:
         waiting = self._pending.get((method.upper(), path))
         if not waiting:
@@ -107,7 +118,7 @@ class Meter:
 
     async def settle(self, error: BaseException | None = None) -> None:
         """Writes the answers not written yet; a 429 from Tesla becomes a hold for its `Retry-After`. Calls still
-        waiting got no answer (a transport error): their rows keep no status and are not billable."""
+        waiting got no answer (a timeout, a lost connection): their rows keep no status and stay billed."""
         self._pending.clear()
         if not self._answers:
             return
@@ -128,6 +139,7 @@ class Meter:
     async def _reserve(self, session: AsyncSession, kind: CallKind, method: str, path: str) -> OverBudget | None:
         now = utcnow()
         call = await self._row(session, kind, method=method.upper()[:8], status=None, at=now)
+        call.billable = kind.category is not None
         budget = self._budget_of(kind)
         if budget is not None:
             await lock_device(session, budget[0])

@@ -29,10 +29,6 @@ class FleetMiddleware(BaseHTTPMiddleware):
                 media_type="application/json" if not isinstance(fault.body, str) else "text/plain",
             )
         response = await call_next(request)
-        if fault is not None and fault.latency_ms:
-            # A slow answer, as from a car on a poor link: the request has been carried out, only the reply is late,
-            # so a client that gives up meanwhile has still changed the car.
-            await asyncio.sleep(fault.latency_ms / 1000)
         if FLEET_PATH.match(path):
             caller = getattr(request.state, "caller", None)
             if caller is not None:
@@ -48,6 +44,10 @@ class FleetMiddleware(BaseHTTPMiddleware):
             if decision is not None and response.status_code != 429:
                 for name, value in decision.headers().items():
                     response.headers[name] = value
+        if fault is not None and fault.latency_ms:
+            # A slow answer, as from a car on a poor link: the request has been carried out (and billed), only the
+            # reply is late, so a client that gives up or dies meanwhile has still changed the car and paid for it.
+            await asyncio.sleep(fault.latency_ms / 1000)
         return response
 
 
