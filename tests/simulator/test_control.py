@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import httpx
 import jwt
+import pytest
 
 from tests.simulator.factories import SimFactory
+from tests.support.live import LiveServer
 
 
 class TestSeeding:
@@ -115,6 +117,31 @@ class TestFaultsAndClock:
             assert response.status_code == 503
             assert response.json() == {"x": 1}
         assert (await sim.get("/sim/faults")).json()["data"] == []
+
+    async def test_an_injected_429_carries_its_retry_after(self, sim: httpx.AsyncClient, factory: SimFactory) -> None:
+        setup = await factory.setup()
+        vin = setup["vehicle"]["vin"]
+        fault = {"path": "/vehicle_data", "vin": vin, "status": 429, "count": 1, "headers": {"Retry-After": "3"}}
+        assert (await sim.post("/sim/faults", json=fault)).status_code == 201
+        response = await sim.get(f"/na/api/1/vehicles/{vin}/vehicle_data", headers=setup["headers"])
+        assert (response.status_code, response.headers["retry-after"]) == (429, "3")
+
+    async def test_a_lost_answer_breaks_the_reply_after_the_work_is_done_and_billed(
+        self, sim: httpx.AsyncClient, factory: SimFactory, live_sim: LiveServer
+    ) -> None:
+        setup = await factory.setup()
+        vin = setup["vehicle"]["vin"]
+        assert (
+            await sim.post("/sim/faults", json={"path": "/vehicle_data", "lose_answer": True, "count": 1})
+        ).status_code == 201
+        async with httpx.AsyncClient(base_url=live_sim.url) as client:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.get(f"/na/api/1/vehicles/{vin}/vehicle_data", headers=setup["headers"])
+            answered = await client.get(f"/na/api/1/vehicles/{vin}/vehicle_data", headers=setup["headers"])
+        assert answered.status_code == 200
+        assert (await sim.get("/sim/usage")).json()["totals"]["data"] == 2
+        refused = await sim.post("/sim/faults", json={"lose_answer": True, "status": 500})
+        assert refused.status_code == 422
 
     async def test_clock_only_moves_forward(self, sim: httpx.AsyncClient) -> None:
         before = (await sim.get("/sim/clock")).json()["now"]

@@ -16,6 +16,10 @@ class Fault:
     count: int | None = None  # None: until cleared
     latency_ms: int = 0
     body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)  # on an injected status: `Retry-After` on a 429, say
+    # The request is carried out (and billed), then the connection closes before the answer is complete: what a
+    # client sees when the car's reply is lost on the way back.
+    lose_answer: bool = False
     hits: int = 0
 
     def matches(self, path: str) -> bool:
@@ -39,6 +43,8 @@ class Fault:
             "count": self.count,
             "latency_ms": self.latency_ms,
             "body": self.body,
+            "headers": self.headers,
+            "lose_answer": self.lose_answer,
             "hits": self.hits,
         }
 

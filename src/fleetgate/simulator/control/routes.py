@@ -266,8 +266,10 @@ async def patch_energy_site(site_id: int, body: EnergySitePatch, world: WorldDep
 
 @router.post("/faults", status_code=201)
 async def add_fault(body: FaultIn, world: WorldDep) -> dict[str, Any]:
-    if body.status is None and not body.latency_ms:
-        raise HTTPException(422, "a fault needs a status, a latency_ms, or both")
+    if body.status is None and not body.latency_ms and not body.lose_answer:
+        raise HTTPException(422, "a fault needs a status, a latency_ms or lose_answer")
+    if body.lose_answer and body.status is not None:
+        raise HTTPException(422, "lose_answer loses the real answer: it takes no status")
     return world.faults.add(**body.model_dump()).as_dict()
 
 

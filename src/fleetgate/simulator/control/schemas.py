@@ -113,6 +113,8 @@ class FaultIn(Strict):
     count: int | None = Field(default=None, ge=1)
     latency_ms: int = Field(default=0, ge=0, le=120_000)
     body: Any = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    lose_answer: bool = False
 
 
 class ClockIn(Strict):

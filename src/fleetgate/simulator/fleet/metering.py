@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from fleetgate.simulator.world import REGIONS, World
 
@@ -26,6 +27,7 @@ class FleetMiddleware(BaseHTTPMiddleware):
             return Response(
                 fault.render_body(),
                 status_code=fault.status,
+                headers=fault.headers,
                 media_type="application/json" if not isinstance(fault.body, str) else "text/plain",
             )
         response = await call_next(request)
@@ -48,6 +50,8 @@ class FleetMiddleware(BaseHTTPMiddleware):
             # A slow answer, as from a car on a poor link: the request has been carried out (and billed), only the
             # reply is late, so a client that gives up or dies meanwhile has still changed the car and paid for it.
             await asyncio.sleep(fault.latency_ms / 1000)
+        if fault is not None and fault.lose_answer:
+            return await _lost(response)
         return response
 
 
@@ -55,3 +59,20 @@ def _route_template(request: Request) -> str:
     route = request.scope.get("route")
     template = getattr(route, "path", None)
     return template if isinstance(template, str) else request.url.path
+
+
+class AnswerLost(Exception):
+    """Raised in the middle of an answer's body: the server closes the connection, the client reads a broken reply."""
+
+
+async def _lost(response: Response) -> Response:
+    async for _ in response.body_iterator:  # type: ignore[attr-defined]
+        pass  # the request's work is done whatever becomes of its answer
+
+    async def broken() -> AsyncIterator[bytes]:
+        yield b"{"
+        raise AnswerLost("the answer was lost on the way back (an injected fault)")
+
+    # The answer's length announced, then fewer bytes than that before the connection closes.
+    headers = {"content-length": "64", "content-type": "application/json"}
+    return StreamingResponse(broken(), status_code=response.status_code, headers=headers)
