@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Region whose Fleet API URL is the `audience` of a code exchange; the user's own region comes from the token.
     default_audience_region: Literal["na", "eu", "cn"] = "na"
 
+    # How long a Fleet API call waits for Tesla's answer; past it the answer counts as lost (see `commands.outcomes`).
+    tesla_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
     connect_session_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Refresh this long before the access token expires (Tesla recommends renewing within a minute of expiry).
     token_refresh_leeway_seconds: int = Field(default=300, ge=0, le=3600)

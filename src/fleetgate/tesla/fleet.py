@@ -19,7 +19,13 @@ from fleetgate.tesla.endpoints import Region, TeslaEndpoints
 from fleetgate.tesla.errors import LoginRequired, TeslaError, TokenExpired, UpstreamError, WrongRegion
 from fleetgate.tesla.http import body_of, error_for
 
-DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=10.0, pool=5.0)
+
+def tesla_timeout(read_seconds: float) -> httpx.Timeout:
+    """How long a call waits for Tesla's answer before taking it as lost (the request may still have been served)."""
+    return httpx.Timeout(connect=5.0, read=read_seconds, write=10.0, pool=5.0)
+
+
+DEFAULT_TIMEOUT = tesla_timeout(30.0)
 # Failures that happen before a single byte of the request reached Tesla: sending again is always safe.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 

@@ -33,7 +33,7 @@ from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.endpoints import REGION_BY_NAME, Region
-from fleetgate.tesla.fleet import FleetSession
+from fleetgate.tesla.fleet import FleetSession, tesla_timeout
 
 
 def remedies_of(runtime: Runtime, connection: Connection) -> dict[str, str]:
@@ -67,6 +67,7 @@ def metered_session(
         on_region_change=on_region_change,
         on_response=meter.on_response,
         on_unsent=meter.on_unsent,
+        timeout=tesla_timeout(runtime.settings.tesla_timeout_seconds),
         before_request=meter.before_request,
     )
     return fleet, meter
