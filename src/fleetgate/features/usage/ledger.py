@@ -12,8 +12,9 @@ made the calls ends in an error and rolls back; when the request already holds t
 join its transaction in a savepoint. On PostgreSQL that transaction then also holds the device's budget lock until
 it ends.
 
-Metering never decides whether a call succeeds: a failure to write the ledger is logged and the call goes on. Only
-a budget refusal stops it.
+A call is made only once its row is written: when the ledger cannot be written (the database is failing), the call
+is not made and fails as not sent, which a command retries. Writing the answers afterwards never fails a call: a
+row whose answer could not be written stays billed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from fleetgate.infra.db.side_transactions import side_transaction
 from fleetgate.infra.models import Connection, Device, UpstreamCall
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.tesla.errors import RateLimited
+from fleetgate.tesla.errors import RateLimited, UpstreamError
 
 log = logging.getLogger("fleetgate.usage")
 # Tesla answers these before it takes the call; `FleetSession` then refreshes the token or follows the region and
@@ -91,9 +92,11 @@ class Meter:
                 written = await self._write_answers(session, None)
                 refused = await self._reserve(session, kind, method, path)
             self._forget(written)
-        except Exception:
+        except Exception as exc:
+            # A call Tesla may bill is made only once the ledger holds it: without its row it would be billed and
+            # never counted. Nothing has left yet, so the caller may try again.
             log.warning("usage ledger: could not record %s %s", method, kind.endpoint, exc_info=True)
-            return
+            raise UpstreamError.not_sent("the usage ledger could not record the call; nothing was sent") from exc
         if refused is not None:
             raise refused
 
