@@ -15,7 +15,7 @@ from fleetgate.simulator.auth.routes import router as auth_router
 from fleetgate.simulator.control.routes import router as control_router
 from fleetgate.simulator.energy.routes import router as energy_router
 from fleetgate.simulator.envelope import TeslaHTTPError
-from fleetgate.simulator.fleet.metering import FleetMiddleware
+from fleetgate.simulator.fleet.metering import FleetMiddleware, quiet_lost_answers
 from fleetgate.simulator.pairing.routes import router as pairing_router
 from fleetgate.simulator.partners.routes import router as partners_router
 from fleetgate.simulator.users.routes import router as users_router
@@ -39,7 +39,8 @@ def create_simulator_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient(transport=outbound_transport, timeout=10.0) as outbound:
             app.state.outbound = outbound
-            yield
+            with quiet_lost_answers():
+                yield
 
     app = FastAPI(
         title="fleetgate Tesla simulator",

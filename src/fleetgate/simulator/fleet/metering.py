@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -76,3 +78,20 @@ async def _lost(response: Response) -> Response:
     # The answer's length announced, then fewer bytes than that before the connection closes.
     headers = {"content-length": "64", "content-type": "application/json"}
     return StreamingResponse(broken(), status_code=response.status_code, headers=headers)
+
+
+class _NotLostAnswers(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], AnswerLost))
+
+
+@contextmanager
+def quiet_lost_answers() -> Iterator[None]:
+    """The server logs every answer it could not finish; a lost answer injected on purpose is not an error."""
+    found = _NotLostAnswers()
+    server_log = logging.getLogger("uvicorn.error")
+    server_log.addFilter(found)
+    try:
+        yield
+    finally:
+        server_log.removeFilter(found)
