@@ -504,7 +504,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schedules", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--concurrency", type=int, default=4, help="schedules running at once")
+    parser.add_argument("--concurrency", type=int, default=8, help="schedules running at once")
     parser.add_argument("--cars", type=int, default=60, help="cars of the account the schedules take theirs from")
     parser.add_argument("--api-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
