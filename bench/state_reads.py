@@ -225,7 +225,9 @@ async def data_calls(sim: httpx.AsyncClient) -> int:
 
 
 def client(base_url: str, headers: dict[str, str] | None = None, connections: int = 64) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    # Idle connections dropped well before uvicorn's own 5 s keep-alive closes them: reusing one the server is closing
+    # at that moment fails the request.
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=2.0)
     return httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits, timeout=60.0)
 
 
