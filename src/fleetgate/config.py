@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Region whose Fleet API URL is the `audience` of a code exchange; the user's own region comes from the token.
     default_audience_region: Literal["na", "eu", "cn"] = "na"
 
+    # Larger request bodies are refused (413) before they are read; the API's own bodies are a few KB.
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+
     connect_session_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Refresh this long before the access token expires (Tesla recommends renewing within a minute of expiry).
     token_refresh_leeway_seconds: int = Field(default=300, ge=0, le=3600)
