@@ -28,6 +28,7 @@ from fleetgate.features.events.routes import router as events_router
 from fleetgate.features.system.routes import router as system_router
 from fleetgate.features.usage.routes import router as usage_router
 from fleetgate.features.webhooks.routes import router as webhooks_router
+from fleetgate.infra.body_limit import BodyLimitMiddleware
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
 

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
 
     # How long a Fleet API call waits for Tesla's answer; past it the answer counts as lost (see `commands.outcomes`).
     tesla_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # Larger request bodies are refused (413) before they are read; the API's own bodies are a few KB.
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     connect_session_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Refresh this long before the access token expires (Tesla recommends renewing within a minute of expiry).

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fleetgate.app import create_app
 from fleetgate.config import Settings
 from fleetgate.features.console.login_token import issue_login
+from fleetgate.features.console.logins import start_login
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import GATEWAY_BASE, Tenant
@@ -130,11 +131,10 @@ class TestStayingLoggedIn:
     async def test_an_expired_login_is_refused(
         self, gateway: httpx.AsyncClient, tenant: Tenant, gateway_runtime: Runtime
     ) -> None:
-        token, _ = issue_login(
-            gateway_runtime.encryptor,
-            await api_key_id(gateway_runtime, tenant.api_key),
-            utcnow() - timedelta(hours=12, seconds=1),
-        )
+        key_id = await api_key_id(gateway_runtime, tenant.api_key)
+        async with gateway_runtime.sessionmaker() as session, session.begin():
+            login = await start_login(session, key_id, utcnow() - timedelta(hours=12, seconds=1))
+        token = issue_login(gateway_runtime.encryptor, login.id, key_id, login.expires_at)
         gateway.cookies.set(COOKIE, token, domain="gateway.test", path="/console")
         response = await gateway.get("/console")
         assert response.status_code == 303
@@ -145,6 +145,36 @@ class TestStayingLoggedIn:
         response = await gateway.get("/console")
         assert response.status_code == 303
         assert httpx.URL(response.headers["location"]).path == LOGIN
+
+
+class TestLoggingOut:
+    async def test_a_copied_cookie_dies_with_the_logout(
+        self, gateway: httpx.AsyncClient, browser: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        await logged_in(gateway, tenant.api_key)
+        copied = gateway.cookies[COOKIE]
+        browser.cookies.set(COOKIE, copied, domain="gateway.test", path="/console")
+        await open_page(browser, "/console")  # the copy works while the login lasts
+
+        token = csrf_token(await open_page(gateway, "/console"))
+        assert (await gateway.post("/console/logout", data={"csrf_token": token})).status_code == 303
+
+        response = await browser.get("/console/connections")
+        assert response.status_code == 303
+        assert httpx.URL(response.headers["location"]).path == LOGIN
+        assert COOKIE not in browser.cookies  # deleted by the response
+        # Replaying it again, whatever the browser did with it, changes nothing.
+        browser.cookies.set(COOKIE, copied, domain="gateway.test", path="/console")
+        assert (await browser.get("/console")).status_code == 303
+
+    async def test_other_logins_of_the_same_key_stay(
+        self, gateway: httpx.AsyncClient, browser: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        await logged_in(gateway, tenant.api_key)
+        await logged_in(browser, tenant.api_key)
+        token = csrf_token(await open_page(gateway, "/console"))
+        assert (await gateway.post("/console/logout", data={"csrf_token": token})).status_code == 303
+        await open_page(browser, "/console")
 
 
 class TestCsrf:

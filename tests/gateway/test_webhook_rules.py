@@ -4,14 +4,16 @@ schedule, and signatures that the Standard Webhooks library verifies (and refuse
 from __future__ import annotations
 
 import base64
+import ipaddress
 
+import httpx
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from fleetgate.config import Settings
-from fleetgate.features.webhooks.delivery import next_delay
+from fleetgate.features.webhooks.delivery import next_delay, pinned
 from fleetgate.features.webhooks.signing import SECRET_PREFIX, new_secret, signed_headers
-from fleetgate.features.webhooks.targets import TargetError, check_target
+from fleetgate.features.webhooks.targets import TargetError, check_target, is_public
 from fleetgate.infra.db.base import utcnow
 
 KEY = base64.b64encode(b"k" * 32).decode()
@@ -53,6 +55,28 @@ class TestTargets:
         with pytest.raises(TargetError) as refused:
             await check_target(url, settings(mode="dev"))
         assert refused.value.code == "invalid_url"
+
+    @pytest.mark.parametrize(
+        "address",
+        ["2002:c000:30a::", "::ffff:192.0.3.10", "64:ff9b::c000:30a", "2606:4700::1111"],
+    )
+    def test_ipv6_forms_of_a_public_ipv4_address_stay_public(self, address: str) -> None:
+        assert is_public(ipaddress.ip_address(address))
+
+    async def test_an_attempt_connects_to_the_address_it_checked(self) -> None:
+        checked = await check_target("https://[2606:4700::1111]:8443/hook?x=1", settings())
+        headers: dict[str, str] = {}
+        url, extensions = pinned("https://hooks.example.com:8443/hook?x=1", checked, headers)
+        assert str(url) == "https://[2606:4700::1111]:8443/hook?x=1"
+        assert headers == {"Host": "hooks.example.com:8443"}
+        assert extensions == {"sni_hostname": "hooks.example.com"}
+        plain, plain_extensions = pinned("http://hooks.example.com/hook", checked[:1], {})
+        assert (str(plain), plain_extensions) == ("http://[2606:4700::1111]/hook", {})
+
+    async def test_nothing_is_pinned_where_private_targets_are_allowed(self) -> None:
+        checked = await check_target("http://localhost:9000/hook", settings(mode="dev"))
+        assert checked == []
+        assert pinned("http://localhost:9000/hook", checked, {}) == (httpx.URL("http://localhost:9000/hook"), {})
 
     async def test_a_name_that_does_not_resolve_is_refused(self) -> None:
         with pytest.raises(TargetError) as refused:

@@ -35,6 +35,22 @@ PRIVATE_URLS = [
     "http://224.0.0.1/hook",
     "http://100.64.0.1/hook",
 ]
+# IPv6 addresses that lead to a private or loopback IPv4 one.
+EMBEDDING_PRIVATE_IPV4 = [
+    "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+    "http://[2002:a00:1::1]/hook",  # 6to4 of 10.0.0.1
+    "http://[::ffff:10.0.0.1]/hook",  # IPv4-mapped
+    "http://[::127.0.0.1]/hook",  # IPv4-compatible
+    "http://[::a00:1]/hook",
+    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook",  # Teredo, client 127.0.0.1 (XOR-ed)
+    "http://[2001:0:4136:e378:8000:63bf:f5ff:fefe]/hook",  # Teredo, client 10.0.1.1
+    "http://[64:ff9b::7f00:1]/hook",  # NAT64 of 127.0.0.1
+    "http://[64:ff9b::c0a8:114]/hook",  # NAT64 of 192.168.1.20
+    "http://[64:ff9b:1::a00:1]/hook",  # local-use NAT64
+    "http://[fe80::1]/hook",
+    "http://[ff02::1]/hook",
+    "http://[::]/hook",
+]
 
 
 @pytest.fixture
@@ -127,7 +143,7 @@ class TestCreate:
 
 
 class TestPrivateTargets:
-    @pytest.mark.parametrize("url", PRIVATE_URLS)
+    @pytest.mark.parametrize("url", PRIVATE_URLS + EMBEDDING_PRIVATE_IPV4)
     async def test_are_refused_with_a_remedy(self, tenant: Tenant, url: str) -> None:
         response = await tenant.client.post("/v1/webhook-endpoints", json={"url": url})
         assert response.status_code == 422, response.text
@@ -137,16 +153,21 @@ class TestPrivateTargets:
         assert error["remedy"]["setting"] == "FLEETGATE_WEBHOOK_ALLOW_PRIVATE_TARGETS"
         assert (await tenant.client.get("/v1/webhook-endpoints")).json()["data"] == []
 
+    @pytest.mark.parametrize("host", ["receiver", "localhost", "[::ffff:127.0.0.1]", "[2002:7f00:1::]"])
     async def test_are_checked_again_before_each_attempt(
-        self, tenant: Tenant, gateway_runtime: Runtime, receiver: Receiver
+        self, tenant: Tenant, gateway_runtime: Runtime, receiver: Receiver, host: str
     ) -> None:
         """An endpoint whose host has come to resolve to a private address (written here as if it had been
-        accepted before) gets nothing: the attempt fails and says why."""
+        accepted before: the receiver's own address, a name that resolves to loopback, IPv6 forms of loopback)
+        gets nothing: the attempt fails and says why."""
+        url = receiver.url("rebound")
+        if host != "receiver":
+            url = url.replace("127.0.0.1", host)
         async with gateway_runtime.sessionmaker() as session, session.begin():
             endpoint = WebhookEndpoint(
                 id="whe_rebound",
                 workspace_id=tenant.workspace_id,
-                url=receiver.url("rebound"),
+                url=url,
                 events=["*"],
                 secret_enc=seal_secret(gateway_runtime.encryptor, "whe_rebound", "whsec_" + "A" * 44),
                 created_at=utcnow(),

@@ -18,11 +18,24 @@ from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from fleetgate.infra.errors import ValidationFailed
+from fleetgate.infra.errors import APIError
 
 T = TypeVar("T")
 Row = TypeVar("Row")
 MAX_LIMIT = 100
+MAX_CURSOR_LENGTH = 500
+
+
+class InvalidCursor(APIError):
+    status = 400
+    code = "invalid_cursor"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The cursor is not one this API gave out.",
+            remedy={"action": "fix_request", "note": "Pass a page's `next_cursor` as it was answered, or no cursor."},
+            field="cursor",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +64,24 @@ def encode_cursor(created_at: datetime, row_id: str) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """Raises `InvalidCursor` for anything `encode_cursor` could not have written."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidCursor()
     try:
-        created, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(created), str(row_id)
-    except (ValueError, TypeError, binascii.Error) as exc:
-        raise ValidationFailed("The cursor is not one this API gave out.", field="cursor") from exc
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error) as exc:
+        raise InvalidCursor() from exc
+    if not (isinstance(decoded, list) and len(decoded) == 2 and all(isinstance(part, str) for part in decoded)):
+        raise InvalidCursor()
+    created, row_id = decoded
+    try:
+        created_at = datetime.fromisoformat(created)
+    except ValueError as exc:
+        raise InvalidCursor() from exc
+    # A naive time cannot be compared with the stored ones (always UTC).
+    if created_at.tzinfo is None or created_at.utcoffset() is None:
+        raise InvalidCursor()
+    return created_at, row_id
 
 
 async def paginate(

@@ -1,4 +1,4 @@
-"""Who is logged in to the console: checked on every page, so a revoked API key ends its console logins at once."""
+"""Who is logged in to the console: checked on every page, so a revoked API key or a logout ends a login at once."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.console.cookies import LOGIN_COOKIE
 from fleetgate.features.console.errors import ConsolePageError, ConsoleRedirect
 from fleetgate.features.console.login_token import read_login
+from fleetgate.features.console.logins import login_is_live
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep
 from fleetgate.infra.models import ApiKey, Workspace
@@ -31,6 +32,7 @@ class ConsoleUser:
     workspace_name: str
     api_key_id: str
     key_prefix: str
+    login_id: str
     csrf_token: str  # every POST form of the console carries it
 
 
@@ -65,14 +67,15 @@ async def console_user(request: Request, session: SessionDep, runtime: RuntimeDe
     token = request.cookies.get(LOGIN_COOKIE)
     if not token:
         raise ConsoleRedirect(login_url(here if request.method == "GET" else None))
-    login = read_login(runtime.encryptor, token, utcnow())
-    if login is None:
+    now = utcnow()
+    login = read_login(runtime.encryptor, token, now)
+    if login is None or not await login_is_live(session, login.login_id, login.api_key_id, now):
         raise ConsoleRedirect(login_url(here if request.method == "GET" else None, "expired"), logout=True)
     api_key = await session.get(ApiKey, login.api_key_id)
     workspace = await session.get(Workspace, api_key.workspace_id) if api_key is not None else None
     if api_key is None or api_key.revoked_at is not None or workspace is None:
         raise ConsoleRedirect(login_url(reason="revoked"), logout=True)
-    user = ConsoleUser(workspace.id, workspace.name, api_key.id, api_key.prefix, login.csrf_token)
+    user = ConsoleUser(workspace.id, workspace.name, api_key.id, api_key.prefix, login.login_id, login.csrf_token)
     request.state.workspace_id = workspace.id
     request.state.console_user = user
     return user

@@ -11,9 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from fleetgate.features.console.errors import ConsolePageError
-from fleetgate.infra.errors import ValidationFailed
 from fleetgate.infra.models import Customer, Device
-from fleetgate.infra.pagination import PageParams, decode_cursor, encode_cursor
+from fleetgate.infra.pagination import InvalidCursor, PageParams, decode_cursor, encode_cursor
 
 Row = TypeVar("Row")
 PAGE_SIZE = 50
@@ -24,7 +23,7 @@ def cursor_of(cursor: str | None) -> tuple[datetime, str] | None:
         return None
     try:
         return decode_cursor(cursor)
-    except ValidationFailed as exc:
+    except InvalidCursor as exc:
         raise ConsolePageError(400, "This page link is not valid", "Go back to the first page of the list.") from exc
 
 

@@ -1,4 +1,5 @@
-"""Logging in with an API key, and out. The key is checked as the API checks it, then only its id is kept."""
+"""Logging in with an API key, and out. The key is checked as the API checks it, then only its id is kept; a
+login is a row on the server (`logins`), deleted at logout."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from fleetgate.features.console.auth import LOGIN_PATH, FormUserDep, api_key_for, safe_next
 from fleetgate.features.console.cookies import FORM_COOKIE, forget_form_token, forget_login, set_form_token, set_login
 from fleetgate.features.console.login_token import issue_login
+from fleetgate.features.console.logins import end_login, start_login
 from fleetgate.features.console.render import render, see_other
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep
@@ -67,7 +69,8 @@ async def log_in(
         return login_page(request, runtime, next_path=next_path, error=BAD_KEY, status=401)
     now = utcnow()
     found.last_used_at = now
-    token, _ = issue_login(runtime.encryptor, found.id, now)
+    login = await start_login(session, found.id, now)
+    token = issue_login(runtime.encryptor, login.id, found.id, login.expires_at)
     response = see_other(safe_next(next_path))
     set_login(response, runtime, token)
     forget_form_token(response, runtime)
@@ -75,7 +78,8 @@ async def log_in(
 
 
 @router.post("/logout")
-async def log_out(user: FormUserDep, runtime: RuntimeDep) -> Response:
+async def log_out(user: FormUserDep, session: SessionDep, runtime: RuntimeDep) -> Response:
+    await end_login(session, user.login_id)
     response = see_other(f"{LOGIN_PATH}?reason=logged_out")
     forget_login(response, runtime)
     return response

@@ -1,4 +1,5 @@
-"""The console's login cookie: the API key's id, an expiry and a CSRF secret, encrypted with the app's key.
+"""The console's login cookie: the login's id (its row in `console_logins`, see `logins`), the API key's id, an
+expiry and a CSRF secret, encrypted with the app's key.
 
 The key itself never leaves the login form. The cookie is opaque to the browser (AES-GCM, bound to its purpose by
 the associated data), so a page that can read it cannot forge one, and a form's CSRF token matches only the cookie
@@ -20,16 +21,19 @@ LIFETIME = timedelta(hours=12)
 
 @dataclass(frozen=True, slots=True)
 class Login:
+    login_id: str
     api_key_id: str
     expires_at: datetime
     csrf_token: str
 
 
-def issue_login(encryptor: Encryptor, api_key_id: str, now: datetime) -> tuple[str, Login]:
-    login = Login(api_key_id, now + LIFETIME, secrets.token_urlsafe(24))
-    payload = json.dumps({"key": api_key_id, "exp": login.expires_at.timestamp(), "csrf": login.csrf_token})
+def issue_login(encryptor: Encryptor, login_id: str, api_key_id: str, expires_at: datetime) -> str:
+    login = Login(login_id, api_key_id, expires_at, secrets.token_urlsafe(24))
+    payload = json.dumps(
+        {"login": login_id, "key": api_key_id, "exp": login.expires_at.timestamp(), "csrf": login.csrf_token}
+    )
     # No "=" padding: a cookie value with "=" would be sent quoted.
-    return encryptor.encrypt(payload, context=CONTEXT).rstrip("="), login
+    return encryptor.encrypt(payload, context=CONTEXT).rstrip("=")
 
 
 def read_login(encryptor: Encryptor, token: str, now: datetime) -> Login | None:
@@ -40,7 +44,10 @@ def read_login(encryptor: Encryptor, token: str, now: datetime) -> Login | None:
         version, _, body = token.partition(".")
         payload = json.loads(encryptor.decrypt(f"{version}.{body}{'=' * (-len(body) % 4)}", context=CONTEXT))
         login = Login(
-            str(payload["key"]), datetime.fromtimestamp(float(payload["exp"]), now.tzinfo), str(payload["csrf"])
+            str(payload["login"]),
+            str(payload["key"]),
+            datetime.fromtimestamp(float(payload["exp"]), now.tzinfo),
+            str(payload["csrf"]),
         )
     except (DecryptionError, ValueError, KeyError, TypeError, OverflowError):
         return None

@@ -25,6 +25,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import update
@@ -32,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.config import Settings
 from fleetgate.features.webhooks.signing import signed_headers
-from fleetgate.features.webhooks.targets import TargetError, check_target
+from fleetgate.features.webhooks.targets import IPAddress, TargetError, check_target
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.security.ids import new_id
@@ -91,15 +92,18 @@ async def attempt(client: httpx.AsyncClient, settings: Settings, claimed: Claime
         return result(None, "The endpoint's secret does not decrypt (the encryption key changed): recreate it.")
     try:
         async with asyncio.timeout(settings.webhook_timeout_seconds):
-            await check_target(claimed.url, settings)
+            checked = await check_target(claimed.url, settings)
     except TargetError as exc:
         return result(None, f"Refused target: {exc.reason}")
     except TimeoutError:
         return result(None, f"The endpoint's host did not resolve within {settings.webhook_timeout_seconds:g} s.")
     headers = signed_headers(claimed.secret, claimed.event_id, claimed.body, utcnow().replace(microsecond=0))
     headers["Content-Type"] = "application/json"
+    url, extensions = pinned(claimed.url, checked, headers)
     try:
-        async with client.stream("POST", claimed.url, content=claimed.body.encode(), headers=headers) as response:
+        async with client.stream(
+            "POST", url, content=claimed.body.encode(), headers=headers, extensions=extensions
+        ) as response:
             body = await read_start(response)
     except httpx.TimeoutException:
         return result(None, f"No answer within {settings.webhook_timeout_seconds:g} s.")
@@ -111,6 +115,18 @@ async def attempt(client: httpx.AsyncClient, settings: Settings, claimed: Claime
     elif not response.is_success:
         error = f"The endpoint answered HTTP {response.status_code}."
     return result(response.status_code, error, body)
+
+
+def pinned(url: str, checked: list[IPAddress], headers: dict[str, str]) -> tuple[httpx.URL, dict[str, Any]]:
+    """The URL with its host replaced by the first address checked, so that no second resolution (which could
+    answer a private address: DNS rebinding) comes between the check and the connection. The endpoint still sees
+    its own name: in `Host`, and over https in TLS's SNI, against which its certificate is verified."""
+    original = httpx.URL(url)
+    if not checked:
+        return original, {}
+    headers["Host"] = original.netloc.decode("ascii")
+    extensions = {"sni_hostname": original.host} if original.scheme == "https" else {}
+    return original.copy_with(host=str(checked[0])), extensions
 
 
 async def read_start(response: httpx.Response) -> str:

@@ -4,6 +4,7 @@ from fleetgate.infra.models.api_key import ApiKey
 from fleetgate.infra.models.command import Command
 from fleetgate.infra.models.connect_session import ConnectSession
 from fleetgate.infra.models.connection import Connection
+from fleetgate.infra.models.console_login import ConsoleLogin
 from fleetgate.infra.models.customer import Customer
 from fleetgate.infra.models.device import Device
 from fleetgate.infra.models.device_state import DeviceState
@@ -19,6 +20,7 @@ __all__ = [
     "Command",
     "ConnectSession",
     "Connection",
+    "ConsoleLogin",
     "Customer",
     "Device",
     "DeviceState",
