@@ -5,7 +5,7 @@ connects it (see `link_connection`), and earlier data may hold several, which a 
 index serves looking a Tesla account up in a workspace and across workspaces.
 
 Revision ID: 0009_connection_per_account
-Revises: 0007_oauth_state_hash
+Revises: 0008_console_logins
 Create Date: 2026-12-05 15:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0009_connection_per_account"
-down_revision: str | None = "0007_oauth_state_hash"
+down_revision: str | None = "0008_console_logins"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
