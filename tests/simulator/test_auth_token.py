@@ -129,6 +129,24 @@ class TestAuthorizationCodeGrant:
         assert await vehicles_status(sim, second) == 200
         assert_oauth_error(await client.refresh(first["refresh_token"]), 401, "login_required")
 
+    async def test_a_new_login_ends_a_refreshed_chain_too_and_only_that_user_and_app(
+        self, client: OAuthClient, sim: httpx.AsyncClient, factory: SimFactory
+    ) -> None:
+        await factory.account("other@example.com")
+        other_app = OAuthClient(sim, await factory.app())
+        first = await client.tokens(await client.code_scripted(EMAIL, SCOPE))
+        rotated = (await client.refresh(first["refresh_token"])).json()
+        other_user = await client.tokens(await client.code_scripted("other@example.com", SCOPE))
+        same_user_other_app = await other_app.tokens(await other_app.code_scripted(EMAIL, SCOPE))
+
+        second = await client.tokens(await client.code_scripted(EMAIL, SCOPE))
+        assert claims(second["access_token"])["sub"] == claims(first["access_token"])["sub"]
+        assert await vehicles_status(sim, rotated) == 401
+        assert_oauth_error(await client.refresh(rotated["refresh_token"]), 401, "login_required")
+        assert await vehicles_status(sim, second) == 200
+        assert (await client.refresh(other_user["refresh_token"])).status_code == 200
+        assert (await other_app.refresh(same_user_other_app["refresh_token"])).status_code == 200
+
 
 class TestPkce:
     async def test_s256_with_the_right_verifier(self, client: OAuthClient) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.access.scopes import granted_access, missing_access
 from fleetgate.features.connect.authorize import oauth_state_hash, verifier_context
 from fleetgate.features.connect.service import COMPLETED, EXPIRED, FAILED, PENDING, current_status
-from fleetgate.features.connections.service import DifferentTeslaAccount, link_connection
+from fleetgate.features.connections.service import DifferentTeslaAccount, link_connection, supersede_others
 from fleetgate.features.devices.discovery import sync_devices
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import NotFound
@@ -140,6 +140,8 @@ async def exchange_and_link(
             connection_id=connect_session.connection_id if connect_session.reconnect else None,
         )
     except DifferentTeslaAccount:
+        # Nothing is linked, but the exchange was a login all the same: Tesla ended the account's older tokens.
+        await supersede_others(session, runtime, tokens.claims.subject, keep=None)
         fail(
             connect_session,
             "different_tesla_account",
@@ -149,6 +151,7 @@ async def exchange_and_link(
         return
     except NotFound:
         # The connection a reconnect was for is gone (deleted in the meantime): nothing to update.
+        await supersede_others(session, runtime, tokens.claims.subject, keep=None)
         fail(connect_session, "connection_not_found", "The connection to update no longer exists.")
         return
     devices_synced = True

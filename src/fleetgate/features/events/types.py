@@ -9,6 +9,8 @@ from __future__ import annotations
 CONNECTION_CREATED = "connection.created"
 CONNECTION_UPDATED = "connection.updated"  # reconnected, scopes changed, region changed
 CONNECTION_NEEDS_RECONNECT = "connection.needs_reconnect"
+# Also `needs_reconnect`: the same Tesla account was connected again elsewhere, which ended this one's tokens.
+CONNECTION_SUPERSEDED = "connection.superseded"
 CONNECTION_REVOKED = "connection.revoked"
 DEVICE_DISCOVERED = "device.discovered"  # new to the connection, or listed again after it was removed
 DEVICE_UPDATED = "device.updated"
@@ -27,6 +29,7 @@ EVENT_TYPES: tuple[str, ...] = (
     CONNECTION_CREATED,
     CONNECTION_UPDATED,
     CONNECTION_NEEDS_RECONNECT,
+    CONNECTION_SUPERSEDED,
     CONNECTION_REVOKED,
     DEVICE_DISCOVERED,
     DEVICE_UPDATED,

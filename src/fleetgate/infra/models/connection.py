@@ -3,15 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fleetgate.infra.db.base import Base, utcnow
 
 
 class ConnectionStatus(StrEnum):
-    """A connection's life: `active` → `needs_reconnect` (Tesla refused to renew access) → `revoked` (deleted). A
-    reconnect, or connecting the same Tesla account again, makes it `active` once more."""
+    """A connection's life: `active` → `needs_reconnect` (Tesla refused to renew access, or the same Tesla account
+    was connected again in another workspace) → `revoked` (deleted). A reconnect, or connecting the same Tesla
+    account again in its workspace, makes it `active` once more."""
 
     ACTIVE = "active"
     NEEDS_RECONNECT = "needs_reconnect"
@@ -19,15 +20,18 @@ class ConnectionStatus(StrEnum):
 
 
 class Connection(Base):
-    """One Tesla account linked by one customer: its tokens (encrypted), region and granted scopes."""
+    """One Tesla account linked in a workspace: its tokens (encrypted), region and granted scopes.
+
+    One per Tesla account and workspace, kept by `link_connection` rather than by a unique constraint: connections
+    made before that rule may share an account (only the newest of them still has live tokens)."""
 
     __tablename__ = "connections"
-    __table_args__ = (UniqueConstraint("workspace_id", "customer_id", "tesla_subject"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
-    tesla_subject: Mapped[str] = mapped_column(String(200))
+    # The `sub` of Tesla's access token: the Tesla account, the same for every app and workspace.
+    tesla_subject: Mapped[str] = mapped_column(String(200), index=True)
     region: Mapped[str] = mapped_column(String(4))
     status: Mapped[str] = mapped_column(String(20), default=ConnectionStatus.ACTIVE)
     status_reason: Mapped[str | None] = mapped_column(String(500), default=None)
