@@ -9,6 +9,10 @@ minute (handshakes count too). The commander reads the simulator's clock, as a g
 A second, shorter run in the same process uses a commander whose session cache is emptied before every command,
 to show what the cache saves. Billed calls come from the simulator's usage counters (`GET /sim/usage`).
 
+With `--socket` the simulator runs in a uvicorn process of its own on a loopback port and every call crosses a real
+socket, as calls to Tesla do: the script's CPU time is then the client's alone (`client_cpu_ms_per_command`), and
+the connection pool, the part of the client that only a socket exercises, is measured too.
+
 Run: `python bench/signing.py` (see bench/README.md).
 """
 
@@ -16,9 +20,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
+import os
+import socket
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,12 +41,93 @@ from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.fleet import FleetSession, StaticToken
 from fleetgate.tesla.signing.commander import SignedCommander
+from fleetgate.tesla.transport import tesla_client
 
-SIM = "http://sim.test"
+HOST = "127.0.0.1"
 DOMAINS = 2  # VCSEC and infotainment
 COMMANDS_PER_MINUTE = 30  # Tesla's per-vehicle limit
 HEADROOM = 2  # calls a minute kept free, so that rounding at the edge of the one-minute window never hits 429
 SCOPES = "openid offline_access vehicle_device_data vehicle_cmds vehicle_charging_cmds"
+
+
+@dataclass
+class Simulator:
+    """The simulator as the bench sees it, in this process or in another: its URL, the transport that reaches it,
+    and its clock (read here, moved by `/sim/clock`)."""
+
+    url: str
+    transport: httpx.AsyncBaseTransport | None
+    control: httpx.AsyncClient
+    pid: int | None = None
+    offset: float = 0.0  # the simulator's clock minus ours
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    async def advance(self, seconds: float) -> None:
+        response = await self.control.post("/sim/clock", json={"advance_seconds": seconds})
+        response.raise_for_status()
+        self.offset = float(response.json()["now"]) - time.time()
+
+
+@asynccontextmanager
+async def in_process() -> AsyncIterator[Simulator]:
+    sim = create_simulator_app(World(seed=1))
+    async with sim.router.lifespan_context(sim):
+        transport = httpx.ASGITransport(app=sim)
+        url = "http://sim.test"
+        async with httpx.AsyncClient(transport=transport, base_url=url) as control:
+            simulator = Simulator(url, transport, control)
+            await simulator.advance(0)
+            yield simulator
+
+
+@asynccontextmanager
+async def over_socket() -> AsyncIterator[Simulator]:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port = int(sock.getsockname()[1])
+    url = f"http://{HOST}:{port}"
+    process = await asyncio.create_subprocess_exec(sys.executable, __file__, "--serve-port", str(port))
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=30.0) as control:
+            deadline = time.monotonic() + 30
+            while True:
+                if process.returncode is not None:
+                    raise RuntimeError(f"the simulator exited with {process.returncode}")
+                try:
+                    if (await control.get("/status")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the simulator did not start")
+                await asyncio.sleep(0.1)
+            simulator = Simulator(url, None, control, pid=process.pid)
+            await simulator.advance(0)
+            yield simulator
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await process.wait()
+
+
+def serve(port: int) -> None:
+    import uvicorn
+
+    app = create_simulator_app(World(seed=1))
+    uvicorn.run(app, host=HOST, port=port, log_level="warning", access_log=False)
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (Linux's /proc; NaN elsewhere or without a process)."""
+    if pid is None:
+        return math.nan
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -45,6 +136,16 @@ class Fleet:
     vins: list[str]
     api: FleetApi
     session: FleetSession
+
+
+@dataclass
+class Spent:
+    """Wall time and this process's CPU time spent sending commands (clock moves excluded), and the simulator's
+    CPU time when it runs apart."""
+
+    seconds: float = 0.0
+    client_cpu: float = 0.0
+    simulator_cpu: float = 0.0
 
 
 def command_for(vehicle_round: int) -> tuple[str, dict[str, Any]]:
@@ -62,10 +163,10 @@ def command_for(vehicle_round: int) -> tuple[str, dict[str, Any]]:
 
 
 async def seed(
-    control: httpx.AsyncClient, http: httpx.AsyncClient, vehicles: int
+    simulator: Simulator, http: httpx.AsyncClient, vehicles: int
 ) -> tuple[Fleet, ec.EllipticCurvePrivateKey]:
     async def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await control.post(path, json=body)
+        response = await simulator.control.post(path, json=body)
         response.raise_for_status()
         answer: dict[str, Any] = response.json()
         return answer
@@ -81,7 +182,8 @@ async def seed(
         await post(f"/sim/vehicles/{vin}/keys", {"public_key": pem, "role": "owner"})
         vins.append(vin)
     tokens = await post("/sim/tokens", {"client_id": app["client_id"], "account_id": account["id"], "scopes": SCOPES})
-    session = FleetSession(http, TeslaEndpoints.simulator(SIM), StaticToken(tokens["access_token"]), "na")
+    endpoints = TeslaEndpoints.simulator(simulator.url)
+    session = FleetSession(http, endpoints, StaticToken(tokens["access_token"]), "na")
     return Fleet(app["client_id"], vins, FleetApi(session), session), key
 
 
@@ -93,20 +195,20 @@ async def billed_commands(control: httpx.AsyncClient, client_id: str) -> int:
 async def run_rounds(
     fleet: Fleet,
     commander: SignedCommander,
-    world: World,
+    simulator: Simulator,
     commands: int,
     *,
     calls_per_command: int,
     before_each: Callable[[str], None] = lambda vin: None,
-) -> float:
-    """Sends `commands` commands; returns the wall time spent sending them (clock moves excluded)."""
+) -> Spent:
+    """Sends `commands` commands, one round (a command to every car at once) at a time."""
     rounds = commands // len(fleet.vins)
     # One round is one call per car per command, plus a handshake per domain in a car's first rounds.
     pace = 60.0 / (COMMANDS_PER_MINUTE - DOMAINS - HEADROOM) * calls_per_command
-    spent = 0.0
+    spent = Spent()
     for n in range(rounds):
         name, params = command_for(n)
-        started = time.perf_counter()
+        started, cpu, simulator_cpu = time.perf_counter(), time.process_time(), cpu_seconds(simulator.pid)
 
         async def send(vin: str, name: str = name, params: dict[str, Any] = params) -> None:
             before_each(vin)
@@ -115,51 +217,57 @@ async def run_rounds(
                 raise RuntimeError(f"{name} on {vin} was not a signed success: {result}")
 
         await asyncio.gather(*(send(vin) for vin in fleet.vins))
-        spent += time.perf_counter() - started
-        world.clock.advance(pace)
+        spent.seconds += time.perf_counter() - started
+        spent.client_cpu += time.process_time() - cpu
+        spent.simulator_cpu += cpu_seconds(simulator.pid) - simulator_cpu
+        await simulator.advance(pace)
     return spent
 
 
-async def main(commands: int, vehicles: int, uncached_commands: int) -> None:
-    world = World(seed=1)
-    sim = create_simulator_app(world)
-    async with sim.router.lifespan_context(sim):
-        transport = httpx.ASGITransport(app=sim)
-        async with (
-            httpx.AsyncClient(transport=transport, base_url=SIM) as control,
-            httpx.AsyncClient(transport=transport) as http,
-        ):
-            fleet, key = await seed(control, http, vehicles)
+def client(simulator: Simulator, *, httpcore: bool) -> httpx.AsyncClient:
+    if httpcore:  # httpx's own transport, as fleetgate's Tesla client had before `tesla.transport`
+        return httpx.AsyncClient(transport=simulator.transport, timeout=30.0)
+    return tesla_client(simulator.transport)
 
-            cached = SignedCommander(key, clock=world.now)
-            calls_before = await billed_commands(control, fleet.client_id)
-            elapsed = await run_rounds(fleet, cached, world, commands, calls_per_command=1)
-            cached_calls = await billed_commands(control, fleet.client_id) - calls_before
-            sent = commands // vehicles * vehicles
 
-            world.clock.advance(60)  # an empty rate-limit window for the second run
-            uncached = SignedCommander(key, clock=world.now)
-            calls_before = await billed_commands(control, fleet.client_id)
-            await run_rounds(
-                fleet,
-                uncached,
-                world,
-                uncached_commands,
-                calls_per_command=2,
-                before_each=uncached.sessions.forget,
-            )
-            uncached_calls = await billed_commands(control, fleet.client_id) - calls_before
-            uncached_sent = uncached_commands // vehicles * vehicles
+async def main(commands: int, vehicles: int, uncached_commands: int, *, socket: bool, httpcore: bool) -> None:
+    async with over_socket() if socket else in_process() as simulator, client(simulator, httpcore=httpcore) as http:
+        fleet, key = await seed(simulator, http, vehicles)
+        control = simulator.control
 
-            executed = 0
-            for vin in fleet.vins:
-                executed += len((await control.get(f"/sim/vehicles/{vin}")).json()["executed_commands"])
-            if executed != sent + uncached_sent:
-                raise RuntimeError(f"the cars ran {executed} commands, {sent + uncached_sent} were sent")
+        cached = SignedCommander(key, clock=simulator.now)
+        calls_before = await billed_commands(control, fleet.client_id)
+        spent = await run_rounds(fleet, cached, simulator, commands, calls_per_command=1)
+        cached_calls = await billed_commands(control, fleet.client_id) - calls_before
+        sent = commands // vehicles * vehicles
 
+        await simulator.advance(60)  # an empty rate-limit window for the second run
+        uncached = SignedCommander(key, clock=simulator.now)
+        calls_before = await billed_commands(control, fleet.client_id)
+        await run_rounds(
+            fleet,
+            uncached,
+            simulator,
+            uncached_commands,
+            calls_per_command=2,
+            before_each=uncached.sessions.forget,
+        )
+        uncached_calls = await billed_commands(control, fleet.client_id) - calls_before
+        uncached_sent = uncached_commands // vehicles * vehicles
+
+        executed = 0
+        for vin in fleet.vins:
+            executed += len((await control.get(f"/sim/vehicles/{vin}")).json()["executed_commands"])
+        if executed != sent + uncached_sent:
+            raise RuntimeError(f"the cars ran {executed} commands, {sent + uncached_sent} were sent")
+
+    print(f"RESULT transport={'asgi' if not socket else 'httpcore' if httpcore else 'aiohttp'}")
     print(f"RESULT commands={sent}")
     print(f"RESULT vehicles={vehicles}")
-    print(f"RESULT signed_commands_per_second={sent / elapsed:.1f}")
+    print(f"RESULT signed_commands_per_second={sent / spent.seconds:.1f}")
+    print(f"RESULT client_cpu_ms_per_command={1000 * spent.client_cpu / sent:.2f}")
+    if socket:
+        print(f"RESULT simulator_cpu_ms_per_command={1000 * spent.simulator_cpu / sent:.2f}")
     print(f"RESULT handshakes_per_vehicle_domain={cached.handshakes / (vehicles * DOMAINS):.2f}")
     print(f"RESULT resyncs={cached.resyncs}")
     print(f"RESULT upstream_calls_per_command={cached_calls / sent:.3f}")
@@ -170,7 +278,15 @@ async def main(commands: int, vehicles: int, uncached_commands: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commands", type=int, default=1000)
-    parser.add_argument("--vehicles", type=int, default=10)
+    parser.add_argument("--vehicles", type=int, default=10, help="also the commands in flight at once")
     parser.add_argument("--uncached-commands", type=int, default=200)
+    parser.add_argument("--socket", action="store_true", help="the simulator in a process of its own, over loopback")
+    parser.add_argument("--httpcore", action="store_true", help="with --socket: httpx's own pool, for comparison")
+    parser.add_argument("--serve-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(main(args.commands, args.vehicles, args.uncached_commands))
+    if args.serve_port is not None:
+        serve(args.serve_port)
+    else:
+        asyncio.run(
+            main(args.commands, args.vehicles, args.uncached_commands, socket=args.socket, httpcore=args.httpcore)
+        )

@@ -1,4 +1,5 @@
-"""The client over a real socket: the simulator on a uvicorn port, as the client would meet Tesla."""
+"""The client over a real socket (its production transport): the simulator on a uvicorn port, as the client would meet
+Tesla."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fleetgate.tesla.errors import UpstreamError
 from fleetgate.tesla.fleet import FleetSession
 from fleetgate.tesla.oauth import OAuthClient, RefreshingToken, TokenSet, authorization_request
 from fleetgate.tesla.signing.commander import SignedCommander
+from fleetgate.tesla.transport import tesla_client
 from tests.simulator.factories import REDIRECT_URI, SimFactory
 from tests.support.live import LiveServer
 from tests.support.polling import eventually
@@ -38,7 +40,7 @@ class TestOverARealPort:
         account = await factory.account("driver@example.com")
         vin = (await factory.vehicle(account["id"]))["vin"]
         await factory.pair(vin, app["public_key_pem"])
-        async with httpx.AsyncClient() as http:
+        async with tesla_client() as http:
             oauth = OAuthClient(http, endpoints, app["client_id"], app["client_secret"])
             request = authorization_request(
                 endpoints,
@@ -74,7 +76,7 @@ class TestOverARealPort:
         self, factory: SimFactory, live_sim: LiveServer, sim: httpx.AsyncClient
     ) -> None:
         endpoints = TeslaEndpoints.simulator(live_sim.url)
-        async with httpx.AsyncClient() as http:
+        async with tesla_client() as http:
             env = await connect(factory, http, endpoints, pair="owner")
             commander = SignedCommander(env.app["private_key"])
             await commander.execute(env.api, env.vin, "door_unlock", {})  # the session is in place

@@ -31,6 +31,7 @@ from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.keys import KeyUnavailable
 from fleetgate.tesla.signing.commander import SignedCommander
 from fleetgate.tesla.token_cache import TokenCache
+from fleetgate.tesla.transport import tesla_client
 from fleetgate.tesla.wake import WakePolicy
 
 log = logging.getLogger("fleetgate")
@@ -105,7 +106,7 @@ async def open_runtime(
             log.warning("signed commands are disabled: %s", exc)
             app_key = None
         async with (
-            httpx.AsyncClient(transport=tesla_transport, timeout=30.0) as tesla_http,
+            tesla_client(tesla_transport) as tesla_http,
             webhook_client(settings) as webhook_http,
         ):
             yield Runtime(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.access.capabilities import ENERGY_SITE, VEHICLE, sees_device_type
 from fleetgate.features.connections.fleet import ensure_usable, fleet_api, mark_needs_reconnect
 from fleetgate.features.connections.tokens import ConnectionTokens
-from fleetgate.features.devices.events import record_device_event
+from fleetgate.features.devices.events import record_device_events
 from fleetgate.features.devices.pairing import apply_pairing
 from fleetgate.features.devices.virtual_key import read_fleet_status
 from fleetgate.features.events.types import DEVICE_DISCOVERED, DEVICE_REMOVED, DEVICE_UPDATED
@@ -131,13 +131,16 @@ async def sync_devices(session: AsyncSession, runtime: Runtime, connection: Conn
     connection.synced_at = now
     mark_written(session, connection.id)
     await session.flush()
-    for event_type, devices in (
-        (DEVICE_DISCOVERED, report.discovered),
-        (DEVICE_UPDATED, report.updated),
-        (DEVICE_REMOVED, report.removed),
-    ):
-        for device in devices:
-            await record_device_event(session, runtime, event_type, device, connection)
+    changes = [
+        (event_type, device)
+        for event_type, devices in (
+            (DEVICE_DISCOVERED, report.discovered),
+            (DEVICE_UPDATED, report.updated),
+            (DEVICE_REMOVED, report.removed),
+        )
+        for device in devices
+    ]
+    await record_device_events(session, runtime, changes, connection)
     return report
 
 
@@ -179,6 +182,5 @@ async def remove_devices(session: AsyncSession, runtime: Runtime, connection: Co
         device.removed_at = now
         device.updated_at = now
     await session.flush()
-    for device in removed:
-        await record_device_event(session, runtime, DEVICE_REMOVED, device, connection)
+    await record_device_events(session, runtime, [(DEVICE_REMOVED, device) for device in removed], connection)
     return removed

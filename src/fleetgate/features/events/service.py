@@ -7,6 +7,7 @@ and its deliveries away together. The dispatcher (`jobs.webhook_dispatcher`) sen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -25,12 +26,26 @@ DELIVERIES_QUEUED: Topic[None] = Topic("webhook deliveries queued")
 
 async def record_event(session: AsyncSession, *, workspace_id: str, type: str, data: dict[str, Any]) -> Event:
     """`data` must be JSON as it will be sent (e.g. a schema's `model_dump(mode="json")`)."""
-    event = insert_event(session, workspace_id=workspace_id, type=type, data=data)
+    return (await record_events(session, workspace_id=workspace_id, events=[(type, data)]))[0]
+
+
+async def record_events(
+    session: AsyncSession, *, workspace_id: str, events: Sequence[tuple[str, dict[str, Any]]]
+) -> list[Event]:
+    """`record_event` for many events of one workspace, in order: its endpoints are read once, and the events and
+    their deliveries reach the database together at the next flush (one batched insert each, not one per event)."""
+    if not events:
+        return []
     query = select(WebhookEndpoint).where(WebhookEndpoint.workspace_id == workspace_id, WebhookEndpoint.enabled)
-    for endpoint in (await session.scalars(query)).all():
-        if matches(endpoint.events, type):
-            queue_delivery(session, event, endpoint)
-    return event
+    endpoints = (await session.scalars(query)).all()
+    recorded = []
+    for type, data in events:
+        event = insert_event(session, workspace_id=workspace_id, type=type, data=data)
+        for endpoint in endpoints:
+            if matches(endpoint.events, type):
+                queue_delivery(session, event, endpoint)
+        recorded.append(event)
+    return recorded
 
 
 def insert_event(session: AsyncSession, *, workspace_id: str, type: str, data: dict[str, Any]) -> Event:

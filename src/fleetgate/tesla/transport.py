@@ -1,0 +1,103 @@
+"""The one HTTP client a process keeps for Tesla: httpx's interface over aiohttp's connection pool.
+
+httpcore's pool checks every pooled connection's socket on each request and on each answer, so what a request costs
+grows with the connections open (one per command in flight); aiohttp's pool keeps its idle connections in a queue and
+costs the same however many are open. `bench/signing.py --socket` measures the difference. httpx stays the interface
+and the transport the seam: tests pass the simulator's ASGI transport instead of this one.
+
+aiohttp's errors become httpx's, split the way `fleet.py` needs them: a request that never left (no connection, none
+free in time) is `httpx.ConnectError`/`ConnectTimeout`; anything later may have reached Tesla and is a read error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+import httpx
+
+# As many connections as commands in flight to Tesla; past that, requests wait for one (`pool` timeout).
+MAX_CONNECTIONS = 100
+KEEPALIVE_SECONDS = 15.0
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    def __init__(self, *, max_connections: int = MAX_CONNECTIONS, keepalive_seconds: float = KEEPALIVE_SECONDS) -> None:
+        self._max_connections = max_connections
+        self._keepalive_seconds = keepalive_seconds
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        # Made on first use: aiohttp binds its session to the running event loop.
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections,
+            limit_per_host=0,
+            keepalive_timeout=self._keepalive_seconds,
+            ssl=httpx.create_ssl_context(),  # the CA bundle httpx would use
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
+        )
+        return self._session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        session = self._session or self._open()
+        timeouts = request.extensions.get("timeout", {})
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            # aiohttp's `connect` covers waiting for a free connection and making one.
+            connect=_sum(timeouts.get("pool"), timeouts.get("connect")),
+            sock_connect=timeouts.get("connect"),
+            sock_read=timeouts.get("read"),
+        )
+        with _httpx_errors():
+            async with session.request(
+                request.method,
+                str(request.url),
+                headers=request.headers.multi_items(),
+                data=await request.aread() or None,
+                allow_redirects=False,
+                timeout=timeout,
+            ) as response:
+                # Tesla's answers are small JSON: read whole here, so that no error escapes httpx's own reading.
+                body = await response.read()
+                return httpx.Response(
+                    response.status,
+                    headers=list(response.raw_headers),
+                    stream=httpx.ByteStream(body),  # still encoded: httpx decodes by Content-Encoding
+                    request=request,
+                    extensions={"http_version": b"HTTP/1.1"},
+                )
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def tesla_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """`transport` replaces the connection to Tesla (tests pass the simulator's ASGI transport)."""
+    return httpx.AsyncClient(transport=transport or AiohttpTransport(), timeout=DEFAULT_TIMEOUT_SECONDS)
+
+
+def _sum(*seconds: float | None) -> float | None:
+    return None if any(s is None for s in seconds) else sum(s for s in seconds if s is not None)
+
+
+@contextmanager
+def _httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise httpx.ConnectTimeout(str(exc)) from exc
+    except aiohttp.ClientConnectorError as exc:
+        raise httpx.ConnectError(str(exc)) from exc
+    except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
+        raise httpx.UnsupportedProtocol(str(exc)) from exc
+    except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
+        raise httpx.ReadTimeout(str(exc) or "no answer in time") from exc
+    except aiohttp.ClientError as exc:
+        # Disconnected, reset, a malformed answer: the request may have reached Tesla.
+        raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
