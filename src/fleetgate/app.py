@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,7 +30,7 @@ from fleetgate.features.system.routes import router as system_router
 from fleetgate.features.usage.routes import router as usage_router
 from fleetgate.features.webhooks.routes import router as webhooks_router
 from fleetgate.infra.body_limit import BodyLimitMiddleware
-from fleetgate.infra.errors import APIError
+from fleetgate.infra.errors import APIError, DatabaseUnavailable, unexpected_error
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.background import api_tasks
@@ -87,6 +88,16 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
     @app.exception_handler(APIError)
     async def render_api_error(request: Request, exc: APIError) -> JSONResponse:
         return JSONResponse(exc.body(request_id(request)), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def render_database_failure(request: Request, exc: Exception) -> JSONResponse:
+        return await render_api_error(request, DatabaseUnavailable())
+
+    @app.exception_handler(Exception)
+    async def render_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette still logs the exception with its traceback; the client gets the API's error shape.
+        return await render_api_error(request, unexpected_error())
 
     @app.exception_handler(RequestValidationError)
     async def render_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

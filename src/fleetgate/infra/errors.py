@@ -92,3 +92,22 @@ class UpstreamFailure(APIError):
 class ServiceUnavailable(APIError):
     status = 503
     code = "service_unavailable"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "fleetgate's database did not answer (a restart, a dropped connection, a lock held too long); the request "
+            "may or may not have taken effect.",
+            remedy={
+                "action": "retry",
+                "note": "Send it again; a command or connect session with the same Idempotency-Key is created once.",
+            },
+            headers={"Retry-After": "1"},
+        )
+
+
+def unexpected_error() -> APIError:
+    return APIError("fleetgate failed while answering; the failure is in its logs under this request id.")
