@@ -30,8 +30,11 @@ def mark_written(session: AsyncSession, key: str) -> None:
 
 async def holds_lock(caller: AsyncSession | None, key: str) -> bool:
     """Whether a side transaction that locks `key` would wait for `caller`'s transaction."""
-    if caller is None or not caller.in_transaction():
-        # No transaction, no lock (and asking for its connection would take one from the pool: see `release`).
+    if caller is None:
+        return False
+    transaction = caller.sync_session.get_transaction()
+    if transaction is None or not transaction.connections:
+        # No connection, no lock; and asking for its connection would take one from the pool (see `release`).
         return False
     if key in caller.info.get(WRITTEN, ()):
         return True
