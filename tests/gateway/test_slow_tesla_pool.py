@@ -61,3 +61,30 @@ class TestSlowTeslaHoldsNoConnection:
         answer = await waiting
         assert answer["source"] == "live"
         assert (await calls(sim, tesla_app["client_id"]))[VEHICLE_DATA] == 2
+
+    @pytest.mark.parametrize(
+        ("slow_path", "action"),
+        [("/products", "sync"), ("/fleet_status", "virtual_key_check")],
+    )
+    async def test_a_slow_sync_or_key_check_lets_other_requests_through(
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, slow_path: str, action: str
+    ) -> None:
+        car = (await connect()).vehicle
+        cached = await read(tenant.client, car.id)
+        added = await sim.post("/sim/faults", json={"path": slow_path, "latency_ms": SLOW_MS})
+        assert added.status_code == 201, added.text
+
+        url = (
+            f"/v1/connections/{car.linked.connection_id}/sync"
+            if action == "sync"
+            else f"/v1/devices/{car.id}/virtual-key/check"
+        )
+        waiting = asyncio.create_task(tenant.client.post(url))
+        await eventually(
+            lambda: fault_hits(sim, added.json()["id"]), until=lambda hits: hits == 1, what=f"{slow_path} at Tesla"
+        )
+
+        again = await read(tenant.client, car.id, max_age=300)
+        assert again["fetched_at"] == cached["fetched_at"]
+        assert not waiting.done()
+        assert (await waiting).status_code == 200
