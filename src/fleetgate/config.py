@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # The URL end users and apps reach fleetgate at; hosted pages, callbacks and remedies are built from it.
     public_url: str = "http://127.0.0.1:8080"
     database_url: str = "sqlite+aiosqlite:///./fleetgate.db"
+    # The connections a process keeps open, and how many more it opens under load. No request holds one while it
+    # waits on Tesla, so a few go a long way.
+    database_pool_size: int = Field(default=10, ge=1, le=1000)
+    database_max_overflow: int = Field(default=10, ge=0, le=1000)
     # 32 bytes, base64: tokens are encrypted at rest with it. Required outside dev mode.
     encryption_key: SecretStr | None = None
 

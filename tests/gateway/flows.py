@@ -18,6 +18,7 @@ import httpx
 from fleetgate.features.access.scopes import scopes_for
 from fleetgate.features.connections.service import link_connection
 from fleetgate.features.devices.discovery import sync_devices
+from fleetgate.infra.db.release import release
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.claims import read_claims
 from fleetgate.tesla.oauth import OAuthClient, TokenSet, authorization_request
@@ -205,8 +206,8 @@ async def link_tokens(
     access: tuple[str, ...] | list[str] = ALL_ACCESS,
     connection_id: str | None = None,
 ) -> str:
-    """What the connect callback does once it has tokens: link, then discover devices, in one transaction."""
-    async with runtime.sessionmaker() as session, session.begin():
+    """What the connect callback does once it has tokens: link (committed), then discover devices."""
+    async with runtime.sessionmaker() as session:
         connection = await link_connection(
             session,
             runtime,
@@ -216,7 +217,9 @@ async def link_tokens(
             requested_access=list(access),
             connection_id=connection_id,
         )
+        await release(session)
         await sync_devices(session, runtime, connection)
+        await session.commit()
         return connection.id
 
 

@@ -13,8 +13,11 @@ from sqlalchemy import text
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
+from fleetgate.features.connections.service import link_connection
 from fleetgate.features.connections.token_storage import token_context
+from fleetgate.features.devices.discovery import sync_devices
 from fleetgate.features.devices.pairing import check_virtual_key
+from fleetgate.features.devices.service import connection_of
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Device
 from fleetgate.infra.runtime import Runtime
@@ -26,7 +29,6 @@ from tests.gateway.flows import (
     change_access_on_tesla,
     consent_tokens,
     create_customer,
-    link_tokens,
     tesla_account,
 )
 from tests.simulator.auth_helpers import OAuthClient
@@ -273,7 +275,7 @@ class TestRefreshInsideAWritingTransaction:
     """A transaction that already holds the connection's lock (it wrote the row, or on SQLite wrote anything)
     refreshes in itself: a second transaction would wait for it while it waits for the refresh."""
 
-    async def test_linking_with_a_token_tesla_already_refuses(
+    async def test_linking_and_discovering_in_one_transaction_with_a_token_tesla_already_refuses(
         self,
         gateway_runtime: Runtime,
         sim: httpx.AsyncClient,
@@ -285,10 +287,19 @@ class TestRefreshInsideAWritingTransaction:
         customer_id = await create_customer(tenant.client)
         tokens = await consent_tokens(gateway_runtime, sim, account.email, ALL_ACCESS)
         await factory.advance(ACCESS_TOKEN_LIFETIME + 60)
-        async with asyncio.timeout(20):
-            connection_id = await link_tokens(
-                gateway_runtime, workspace_id=tenant.workspace_id, customer_id=customer_id, tokens=tokens
+        # The callback commits the link before discovery; a caller that does not still must not wait on itself.
+        async with asyncio.timeout(20), gateway_runtime.sessionmaker() as session, session.begin():
+            connection = await link_connection(
+                session,
+                gateway_runtime,
+                workspace_id=tenant.workspace_id,
+                customer_id=customer_id,
+                tokens=tokens,
+                requested_access=list(ALL_ACCESS),
+                connection_id=None,
             )
+            await sync_devices(session, gateway_runtime, connection)
+            connection_id = connection.id
         assert refreshes(world) == 1
         assert (await row(gateway_runtime, connection_id))["token_version"] == 2
         found = (await tenant.client.get("/v1/devices", params={"connection_id": connection_id})).json()["data"]
@@ -313,7 +324,7 @@ class TestRefreshInsideAWritingTransaction:
             )
             device = await session.get(Device, device_id)
             assert device is not None
-            await check_virtual_key(session, gateway_runtime, device)
+            await check_virtual_key(session, gateway_runtime, device, await connection_of(session, device))
             assert device.virtual_key_paired is True
         assert refreshes(world) == 1
         assert (await row(gateway_runtime, linked.connection_id))["token_version"] == 2

@@ -96,7 +96,9 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     """`tesla_transport` carries every call to Tesla; tests pass the simulator's ASGI transport."""
     key = encryption_key(settings)
-    engine = open_engine(settings.database_url)
+    engine = open_engine(
+        settings.database_url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow
+    )
     side_engine = create_side_engine(settings.database_url)
     try:
         await migrate_on_first_use(engine, settings)

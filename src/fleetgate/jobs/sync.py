@@ -25,6 +25,7 @@ from sqlalchemy import or_, select
 
 from fleetgate.features.devices.discovery import SyncReport, sync_connection
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.release import release
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
@@ -60,12 +61,12 @@ async def sync_one(runtime: Runtime, connection_id: str, min_age: timedelta) -> 
     """None when the connection is no longer due (synced meanwhile, disconnected)."""
     async with runtime.sessionmaker() as session:
         try:
-            # As the API's sync: writes wait until Tesla has answered (see `connections.routes.sync`).
-            with session.no_autoflush:
-                connection = await session.get(Connection, connection_id)
-                if connection is None or not _still_due(connection, utcnow() - min_age):
-                    return None
-                report = await sync_connection(session, runtime, connection)
+            connection = await session.get(Connection, connection_id)
+            if connection is None or not _still_due(connection, utcnow() - min_age):
+                return None
+            # As the API's sync: no connection held while Tesla answers (see `connections.routes.sync`).
+            await release(session)
+            report = await sync_connection(session, runtime, connection)
             await session.commit()
             return report
         except BaseException:

@@ -1,7 +1,10 @@
 """Tesla's answer to the authorize step: the session it belongs to, the code exchange, the linked connection.
 
-The state is consumed with one conditional UPDATE before anything else: a second request with the same state (a
-replay, a double-submitted redirect) finds nothing, even while the first one is still talking to Tesla.
+The state is consumed with one conditional UPDATE before anything else, and committed before Tesla is asked: a
+second request with the same state (a replay, a double-submitted redirect) finds nothing, even while the first one
+is still talking to Tesla. No transaction is open while Tesla answers (the code exchange, then the device
+discovery): the linked connection is committed before its devices are discovered, as it would stay if discovery
+failed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from fleetgate.features.connect.service import COMPLETED, EXPIRED, FAILED, PENDI
 from fleetgate.features.connections.service import DifferentTeslaAccount, link_connection, supersede_others
 from fleetgate.features.devices.discovery import sync_devices
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.release import release
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import ConnectSession
 from fleetgate.infra.runtime import Runtime
@@ -63,6 +67,8 @@ async def handle_callback(session: AsyncSession, runtime: Runtime, params: Mappi
     elif not code or verifier_enc is None:
         fail(connect_session, "invalid_callback", "Tesla's answer carried no authorization code.")
     else:
+        # The state consumed and the attempt's secrets erased for good: Tesla takes a code only once anyway.
+        await release(session)
         await exchange_and_link(session, runtime, connect_session, code, verifier_enc, nonce)
     await session.flush()
     return CallbackResult("finished", connect_session)
@@ -155,6 +161,7 @@ async def exchange_and_link(
         fail(connect_session, "connection_not_found", "The connection to update no longer exists.")
         return
     devices_synced = True
+    await release(session)
     try:
         await sync_devices(session, runtime, connection)
     except TeslaError as exc:

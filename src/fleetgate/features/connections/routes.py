@@ -10,6 +10,7 @@ from fleetgate.features.connections.views import connection_out
 from fleetgate.features.devices.discovery import remove_devices, sync_connection
 from fleetgate.features.devices.schemas import SyncedConnectionOut
 from fleetgate.features.devices.service import device_out, devices_of
+from fleetgate.infra.db.release import release
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.models import Connection
 from fleetgate.infra.pagination import Page, PageDep, paginate
@@ -36,11 +37,12 @@ async def sync(
     connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> SyncedConnectionOut:
     """Renews the access token (scope changes made on Tesla's side arrive with it) and rediscovers the devices."""
-    # Writes wait until Tesla has answered, so this request holds no database lock while a refresh may need one.
-    with session.no_autoflush:
-        connection = await get_connection(session, workspace.id, connection_id)
-        async with upstream_errors(runtime, session, connection):
-            await sync_connection(session, runtime, connection)
+    connection = await get_connection(session, workspace.id, connection_id)
+    # No database connection held while Tesla answers (the refresh, then the products): the devices are written in a
+    # transaction begun after it.
+    await release(session)
+    async with upstream_errors(runtime, session, connection):
+        await sync_connection(session, runtime, connection)
     return await synced_out(session, runtime, connection)
 
 

@@ -13,11 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.connections.fleet import fleet_api
 from fleetgate.features.devices.events import record_device_event
-from fleetgate.features.devices.service import connection_of
 from fleetgate.features.devices.virtual_key import PairingStatus, apply_vehicle_status, parse_fleet_status
 from fleetgate.features.events.types import VIRTUAL_KEY_PAIRED, VIRTUAL_KEY_UNPAIRED
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.models import Device
+from fleetgate.infra.models import Connection, Device
 from fleetgate.infra.runtime import Runtime
 
 
@@ -42,10 +41,10 @@ async def apply_pairing(
     await set_pairing(session, runtime, device, vehicle.paired, now)
 
 
-async def check_virtual_key(session: AsyncSession, runtime: Runtime, device: Device) -> Device:
-    """Asks Tesla (`fleet_status`) whether the app's key is on the car now, and remembers the answer. Tesla's errors
-    escape as they are (see `connections.fleet`)."""
-    connection = await connection_of(session, device)
+async def check_virtual_key(session: AsyncSession, runtime: Runtime, device: Device, connection: Connection) -> Device:
+    """Asks Tesla (`fleet_status`) whether the app's key is on the car now, and remembers the answer (Tesla first,
+    so that a caller that released its session holds none meanwhile). Tesla's errors escape as they are (see
+    `connections.fleet`)."""
     vins = [device.external_id]
     async with fleet_api(runtime, session, connection) as api:
         pairing = parse_fleet_status(await api.fleet_status(vins), vins)

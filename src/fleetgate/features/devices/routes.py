@@ -18,6 +18,7 @@ from fleetgate.features.devices.service import (
     virtual_key_status,
 )
 from fleetgate.features.devices.state_routes import router as state_router
+from fleetgate.infra.db.release import release
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.models import Device
 from fleetgate.infra.models.device import DeviceStatus
@@ -71,9 +72,10 @@ async def virtual_key(
 
 @router.post("/{device_id}/virtual-key/check")
 async def check(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> VirtualKeyStatus:
-    # Writes wait until Tesla has answered, so this request holds no database lock while a refresh may need one.
-    with session.no_autoflush:
-        device = await get_vehicle(session, workspace.id, device_id)
-        async with upstream_errors(runtime, session, await connection_of(session, device)):
-            await check_virtual_key(session, runtime, device)
+    device = await get_vehicle(session, workspace.id, device_id)
+    connection = await connection_of(session, device)
+    # No database connection held while Tesla answers; the answer is written in a transaction begun after it.
+    await release(session)
+    async with upstream_errors(runtime, session, connection):
+        await check_virtual_key(session, runtime, device, connection)
     return virtual_key_status(runtime, device)

@@ -4,11 +4,18 @@
 Every request goes through the same steps: the device (404 for another workspace's), then the one access decision
 (`access.capabilities.decide`: its connection, whether it is still on the account, the scope the read needs), all
 before any upstream call; then the freshest state known — the row in `device_states`, which every process shares,
-or the last read this process made — if it is younger than `max_age`; only then Tesla (`state_fetch`).
+or the last read this process made — if it was younger than `max_age` when the request arrived; only then Tesla
+(`state_fetch`).
 
 Tesla is asked once per device however many requests want it at the same moment (`Runtime.state_reads`, a single
-flight per process): the request that started the read stores the result (an upsert, in its transaction); until
-that commits, this process answers from the read it keeps in memory (`Runtime.latest_readings`).
+flight per process). A request that finds a read of its device in flight takes that read's answer whatever its
+`max_age`: the answer lands after the request arrived, so it is as fresh as asked. A read that asks for the location
+serves a request that may not see it (`visible` takes it out); one that may wake the car serves only requests that
+asked for a wake. The read itself remembers its answer (`Runtime.latest_readings`) and stores it, in a short
+transaction of its own, before the waiting requests get it.
+
+No request holds the database while Tesla answers: the request's session is released (`infra.db.release`) once the
+read has what it needs, so a slow car does not make other requests wait for the connection pool.
 
 A command that succeeded on the device (`devices.changed_by_command_at`) makes every reading made before it stale,
 whatever `max_age` allows: the next read asks Tesla, and an energy site's `site_info` is read again with it.
@@ -34,6 +41,7 @@ from fleetgate.features.devices.service import facts_of_connection
 from fleetgate.features.devices.state_fetch import SiteInfo, fetch_site, fetch_vehicle, recent_site_info
 from fleetgate.features.devices.state_store import load_device, store, stored_raw
 from fleetgate.infra.db.base import iso, utcnow
+from fleetgate.infra.db.release import release
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.device_state import Reading
@@ -83,14 +91,36 @@ async def read_state(
     wake: bool = False,
     include_raw: bool = False,
 ) -> StateAnswer:
+    # Freshness is judged when the request arrived: however long it then waits (for the database, or for a read in
+    # flight), a reading made since is as fresh as it asked.
+    asked_at = utcnow()
     device = await readable_device(session, runtime, workspace_id, device_id)
-    answer = await cached_state(session, runtime, device, max_age=max_age, include_raw=include_raw)
+    answer = await cached_state(session, runtime, device, asked_at=asked_at, max_age=max_age, include_raw=include_raw)
     if answer is not None:
         return answer
     connection = await session.get(Connection, device.connection.id)
     assert connection is not None  # a foreign key with ON DELETE CASCADE, and read in this transaction
+    read = LiveRead.of(device, wake=wake)
+    site_info = None
+    if device.type != VEHICLE and runtime.state_reads.in_flight(read.key, *read.also) is None:
+        site_info = await known_site_info(session, runtime, device)
+    await release(session)
     async with upstream_errors(runtime, session, connection):
-        return await live_state(session, runtime, device, connection, wake=wake)
+        return await live_state(runtime, device, connection, read, site_info=site_info)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRead:
+    """What a read from Tesla asks for: its single flight's key, and the keys of other reads that serve as well."""
+
+    key: tuple[str, bool, bool]  # device id, wake, location
+    also: tuple[tuple[str, bool, bool], ...]
+
+    @classmethod
+    def of(cls, device: ReadableDevice, *, wake: bool) -> LiveRead:
+        wake = wake and device.type == VEHICLE
+        also = ((device.device_id, wake, True),) if not device.location else ()
+        return cls((device.device_id, wake, device.location), also)
 
 
 async def readable_device(session: AsyncSession, runtime: Runtime, workspace_id: str, device_id: str) -> ReadableDevice:
@@ -113,13 +143,18 @@ async def readable_device(session: AsyncSession, runtime: Runtime, workspace_id:
 
 
 async def cached_state(
-    session: AsyncSession, runtime: Runtime, device: ReadableDevice, *, max_age: float, include_raw: bool
+    session: AsyncSession,
+    runtime: Runtime,
+    device: ReadableDevice,
+    *,
+    asked_at: datetime,
+    max_age: float,
+    include_raw: bool,
 ) -> StateAnswer | None:
-    """The freshest state known, stored or this process's, if it is younger than `max_age`."""
-    now = utcnow()
+    """The freshest state known, stored or this process's, if it was younger than `max_age` at `asked_at`."""
 
     def serves(reading: Reading) -> bool:
-        return reading.serves(now, max_age, device.location) and device.current(reading)
+        return reading.serves(asked_at, max_age, device.location) and device.current(reading)
 
     known = freshest(device.stored, runtime.latest_readings.get(device.device_id), serves)
     if known is None:
@@ -127,23 +162,19 @@ async def cached_state(
     if include_raw and known.raw is None:
         raw = await stored_raw(session, device.device_id)
         known = Reading(known.fetched_at, known.online_state, known.data, raw, known.has_location)
-    return StateAnswer(device, visible(known, device.location), "cache", known.age_seconds(now))
+    return StateAnswer(device, visible(known, device.location), "cache", known.age_seconds(utcnow()))
 
 
 async def live_state(
-    session: AsyncSession, runtime: Runtime, device: ReadableDevice, connection: Connection, *, wake: bool
+    runtime: Runtime, device: ReadableDevice, connection: Connection, read: LiveRead, *, site_info: SiteInfo | None
 ) -> StateAnswer:
-    """Tesla's answer, read once for every request that asks at the same time; stored by the request that asked
-    first. Tesla's errors come out as they are."""
-    key = (device.device_id, wake and device.type == VEHICLE, device.location)
-    site_info = None
-    if not runtime.state_reads.in_flight(key) and device.type != VEHICLE:
-        site_info = await known_site_info(session, runtime, device)
-    flight, leader = runtime.state_reads.join(
-        key,
+    """Tesla's answer, read once for every request that asks while it is in flight. Tesla's errors come out as they
+    are."""
+    flight, _ = runtime.state_reads.join(
+        read.key,
         # A copy of the connection: the read may outlive this request and its session.
-        lambda: _fetch(runtime, device, _detached(connection), wake=key[1], site_info=site_info),
-        lambda reading: remember(runtime, device, reading),
+        lambda: _read(runtime, device, _detached(connection), wake=read.key[1], site_info=site_info),
+        also=read.also,
     )
     try:
         # shield: a request that goes away does not cancel the read the others wait for.
@@ -153,18 +184,23 @@ async def live_state(
         shown = visible(last, device.location) if last is not None else None
         known = (shown.data, shown.fetched_at, shown.age_seconds(utcnow())) if shown is not None else None
         raise not_online_error(exc, runtime.wake, known) from None
-    if leader:
-        await store(session, runtime, device.device_id, device.workspace_id, reading)
     return StateAnswer(device, visible(reading, device.location), "live", reading.age_seconds(utcnow()))
 
 
-async def _fetch(
+async def _read(
     runtime: Runtime, device: ReadableDevice, connection: Connection, *, wake: bool, site_info: SiteInfo | None
 ) -> Reading:
+    """Asks Tesla, holding no database connection meanwhile, then remembers and stores the answer (in a short
+    transaction of its own, so that it is stored even if every request waiting for it has gone)."""
     async with fleet_api(runtime, None, connection) as api:
         if device.type == VEHICLE:
-            return await fetch_vehicle(api, runtime.wake, device.external_id, location=device.location, wake_it=wake)
-        return await fetch_site(api, int(device.external_id), site_info)
+            reading = await fetch_vehicle(api, runtime.wake, device.external_id, location=device.location, wake_it=wake)
+        else:
+            reading = await fetch_site(api, int(device.external_id), site_info)
+    remember(runtime, device, reading)
+    async with runtime.sessionmaker() as session, session.begin():
+        await store(session, runtime, device.device_id, device.workspace_id, reading)
+    return reading
 
 
 def remember(runtime: Runtime, device: ReadableDevice, reading: Reading) -> None:

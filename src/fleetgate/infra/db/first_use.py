@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from fleetgate.config import Settings
 
 
-def open_engine(url: str) -> AsyncEngine:
+def open_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
     if is_sqlite(url):
         database = make_url(url).database
         if database not in (None, "", ":memory:"):
             # SQLite creates the file but not its folder.
             Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
 
 
 async def migrate_on_first_use(engine: AsyncEngine, settings: Settings) -> None:

@@ -32,6 +32,10 @@ async def holds_lock(caller: AsyncSession | None, key: str) -> bool:
     """Whether a side transaction that locks `key` would wait for `caller`'s transaction."""
     if caller is None:
         return False
+    transaction = caller.sync_session.get_transaction()
+    if transaction is None or not transaction.connections:
+        # No connection, no lock; and asking for its connection would take one from the pool (see `release`).
+        return False
     if key in caller.info.get(WRITTEN, ()):
         return True
     connection = await caller.connection()
