@@ -41,7 +41,7 @@ DEV_ENCRYPTION_KEY = base64.b64encode(hashlib.sha256(b"fleetgate dev mode, not a
 
 
 class CommandQueue(Protocol):
-    """Where a committed command is announced: the in-process executor, or the job queue of the workers. Called
+    """Where a committed command is announced: the in-process executor and the other processes' executors. Called
     inside the commit (see `db.after_commit`): it must not block."""
 
     def queued(self, command_id: str, device_id: str) -> None: ...

@@ -37,8 +37,8 @@ class Queued(NamedTuple):
     device_id: str
 
 
-# Announced when a transaction that queued a command commits: to this process's command queue (the executor, or
-# the job queue of the workers), which must find the row when it looks.
+# Announced when a transaction that queued a command commits: to this process's command queue (its executor,
+# and the wake-ups of other processes), which must find the row when it looks.
 COMMAND_QUEUED: Topic[Queued] = Topic("command queued")
 
 
