@@ -425,6 +425,9 @@ async def chaos(args: argparse.Namespace, workdir: Path) -> Tally:
                 "tesla_timeout_seconds": TESLA_TIMEOUT_SECONDS,
                 "device_sync_interval_seconds": 0,
                 "webhook_poll_interval_seconds": 0,
+                # Four processes on one PostgreSQL server that may be serving other work (a test suite, say).
+                "database_pool_size": 5,
+                "database_max_overflow": 5,
             }
             env = gateway_env(settings)
             python = [sys.executable, "-m", "fleetgate"]
