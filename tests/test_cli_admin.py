@@ -28,6 +28,8 @@ from tests.support.databases import postgres_admin_url
 from tests.support.live import free_port
 
 TABLES = {"workspaces", "api_keys", "customers", "connections", "devices", "connect_sessions"}
+# A key revoked by another process is refused once this much time has passed since the server last checked it.
+CACHE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,40 @@ class TestApiKeyCreate:
         assert_one_line_error(result, "no workspace 'ws_nope'", "fleetgate workspace list")
 
 
+class TestApiKeyListAndRevoke:
+    @pytest.fixture
+    def workspace_id(self, tmp_path: Path, database: Database) -> str:
+        assert fleetgate(tmp_path, "migrate", database_url=database.url).returncode == 0
+        return fleetgate(tmp_path, "workspace", "create", "Acme", database_url=database.url).stdout.strip()
+
+    def test_list_shows_each_key_without_the_key_and_revoke_marks_it(
+        self, tmp_path: Path, database: Database, workspace_id: str
+    ) -> None:
+        url = database.url
+        first = fleetgate(tmp_path, "apikey", "create", "--workspace", workspace_id, "--name", "ci", database_url=url)
+        second = fleetgate(tmp_path, "apikey", "create", "--workspace", "Acme", database_url=url)
+        listed = fleetgate(tmp_path, "apikey", "list", "--workspace", workspace_id, database_url=url)
+        assert listed.returncode == 0, listed.stderr
+        rows = [line.split("\t") for line in listed.stdout.strip().splitlines()]
+        assert [row[1] for row in rows] == [key.stdout.strip()[:11] for key in (first, second)]
+        assert [row[2] for row in rows] == ["ci", "-"]
+        assert all(row[5] == "-" for row in rows)
+        assert first.stdout.strip() not in listed.stdout and second.stdout.strip()[12:] not in listed.stdout
+
+        revoked = fleetgate(tmp_path, "apikey", "revoke", rows[0][1], database_url=url)  # by its prefix
+        assert revoked.returncode == 0, revoked.stderr
+        assert revoked.stdout.strip() == rows[0][0]
+        assert "FLEETGATE_API_KEY_CACHE_SECONDS" in revoked.stderr
+        again = fleetgate(tmp_path, "apikey", "revoke", rows[0][0], database_url=url)  # by its id
+        assert again.returncode == 0 and "already revoked" in again.stderr
+        after = fleetgate(tmp_path, "apikey", "list", "--workspace", workspace_id, database_url=url).stdout
+        assert [line.split("\t")[5] != "-" for line in after.strip().splitlines()] == [True, False]
+
+    def test_an_unknown_key_is_a_clear_error(self, tmp_path: Path, database: Database, workspace_id: str) -> None:
+        result = fleetgate(tmp_path, "apikey", "revoke", "fg_00000000", database_url=database.url)
+        assert_one_line_error(result, "no API key 'fg_00000000'", "fleetgate apikey list")
+
+
 class TestEncryptionKey:
     def test_prints_a_fresh_32_byte_base64_key(self, tmp_path: Path) -> None:
         first, second = (fleetgate(tmp_path, "keys", "encryption-key").stdout.strip() for _ in range(2))
@@ -202,7 +238,7 @@ class TestServe:
 
     @pytest.mark.live
     def test_serves_the_configured_database_with_a_key_from_the_cli(self, tmp_path: Path, database: Database) -> None:
-        settings = {"database_url": database.url, "mode": "prod"}
+        settings = {"database_url": database.url, "mode": "prod", "api_key_cache_seconds": str(CACHE_SECONDS)}
         assert fleetgate(tmp_path, "migrate", **settings).returncode == 0
         workspace_id = fleetgate(tmp_path, "workspace", "create", "Acme", **settings).stdout.strip()
         key = fleetgate(tmp_path, "apikey", "create", "--workspace", workspace_id, **settings).stdout.strip()
@@ -231,6 +267,14 @@ class TestServe:
             assert health.json() == {"status": "ok"}
             customers = httpx.get(f"{base}/v1/customers", headers={"Authorization": f"Bearer {key}"}, trust_env=False)
             assert customers.status_code == 200, customers.text
+
+            # Revoked by another process: the server, which has just checked the key, stops taking it once its
+            # `FLEETGATE_API_KEY_CACHE_SECONDS` have passed.
+            assert fleetgate(tmp_path, "apikey", "revoke", key[:11], **settings).returncode == 0
+            time.sleep(CACHE_SECONDS)
+            refused = httpx.get(f"{base}/v1/customers", headers={"Authorization": f"Bearer {key}"}, trust_env=False)
+            assert refused.status_code == 401, refused.text
+            assert refused.json()["error"]["code"] == "unauthenticated"
         finally:
             process.terminate()
             process.communicate(timeout=30)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     tesla_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     # Larger request bodies are refused (413) before they are read; the API's own bodies are a few KB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # How long a process trusts an API key it has checked: a key revoked elsewhere stops working within this many
+    # seconds (at once in the process that revoked it); 0 checks every request against the database.
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
 
     connect_session_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Refresh this long before the access token expires (Tesla recommends renewing within a minute of expiry).

@@ -12,6 +12,8 @@ from fleetgate.cli.errors import CliError
 from fleetgate.cli.output import notes
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from fleetgate.infra.models import Workspace
@@ -98,3 +100,75 @@ def apikey_create(
         f"API key for workspace {workspace_id}, shown once: fleetgate stores only its hash. "
         "Send it as `Authorization: Bearer <key>`."
     )
+
+
+@apikey_app.command("list")
+def apikey_list(
+    workspace: Annotated[str, typer.Option(help="The workspace's id (or its name, when no other has it).")],
+) -> None:
+    """List a workspace's API keys: id, prefix, name, creation, last use, revocation (never the key)."""
+    from sqlalchemy import select
+
+    from fleetgate.config import Settings
+    from fleetgate.infra.models import ApiKey
+
+    def when(value: datetime | None) -> str:
+        return value.isoformat(timespec="seconds") if value is not None else "-"
+
+    async def work(session: AsyncSession) -> list[str]:
+        found = await find_workspace(session, workspace)
+        keys = await session.scalars(
+            select(ApiKey).where(ApiKey.workspace_id == found.id).order_by(ApiKey.created_at, ApiKey.id)
+        )
+        return [
+            "\t".join(
+                (
+                    key.id,
+                    key.prefix,
+                    key.name or "-",
+                    when(key.created_at),
+                    when(key.last_used_at),
+                    when(key.revoked_at),
+                )
+            )
+            for key in keys
+        ]
+
+    for line in in_transaction(Settings(), work):
+        typer.echo(line)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    key: Annotated[str, typer.Argument(help="The key's id (`key_…`) or its prefix (`fg_…`, as `list` shows it).")],
+) -> None:
+    """Revoke an API key: refused at once by new requests to servers that have not used it in the last
+    `FLEETGATE_API_KEY_CACHE_SECONDS` (5 s), and by every server once that time has passed."""
+    from sqlalchemy import or_, select
+
+    from fleetgate.config import Settings
+    from fleetgate.infra.db.base import utcnow
+    from fleetgate.infra.models import ApiKey
+
+    async def work(session: AsyncSession) -> tuple[str, bool]:
+        found = list(await session.scalars(select(ApiKey).where(or_(ApiKey.id == key, ApiKey.prefix == key))))
+        if not found:
+            raise CliError(f"no API key {key!r} in this database; `fleetgate apikey list --workspace W` shows them")
+        if len(found) > 1:
+            raise CliError(f"{len(found)} keys have the prefix {key!r}; pass the key's id instead")
+        api_key = found[0]
+        if api_key.revoked_at is not None:
+            return api_key.id, False
+        api_key.revoked_at = utcnow()
+        return api_key.id, True
+
+    settings = Settings()
+    key_id, revoked = in_transaction(settings, work)
+    typer.echo(key_id)
+    if revoked:
+        notes.print(
+            f"Revoked {key_id}. Servers that checked it in the last {settings.api_key_cache_seconds:g} s accept it "
+            "until then (FLEETGATE_API_KEY_CACHE_SECONDS)."
+        )
+    else:
+        notes.print(f"{key_id} was already revoked.")

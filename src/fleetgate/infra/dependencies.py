@@ -15,6 +15,7 @@ from fleetgate.infra.errors import Unauthenticated
 from fleetgate.infra.models import ApiKey, Workspace
 from fleetgate.infra.runtime import Runtime, runtime_of
 from fleetgate.infra.security.api_keys import hash_api_key, looks_like_api_key
+from fleetgate.infra.security.key_cache import CurrentWorkspace, KnownKey
 
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -36,7 +37,7 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-async def current_workspace(request: Request, session: SessionDep, runtime: RuntimeDep) -> Workspace:
+async def current_workspace(request: Request, session: SessionDep, runtime: RuntimeDep) -> CurrentWorkspace:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
@@ -45,28 +46,38 @@ async def current_workspace(request: Request, session: SessionDep, runtime: Runt
             "Send your API key as `Authorization: Bearer fg_…`.",
             remedy={"action": "create_api_key", "command": "fleetgate apikey create --workspace <id>"},
         )
-    # One query for the key and its workspace: every authenticated request pays for it.
-    found = (
-        await session.execute(
-            select(ApiKey, Workspace)
-            .outerjoin(Workspace, Workspace.id == ApiKey.workspace_id)
-            .where(ApiKey.key_hash == hash_api_key(key))
-        )
-    ).first()
-    if found is None or found[0].revoked_at is not None:
-        raise Unauthenticated("This API key is not valid (unknown or revoked).")
-    api_key, workspace = found
-    if workspace is None:
-        raise Unauthenticated("This API key's workspace no longer exists.")
+    key_hash = hash_api_key(key)
+    known = runtime.api_keys.get(key_hash)
+    if known is None:
+        known = await _look_up(session, key_hash)
+        runtime.api_keys.put(key_hash, known)
     now = utcnow()
     # At most once a minute per key, and in a transaction of its own: writing it in the request's transaction would
     # take SQLite's write lock before the request has done anything, and make every read a write. The side engine
     # has no pool: a burst of requests each holding a pooled connection must not wait for a second one.
-    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
+    if known.last_used_at is None or now - known.last_used_at > LAST_USED_PRECISION:
         async with runtime.side_sessionmaker() as own, own.begin():
-            await own.execute(update(ApiKey).where(ApiKey.id == api_key.id).values(last_used_at=now))
-    request.state.workspace_id = workspace.id
-    return workspace
+            await own.execute(update(ApiKey).where(ApiKey.id == known.api_key_id).values(last_used_at=now))
+        runtime.api_keys.used(key_hash, now)
+    request.state.workspace_id = known.workspace.id
+    return known.workspace
 
 
-WorkspaceDep = Annotated[Workspace, Depends(current_workspace)]
+async def _look_up(session: AsyncSession, key_hash: str) -> KnownKey:
+    # One query for the key and its workspace.
+    found = (
+        await session.execute(
+            select(ApiKey.id, ApiKey.revoked_at, ApiKey.last_used_at, Workspace.id, Workspace.name)
+            .outerjoin(Workspace, Workspace.id == ApiKey.workspace_id)
+            .where(ApiKey.key_hash == key_hash)
+        )
+    ).first()
+    if found is None or found[1] is not None:
+        raise Unauthenticated("This API key is not valid (unknown or revoked).")
+    api_key_id, _, last_used_at, workspace_id, workspace_name = found
+    if workspace_id is None:
+        raise Unauthenticated("This API key's workspace no longer exists.")
+    return KnownKey(api_key_id, CurrentWorkspace(workspace_id, workspace_name), last_used_at)
+
+
+WorkspaceDep = Annotated[CurrentWorkspace, Depends(current_workspace)]

@@ -26,6 +26,7 @@ from fleetgate.infra.db.first_use import migrate_on_first_use, open_engine
 from fleetgate.infra.metrics import Metrics
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.security.encryption import Encryptor
+from fleetgate.infra.security.key_cache import ApiKeyCache
 from fleetgate.infra.single_flight import SingleFlight
 from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.keys import KeyUnavailable
@@ -71,6 +72,8 @@ class Runtime:
     # per device id. See `features.devices.state_service`.
     state_reads: SingleFlight[tuple[str, bool, bool], Reading] = field(default_factory=SingleFlight, kw_only=True)
     latest_readings: dict[str, Reading] = field(default_factory=dict, kw_only=True)
+    # API keys checked lately, so that a request need not look its key up (`infra.security.key_cache`).
+    api_keys: ApiKeyCache = field(default_factory=lambda: ApiKeyCache(0.0), kw_only=True)
 
 
 async def runtime_of(request: Request) -> Runtime:
@@ -124,6 +127,7 @@ async def open_runtime(
                 side_sessionmaker=create_sessionmaker(side_engine),
                 token_cache=TokenCache(),
                 webhook_http=webhook_http,
+                api_keys=ApiKeyCache(settings.api_key_cache_seconds),
             )
     finally:
         await side_engine.dispose()
