@@ -1,5 +1,6 @@
-"""Wake-ups between processes on PostgreSQL: a process that commits a command tells the others at once (NOTIFY),
-so that an idle executor, in a worker or another API process, looks for work now rather than at its next poll.
+"""Wake-ups between processes on PostgreSQL: a transaction that queues a command tells the others (a NOTIFY on
+`COMMANDS_CHANNEL`, delivered when it commits: `infra.db.notify`), so that an idle executor, in a worker or another
+API process, looks for work now rather than at its next poll. Here, the listening side.
 
 A wake-up carries nothing: the commands table is the only record and the only order. Losing one (the listening
 connection dropped, a process restarting) costs at most one poll interval, never a command.
@@ -13,30 +14,20 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import psycopg
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from fleetgate.infra.db.engine import is_sqlite
+from fleetgate.infra.db.notify import COMMANDS_CHANNEL
 from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.jobs")
-CHANNEL = "fleetgate_commands"
+CHANNEL = COMMANDS_CHANNEL
 # After the listening connection fails, the pause before connecting again (the executor polls meanwhile).
 RECONNECT_SECONDS = 1.0
 
 
 def conninfo(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-async def send_wakeup(runtime: Runtime) -> None:
-    if is_sqlite(runtime.settings.database_url):
-        return
-    try:
-        async with runtime.side_sessionmaker() as session, session.begin():
-            await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
-    except Exception:
-        log.warning("could not wake the other processes; they find the command at their next poll", exc_info=True)
 
 
 async def _listen(database_url: str, heard: Callable[[], None]) -> None:

@@ -26,6 +26,7 @@ from fleetgate.features.connections.tesla_errors import api_error
 from fleetgate.features.devices.errors import VehicleUnreachable, refusal_error, wake_timeout_error
 from fleetgate.features.devices.service import connection_facts
 from fleetgate.features.devices.virtual_key import pairing_url
+from fleetgate.features.usage.ledger import Meter
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Connection, Device
 from fleetgate.infra.runtime import Runtime
@@ -72,7 +73,10 @@ class Sending:
         await self.mark_unsent()
 
 
-async def attempt(runtime: Runtime, job: Job, mark_sent: Hook, mark_unsent: Hook) -> Outcome:
+async def attempt(
+    runtime: Runtime, job: Job, mark_sent: Hook, mark_unsent: Hook, unsettled: list[Meter] | None = None
+) -> Outcome:
+    """`unsettled`: see `connections.fleet.fleet_api` (the runner writes the calls' answers with the outcome)."""
     spec, device = job.spec, job.device
     facts = connection_facts(runtime, job.connection)
     decision = decide(spec.needs, facts, device.status, None)
@@ -80,7 +84,7 @@ async def attempt(runtime: Runtime, job: Job, mark_sent: Hook, mark_unsent: Hook
         return outcomes.failed(refusal_error(decision, spec.needs, facts, device.id, spec.name))
     sending = Sending(mark_sent, mark_unsent)
     try:
-        async with fleet_api(runtime, None, job.connection) as api:
+        async with fleet_api(runtime, None, job.connection, [device], unsettled=unsettled) as api:
             if device.type == ENERGY_SITE:
                 return await _energy(api, job, sending)
             return await _vehicle(runtime, api, job, sending)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -31,7 +31,7 @@ from fleetgate.features.commands.execution import Job
 from fleetgate.features.commands.outcomes import Outcome
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import EXPIRED, FAILED, IN_PROGRESS, QUEUED, SUCCEEDED
-from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.base import UTCDateTime, utcnow
 from fleetgate.infra.models import Command, Connection, Device
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -48,34 +48,61 @@ class Settled:
     status: str
 
 
-def _older_active() -> object:
-    other = aliased(Command)
-    return exists().where(
-        other.device_id == Command.device_id,
-        other.id != Command.id,
-        or_(
-            other.status == IN_PROGRESS,
-            and_(
-                other.status == QUEUED,
-                or_(
-                    other.created_at < Command.created_at,
-                    and_(other.created_at == Command.created_at, other.id < Command.id),
-                ),
+_OTHER = aliased(Command)
+# A command of the same device that must start (or has started) first. Built once: the claim runs for every command.
+OLDER_ACTIVE = exists().where(
+    _OTHER.device_id == Command.device_id,
+    _OTHER.id != Command.id,
+    or_(
+        _OTHER.status == IN_PROGRESS,
+        and_(
+            _OTHER.status == QUEUED,
+            or_(
+                _OTHER.created_at < Command.created_at,
+                and_(_OTHER.created_at == Command.created_at, _OTHER.id < Command.id),
             ),
         ),
+    ),
+)
+_NOW = bindparam("now", type_=UTCDateTime())
+DUE = (
+    select(Command.id)
+    .where(Command.status == QUEUED, Command.not_before <= _NOW, Command.expires_at > _NOW, ~OLDER_ACTIVE)
+    .order_by(Command.created_at, Command.id)
+    .limit(bindparam("limit"))
+)
+CLAIM = (
+    update(Command)
+    .where(
+        Command.id == bindparam("command_id"),
+        Command.status == QUEUED,
+        Command.not_before <= _NOW,
+        Command.expires_at > _NOW,
+        ~OLDER_ACTIVE,
     )
+    .values(
+        status=IN_PROGRESS,
+        claimed_by=bindparam("worker"),
+        lease_expires_at=bindparam("lease_expires_at", type_=UTCDateTime()),
+        attempts=Command.attempts + 1,
+        started_at=func.coalesce(Command.started_at, _NOW),
+        sent_at=None,
+        updated_at=_NOW,
+    )
+    .returning(Command)
+    .execution_options(synchronize_session=False)
+)
+DEVICE_AND_CONNECTION = (
+    select(Device, Connection)
+    .join(Connection, Connection.id == bindparam("connection_id"))
+    .where(Device.id == bindparam("device_id"))
+)
 
 
 async def due(sessions: Sessions, now: datetime, limit: int) -> list[str]:
     """Commands that may start now: each its device's oldest active one, none of its device's running."""
-    query = (
-        select(Command.id)
-        .where(Command.status == QUEUED, Command.not_before <= now, Command.expires_at > now, ~_older_active())  # type: ignore[operator]
-        .order_by(Command.created_at, Command.id)
-        .limit(limit)
-    )
     async with sessions() as session:
-        return list((await session.scalars(query)).all())
+        return list((await session.scalars(DUE, {"now": now, "limit": limit})).all())
 
 
 async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
@@ -108,34 +135,13 @@ async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds:
     async with sessions() as session:
         try:
             async with session.begin():
-                claimed = await session.execute(
-                    update(Command)
-                    .where(
-                        Command.id == command_id,
-                        Command.status == QUEUED,
-                        Command.not_before <= now,
-                        Command.expires_at > now,
-                        ~_older_active(),  # type: ignore[operator]
-                    )
-                    .values(
-                        status=IN_PROGRESS,
-                        claimed_by=worker,
-                        lease_expires_at=now + timedelta(seconds=lease_seconds),
-                        attempts=Command.attempts + 1,
-                        started_at=func.coalesce(Command.started_at, now),
-                        sent_at=None,
-                        updated_at=now,
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-                if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                lease_expires_at = now + timedelta(seconds=lease_seconds)
+                values = {"command_id": command_id, "now": now, "worker": worker, "lease_expires_at": lease_expires_at}
+                command = (await session.scalars(CLAIM, values)).one_or_none()
+                if command is None:
                     return None
-                command = await session.get(Command, command_id)
-                assert command is not None
-                device = await session.get(Device, command.device_id)
-                connection = await session.get(Connection, command.connection_id)
-                assert device is not None
-                assert connection is not None
+                ids = {"device_id": command.device_id, "connection_id": command.connection_id}
+                device, connection = (await session.execute(DEVICE_AND_CONNECTION, ids)).one()
         except IntegrityError:
             return None  # another command of the device was claimed first (the unique index said so)
     return Job(

@@ -15,6 +15,7 @@ from fleetgate.features.commands.outcomes import Outcome
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.features.devices.pairing import set_pairing
+from fleetgate.features.usage.ledger import Meter
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Command, Device
@@ -45,35 +46,38 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
         if not job.idempotent:
             await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
 
+    # The attempt's calls to Tesla: their answers are written with the outcome, in its transaction.
+    calls: list[Meter] = []
     try:
-        outcome = await attempt(runtime, job, sent, unsent)
+        outcome = await attempt(runtime, job, sent, unsent, calls)
     except asyncio.CancelledError:
         # Shutting down: the claim ends now rather than when its lease runs out (shielded: we are being cancelled).
-        await asyncio.shield(lifecycle.release(sessions, job.command_id, worker, now=utcnow()))
+        await asyncio.shield(_without_outcome(runtime, job, worker, calls))
         raise
     except ClaimLost:
         log.warning("command %s: the claim was lost before sending; another worker runs it", job.command_id)
+        await _settle_calls(calls)
         return None
     except DBAPIError:
         # The database failed under the attempt (a restart, a dropped connection): the claim ends by the recovery
         # rules, now if the database is back, else when its lease runs out, as if this worker had stopped.
         log.exception("command %s (%s): the database failed during the attempt", job.command_id, job.name)
         with suppress(DBAPIError):
-            await lifecycle.release(sessions, job.command_id, worker, now=utcnow())
+            await _without_outcome(runtime, job, worker, calls)
         return None
     except Exception:
         log.exception("command %s (%s): the attempt failed unexpectedly", job.command_id, job.name)
         outcome = outcomes.failed(APIError("fleetgate failed while running the command."), "internal error")
     for pause in SETTLE_PAUSES_SECONDS:
         try:
-            command = await _settle(runtime, job, worker, outcome)
+            command = await _settle(runtime, job, worker, outcome, calls)
             break
         except DBAPIError:
             # The outcome is known and the car may have acted on it: worth more than a recovery's guess.
             log.warning("command %s: its outcome could not be written; trying again", job.command_id, exc_info=True)
             await asyncio.sleep(pause)
     else:
-        command = await _settle(runtime, job, worker, outcome)
+        command = await _settle(runtime, job, worker, outcome, calls)
     if command is None:
         log.warning(
             "command %s: the claim was lost before its outcome (%s) was written", job.command_id, outcome.status
@@ -83,8 +87,21 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
     return outcome
 
 
-async def _settle(runtime: Runtime, job: Job, worker: str, outcome: Outcome) -> Command | None:
+async def _without_outcome(runtime: Runtime, job: Job, worker: str, calls: list[Meter]) -> None:
+    await _settle_calls(calls)
+    await lifecycle.release(runtime.sessionmaker, job.command_id, worker, now=utcnow())
+
+
+async def _settle_calls(calls: list[Meter]) -> None:
+    for meter in calls:
+        await meter.settle(meter.error)
+
+
+async def _settle(runtime: Runtime, job: Job, worker: str, outcome: Outcome, calls: list[Meter]) -> Command | None:
     async with runtime.sessionmaker() as session, session.begin():
+        # Whoever holds the claim now, these calls were made (and may be billed).
+        for meter in calls:
+            await meter.write_in(session)
         command = await lifecycle.settle(session, job.command_id, worker, outcome)
         if command is None:
             return None

@@ -22,6 +22,7 @@ from fleetgate.features.devices.errors import require
 from fleetgate.features.devices.service import connection_facts, connection_of
 from fleetgate.infra.db.after_commit import Topic, announce
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.notify import COMMANDS_CHANNEL, notify_on_commit
 from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
 from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Command, Connection, Device
@@ -125,6 +126,7 @@ async def submit(
     )
     if created:
         announce(session, COMMAND_QUEUED, Queued(command.id, command.device_id))
+        await notify_on_commit(session, COMMANDS_CHANNEL)
     return command, created
 
 

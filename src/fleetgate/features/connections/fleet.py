@@ -14,7 +14,8 @@ limits, on our side): see `usage.ledger`. A call over budget raises `RateLimited
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +28,7 @@ from fleetgate.features.connections.tokens import ConnectionTokens, reconnect_re
 from fleetgate.features.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
 from fleetgate.features.usage.ledger import Meter
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.models import Connection
+from fleetgate.infra.models import Connection, Device
 from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla import errors as tesla
@@ -50,7 +51,7 @@ def ensure_usable(runtime: Runtime, connection: Connection) -> None:
 
 
 def metered_session(
-    runtime: Runtime, session: AsyncSession | None, connection: Connection
+    runtime: Runtime, session: AsyncSession | None, connection: Connection, devices: Iterable[Device] = ()
 ) -> tuple[FleetSession, Meter]:
     """`session` is the caller's transaction, if any (see `row_lock` for why the token source and the ledger need
     it). The meter records every call in the usage ledger and keeps the devices' budgets (see `usage.ledger`)."""
@@ -58,7 +59,7 @@ def metered_session(
     async def on_region_change(region: Region) -> None:
         await save_region(runtime, session, connection, region)
 
-    meter = Meter(runtime, connection, session)
+    meter = Meter(runtime, connection, session, devices=devices)
     fleet = FleetSession(
         runtime.tesla_http,
         runtime.endpoints,
@@ -74,10 +75,20 @@ def metered_session(
 
 
 @asynccontextmanager
-async def fleet_api(runtime: Runtime, session: AsyncSession | None, connection: Connection) -> AsyncIterator[FleetApi]:
-    """Every call made through the api is in the usage ledger when the block ends, however it ends."""
+async def fleet_api(
+    runtime: Runtime,
+    session: AsyncSession | None,
+    connection: Connection,
+    devices: Iterable[Device] = (),
+    *,
+    unsettled: list[Meter] | None = None,
+) -> AsyncIterator[FleetApi]:
+    """Every call made through the api is in the usage ledger when the block ends, however it ends; with
+    `unsettled`, their answers are not written yet: the meter is added to it for the caller to write them in its
+    next transaction (`Meter.write_in`) or on their own (`Meter.settle`). `devices`: the ones the calls are about,
+    when the caller has them (the ledger then need not look them up)."""
     ensure_usable(runtime, connection)
-    fleet, meter = metered_session(runtime, session, connection)
+    fleet, meter = metered_session(runtime, session, connection, devices)
     try:
         try:
             yield FleetApi(fleet)
@@ -85,9 +96,17 @@ async def fleet_api(runtime: Runtime, session: AsyncSession | None, connection: 
             await mark_needs_reconnect(runtime, session, connection, exc)
             raise
     except BaseException as exc:
-        await meter.settle(exc)
+        await _settle_or_hand_over(meter, unsettled, exc)
         raise
-    await meter.settle()
+    await _settle_or_hand_over(meter, unsettled, None)
+
+
+async def _settle_or_hand_over(meter: Meter, unsettled: list[Meter] | None, error: BaseException | None) -> None:
+    if unsettled is None or isinstance(error, asyncio.CancelledError):
+        await meter.settle(error)
+    else:
+        meter.end(error)
+        unsettled.append(meter)
 
 
 async def mark_needs_reconnect(

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.usage.categories import COMMANDS, DATA, WAKES
@@ -75,16 +75,22 @@ async def refusal(
     now: datetime,
 ) -> OverBudget | None:
     """Why the call reserved as `reservation_id` must not go to Tesla, or None. Runs after the reservation."""
-    held_until = await session.scalar(
-        select(func.max(UpstreamCall.at)).where(
-            UpstreamCall.device_key == device_key,
-            UpstreamCall.category == category,
-            UpstreamCall.method == HOLD,
-            UpstreamCall.at > now,
+    # One query for both: the holds still running (their `at` is in the future) and the calls of the last window.
+    rows = (
+        await session.execute(
+            select(UpstreamCall.at, UpstreamCall.method, UpstreamCall.status)
+            .where(
+                UpstreamCall.device_key == device_key,
+                UpstreamCall.category == category,
+                UpstreamCall.at > now - budgets.window,
+                UpstreamCall.id != reservation_id,
+            )
+            .order_by(UpstreamCall.at)
         )
-    )
-    if held_until is not None:
-        seconds = (held_until - now).total_seconds()
+    ).all()
+    holds = [at for at, method, _ in rows if method == HOLD and at > now]
+    if holds:
+        seconds = (max(holds) - now).total_seconds()
         return OverBudget(
             f"Tesla answered 429 to this device's {category} calls; its Retry-After ends in {_seconds(seconds)} s",
             retry_after=seconds,
@@ -92,19 +98,7 @@ async def refusal(
     limit = budgets.limit(category)
     if limit is None:
         return None
-    window = await session.scalars(
-        select(UpstreamCall.at)
-        .where(
-            UpstreamCall.device_key == device_key,
-            UpstreamCall.category == category,
-            UpstreamCall.method != HOLD,
-            UpstreamCall.at > now - budgets.window,
-            UpstreamCall.id != reservation_id,
-            or_(UpstreamCall.status.is_(None), UpstreamCall.status.not_in(NOT_COUNTED)),
-        )
-        .order_by(UpstreamCall.at)
-    )
-    earlier = list(window.all())
+    earlier = [at for at, method, status in rows if method != HOLD and (status is None or status not in NOT_COUNTED)]
     if len(earlier) < limit:
         return None
     # The slot frees when enough of the oldest calls have left the window for this one to fit.

@@ -3,8 +3,8 @@
 `Meter` is wired into a connection's `FleetSession` (see `connections.fleet`). Before each attempt (retries after
 421 and 401 included) it inserts the call's row with no status yet, billed if its category is (it may reach
 Tesla from now on), reserving a budget slot for the device (see `budgets`); `on_response` notes the status, written
-with the next attempt or when `fleet_api`'s block ends (`settle`), in the same short transaction, and the answer
-decides whether it is billed. A call that got no answer keeps no status and stays billed, also when the process
+with the next attempt or when `fleet_api`'s block ends (`settle`), in the same short transaction — for a command,
+in the transaction that writes its outcome (`write_in`) — and the answer decides whether it is billed. A call that got no answer keeps no status and stays billed, also when the process
 dies waiting for it; only a request that never left (`on_unsent`) is not billed.
 
 The rows are written in side transactions (see `infra.db.side_transactions`), so they stay when the request that
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,15 +63,20 @@ class Meter:
         connection: Connection,
         caller: AsyncSession | None = None,
         budgets: Budgets = DEFAULT_BUDGETS,
+        devices: Iterable[Device] = (),
     ) -> None:
         self._runtime = runtime
         self._caller = caller
         self._budgets = budgets
         self.workspace_id = connection.workspace_id
         self.connection_id = connection.id
-        self._device_ids: dict[str, str | None] = {}
+        # Device keys (VIN, site id) to device ids; those the caller knows need no lookup.
+        self._device_ids: dict[str, str | None] = {
+            device.external_id: device.id for device in devices if device.connection_id == connection.id
+        }
         self._answers: dict[str, CallAnswer] = {}
         self._last: CallAnswer | None = None
+        self.error: BaseException | None = None  # what ended the calls, for a 429's `Retry-After`
         # Calls sent and waiting for their answer, by (method, path): a session may carry calls side by side.
         self._pending: dict[tuple[str, str], list[tuple[str, CallKind]]] = {}
         # The caller's session must not be used by two coroutines at once; a lock for the meter's own rows too.
@@ -122,15 +127,26 @@ class Meter:
     async def settle(self, error: BaseException | None = None) -> None:
         """Writes the answers not written yet; a 429 from Tesla becomes a hold for its `Retry-After`. Calls still
         waiting got no answer (a timeout, a lost connection): their rows keep no status and stay billed."""
-        self._pending.clear()
+        self.end(error)
         if not self._answers:
             return
         try:
             async with self._lock, self._transaction() as session:
-                written = await self._write_answers(session, error)
+                written = await self._write_answers(session, self.error)
             self._forget(written)
         except Exception:
             log.warning("usage ledger: could not record the answers of %s", self.connection_id, exc_info=True)
+
+    def end(self, error: BaseException | None = None) -> None:
+        """No more calls: `settle` writes what is left in a transaction of its own, or `write_in` in the caller's
+        (the command's outcome, say, saving a transaction). Until then the calls count as billed."""
+        self._pending.clear()
+        self.error = error
+
+    async def write_in(self, session: AsyncSession) -> None:
+        """`settle`'s writes in the caller's transaction, which fails with them (and may then write them again)."""
+        async with self._lock:
+            await self._write_answers(session, self.error)
 
     # -- writing -------------------------------------------------------------------------------------------
 
