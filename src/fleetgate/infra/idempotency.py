@@ -88,8 +88,11 @@ async def create_once(
         if earlier is not None:
             return replay(earlier, request_hash, id_field), False
     row = await build()
-    if key is not None:
-        row.idempotency_key, row.request_hash = key, request_hash
+    if key is None:
+        # A fresh id cannot collide: no savepoint (two more statements) needed.
+        session.add(row)
+        return row, True
+    row.idempotency_key, row.request_hash = key, request_hash
     try:
         async with session.begin_nested():
             session.add(row)
