@@ -11,8 +11,10 @@ free in time) is `httpx.ConnectError`/`ConnectTimeout`; anything later may have 
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 import aiohttp
 import httpx
@@ -35,7 +37,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             limit=self._max_connections,
             limit_per_host=0,
             keepalive_timeout=self._keepalive_seconds,
-            ssl=httpx.create_ssl_context(),  # the CA bundle httpx would use
+            ssl=_ssl_context(),
         )
         self._session = aiohttp.ClientSession(
             connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
@@ -80,6 +82,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 def tesla_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """`transport` replaces the connection to Tesla (tests pass the simulator's ASGI transport)."""
     return httpx.AsyncClient(transport=transport or AiohttpTransport(), timeout=DEFAULT_TIMEOUT_SECONDS)
+
+
+@cache
+def _ssl_context() -> ssl.SSLContext:
+    """The CA bundle httpx would use, loaded once per process (it takes tens of milliseconds) and shared by every
+    client's connections, as aiohttp shares its own default context."""
+    return httpx.create_ssl_context()
 
 
 def _sum(*seconds: float | None) -> float | None:
