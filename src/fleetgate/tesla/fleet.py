@@ -125,12 +125,15 @@ class FleetSession:
         if self.before_request is not None:
             await self.before_request(method, path)
         # Built here rather than by `http.request`, which merges in cookies and parses the URL on every call.
+        headers = self.http.headers.copy()  # the client's defaults (user agent, accepted encodings)
+        headers["Authorization"] = f"Bearer {token}"
+        headers["Content-Type"] = "application/json"
         request = httpx.Request(
             method,
             _parsed_url(f"{self.endpoints.base_url(self.region)}{path}"),
             params=params,
             json=json,
-            headers={**self.http.headers, "Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            headers=headers,
             extensions={"timeout": self.timeout.as_dict()},
         )
         try:
