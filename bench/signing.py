@@ -13,6 +13,10 @@ With `--socket` the simulator runs in a uvicorn process of its own on a loopback
 socket, as calls to Tesla do: the script's CPU time is then the client's alone (`client_cpu_ms_per_command`), and
 the connection pool, the part of the client that only a socket exercises, is measured too.
 
+With `--socket --peer` the same commands go to the same cars, with the same number in flight, through fleetgate and
+through the third-party `tesla-fleet-api` client in turns (fleetgate, peer, fleetgate, peer…), each turn with a new
+client and new sessions, so that both pay for their connections and handshakes and machine noise hits both.
+
 Run: `python bench/signing.py` (see bench/README.md).
 """
 
@@ -25,7 +29,7 @@ import os
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +140,7 @@ class Fleet:
     vins: list[str]
     api: FleetApi
     session: FleetSession
+    access_token: str
 
 
 @dataclass
@@ -184,7 +189,7 @@ async def seed(
     tokens = await post("/sim/tokens", {"client_id": app["client_id"], "account_id": account["id"], "scopes": SCOPES})
     endpoints = TeslaEndpoints.simulator(simulator.url)
     session = FleetSession(http, endpoints, StaticToken(tokens["access_token"]), "na")
-    return Fleet(app["client_id"], vins, FleetApi(session), session), key
+    return Fleet(app["client_id"], vins, FleetApi(session), session, tokens["access_token"]), key
 
 
 async def billed_commands(control: httpx.AsyncClient, client_id: str) -> int:
@@ -192,35 +197,45 @@ async def billed_commands(control: httpx.AsyncClient, client_id: str) -> int:
     return int(usage["clients"].get(client_id, {}).get("totals", {}).get("commands", 0))
 
 
+Send = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+
+
+def commander_send(
+    api: FleetApi, commander: SignedCommander, before_each: Callable[[str], None] = lambda vin: None
+) -> Send:
+    async def send(vin: str, name: str, params: dict[str, Any]) -> None:
+        before_each(vin)
+        result = await commander.execute(api, vin, name, params)
+        if not (result.result and result.signed):
+            raise RuntimeError(f"{name} on {vin} was not a signed success: {result}")
+
+    return send
+
+
 async def run_rounds(
-    fleet: Fleet,
-    commander: SignedCommander,
+    vins: list[str],
+    send: Send,
     simulator: Simulator,
     commands: int,
     *,
     calls_per_command: int,
-    before_each: Callable[[str], None] = lambda vin: None,
+    after_advance: Callable[[int], None] = lambda seconds: None,
 ) -> Spent:
     """Sends `commands` commands, one round (a command to every car at once) at a time."""
-    rounds = commands // len(fleet.vins)
-    # One round is one call per car per command, plus a handshake per domain in a car's first rounds.
-    pace = 60.0 / (COMMANDS_PER_MINUTE - DOMAINS - HEADROOM) * calls_per_command
+    rounds = commands // len(vins)
+    # One round is one call per car per command, plus a handshake per domain in a car's first rounds. Whole
+    # seconds, so that a client that keeps the cars' clock as an offset in seconds can follow it exactly.
+    pace = math.ceil(60.0 / (COMMANDS_PER_MINUTE - DOMAINS - HEADROOM) * calls_per_command)
     spent = Spent()
     for n in range(rounds):
         name, params = command_for(n)
         started, cpu, simulator_cpu = time.perf_counter(), time.process_time(), cpu_seconds(simulator.pid)
-
-        async def send(vin: str, name: str = name, params: dict[str, Any] = params) -> None:
-            before_each(vin)
-            result = await commander.execute(fleet.api, vin, name, params)
-            if not (result.result and result.signed):
-                raise RuntimeError(f"{name} on {vin} was not a signed success: {result}")
-
-        await asyncio.gather(*(send(vin) for vin in fleet.vins))
+        await asyncio.gather(*(send(vin, name, params) for vin in vins))
         spent.seconds += time.perf_counter() - started
         spent.client_cpu += time.process_time() - cpu
         spent.simulator_cpu += cpu_seconds(simulator.pid) - simulator_cpu
         await simulator.advance(pace)
+        after_advance(pace)
     return spent
 
 
@@ -237,7 +252,8 @@ async def main(commands: int, vehicles: int, uncached_commands: int, *, socket: 
 
         cached = SignedCommander(key, clock=simulator.now)
         calls_before = await billed_commands(control, fleet.client_id)
-        spent = await run_rounds(fleet, cached, simulator, commands, calls_per_command=1)
+        send = commander_send(fleet.api, cached)
+        spent = await run_rounds(fleet.vins, send, simulator, commands, calls_per_command=1)
         cached_calls = await billed_commands(control, fleet.client_id) - calls_before
         sent = commands // vehicles * vehicles
 
@@ -245,12 +261,11 @@ async def main(commands: int, vehicles: int, uncached_commands: int, *, socket: 
         uncached = SignedCommander(key, clock=simulator.now)
         calls_before = await billed_commands(control, fleet.client_id)
         await run_rounds(
-            fleet,
-            uncached,
+            fleet.vins,
+            commander_send(fleet.api, uncached, before_each=uncached.sessions.forget),
             simulator,
             uncached_commands,
             calls_per_command=2,
-            before_each=uncached.sessions.forget,
         )
         uncached_calls = await billed_commands(control, fleet.client_id) - calls_before
         uncached_sent = uncached_commands // vehicles * vehicles
@@ -275,18 +290,121 @@ async def main(commands: int, vehicles: int, uncached_commands: int, *, socket: 
     print(f"RESULT upstream_calls_per_command_without_cache={uncached_calls / uncached_sent:.3f}")
 
 
+PEER_MISSING = (
+    "--peer sends the same commands through the third-party `tesla-fleet-api` client, which is not installed.\n"
+    "Install the bench extra: pip install -e '.[bench]'"
+)
+
+
+async def fleetgate_turn(simulator: Simulator, fleet: Fleet, key: ec.EllipticCurvePrivateKey, commands: int) -> Spent:
+    """One turn of the comparison: a new Tesla client and a new commander, so a handshake per car and domain."""
+    async with tesla_client() as http:
+        session = FleetSession(http, TeslaEndpoints.simulator(simulator.url), StaticToken(fleet.access_token), "na")
+        commander = SignedCommander(key, clock=simulator.now)
+        send = commander_send(FleetApi(session), commander)
+        return await run_rounds(fleet.vins, send, simulator, commands, calls_per_command=1)
+
+
+async def peer_turn(simulator: Simulator, fleet: Fleet, key: ec.EllipticCurvePrivateKey, commands: int) -> Spent:
+    """The same turn through `tesla-fleet-api`: its Fleet API client on its own aiohttp session, its signed vehicles
+    (HMAC-signed commands, one session per car and domain, made on the first command) with the app's key."""
+    import aiohttp
+    from tesla_fleet_api import TeslaFleetApi
+
+    async with aiohttp.ClientSession() as http:
+        api = TeslaFleetApi(http, access_token=fleet.access_token, server=f"{simulator.url}/na")
+        api.private_key = key
+        cars = {vin: api.vehicles.createSigned(vin) for vin in fleet.vins}
+
+        async def send(vin: str, name: str, params: dict[str, Any]) -> None:
+            answer = await getattr(cars[vin], name)(**params)
+            if answer.get("response", {}).get("result") is not True:
+                raise RuntimeError(f"{name} on {vin} was not a success through the peer: {answer}")
+
+        def follow_clock(seconds: int) -> None:
+            # The peer keeps the car's clock as its offset from this machine's (`Session.delta`, whole seconds) and
+            # has no clock to pass in; a real car's clock runs with ours. When the bench moves the simulated cars'
+            # clock on, it tells the peer's sessions, as `SignedCommander(clock=simulator.now)` reads it.
+            for car in cars.values():
+                for domain_session in car._sessions.values():
+                    if domain_session.delta is not None:
+                        domain_session.delta -= seconds
+
+        return await run_rounds(fleet.vins, send, simulator, commands, calls_per_command=1, after_advance=follow_clock)
+
+
+async def compare(commands: int, vehicles: int, turns: int) -> None:
+    async with over_socket() as simulator, tesla_client() as http:
+        fleet, key = await seed(simulator, http, vehicles)
+        sent = commands // vehicles * vehicles
+        clients = {"fleetgate": fleetgate_turn, "peer": peer_turn}
+        totals = {name: Spent() for name in clients}
+        for turn in range(turns):
+            for name, run in clients.items():
+                await simulator.advance(60)  # an empty rate-limit window for each turn
+                spent = await run(simulator, fleet, key, commands)
+                total = totals[name]
+                total.seconds += spent.seconds
+                total.client_cpu += spent.client_cpu
+                total.simulator_cpu += spent.simulator_cpu
+                print(
+                    f"turn {turn + 1} {name}: {sent / spent.seconds:.0f} commands/s, "
+                    f"client {1000 * spent.client_cpu / sent:.2f} ms CPU/command, "
+                    f"simulator {1000 * spent.simulator_cpu / sent:.2f} ms CPU/command",
+                    flush=True,
+                )
+
+        executed = 0
+        for vin in fleet.vins:
+            executed += len((await simulator.control.get(f"/sim/vehicles/{vin}")).json()["executed_commands"])
+        if executed != sent * turns * len(clients):
+            raise RuntimeError(f"the cars ran {executed} commands, {sent * turns * len(clients)} were sent")
+
+    total_sent = sent * turns
+    rate = {name: total_sent / spent.seconds for name, spent in totals.items()}
+    print("RESULT transport=aiohttp")
+    print(f"RESULT commands_per_client={total_sent}")
+    print(f"RESULT turns_per_client={turns}")
+    print(f"RESULT vehicles={vehicles}")
+    print(f"RESULT fleetgate_commands_per_second={rate['fleetgate']:.1f}")
+    print(f"RESULT peer_commands_per_second={rate['peer']:.1f}")
+    print(f"RESULT throughput_ratio={rate['fleetgate'] / rate['peer']:.2f}")
+    for name, spent in totals.items():
+        print(f"RESULT {name}_client_cpu_ms_per_command={1000 * spent.client_cpu / total_sent:.2f}")
+    for name, spent in totals.items():
+        print(f"RESULT {name}_simulator_cpu_ms_per_command={1000 * spent.simulator_cpu / total_sent:.2f}")
+
+
+def peer_installed() -> bool:
+    try:
+        import tesla_fleet_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--commands", type=int, default=1000)
+    parser.add_argument("--commands", type=int, help="1,000, or 500 per turn with --peer")
     parser.add_argument("--vehicles", type=int, default=10, help="also the commands in flight at once")
     parser.add_argument("--uncached-commands", type=int, default=200)
     parser.add_argument("--socket", action="store_true", help="the simulator in a process of its own, over loopback")
     parser.add_argument("--httpcore", action="store_true", help="with --socket: httpx's own pool, for comparison")
+    parser.add_argument("--peer", action="store_true", help="with --socket: fleetgate and tesla-fleet-api in turns")
+    parser.add_argument("--turns", type=int, default=2, help="with --peer: turns of each client")
     parser.add_argument("--serve-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_port is not None:
         serve(args.serve_port)
+    elif args.peer:
+        if not args.socket or args.httpcore:
+            parser.error("--peer needs --socket (and compares tesla_client(), so not --httpcore)")
+        if not peer_installed():
+            sys.exit(PEER_MISSING)
+        asyncio.run(compare(args.commands or 500, args.vehicles, args.turns))
     else:
         asyncio.run(
-            main(args.commands, args.vehicles, args.uncached_commands, socket=args.socket, httpcore=args.httpcore)
+            main(
+                args.commands or 1000, args.vehicles, args.uncached_commands, socket=args.socket, httpcore=args.httpcore
+            )
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 import httpx
@@ -26,6 +27,8 @@ def tesla_timeout(read_seconds: float) -> httpx.Timeout:
 
 
 DEFAULT_TIMEOUT = tesla_timeout(30.0)
+# Parsing a URL is a good part of what httpx spends on a request; a gateway calls the same few per car again and again.
+_parsed_url = lru_cache(maxsize=4096)(httpx.URL)
 # Failures that happen before a single byte of the request reached Tesla: sending again is always safe.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -121,16 +124,20 @@ class FleetSession:
     ) -> httpx.Response:
         if self.before_request is not None:
             await self.before_request(method, path)
-        url = f"{self.endpoints.base_url(self.region)}{path}"
+        # Built here rather than by `http.request`, which merges in cookies and parses the URL on every call.
+        headers = self.http.headers.copy()  # the client's defaults (user agent, accepted encodings)
+        headers["Authorization"] = f"Bearer {token}"
+        headers["Content-Type"] = "application/json"
+        request = httpx.Request(
+            method,
+            _parsed_url(f"{self.endpoints.base_url(self.region)}{path}"),
+            params=params,
+            json=json,
+            headers=headers,
+            extensions={"timeout": self.timeout.as_dict()},
+        )
         try:
-            response = await self.http.request(
-                method,
-                url,
-                json=json,
-                params=params,
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                timeout=self.timeout,
-            )
+            response = await self.http.send(request)
         except NOT_SENT as exc:
             if self.on_unsent is not None:
                 self.on_unsent(method, path)

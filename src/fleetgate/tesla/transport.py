@@ -7,15 +7,28 @@ and the transport the seam: tests pass the simulator's ASGI transport instead of
 
 aiohttp's errors become httpx's, split the way `fleet.py` needs them: a request that never left (no connection, none
 free in time) is `httpx.ConnectError`/`ConnectTimeout`; anything later may have reached Tesla and is a read error.
+
+`TeslaClient.send` hands a request straight to the transport and reads the whole answer. `httpx.AsyncClient.send`
+also runs the auth and redirect flows, fills a cookie jar from every answer and times the body's reading; Tesla's
+API uses none of that (no cookies, and `fleet.py` handles 421 itself), and on each call it cost about as much CPU
+as the connection pool's own work. A request that asks for any of it goes the general way.
 """
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING
 
 import aiohttp
 import httpx
+from httpx import USE_CLIENT_DEFAULT
+
+if TYPE_CHECKING:  # the types of `httpx.AsyncClient.send`'s arguments, which httpx does not export
+    from httpx._client import UseClientDefault
+    from httpx._types import AuthTypes
 
 # As many connections as commands in flight to Tesla; past that, requests wait for one (`pool` timeout).
 MAX_CONNECTIONS = 100
@@ -35,7 +48,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             limit=self._max_connections,
             limit_per_host=0,
             keepalive_timeout=self._keepalive_seconds,
-            ssl=httpx.create_ssl_context(),  # the CA bundle httpx would use
+            ssl=_ssl_context(),
         )
         self._session = aiohttp.ClientSession(
             connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
@@ -77,9 +90,53 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = None
 
 
-def tesla_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+class TeslaClient(httpx.AsyncClient):
+    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        super().__init__(transport=transport, timeout=DEFAULT_TIMEOUT_SECONDS)
+        self._tesla_transport = transport
+
+    async def send(
+        self,
+        request: httpx.Request,
+        *,
+        stream: bool = False,
+        auth: AuthTypes | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        follow_redirects: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+    ) -> httpx.Response:
+        general = (
+            stream
+            or auth is not USE_CLIENT_DEFAULT
+            or self.auth is not None
+            or follow_redirects is True
+            or (follow_redirects is USE_CLIENT_DEFAULT and self.follow_redirects)
+            or any(self.event_hooks.values())
+            or bool(self.cookies)
+        )
+        if general or self.is_closed:
+            return await super().send(request, stream=stream, auth=auth, follow_redirects=follow_redirects)
+        try:
+            response = await self._tesla_transport.handle_async_request(request)
+        except httpx.RequestError as exc:
+            exc.request = request  # as httpx's own `send` does
+            raise
+        response.request = request
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
+
+
+def tesla_client(transport: httpx.AsyncBaseTransport | None = None) -> TeslaClient:
     """`transport` replaces the connection to Tesla (tests pass the simulator's ASGI transport)."""
-    return httpx.AsyncClient(transport=transport or AiohttpTransport(), timeout=DEFAULT_TIMEOUT_SECONDS)
+    return TeslaClient(transport or AiohttpTransport())
+
+
+@cache
+def _ssl_context() -> ssl.SSLContext:
+    """The CA bundle httpx would use, loaded once per process (it takes tens of milliseconds) and shared by every
+    client's connections, as aiohttp shares its own default context."""
+    return httpx.create_ssl_context()
 
 
 def _sum(*seconds: float | None) -> float | None:

@@ -27,6 +27,7 @@ from tesla_protocol.command import vcsec_pb2 as vcsec
 
 from fleetgate.protocol.authentication import DOMAIN_INFOTAINMENT
 from fleetgate.protocol.faults import SYNC_FAULTS
+from fleetgate.protocol.keys import public_key_bytes
 from fleetgate.protocol.messages import MessageDecodeError, decode_routable, encode_routable
 from fleetgate.tesla.api import FleetApi
 from fleetgate.tesla.errors import (
@@ -106,6 +107,11 @@ class SignedCommander:
     busy_pause_seconds: float = 0.5
     handshakes: int = 0
     resyncs: int = 0
+    # Our public key as commands carry it, encoded once rather than on every command.
+    _signer: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._signer = public_key_bytes(self.private_key)
 
     async def execute(
         self, api: FleetApi, vin: str, name: str, params: dict[str, Any], *, before_send: BeforeSend | None = None
@@ -150,7 +156,7 @@ class SignedCommander:
         session = self.sessions.get(vin, payload.domain) or await self._handshake(api, vin, payload.domain)
         resyncs = busy = 0
         while True:
-            sent = signed_command(session, self.private_key, payload.payload, now=self.clock(), ttl=COMMAND_TTL_SECONDS)
+            sent = signed_command(session, self._signer, payload.payload, now=self.clock(), ttl=COMMAND_TTL_SECONDS)
             await before_send()
             reply = await self._exchange(api, vin, sent.message)
             status = reply.signedMessageStatus
@@ -179,7 +185,7 @@ class SignedCommander:
             return _outcome(payload.domain, plaintext)
 
     async def _handshake(self, api: FleetApi, vin: str, domain: int) -> VehicleSession:
-        request, uuid = session_info_request(domain, self.private_key)
+        request, uuid = session_info_request(domain, self._signer)
         self.handshakes += 1
         reply = await self._exchange(api, vin, request)
         fault = reply.signedMessageStatus.signed_message_fault

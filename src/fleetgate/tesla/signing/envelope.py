@@ -20,7 +20,6 @@ from fleetgate.protocol.authentication import (
     session_info_tag,
 )
 from fleetgate.protocol.crypto import shared_key, tags_equal
-from fleetgate.protocol.keys import public_key_bytes
 from fleetgate.tesla.signing.session import VehicleSession
 
 
@@ -45,9 +44,10 @@ def _addressed(domain: int) -> tuple[um.RoutableMessage, bytes]:
     return message, uuid
 
 
-def session_info_request(domain: int, key: ec.EllipticCurvePrivateKey) -> tuple[um.RoutableMessage, bytes]:
+def session_info_request(domain: int, signer: bytes) -> tuple[um.RoutableMessage, bytes]:
+    """`signer` is our public key, as `keys.public_key_bytes` encodes it."""
     message, uuid = _addressed(domain)
-    message.session_info_request.public_key = public_key_bytes(key)
+    message.session_info_request.public_key = signer
     return message, uuid
 
 
@@ -83,9 +83,7 @@ def read_session_info(
     return info, k
 
 
-def signed_command(
-    session: VehicleSession, key: ec.EllipticCurvePrivateKey, payload: bytes, *, now: float, ttl: int
-) -> SentCommand:
+def signed_command(session: VehicleSession, signer: bytes, payload: bytes, *, now: float, ttl: int) -> SentCommand:
     message, uuid = _addressed(session.domain)
     message.flags = ENCRYPT_RESPONSE_FLAG
     auth = CommandAuth(
@@ -99,7 +97,7 @@ def signed_command(
     )
     tag = command_hmac_tag(session.shared_key, auth, payload)
     message.protobuf_message_as_bytes = payload
-    message.signature_data.signer_identity.public_key = public_key_bytes(key)
+    message.signature_data.signer_identity.public_key = signer
     hmac_data = message.signature_data.HMAC_Personalized_data
     hmac_data.epoch = auth.epoch
     hmac_data.counter = auth.counter
