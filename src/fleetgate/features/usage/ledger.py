@@ -4,8 +4,9 @@
 421 and 401 included) it inserts the call's row with no status yet, billed if its category is (it may reach
 Tesla from now on), reserving a budget slot for the device (see `budgets`); `on_response` notes the status, written
 with the next attempt or when `fleet_api`'s block ends (`settle`), in the same short transaction — for a command,
-in the transaction that writes its outcome (`write_in`) — and the answer decides whether it is billed. A call that got no answer keeps no status and stays billed, also when the process
-dies waiting for it; only a request that never left (`on_unsent`) is not billed.
+in the transaction that writes its outcome (`write_in`) — and the answer decides whether it is billed. A call that
+got no answer keeps no status and stays billed, also when the process dies waiting for it; only a request that
+never left (`on_unsent`) is not billed.
 
 The rows are written in side transactions (see `infra.db.side_transactions`), so they stay when the request that
 made the calls ends in an error and rolls back; when the request already holds the lock they would wait for, they
