@@ -40,7 +40,8 @@ def key_lookups(runtime: Runtime) -> list[str]:
         if "FROM api_keys" in statement:
             seen.append(statement)
 
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", note)
+    for engine in {runtime.engine, runtime.reader}:  # the same one on SQLite
+        event.listen(engine.sync_engine, "before_cursor_execute", note)
     return seen
 
 

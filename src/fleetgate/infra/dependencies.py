@@ -7,10 +7,11 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.reads import first_row
 from fleetgate.infra.errors import Unauthenticated
 from fleetgate.infra.models import ApiKey, Workspace
 from fleetgate.infra.runtime import Runtime, runtime_of
@@ -37,7 +38,7 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-async def current_workspace(request: Request, session: SessionDep, runtime: RuntimeDep) -> CurrentWorkspace:
+async def current_workspace(request: Request, runtime: RuntimeDep) -> CurrentWorkspace:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
@@ -49,7 +50,7 @@ async def current_workspace(request: Request, session: SessionDep, runtime: Runt
     key_hash = hash_api_key(key)
     known = runtime.api_keys.get(key_hash)
     if known is None:
-        known = await _look_up(session, key_hash)
+        known = await _look_up(runtime, key_hash)
         runtime.api_keys.put(key_hash, known)
     now = utcnow()
     # At most once a minute per key, and in a transaction of its own: writing it in the request's transaction would
@@ -63,15 +64,16 @@ async def current_workspace(request: Request, session: SessionDep, runtime: Runt
     return known.workspace
 
 
-async def _look_up(session: AsyncSession, key_hash: str) -> KnownKey:
-    # One query for the key and its workspace.
-    found = (
-        await session.execute(
-            select(ApiKey.id, ApiKey.revoked_at, ApiKey.last_used_at, Workspace.id, Workspace.name)
-            .outerjoin(Workspace, Workspace.id == ApiKey.workspace_id)
-            .where(ApiKey.key_hash == key_hash)
-        )
-    ).first()
+# The key and its workspace in one query, outside the request's transaction.
+LOOK_UP_KEY = (
+    select(ApiKey.id, ApiKey.revoked_at, ApiKey.last_used_at, Workspace.id, Workspace.name)
+    .outerjoin(Workspace, Workspace.id == ApiKey.workspace_id)
+    .where(ApiKey.key_hash == bindparam("key_hash"))
+)
+
+
+async def _look_up(runtime: Runtime, key_hash: str) -> KnownKey:
+    found = await first_row(runtime.reader, LOOK_UP_KEY, {"key_hash": key_hash})
     if found is None or found[1] is not None:
         raise Unauthenticated("This API key is not valid (unknown or revoked).")
     api_key_id, _, last_used_at, workspace_id, workspace_name = found

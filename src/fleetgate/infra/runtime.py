@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fleetgate.config import Settings, SettingsError, decode_key
 from fleetgate.infra.app_key import configured_app_key
-from fleetgate.infra.db.engine import create_sessionmaker, create_side_engine
+from fleetgate.infra.db.engine import create_reader, create_sessionmaker, create_side_engine
 from fleetgate.infra.db.first_use import migrate_on_first_use, open_engine
 from fleetgate.infra.metrics import Metrics
 from fleetgate.infra.models.device_state import Reading
@@ -72,6 +72,8 @@ class Runtime:
     # per device id. See `features.devices.state_service`.
     state_reads: SingleFlight[tuple[str, bool, bool], Reading] = field(default_factory=SingleFlight, kw_only=True)
     latest_readings: dict[str, Reading] = field(default_factory=dict, kw_only=True)
+    # Single-statement reads outside the request's transaction (`db.reads`).
+    reader: AsyncEngine = field(kw_only=True)
     # API keys checked lately, so that a request need not look its key up (`infra.security.key_cache`).
     api_keys: ApiKeyCache = field(default_factory=lambda: ApiKeyCache(0.0), kw_only=True)
 
@@ -103,6 +105,7 @@ async def open_runtime(
         settings.database_url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow
     )
     side_engine = create_side_engine(settings.database_url)
+    reader = create_reader(settings.database_url, engine, pool_size=settings.database_pool_size)
     try:
         await migrate_on_first_use(engine, settings)
         try:
@@ -118,6 +121,7 @@ async def open_runtime(
                 settings=settings,
                 engine=engine,
                 sessionmaker=create_sessionmaker(engine),
+                reader=reader,
                 tesla_http=tesla_http,
                 endpoints=settings.tesla_endpoints(),
                 encryptor=Encryptor(key),
@@ -130,6 +134,7 @@ async def open_runtime(
                 api_keys=ApiKeyCache(settings.api_key_cache_seconds),
             )
     finally:
+        await reader.dispose()
         await side_engine.dispose()
         await engine.dispose()
 

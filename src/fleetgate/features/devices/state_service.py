@@ -94,7 +94,7 @@ async def read_state(
     # Freshness is judged when the request arrived: however long it then waits (for the database, or for a read in
     # flight), a reading made since is as fresh as it asked.
     asked_at = utcnow()
-    device = await readable_device(session, runtime, workspace_id, device_id)
+    device = await readable_device(runtime, workspace_id, device_id)
     answer = await cached_state(session, runtime, device, asked_at=asked_at, max_age=max_age, include_raw=include_raw)
     if answer is not None:
         return answer
@@ -123,9 +123,9 @@ class LiveRead:
         return cls((device.device_id, wake, device.location), also)
 
 
-async def readable_device(session: AsyncSession, runtime: Runtime, workspace_id: str, device_id: str) -> ReadableDevice:
+async def readable_device(runtime: Runtime, workspace_id: str, device_id: str) -> ReadableDevice:
     """The device, if it is this workspace's and its state may be read now; else the error that says why not."""
-    row = await load_device(session, workspace_id, device_id)
+    row = await load_device(runtime, workspace_id, device_id)
     if row is None:
         raise NotFound(f"No device {device_id}.")
     facts = facts_of_connection(runtime, row.connection_id, row.connection_status, row.status_reason, row.scopes)

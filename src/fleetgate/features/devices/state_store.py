@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fleetgate.infra.db.reads import first_row
 from fleetgate.infra.models import Connection, Device, DeviceState
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.runtime import Runtime
@@ -58,9 +59,10 @@ class LoadedDevice(NamedTuple):
     has_location: bool | None
 
 
-async def load_device(session: AsyncSession, workspace_id: str, device_id: str) -> LoadedDevice | None:
-    """None for no such device in this workspace."""
-    row = (await session.execute(LOAD_DEVICE, {"device_id": device_id, "workspace_id": workspace_id})).first()
+async def load_device(runtime: Runtime, workspace_id: str, device_id: str) -> LoadedDevice | None:
+    """None for no such device in this workspace. Outside the request's transaction (`Runtime.reader`): a cached
+    read then needs no other statement."""
+    row = await first_row(runtime.reader, LOAD_DEVICE, {"device_id": device_id, "workspace_id": workspace_id})
     return LoadedDevice._make(row) if row is not None else None
 
 

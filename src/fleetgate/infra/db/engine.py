@@ -32,6 +32,18 @@ def create_side_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def create_reader(url: str, engine: AsyncEngine, *, pool_size: int) -> AsyncEngine:
+    """For single-statement reads outside any transaction (`db.reads`). On PostgreSQL a pool of its own, in
+    autocommit (no BEGIN and COMMIT round trips; each statement sees what was committed before it, as in a
+    transaction at the default isolation level) and without a ping at checkout: a read on a dropped connection is
+    simply read again. Half the main pool's size, kept, and as many more under load. On SQLite, whose driver starts
+    no transaction for a read anyway, the main engine."""
+    if is_sqlite(url):
+        return engine
+    kept = max(1, pool_size // 2)
+    return create_async_engine(url, pool_size=kept, max_overflow=kept, isolation_level="AUTOCOMMIT")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run while one writer writes; foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()
