@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
+from types import FrameType
 
 import httpx
 import pytest
@@ -13,6 +19,23 @@ from tests.simulator.factories import SimFactory
 from tests.support.live import LiveServer, serve_in_thread
 
 SIM_BASE = "http://sim.test"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    signal.signal(signal.SIGUSR1, dump_tasks)
+
+
+def dump_tasks(_signal: int, _frame: FrameType | None) -> None:
+    """`kill -USR1 <pid>` of a test process that seems stuck writes where each of its asyncio tasks waits to
+    fleetgate-tasks-<pid>.txt in the temporary directory (its standard error may be captured)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    with (Path(tempfile.gettempdir()) / f"fleetgate-tasks-{os.getpid()}.txt").open("a") as out:
+        for task in asyncio.all_tasks(loop):
+            print(f"--- {task.get_name()}", file=out)
+            task.print_stack(file=out)
 
 
 @pytest.fixture(scope="session")
