@@ -87,7 +87,7 @@ async def test_a_recovered_claim_runs_before_anything_submitted_after_it(
     recovered = await lifecycle.recover(sessions, await lease_ran_out())
     assert [(item.command_id, item.status) for item in recovered] == [(first, "queued")]
 
-    assert await lifecycle.due(sessions, utcnow(), 10) == [first]
+    assert await lifecycle.due(gateway_runtime.reader, utcnow(), 10) == [first]
     assert await lifecycle.claim(sessions, second, "worker:heir", LEASE) is None
     job = await lifecycle.claim(sessions, first, "worker:heir", LEASE)
     assert job is not None

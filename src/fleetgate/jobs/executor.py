@@ -90,7 +90,7 @@ class CommandExecutor:
             return 0
         started = 0
         # A device with a running command has nothing due (see `lifecycle.due`): `free` is enough to ask for.
-        for command_id in await lifecycle.due(sessions, now, free):
+        for command_id in await lifecycle.due(self.runtime.reader, now, free):
             job = await lifecycle.claim(sessions, command_id, self.name, self.lease_seconds)
             if job is None:
                 continue

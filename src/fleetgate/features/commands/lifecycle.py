@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from fleetgate.features.commands import outcomes
@@ -99,10 +99,11 @@ DEVICE_AND_CONNECTION = (
 )
 
 
-async def due(sessions: Sessions, now: datetime, limit: int) -> list[str]:
-    """Commands that may start now: each its device's oldest active one, none of its device's running."""
-    async with sessions() as session:
-        return list((await session.scalars(DUE, {"now": now, "limit": limit})).all())
+async def due(reader: AsyncEngine, now: datetime, limit: int) -> list[str]:
+    """Commands that may start now: each its device's oldest active one, none of its device's running. One
+    statement on the reader (`infra.db.reads`): executors ask at every submission and every end."""
+    async with reader.connect() as connection:
+        return list((await connection.scalars(DUE, {"now": now, "limit": limit})).all())
 
 
 async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
@@ -202,16 +203,17 @@ async def settle(session: AsyncSession, command_id: str, worker: str, outcome: O
             error=outcome.error,
             completed_at=now,
         )
-    result = await session.execute(
-        update(Command)
-        .where(Command.id == command_id, Command.claimed_by == worker, Command.status == IN_PROGRESS)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    command = (
+        await session.scalars(
+            update(Command)
+            .where(Command.id == command_id, Command.claimed_by == worker, Command.status == IN_PROGRESS)
+            .values(**values)
+            .returning(Command)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+    ).one_or_none()
+    if command is None:
         return None
-    command = await session.get(Command, command_id, populate_existing=True)
-    assert command is not None
     if command.status == QUEUED and command.not_before >= command.expires_at:
         # It would run again only after its expiry: it ends here, with what stopped it.
         command.status = EXPIRED

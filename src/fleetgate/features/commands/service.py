@@ -19,16 +19,16 @@ from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
 from fleetgate.features.devices.errors import require
-from fleetgate.features.devices.service import connection_facts, connection_of
+from fleetgate.features.devices.service import connection_facts
 from fleetgate.infra.db.after_commit import Topic, announce
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.db.notify import COMMANDS_CHANNEL, notify_on_commit
-from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
+from fleetgate.infra.errors import APIError, Conflict, NotFound, ValidationFailed
 from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Command, Connection, Device
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.infra.workspace_rows import get_in_workspace
+from fleetgate.infra.workspace_rows import MAX_ID_LENGTH, get_in_workspace
 
 CATALOG_URL = "/v1/commands/catalog"
 
@@ -90,13 +90,12 @@ async def submit(
     idempotency_key: str | None,
 ) -> tuple[Command, bool]:
     """The queued command, and whether it is new (false: a replay of the same Idempotency-Key and body)."""
-    device = await get_in_workspace(session, Device, workspace_id, device_id, "device")
+    device, connection = await _device_and_connection(session, workspace_id, device_id)
     spec = spec_for(body.command, device)
     params = validated_params(spec, body)
     request_hash = fingerprint({"device_id": device_id, **body.model_dump(mode="json"), "params": params})
 
     async def build() -> Command:
-        connection = await connection_of(session, device)
         check_access(runtime, spec, device, connection)
         now = utcnow()
         return Command(
@@ -128,6 +127,22 @@ async def submit(
         announce(session, COMMAND_QUEUED, Queued(command.id, command.device_id))
         await notify_on_commit(session, COMMANDS_CHANNEL)
     return command, created
+
+
+async def _device_and_connection(session: AsyncSession, workspace_id: str, device_id: str) -> tuple[Device, Connection]:
+    """In one query; 404 for another workspace's device, as `get_in_workspace` answers."""
+    if len(device_id) > MAX_ID_LENGTH:
+        raise NotFound(f"No device {device_id}.")
+    found = (
+        await session.execute(
+            select(Device, Connection)
+            .join(Connection, Connection.id == Device.connection_id)
+            .where(Device.id == device_id, Device.workspace_id == workspace_id)
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"No device {device_id}.")
+    return found[0], found[1]
 
 
 async def _by_idempotency_key(session: AsyncSession, workspace_id: str, key: str) -> Command | None:
