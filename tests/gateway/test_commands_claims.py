@@ -107,3 +107,21 @@ async def test_an_executor_whose_claim_was_taken_over_may_not_mark_a_send(
     assert await lifecycle.claim(sessions, only, "worker:heir", LEASE) is not None
     assert not await lifecycle.mark_sent(sessions, only, "worker:stalled", sent=True)
     assert await lifecycle.mark_sent(sessions, only, "worker:heir", sent=True)
+
+
+async def test_due_commands_of_several_devices_are_claimed_together_each_devices_oldest_only(
+    gateway_runtime: Runtime, connect: Connector
+) -> None:
+    sessions = gateway_runtime.sessionmaker
+    linked = await connect(paired=True, vehicles=[{}, {}])
+    one, two = (linked.device_id(vin) for vin in linked.account.vins)
+    first_of_one, second_of_one = await queue(sessions, one, 60, 61)
+    (first_of_two,) = await queue(sessions, two, 70)
+
+    # As a stale list of due commands might name them: the second of `one` is not its device's oldest.
+    jobs = await lifecycle.claim_many(sessions, [second_of_one, first_of_two, first_of_one], "worker:a", LEASE)
+
+    assert sorted(job.command_id for job in jobs) == sorted([first_of_one, first_of_two])
+    assert {job.command_id: job.device.id for job in jobs} == {first_of_one: one, first_of_two: two}
+    assert all(job.connection.id == linked.connection_id for job in jobs)
+    assert await lifecycle.claim_many(sessions, [second_of_one, first_of_two], "worker:b", LEASE) == []

@@ -88,17 +88,14 @@ class CommandExecutor:
         free = self.concurrency - len(self.running)
         if free <= 0:
             return 0
-        started = 0
         # A device with a running command has nothing due (see `lifecycle.due`): `free` is enough to ask for.
-        for command_id in await lifecycle.due(self.runtime.reader, now, free):
-            job = await lifecycle.claim(sessions, command_id, self.name, self.lease_seconds)
-            if job is None:
-                continue
-            task = asyncio.create_task(run_job(self.runtime, job, self.name), name=f"command {command_id}")
-            self.running[command_id] = task
-            task.add_done_callback(partial(self._done, command_id))
-            started += 1
-        return started
+        due = await lifecycle.due(self.runtime.reader, now, free)
+        jobs = await lifecycle.claim_many(sessions, due, self.name, self.lease_seconds)
+        for job in jobs:
+            task = asyncio.create_task(run_job(self.runtime, job, self.name), name=f"command {job.command_id}")
+            self.running[job.command_id] = task
+            task.add_done_callback(partial(self._done, job.command_id))
+        return len(jobs)
 
     def _done(self, command_id: str, task: asyncio.Task[object]) -> None:
         self.running.pop(command_id, None)

@@ -71,31 +71,29 @@ DUE = (
     .order_by(Command.created_at, Command.id)
     .limit(bindparam("limit"))
 )
+_CLAIMABLE = (Command.status == QUEUED, Command.not_before <= _NOW, Command.expires_at > _NOW, ~OLDER_ACTIVE)
+_CLAIMED_VALUES = {
+    "status": IN_PROGRESS,
+    "claimed_by": bindparam("worker"),
+    "lease_expires_at": bindparam("lease_expires_at", type_=UTCDateTime()),
+    "attempts": Command.attempts + 1,
+    "started_at": func.coalesce(Command.started_at, _NOW),
+    "sent_at": None,
+    "updated_at": _NOW,
+}
 CLAIM = (
     update(Command)
-    .where(
-        Command.id == bindparam("command_id"),
-        Command.status == QUEUED,
-        Command.not_before <= _NOW,
-        Command.expires_at > _NOW,
-        ~OLDER_ACTIVE,
-    )
-    .values(
-        status=IN_PROGRESS,
-        claimed_by=bindparam("worker"),
-        lease_expires_at=bindparam("lease_expires_at", type_=UTCDateTime()),
-        attempts=Command.attempts + 1,
-        started_at=func.coalesce(Command.started_at, _NOW),
-        sent_at=None,
-        updated_at=_NOW,
-    )
+    .where(Command.id.in_(bindparam("command_ids", expanding=True)), *_CLAIMABLE)
+    .values(**_CLAIMED_VALUES)
     .returning(Command)
     .execution_options(synchronize_session=False)
 )
-DEVICE_AND_CONNECTION = (
-    select(Device, Connection)
-    .join(Connection, Connection.id == bindparam("connection_id"))
-    .where(Device.id == bindparam("device_id"))
+# The device as it is now, and the connection the command was submitted through.
+DEVICES_AND_CONNECTIONS = (
+    select(Command.id, Device, Connection)
+    .join(Device, Device.id == Command.device_id)
+    .join(Connection, Connection.id == Command.connection_id)
+    .where(Command.id.in_(bindparam("command_ids", expanding=True)))
 )
 
 
@@ -132,19 +130,42 @@ async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
 async def claim(sessions: Sessions, command_id: str, worker: str, lease_seconds: float) -> Job | None:
     """The command as a job for `worker`, or None when it is no longer due (claimed, cancelled, expired, or
     an older command of its device is running or waiting)."""
+    jobs = await claim_many(sessions, [command_id], worker, lease_seconds)
+    return jobs[0] if jobs else None
+
+
+async def claim_many(sessions: Sessions, command_ids: Sequence[str], worker: str, lease_seconds: float) -> list[Job]:
+    """`claim` for several commands (of different devices, as `due` lists them) in one transaction: the ones still
+    due, as jobs, oldest first."""
+    if not command_ids:
+        return []
     now = utcnow()
+    values = {
+        "command_ids": list(command_ids),
+        "now": now,
+        "worker": worker,
+        "lease_expires_at": now + timedelta(seconds=lease_seconds),
+    }
     async with sessions() as session:
         try:
             async with session.begin():
-                lease_expires_at = now + timedelta(seconds=lease_seconds)
-                values = {"command_id": command_id, "now": now, "worker": worker, "lease_expires_at": lease_expires_at}
-                command = (await session.scalars(CLAIM, values)).one_or_none()
-                if command is None:
-                    return None
-                ids = {"device_id": command.device_id, "connection_id": command.connection_id}
-                device, connection = (await session.execute(DEVICE_AND_CONNECTION, ids)).one()
+                commands = list((await session.scalars(CLAIM, values)).all())
+                if not commands:
+                    return []
+                claimed = {"command_ids": [command.id for command in commands]}
+                found = {row[0]: (row[1], row[2]) for row in await session.execute(DEVICES_AND_CONNECTIONS, claimed)}
         except IntegrityError:
-            return None  # another command of the device was claimed first (the unique index said so)
+            # Another executor claimed a command of one of these devices first (the unique index said so): the
+            # others are claimed one by one.
+            if len(command_ids) == 1:
+                return []
+            jobs = [await claim_many(sessions, [one], worker, lease_seconds) for one in command_ids]
+            return [job for claimed_one in jobs for job in claimed_one]
+    commands.sort(key=lambda command: (command.created_at, command.id))
+    return [_job(command, *found[command.id]) for command in commands]
+
+
+def _job(command: Command, device: Device, connection: Connection) -> Job:
     return Job(
         command_id=command.id,
         name=command.command,
