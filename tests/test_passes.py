@@ -128,3 +128,21 @@ async def test_leaving_waits_for_the_task_yet_the_caller_can_still_be_cancelled(
     release.set()
     await asyncio.wait([inner], timeout=BOUND)
     assert inner.cancelled()
+
+
+async def test_a_cancellation_that_meets_a_wake_still_ends_the_task() -> None:
+    # Python 3.11's `asyncio.wait_for` drops a cancellation that arrives as the awaited event fires: the task
+    # would then run on, and whoever waits for it to end (a process shutting down) would wait for ever.
+    wake = asyncio.Event()
+    first = asyncio.Event()
+
+    async def run_pass() -> None:
+        first.set()
+
+    task = asyncio.create_task(Passes("cancelled while woken", run_pass, HOUR, log, wake=wake).run())
+    await asyncio.wait_for(first.wait(), BOUND)
+    await asyncio.sleep(0)  # the task is now waiting for its next pass
+    wake.set()
+    task.cancel()
+    await asyncio.wait([task], timeout=BOUND)
+    assert task.cancelled()

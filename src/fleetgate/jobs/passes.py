@@ -46,8 +46,11 @@ class Passes:
         if self.wake is None:
             await asyncio.sleep(seconds)
             return
+        # `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` drops a cancellation that arrives as the event
+        # fires, and the task would run on after being told to stop.
         with suppress(TimeoutError):
-            await asyncio.wait_for(self.wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self.wake.wait()
 
 
 @asynccontextmanager
