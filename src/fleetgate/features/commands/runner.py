@@ -7,7 +7,9 @@ import asyncio
 import logging
 from contextlib import suppress
 
+from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.commands import lifecycle, outcomes
 from fleetgate.features.commands.execution import Job, attempt
@@ -106,16 +108,42 @@ async def _settle(runtime: Runtime, job: Job, worker: str, outcome: Outcome, cal
         if command is None:
             return None
         if outcome.virtual_key_paired is not None or outcome.status == "succeeded":
-            device = await session.get(Device, job.device.id)
-            if device is not None and outcome.status == "succeeded":
-                # What was read of the device before now may no longer be true (see `devices.state_service`).
-                device.changed_by_command_at = command.completed_at
-            if device is not None and outcome.virtual_key_paired is not None:
-                # A signed command that went through proves the key is paired; a refusal for an unknown key, that
-                # it is not.
-                await set_pairing(session, runtime, device, outcome.virtual_key_paired, utcnow())
+            await _note_on_device(session, runtime, job.device.id, command, outcome)
         await report_settled(session, command)
     return command
+
+
+async def _note_on_device(
+    session: AsyncSession, runtime: Runtime, device_id: str, command: Command, outcome: Outcome
+) -> None:
+    """What a command's end teaches about its device: after a success, what was read of it before may no longer be
+    true (see `devices.state_service`); a signed command that went through proves the app's key is on the car, a
+    refusal for an unknown key that it is not."""
+    now = utcnow()
+    values: dict[str, object] = {}
+    if outcome.status == "succeeded":
+        values["changed_by_command_at"] = command.completed_at
+    paired = outcome.virtual_key_paired
+    if paired is not None:
+        values["virtual_key_checked_at"] = now
+    # Most ends change nothing the events tell of: one statement, unless the key's pairing flips (or was unknown).
+    conditions = [Device.id == device_id]
+    if paired is not None:
+        conditions.append(Device.virtual_key_paired == paired)
+    noted = await session.execute(
+        update(Device)
+        .where(*conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if noted.rowcount == 1 or paired is None:  # type: ignore[attr-defined]
+        return
+    device = await session.get(Device, device_id)
+    if device is None:
+        return
+    if outcome.status == "succeeded":
+        device.changed_by_command_at = command.completed_at
+    await set_pairing(session, runtime, device, paired, now)
 
 
 def time_ended(runtime: Runtime, command: Command) -> None:
