@@ -180,3 +180,26 @@ class TestDeviceGone:
         assert await signed_calls(sim, tesla_app["client_id"]) == sent_before
         refused = await submit(tenant.client, car.id, "honk_horn", expect=410)
         assert refused["error"]["code"] == "device_removed"
+
+
+class TestAfterAnAttemptThatMayHaveRun:
+    async def test_a_later_failure_ends_it_outcome_unknown(
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        car = (await connect(paired=True)).vehicle
+        assert (await finished(tenant.client, car.id, "flash_lights"))["status"] == "succeeded"  # session in place
+        # Tesla answers 500 (the car may have taken the new limit); the command is idempotent and sent again, and the
+        # car is then unreachable. That it did not take the second attempt says nothing of the first.
+        for fault in (
+            {"path": "/signed_command", "vin": car.external_id, "status": 500, "count": 1},
+            {"path": "/signed_command", "vin": car.external_id, "status": 408, "count": 1},
+        ):
+            assert (await sim.post("/sim/faults", json=fault)).status_code == 201
+        done = await finished(tenant.client, car.id, "set_charge_limit", {"percent": 70}, wake=False)
+
+        assert (done["status"], done["reason"], done["error"]["code"], done["attempts"]) == (
+            "failed",
+            "outcome_unknown",
+            "outcome_unknown",
+            2,
+        ), done

@@ -30,7 +30,7 @@ from fleetgate.features.commands import outcomes
 from fleetgate.features.commands.execution import Job
 from fleetgate.features.commands.outcomes import Outcome
 from fleetgate.features.commands.reporting import report_settled
-from fleetgate.features.commands.status import EXPIRED, FAILED, IN_PROGRESS, QUEUED, SUCCEEDED
+from fleetgate.features.commands.status import EXPIRED, FAILED, IN_PROGRESS, OUTCOME_UNKNOWN, QUEUED, SUCCEEDED
 from fleetgate.infra.db.base import UTCDateTime, utcnow
 from fleetgate.infra.models import Command, Connection, Device
 
@@ -217,6 +217,8 @@ async def settle(session: AsyncSession, command_id: str, worker: str, outcome: O
             not_before=now + timedelta(seconds=outcome.retry_after_seconds),
             sent_at=None,
         )
+        if outcome.may_have_run:
+            values["may_have_run"] = True
     else:
         values.update(
             status=SUCCEEDED if outcome.status == "succeeded" else FAILED,
@@ -239,7 +241,19 @@ async def settle(session: AsyncSession, command_id: str, worker: str, outcome: O
         # It would run again only after its expiry: it ends here, with what stopped it.
         command.status = EXPIRED
         command.completed_at = now
+    _not_knowing_whether_it_ran(command, "An earlier attempt may have reached the car.")
     return command
+
+
+def _not_knowing_whether_it_ran(command: Command, message: str) -> None:
+    """A command that ends failed or expired after an attempt that may have reached the car may have run all the
+    same: it ends `outcome_unknown`, not with the last attempt's failure."""
+    if not command.may_have_run or command.status not in (FAILED, EXPIRED) or command.reason == OUTCOME_UNKNOWN:
+        return
+    unknown = outcomes.unknown(message)
+    command.status = FAILED
+    command.reason = unknown.reason
+    command.error = unknown.error
 
 
 async def recover(sessions: Sessions, now: datetime, command_id: str | None = None) -> list[Settled]:
@@ -276,6 +290,8 @@ async def release(
         assert command is not None
         command.lease_expires_at = None
         if command.sent_at is None or command.idempotent:
+            # An idempotent command is sent again whether or not it went out; if it did, it may have run.
+            command.may_have_run = command.may_have_run or command.sent_at is not None
             command.sent_at = None
             command.claimed_by = None
             if command.expires_at > now:
@@ -284,6 +300,7 @@ async def release(
                 return Settled(command.id, command.device_id, command.command, QUEUED)
             command.status = EXPIRED
             command.reason = command.reason or EXPIRED_REASON
+            _not_knowing_whether_it_ran(command, "The executor stopped while the command was being sent.")
         else:
             unknown = outcomes.unknown("The executor stopped while the command was being sent.")
             command.status = FAILED

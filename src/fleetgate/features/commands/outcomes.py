@@ -11,7 +11,9 @@ refused, benign (`already_set`…)         succeeded: the car is where the comma
 rate limited (Tesla's or our budget)     queued again once the limit allows it: Tesla did not run it
 temporary, and it did not reach the car  queued again, a bounded number of times: nothing ran
 temporary, and it may have               idempotent: queued again (bounded); otherwise failed `outcome_unknown`:
-reached the car (a timeout, a 500)       the car may have run it, and a horn is not honked twice
+reached the car (a timeout, a 500)       the car may have run it, and a horn is not honked twice. Once an attempt
+                                         may have reached the car, a command that later fails ends
+                                         `outcome_unknown` too (`lifecycle.settle`)
 any other error                          failed, with the error; a wake-up that did not wake the car included
 """
 
@@ -38,6 +40,9 @@ class Outcome:
     retry_after_seconds: float = 0.0
     # What the attempt learned about the app's key on the car: True after a signed success, False when refused.
     virtual_key_paired: bool | None = None
+    # This attempt may have reached the car (a retry of an idempotent command whose answer was lost): whatever the
+    # later attempts give, the command may have run.
+    may_have_run: bool = False
     notes: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,7 +81,7 @@ def after_tesla_error(
     # A car that is asleep was handled by the wake policy already: another attempt would only wake it again.
     retryable = exc.temporary and not isinstance(exc, tesla.VehicleUnavailable)
     if retryable and attempts < MAX_ATTEMPTS and (idempotent or not reached):
-        return Outcome("retry", exc.reason, retry_after_seconds=retry_pause(attempts))
+        return Outcome("retry", exc.reason, retry_after_seconds=retry_pause(attempts), may_have_run=reached)
     if reached:
         return unknown(f"The request may have reached the car, and its answer was lost or failed ({exc.reason}).")
     return failed(error, exc.reason)

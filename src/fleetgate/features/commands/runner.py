@@ -39,14 +39,14 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
     sessions = runtime.sessionmaker
 
     async def sent() -> None:
-        # Recovery reads it, and sends an idempotent command again whether or not it went out; but whatever the
-        # command, a worker that lost its claim (it stalled past its lease) must not send what another now runs.
-        if not await lifecycle.mark_sent(sessions, job.command_id, worker, sent=not job.idempotent):
+        # Recovery reads it: a non-idempotent command that went out is not sent again, an idempotent one is but may
+        # have run. Whatever the command, a worker that lost its claim (it stalled past its lease) must not send what
+        # another now runs.
+        if not await lifecycle.mark_sent(sessions, job.command_id, worker, sent=True):
             raise ClaimLost
 
     async def unsent() -> None:
-        if not job.idempotent:
-            await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
+        await lifecycle.mark_sent(sessions, job.command_id, worker, sent=False)
 
     # The attempt's calls to Tesla: their answers are written with the outcome, in its transaction.
     calls: list[Meter] = []
@@ -131,10 +131,7 @@ async def _note_on_device(
     if paired is not None:
         conditions.append(Device.virtual_key_paired == paired)
     noted = await session.execute(
-        update(Device)
-        .where(*conditions)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        update(Device).where(*conditions).values(**values).execution_options(synchronize_session=False)
     )
     if noted.rowcount == 1 or paired is None:  # type: ignore[attr-defined]
         return
