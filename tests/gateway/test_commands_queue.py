@@ -203,3 +203,4 @@ class TestAfterAnAttemptThatMayHaveRun:
             "outcome_unknown",
             2,
         ), done
+        assert "An earlier attempt may have reached the car" in done["error"]["message"]

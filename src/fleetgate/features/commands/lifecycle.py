@@ -241,16 +241,17 @@ async def settle(session: AsyncSession, command_id: str, worker: str, outcome: O
         # It would run again only after its expiry: it ends here, with what stopped it.
         command.status = EXPIRED
         command.completed_at = now
-    _not_knowing_whether_it_ran(command, "An earlier attempt may have reached the car.")
+    _not_knowing_whether_it_ran(command)
     return command
 
 
-def _not_knowing_whether_it_ran(command: Command, message: str) -> None:
+def _not_knowing_whether_it_ran(command: Command) -> None:
     """A command that ends failed or expired after an attempt that may have reached the car may have run all the
     same: it ends `outcome_unknown`, not with the last attempt's failure."""
     if not command.may_have_run or command.status not in (FAILED, EXPIRED) or command.reason == OUTCOME_UNKNOWN:
         return
-    unknown = outcomes.unknown(message)
+    last = "it expired before it could be sent again" if command.status == EXPIRED else f"then: {command.reason}"
+    unknown = outcomes.unknown(f"An earlier attempt may have reached the car ({last}).", why_not_again=False)
     command.status = FAILED
     command.reason = unknown.reason
     command.error = unknown.error
@@ -300,7 +301,7 @@ async def release(
                 return Settled(command.id, command.device_id, command.command, QUEUED)
             command.status = EXPIRED
             command.reason = command.reason or EXPIRED_REASON
-            _not_knowing_whether_it_ran(command, "The executor stopped while the command was being sent.")
+            _not_knowing_whether_it_ran(command)
         else:
             unknown = outcomes.unknown("The executor stopped while the command was being sent.")
             command.status = FAILED

@@ -87,13 +87,17 @@ def after_tesla_error(
     return failed(error, exc.reason)
 
 
-def unknown(message: str) -> Outcome:
+def unknown(message: str, *, why_not_again: bool = True) -> Outcome:
+    """`why_not_again`: the message goes on to say why the command was not sent again (leave it out for an
+    idempotent command, which was)."""
+    if why_not_again:
+        message = f"{message} The command was not sent again, as doing it twice is not the same as doing it once."
     return Outcome(
         "failed",
         OUTCOME_UNKNOWN,
         error_body(
             OUTCOME_UNKNOWN,
-            f"{message} The command was not sent again, as doing it twice is not the same as doing it once.",
+            message,
             {"action": "check_device_state", "note": "Read the device's state to see whether it took effect."},
         ),
     )
