@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
+from fleetgate.infra.db.reads import EngineReader
 from fleetgate.infra.runtime import Runtime
 from tests.gateway.conftest import GATEWAY_BASE, make_tenant
 from tests.gateway.console_pages import revoke
@@ -34,14 +35,16 @@ async def cached_app(gateway_settings: Settings, sim_app: FastAPI) -> AsyncItera
 
 
 def key_lookups(runtime: Runtime) -> list[str]:
+    if not isinstance(runtime.reader, EngineReader):
+        # psycopg's pool is outside SQLAlchemy's events; the revocation tests show the cache on both databases.
+        pytest.skip("statements are counted through SQLAlchemy's events, which the PostgreSQL reader bypasses")
     seen: list[str] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if "FROM api_keys" in statement:
             seen.append(statement)
 
-    for engine in {runtime.engine, runtime.reader}:  # the same one on SQLite
-        event.listen(engine.sync_engine, "before_cursor_execute", note)
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", note)
     return seen
 
 

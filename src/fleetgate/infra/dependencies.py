@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.db.reads import first_row
+from fleetgate.infra.db.transaction import request_transaction
 from fleetgate.infra.errors import Unauthenticated
 from fleetgate.infra.models import ApiKey, Workspace
 from fleetgate.infra.runtime import Runtime, runtime_of
@@ -23,14 +23,8 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the handler returns, rolled back when it raises."""
-    async with runtime.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with request_transaction(runtime.sessionmaker) as session:
+        yield session
 
 
 # "function" scope: the commit happens before the response is sent, so a client never acts on a 201 or a redirect
@@ -73,7 +67,7 @@ LOOK_UP_KEY = (
 
 
 async def _look_up(runtime: Runtime, key_hash: str) -> KnownKey:
-    found = await first_row(runtime.reader, LOOK_UP_KEY, {"key_hash": key_hash})
+    found = await runtime.reader.first(LOOK_UP_KEY, {"key_hash": key_hash})
     if found is None or found[1] is not None:
         raise Unauthenticated("This API key is not valid (unknown or revoked).")
     api_key_id, _, last_used_at, workspace_id, workspace_name = found

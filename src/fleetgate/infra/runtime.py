@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fleetgate.config import Settings, SettingsError, decode_key
 from fleetgate.infra.app_key import configured_app_key
-from fleetgate.infra.db.engine import create_reader, create_sessionmaker, create_side_engine
+from fleetgate.infra.db.engine import create_sessionmaker, create_side_engine, open_reader
 from fleetgate.infra.db.first_use import migrate_on_first_use, open_engine
+from fleetgate.infra.db.reads import Reader
 from fleetgate.infra.metrics import Metrics
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.security.encryption import Encryptor
@@ -73,7 +74,7 @@ class Runtime:
     state_reads: SingleFlight[tuple[str, bool, bool], Reading] = field(default_factory=SingleFlight, kw_only=True)
     latest_readings: dict[str, Reading] = field(default_factory=dict, kw_only=True)
     # Single-statement reads outside the request's transaction (`db.reads`).
-    reader: AsyncEngine = field(kw_only=True)
+    reader: Reader = field(kw_only=True)
     # API keys checked lately, so that a request need not look its key up (`infra.security.key_cache`).
     api_keys: ApiKeyCache = field(default_factory=lambda: ApiKeyCache(0.0), kw_only=True)
 
@@ -105,8 +106,9 @@ async def open_runtime(
         settings.database_url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow
     )
     side_engine = create_side_engine(settings.database_url)
-    reader = create_reader(settings.database_url, engine, pool_size=settings.database_pool_size)
+    reader: Reader | None = None
     try:
+        reader = await open_reader(settings.database_url, engine, pool_size=settings.database_pool_size)
         await migrate_on_first_use(engine, settings)
         try:
             app_key = configured_app_key(settings)
@@ -134,7 +136,8 @@ async def open_runtime(
                 api_keys=ApiKeyCache(settings.api_key_cache_seconds),
             )
     finally:
-        await reader.dispose()
+        if reader is not None:
+            await reader.close()
         await side_engine.dispose()
         await engine.dispose()
 

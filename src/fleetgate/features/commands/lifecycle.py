@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from fleetgate.features.commands import outcomes
@@ -32,6 +32,7 @@ from fleetgate.features.commands.outcomes import Outcome
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import EXPIRED, FAILED, IN_PROGRESS, OUTCOME_UNKNOWN, QUEUED, SUCCEEDED
 from fleetgate.infra.db.base import UTCDateTime, utcnow
+from fleetgate.infra.db.reads import Reader
 from fleetgate.infra.models import Command, Connection, Device
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -97,11 +98,10 @@ DEVICES_AND_CONNECTIONS = (
 )
 
 
-async def due(reader: AsyncEngine, now: datetime, limit: int) -> list[str]:
+async def due(reader: Reader, now: datetime, limit: int) -> list[str]:
     """Commands that may start now: each its device's oldest active one, none of its device's running. One
     statement on the reader (`infra.db.reads`): executors ask at every submission and every end."""
-    async with reader.connect() as connection:
-        return list((await connection.scalars(DUE, {"now": now, "limit": limit})).all())
+    return await reader.scalars(DUE, {"now": now, "limit": limit})
 
 
 async def expire(sessions: Sessions, now: datetime) -> list[Settled]:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from fleetgate.features.devices.state_schemas import DeviceStateOut, ErrorBody, VehicleAsleepBody
 from fleetgate.features.devices.state_service import DEFAULT_MAX_AGE_SECONDS, read_state, render
-from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
+from fleetgate.infra.dependencies import RuntimeDep, WorkspaceDep
 
 # Included by `devices.routes`, under its /v1/devices prefix.
 router = APIRouter()
@@ -54,7 +54,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 async def device_state(
     device_id: str,
     workspace: WorkspaceDep,
-    session: SessionDep,
     runtime: RuntimeDep,
     max_age: Annotated[
         float,
@@ -63,6 +62,6 @@ async def device_state(
     wake: Annotated[bool, Query(description="Wake a sleeping vehicle to read it (a billed wake, and battery)")] = False,
     raw: Annotated[bool, Query(description="Include Tesla's payloads as received")] = False,
 ) -> JSONResponse:
-    answer = await read_state(session, runtime, workspace.id, device_id, max_age=max_age, wake=wake, include_raw=raw)
+    answer = await read_state(runtime, workspace.id, device_id, max_age=max_age, wake=wake, include_raw=raw)
     # Rendered here rather than validated against the response model: the data was made by the models already.
     return JSONResponse(render(answer, include_raw=raw))

@@ -42,6 +42,7 @@ from fleetgate.features.devices.state_fetch import SiteInfo, fetch_site, fetch_v
 from fleetgate.features.devices.state_store import load_device, store, stored_raw
 from fleetgate.infra.db.base import iso, utcnow
 from fleetgate.infra.db.release import release
+from fleetgate.infra.db.transaction import request_transaction
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.device_state import Reading
@@ -82,7 +83,6 @@ class StateAnswer:
 
 
 async def read_state(
-    session: AsyncSession,
     runtime: Runtime,
     workspace_id: str,
     device_id: str,
@@ -95,15 +95,21 @@ async def read_state(
     # flight), a reading made since is as fresh as it asked.
     asked_at = utcnow()
     device = await readable_device(runtime, workspace_id, device_id)
-    answer = await cached_state(session, runtime, device, asked_at=asked_at, max_age=max_age, include_raw=include_raw)
+    answer = await cached_state(runtime, device, asked_at=asked_at, max_age=max_age, include_raw=include_raw)
     if answer is not None:
         return answer
+    # Only now the request's transaction: most reads are answered without one.
+    async with request_transaction(runtime.sessionmaker) as session:
+        return await _from_tesla(session, runtime, device, wake=wake)
+
+
+async def _from_tesla(session: AsyncSession, runtime: Runtime, device: ReadableDevice, *, wake: bool) -> StateAnswer:
     connection = await session.get(Connection, device.connection.id)
     assert connection is not None  # a foreign key with ON DELETE CASCADE, and read in this transaction
     read = LiveRead.of(device, wake=wake)
     site_info = None
     if device.type != VEHICLE and runtime.state_reads.in_flight(read.key, *read.also) is None:
-        site_info = await known_site_info(session, runtime, device)
+        site_info = await known_site_info(runtime, device)
     await release(session)
     async with upstream_errors(runtime, session, connection):
         return await live_state(runtime, device, connection, read, site_info=site_info)
@@ -143,7 +149,6 @@ async def readable_device(runtime: Runtime, workspace_id: str, device_id: str) -
 
 
 async def cached_state(
-    session: AsyncSession,
     runtime: Runtime,
     device: ReadableDevice,
     *,
@@ -160,7 +165,7 @@ async def cached_state(
     if known is None:
         return None
     if include_raw and known.raw is None:
-        raw = await stored_raw(session, device.device_id)
+        raw = await stored_raw(runtime, device.device_id)
         known = Reading(known.fetched_at, known.online_state, known.data, raw, known.has_location)
     return StateAnswer(device, visible(known, device.location), "cache", known.age_seconds(utcnow()))
 
@@ -228,13 +233,13 @@ def visible(reading: Reading, location: bool) -> Reading:
     return Reading(reading.fetched_at, reading.online_state, normalize.without_location(reading.data), raw, False)
 
 
-async def known_site_info(session: AsyncSession, runtime: Runtime, device: ReadableDevice) -> SiteInfo | None:
+async def known_site_info(runtime: Runtime, device: ReadableDevice) -> SiteInfo | None:
     """The site_info read recently (this process's, or the stored one), if it still holds (see `state_fetch`)."""
     now = utcnow()
     recent = runtime.latest_readings.get(device.device_id)
     found = recent_site_info(recent.raw if recent is not None else None, now, device.changed_at)
     if found is None:
-        found = recent_site_info(await stored_raw(session, device.device_id), now, device.changed_at)
+        found = recent_site_info(await stored_raw(runtime, device.device_id), now, device.changed_at)
     return found
 
 

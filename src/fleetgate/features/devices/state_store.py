@@ -10,7 +10,6 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.infra.db.reads import first_row
 from fleetgate.infra.models import Connection, Device, DeviceState
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.runtime import Runtime
@@ -62,13 +61,16 @@ class LoadedDevice(NamedTuple):
 async def load_device(runtime: Runtime, workspace_id: str, device_id: str) -> LoadedDevice | None:
     """None for no such device in this workspace. Outside the request's transaction (`Runtime.reader`): a cached
     read then needs no other statement."""
-    row = await first_row(runtime.reader, LOAD_DEVICE, {"device_id": device_id, "workspace_id": workspace_id})
+    row = await runtime.reader.first(LOAD_DEVICE, {"device_id": device_id, "workspace_id": workspace_id})
     return LoadedDevice._make(row) if row is not None else None
 
 
-async def stored_raw(session: AsyncSession, device_id: str) -> dict[str, Any] | None:
-    raw: dict[str, Any] | None = await session.scalar(select(DeviceState.raw).where(DeviceState.device_id == device_id))
-    return raw
+STORED_RAW = select(DeviceState.raw).where(DeviceState.device_id == bindparam("device_id"))
+
+
+async def stored_raw(runtime: Runtime, device_id: str) -> dict[str, Any] | None:
+    row = await runtime.reader.first(STORED_RAW, {"device_id": device_id})
+    return row[0] if row is not None else None
 
 
 async def store(session: AsyncSession, runtime: Runtime, device_id: str, workspace_id: str, reading: Reading) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from fleetgate.infra.db.reads import EngineReader, PoolReader, Reader
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
@@ -32,16 +34,14 @@ def create_side_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def create_reader(url: str, engine: AsyncEngine, *, pool_size: int) -> AsyncEngine:
-    """For single-statement reads outside any transaction (`db.reads`). On PostgreSQL a pool of its own, in
-    autocommit (no BEGIN and COMMIT round trips; each statement sees what was committed before it, as in a
-    transaction at the default isolation level) and without a ping at checkout: a read on a dropped connection is
-    simply read again. Half the main pool's size, kept, and as many more under load. On SQLite, whose driver starts
-    no transaction for a read anyway, the main engine."""
+async def open_reader(url: str, engine: AsyncEngine, *, pool_size: int) -> Reader:
+    """For single-statement reads outside any transaction (`db.reads`). On PostgreSQL a pool of its own, as large as
+    the main one and half of it kept open when idle; on SQLite the main engine."""
     if is_sqlite(url):
-        return engine
-    kept = max(1, pool_size // 2)
-    return create_async_engine(url, pool_size=kept, max_overflow=kept, isolation_level="AUTOCOMMIT")
+        return EngineReader(engine)
+    reader = PoolReader(url, min_size=max(1, pool_size // 2), max_size=pool_size)
+    await reader.open()
+    return reader
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
