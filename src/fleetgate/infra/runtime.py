@@ -105,7 +105,7 @@ async def open_runtime(
     engine = open_engine(
         settings.database_url, pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow
     )
-    side_engine = create_side_engine(settings.database_url)
+    side_engine = create_side_engine(settings.database_url, keep=settings.database_pool_size)
     reader: Reader | None = None
     try:
         reader = await open_reader(settings.database_url, engine, pool_size=settings.database_pool_size)

@@ -22,12 +22,14 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> A
     return create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
-def create_side_engine(url: str) -> AsyncEngine:
+def create_side_engine(url: str, *, keep: int) -> AsyncEngine:
     """A pool of its own that never makes anyone wait: requests waiting on a token refresh hold the main pool's
-    connections, so the refresh must not need one of them; a few connections are kept for reuse (opening one is a
-    thread and a file open on SQLite, a round trip and authentication on PostgreSQL), any more are opened on demand."""
+    connections, so the refresh must not need one of them. `keep` connections are kept for reuse once opened, any
+    more are opened on demand and closed after. Every command's ledger writes go through it, so it keeps as many as
+    the main pool: opening a connection (a round trip and authentication on PostgreSQL, a thread and a file open on
+    SQLite) costs more than a command's other statements."""
     engine = create_async_engine(
-        url, pool_size=4, max_overflow=-1, connect_args={"timeout": 30} if is_sqlite(url) else {}
+        url, pool_size=keep, max_overflow=-1, connect_args={"timeout": 30} if is_sqlite(url) else {}
     )
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
