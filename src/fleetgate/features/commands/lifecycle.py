@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -71,6 +72,17 @@ DUE = (
     .where(Command.status == QUEUED, Command.not_before <= _NOW, Command.expires_at > _NOW, ~OLDER_ACTIVE)
     .order_by(Command.created_at, Command.id)
     .limit(bindparam("limit"))
+)
+# Before every send of every command: built once, on the table (no unit of work).
+_COMMANDS = cast(Table, Command.__table__)
+MARK_SENT = (
+    update(_COMMANDS)
+    .where(
+        _COMMANDS.c.id == bindparam("command_id"),
+        _COMMANDS.c.claimed_by == bindparam("worker"),
+        _COMMANDS.c.status == IN_PROGRESS,
+    )
+    .values(sent_at=bindparam("sent_at_value", type_=UTCDateTime()), updated_at=_NOW)
 )
 _CLAIMABLE = (Command.status == QUEUED, Command.not_before <= _NOW, Command.expires_at > _NOW, ~OLDER_ACTIVE)
 _CLAIMED_VALUES = {
@@ -182,12 +194,9 @@ async def mark_sent(sessions: Sessions, command_id: str, worker: str, *, sent: b
     """False when `worker` no longer holds the claim (its lease ran out and another took the command over): then
     it must not send."""
     now = utcnow()
+    values = {"command_id": command_id, "worker": worker, "sent_at_value": now if sent else None, "now": now}
     async with sessions() as session, session.begin():
-        marked = await session.execute(
-            update(Command)
-            .where(Command.id == command_id, Command.claimed_by == worker, Command.status == IN_PROGRESS)
-            .values(sent_at=now if sent else None, updated_at=now)
-        )
+        marked = await session.execute(MARK_SENT, values)
     return bool(marked.rowcount == 1)  # type: ignore[attr-defined]
 
 

@@ -56,13 +56,14 @@ class OverBudget(RateLimited):
     """Refused on our side, before Tesla was asked."""
 
 
+LOCK_DEVICE = text("SELECT pg_advisory_xact_lock(hashtext('fleetgate.budgets'), hashtext(:key))")
+
+
 async def lock_device(session: AsyncSession, device_key: str) -> None:
     """On PostgreSQL, one reservation at a time per device key, until the transaction ends."""
     connection = await session.connection()
     if connection.dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext('fleetgate.budgets'), hashtext(:key))"), {"key": device_key}
-        )
+        await session.execute(LOCK_DEVICE, {"key": device_key})
 
 
 async def refusal(

@@ -26,8 +26,9 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.usage.budgets import DEFAULT_BUDGETS, HOLD, Budgets, OverBudget, lock_device, refusal
@@ -43,6 +44,16 @@ log = logging.getLogger("fleetgate.usage")
 # Tesla answers these before it takes the call; `FleetSession` then refreshes the token or follows the region and
 # sends the same call again, which is the one Tesla serves (and bills).
 REFUSED_BEFORE_SERVING = frozenset({401, 421})
+
+# Every call to Tesla writes its row and its answer: statements built once, on the table (no unit of work).
+_CALLS = cast(Table, UpstreamCall.__table__)
+INSERT_CALL = insert(_CALLS)
+DELETE_CALL = delete(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
+ANSWER_CALL = (
+    update(_CALLS)
+    .where(_CALLS.c.id == bindparam("call_id"))
+    .values(status=bindparam("answer_status"), billable=bindparam("answer_billable"))
+)
 
 
 @dataclass(slots=True)
@@ -159,32 +170,29 @@ class Meter:
     async def _reserve(self, session: AsyncSession, kind: CallKind, method: str, path: str) -> OverBudget | None:
         now = utcnow()
         call = await self._row(session, kind, method=method.upper()[:8], status=None, at=now)
-        call.billable = kind.category is not None
+        call["billable"] = kind.category is not None
         budget = self._budget_of(kind)
         if budget is not None:
             await lock_device(session, budget[0])
-        session.add(call)
         # Inserting first also takes SQLite's write lock, so the count below cannot race another reservation.
-        await session.flush()
+        await session.execute(INSERT_CALL, call)
         if budget is not None:
             device_key, category = budget
             refused = await refusal(
-                session, self._budgets, device_key=device_key, category=category, reservation_id=call.id, now=now
+                session, self._budgets, device_key=device_key, category=category, reservation_id=call["id"], now=now
             )
             if refused is not None:
-                await session.execute(delete(UpstreamCall).where(UpstreamCall.id == call.id))
+                await session.execute(DELETE_CALL, {"call_id": call["id"]})
                 return refused
-        self._pending.setdefault((method.upper(), path), []).append((call.id, kind))
+        self._pending.setdefault((method.upper(), path), []).append((call["id"], kind))
         return None
 
     async def _write_answers(self, session: AsyncSession, error: BaseException | None) -> list[str]:
         answers = list(self._answers.values())
         for answer in answers:
             await session.execute(
-                update(UpstreamCall)
-                .where(UpstreamCall.id == answer.call_id)
-                .values(status=answer.status, billable=answer.billable)
-                .execution_options(synchronize_session=False)
+                ANSWER_CALL,
+                {"call_id": answer.call_id, "answer_status": answer.status, "answer_billable": answer.billable},
             )
             if answer.status == 429 and self._budget_of(answer.kind) is not None:
                 await self._hold(session, answer, self._retry_after(answer, error))
@@ -197,26 +205,27 @@ class Meter:
         return self._budgets.window
 
     async def _hold(self, session: AsyncSession, answer: CallAnswer, retry_after: timedelta) -> None:
-        session.add(await self._row(session, answer.kind, method=HOLD, status=429, at=utcnow() + retry_after))
-        await session.flush()
+        await session.execute(
+            INSERT_CALL, await self._row(session, answer.kind, method=HOLD, status=429, at=utcnow() + retry_after)
+        )
 
     async def _row(
         self, session: AsyncSession, kind: CallKind, *, method: str, status: int | None, at: datetime
-    ) -> UpstreamCall:
-        """A ledger row, not billable until its answer says so."""
-        return UpstreamCall(
-            id=new_id("call"),
-            workspace_id=self.workspace_id,
-            connection_id=self.connection_id,
-            device_id=await self._device_id(session, kind.device_key),
-            device_key=kind.device_key,
-            category=kind.category,
-            method=method,
-            endpoint=kind.endpoint,
-            status=status,
-            billable=False,
-            at=at,
-        )
+    ) -> dict[str, Any]:
+        """A ledger row's values (for `INSERT_CALL`), not billable until its answer says so."""
+        return {
+            "id": new_id("call"),
+            "workspace_id": self.workspace_id,
+            "connection_id": self.connection_id,
+            "device_id": await self._device_id(session, kind.device_key),
+            "device_key": kind.device_key,
+            "category": kind.category,
+            "method": method,
+            "endpoint": kind.endpoint,
+            "status": status,
+            "billable": False,
+            "at": at,
+        }
 
     def _budget_of(self, kind: CallKind) -> tuple[str, str] | None:
         """(device key, category) of a call with a budget; unbilled and account-level calls have none."""
