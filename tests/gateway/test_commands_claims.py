@@ -7,15 +7,19 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fleetgate.features.commands import lifecycle
 from fleetgate.features.commands.outcomes import succeeded
+from fleetgate.features.commands.runner import run_job
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.models import Command, Device
+from fleetgate.infra.models import Command, Device, UpstreamCall
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
+from tests.gateway.commands_support import sim_vehicle
 from tests.gateway.flows import Connector
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -107,6 +111,34 @@ async def test_an_executor_whose_claim_was_taken_over_may_not_mark_a_send(
     assert await lifecycle.claim(sessions, only, "worker:heir", LEASE) is not None
     assert not await lifecycle.mark_sent(sessions, only, "worker:stalled", sent=True)
     assert await lifecycle.mark_sent(sessions, only, "worker:heir", sent=True)
+
+
+async def test_an_executor_whose_claim_was_taken_over_sends_nothing_and_writes_no_outcome(
+    gateway_runtime: Runtime, connect: Connector, sim: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The mark before sending rides in the ledger's reservation of the request that carries the command: a lost
+    claim undoes that reservation and stops the request, whatever came before it (here, the session handshake)."""
+    sessions = gateway_runtime.sessionmaker
+    car = (await connect(paired=True)).vehicle
+    (only,) = await queue(sessions, car.id, 70)
+    stalled = await lifecycle.claim(sessions, only, "worker:stalled", 0.001)
+    assert stalled is not None
+    await lifecycle.recover(sessions, await lease_ran_out())
+    assert await lifecycle.claim(sessions, only, "worker:heir", LEASE) is not None
+
+    assert await run_job(gateway_runtime, stalled, "worker:stalled") is None
+    assert "the claim was lost before sending" in caplog.text  # stopped there, not at the outcome
+
+    assert (await sim_vehicle(sim, car.external_id))["executed_commands"] == []
+    async with sessions() as session:
+        command = await session.get(Command, only)
+        assert command is not None
+        assert (command.status, command.claimed_by, command.sent_at) == ("in_progress", "worker:heir", None)
+        ledger = (await session.scalars(select(UpstreamCall.endpoint).where(UpstreamCall.device_id == car.id))).all()
+    # The handshake went out, and the ledger counts it as Tesla does; the command's reservation went with the mark.
+    assert list(ledger) == ["/api/1/vehicles/{vehicle_tag}/signed_command"]
+    endpoints = (await sim.get("/sim/usage")).json()["endpoints"]
+    assert sum(calls.get("POST /vehicles/{vehicle_tag}/signed_command", 0) for calls in endpoints.values()) == 1
 
 
 async def test_due_commands_of_several_devices_are_claimed_together_each_devices_oldest_only(

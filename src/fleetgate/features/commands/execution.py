@@ -6,9 +6,10 @@ with that refusal, nothing sent (nor billed).
 
 Vehicles: the command is sent as it is, without asking first whether the car is awake (that would be a call per
 command); a car that is asleep answers 408 before anything reaches it. Then, if the command allows it, the car is
-woken (`tesla.wake`, the runtime's wake policy) and the command is sent again. `mark_sent` runs before each send
-that may reach the car and `mark_unsent` after a 408, so that recovery after a crash knows whether a
-non-idempotent command may have run.
+woken (`tesla.wake`, the runtime's wake policy) and the command is sent again. The command is marked sent before
+each request that may reach the car, and unsent after a 408, so that recovery after a crash knows whether a
+non-idempotent command may have run. The mark rides in the usage ledger's reservation of that request (`Meter`'s
+rider): both are committed together, just before the request leaves, in one transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.capabilities import ENERGY_SITE, decide
 from fleetgate.features.commands import outcomes
@@ -36,6 +39,8 @@ from fleetgate.tesla.signing.commander import WAKE_UP, CommandResult
 from fleetgate.tesla.wake import NotOnline, wake
 
 Hook = Callable[[], Awaitable[None]]
+# Marks the command sent in the transaction given; raises `CallWithdrawn` when it must not be sent after all.
+MarkSent = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +65,29 @@ class Job:
 class Sending:
     """Whether the request carrying the command has left, as the commands table records it."""
 
-    mark_sent: Hook
+    mark_sent: MarkSent
     mark_unsent: Hook
     sent: bool = False
+    _mark_due: bool = False
 
     async def before_send(self) -> None:
+        """The next call is the one that carries the command: its reservation writes the mark (`ride`)."""
         self.sent = True
-        await self.mark_sent()
+        self._mark_due = True
+
+    async def ride(self, session: AsyncSession) -> None:
+        if self._mark_due:
+            await self.mark_sent(session)
+            self._mark_due = False
 
     async def not_delivered(self) -> None:
         self.sent = False
+        self._mark_due = False
         await self.mark_unsent()
 
 
 async def attempt(
-    runtime: Runtime, job: Job, mark_sent: Hook, mark_unsent: Hook, unsettled: list[Meter] | None = None
+    runtime: Runtime, job: Job, mark_sent: MarkSent, mark_unsent: Hook, unsettled: list[Meter] | None = None
 ) -> Outcome:
     """`unsettled`: see `connections.fleet.fleet_api` (the runner writes the calls' answers with the outcome)."""
     spec, device = job.spec, job.device
@@ -84,7 +97,7 @@ async def attempt(
         return outcomes.failed(refusal_error(decision, spec.needs, facts, device.id, spec.name))
     sending = Sending(mark_sent, mark_unsent)
     try:
-        async with fleet_api(runtime, None, job.connection, [device], unsettled=unsettled) as api:
+        async with fleet_api(runtime, None, job.connection, [device], unsettled=unsettled, rider=sending.ride) as api:
             if device.type == ENERGY_SITE:
                 return await _energy(api, job, sending)
             return await _vehicle(runtime, api, job, sending)

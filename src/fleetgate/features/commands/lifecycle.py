@@ -193,10 +193,15 @@ def _job(command: Command, device: Device, connection: Connection) -> Job:
 async def mark_sent(sessions: Sessions, command_id: str, worker: str, *, sent: bool) -> bool:
     """False when `worker` no longer holds the claim (its lease ran out and another took the command over): then
     it must not send."""
+    async with sessions() as session, session.begin():
+        return await mark_sent_in(session, command_id, worker, sent=sent)
+
+
+async def mark_sent_in(session: AsyncSession, command_id: str, worker: str, *, sent: bool) -> bool:
+    """`mark_sent` in the caller's transaction."""
     now = utcnow()
     values = {"command_id": command_id, "worker": worker, "sent_at_value": now if sent else None, "now": now}
-    async with sessions() as session, session.begin():
-        marked = await session.execute(MARK_SENT, values)
+    marked = await session.execute(MARK_SENT, values)
     return bool(marked.rowcount == 1)  # type: ignore[attr-defined]
 
 

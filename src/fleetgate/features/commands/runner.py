@@ -17,7 +17,7 @@ from fleetgate.features.commands.outcomes import Outcome
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.features.devices.pairing import set_pairing
-from fleetgate.features.usage.ledger import Meter
+from fleetgate.features.usage.ledger import CallWithdrawn, Meter
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Command, Device
@@ -30,7 +30,7 @@ log = logging.getLogger("fleetgate.commands")
 SETTLE_PAUSES_SECONDS = (0.2, 1.0, 3.0)
 
 
-class ClaimLost(Exception):
+class ClaimLost(CallWithdrawn):
     """The worker's lease ran out and another took the command over: this one must not send it."""
 
 
@@ -38,11 +38,11 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
     """The outcome written, or None when the claim was lost meanwhile (then nothing is written)."""
     sessions = runtime.sessionmaker
 
-    async def sent() -> None:
+    async def sent(session: AsyncSession) -> None:
         # Recovery reads it: a non-idempotent command that went out is not sent again, an idempotent one is but may
         # have run. Whatever the command, a worker that lost its claim (it stalled past its lease) must not send what
-        # another now runs.
-        if not await lifecycle.mark_sent(sessions, job.command_id, worker, sent=True):
+        # another now runs. Written in the ledger's reservation of the request (see `execution`).
+        if not await lifecycle.mark_sent_in(session, job.command_id, worker, sent=True):
             raise ClaimLost
 
     async def unsent() -> None:

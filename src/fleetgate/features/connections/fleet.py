@@ -26,7 +26,7 @@ from fleetgate.features.connections.remedies import connection_remedies
 from fleetgate.features.connections.row_lock import locked_connection, mirror
 from fleetgate.features.connections.tokens import ConnectionTokens, reconnect_reason
 from fleetgate.features.events.types import CONNECTION_NEEDS_RECONNECT, CONNECTION_UPDATED
-from fleetgate.features.usage.ledger import Meter
+from fleetgate.features.usage.ledger import Meter, Rider
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Connection, Device
 from fleetgate.infra.models.connection import ConnectionStatus
@@ -51,7 +51,11 @@ def ensure_usable(runtime: Runtime, connection: Connection) -> None:
 
 
 def metered_session(
-    runtime: Runtime, session: AsyncSession | None, connection: Connection, devices: Iterable[Device] = ()
+    runtime: Runtime,
+    session: AsyncSession | None,
+    connection: Connection,
+    devices: Iterable[Device] = (),
+    rider: Rider | None = None,
 ) -> tuple[FleetSession, Meter]:
     """`session` is the caller's transaction, if any (see `row_lock` for why the token source and the ledger need
     it). The meter records every call in the usage ledger and keeps the devices' budgets (see `usage.ledger`)."""
@@ -59,7 +63,7 @@ def metered_session(
     async def on_region_change(region: Region) -> None:
         await save_region(runtime, session, connection, region)
 
-    meter = Meter(runtime, connection, session, devices=devices)
+    meter = Meter(runtime, connection, session, devices=devices, rider=rider)
     fleet = FleetSession(
         runtime.tesla_http,
         runtime.endpoints,
@@ -82,13 +86,15 @@ async def fleet_api(
     devices: Iterable[Device] = (),
     *,
     unsettled: list[Meter] | None = None,
+    rider: Rider | None = None,
 ) -> AsyncIterator[FleetApi]:
     """Every call made through the api is in the usage ledger when the block ends, however it ends; with
     `unsettled`, their answers are not written yet: the meter is added to it for the caller to write them in its
     next transaction (`Meter.write_in`) or on their own (`Meter.settle`). `devices`: the ones the calls are about,
-    when the caller has them (the ledger then need not look them up)."""
+    when the caller has them (the ledger then need not look them up). `rider`: written in each call's reservation
+    (see `usage.ledger.Meter`)."""
     ensure_usable(runtime, connection)
-    fleet, meter = metered_session(runtime, session, connection, devices)
+    fleet, meter = metered_session(runtime, session, connection, devices, rider)
     try:
         try:
             yield FleetApi(fleet)

@@ -13,6 +13,10 @@ made the calls ends in an error and rolls back; when the request already holds t
 join its transaction in a savepoint. On PostgreSQL that transaction then also holds the device's budget lock until
 it ends.
 
+A caller may give the meter a rider: work written in each reservation's transaction, committed with the row just
+before the call leaves (a command's mark that it was sent). A rider that raises `CallWithdrawn` undoes the
+reservation and stops the call.
+
 A call is made only once its row is written: when the ledger cannot be written (the database is failing), the call
 is not made and fails as not sent, which a command retries. Writing the answers afterwards never fails a call: a
 row whose answer could not be written stays billed.
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,6 +60,16 @@ ANSWER_CALL = (
 )
 
 
+class CallWithdrawn(Exception):
+    """Raised by a rider (see `Meter`) to stop the call it rode on: the reservation is undone, nothing is sent, and
+    the exception reaches the caller as it is."""
+
+
+# Work written in the transaction that reserves a call, just before the call leaves (a command's mark that it was
+# sent, say, which would otherwise take a transaction of its own).
+Rider = Callable[[AsyncSession], Awaitable[None]]
+
+
 @dataclass(slots=True)
 class CallAnswer:
     call_id: str
@@ -76,8 +90,10 @@ class Meter:
         caller: AsyncSession | None = None,
         budgets: Budgets = DEFAULT_BUDGETS,
         devices: Iterable[Device] = (),
+        rider: Rider | None = None,
     ) -> None:
         self._runtime = runtime
+        self._rider = rider
         self._caller = caller
         self._budgets = budgets
         self.workspace_id = connection.workspace_id
@@ -108,7 +124,11 @@ class Meter:
             async with self._lock, self._transaction() as session:
                 written = await self._write_answers(session, None)
                 refused = await self._reserve(session, kind, method, path)
+                if refused is None and self._rider is not None:
+                    await self._rider(session)
             self._forget(written)
+        except CallWithdrawn:
+            raise
         except Exception as exc:
             # A call Tesla may bill is made only once the ledger holds it: without its row it would be billed and
             # never counted. Nothing has left yet, so the caller may try again.
