@@ -119,12 +119,11 @@ class Meter:
             and (last.method, last.path) == (method.upper(), path)
         ):
             last.billable = False
-        refused: OverBudget | None = None
         try:
             async with self._lock, self._transaction() as session:
                 written = await self._write_answers(session, None)
-                refused = await self._reserve(session, kind, method, path)
-                if refused is None and self._rider is not None:
+                reserved = await self._reserve(session, kind, method)
+                if not isinstance(reserved, OverBudget) and self._rider is not None:
                     await self._rider(session)
             self._forget(written)
         except CallWithdrawn:
@@ -134,8 +133,10 @@ class Meter:
             # never counted. Nothing has left yet, so the caller may try again.
             log.warning("usage ledger: could not record %s %s", method, kind.endpoint, exc_info=True)
             raise UpstreamError.not_sent("the usage ledger could not record the call; nothing was sent") from exc
-        if refused is not None:
-            raise refused
+        if isinstance(reserved, OverBudget):
+            raise reserved
+        # Awaited only once its row is written: a reservation undone (withdrawn, or its commit failed) gets no answer.
+        self._pending.setdefault((method.upper(), path), []).append((reserved, kind))
 
     def on_unsent(self, method: str, path: str) -> None:
         waiting = self._pending.get((method.upper(), path))
@@ -187,7 +188,8 @@ class Meter:
         async with side_transaction(self._runtime.side_sessionmaker, self._caller, self.connection_id) as side:
             yield side.session
 
-    async def _reserve(self, session: AsyncSession, kind: CallKind, method: str, path: str) -> OverBudget | None:
+    async def _reserve(self, session: AsyncSession, kind: CallKind, method: str) -> str | OverBudget:
+        """The call's id, or why it may not be made (then nothing is reserved)."""
         now = utcnow()
         call = await self._row(session, kind, method=method.upper()[:8], status=None, at=now)
         call["billable"] = kind.category is not None
@@ -204,8 +206,7 @@ class Meter:
             if refused is not None:
                 await session.execute(DELETE_CALL, {"call_id": call["id"]})
                 return refused
-        self._pending.setdefault((method.upper(), path), []).append((call["id"], kind))
-        return None
+        return str(call["id"])
 
     async def _write_answers(self, session: AsyncSession, error: BaseException | None) -> list[str]:
         answers = list(self._answers.values())
