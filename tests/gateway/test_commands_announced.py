@@ -8,8 +8,9 @@ import psycopg
 import pytest
 
 from fleetgate.config import Settings
+from fleetgate.infra.db.conninfo import conninfo
+from fleetgate.infra.db.notify import COMMANDS_CHANNEL
 from fleetgate.infra.runtime import Runtime
-from fleetgate.jobs.wakeups import CHANNEL, conninfo
 from tests.gateway.commands_support import command, submit
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Connector
@@ -46,8 +47,8 @@ class TestWithWorkers:
     ) -> None:
         car = (await connect(paired=True)).vehicle
         async with await psycopg.AsyncConnection.connect(conninfo(database_url), autocommit=True) as listener:
-            await listener.execute(f"LISTEN {CHANNEL}")
+            await listener.execute(f"LISTEN {COMMANDS_CHANNEL}")
             queued = await submit(tenant.client, car.id, "flash_lights")
             heard = await anext(aiter(listener.notifies(timeout=POLL_SECONDS)))
-        assert heard.channel == CHANNEL
+        assert heard.channel == COMMANDS_CHANNEL
         assert (await command(tenant.client, queued["id"]))["status"] == "queued"

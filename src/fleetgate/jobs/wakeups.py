@@ -14,27 +14,22 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import psycopg
-from sqlalchemy.engine import make_url
 
+from fleetgate.infra.db.conninfo import conninfo
 from fleetgate.infra.db.engine import is_sqlite
 from fleetgate.infra.db.notify import COMMANDS_CHANNEL
 from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.jobs")
-CHANNEL = COMMANDS_CHANNEL
 # After the listening connection fails, the pause before connecting again (the executor polls meanwhile).
 RECONNECT_SECONDS = 1.0
-
-
-def conninfo(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def _listen(database_url: str, heard: Callable[[], None]) -> None:
     while True:
         try:
             async with await psycopg.AsyncConnection.connect(conninfo(database_url), autocommit=True) as connection:
-                await connection.execute(f"LISTEN {CHANNEL}")
+                await connection.execute(f"LISTEN {COMMANDS_CHANNEL}")
                 # Anything committed while the connection was down is found by the pass this triggers.
                 heard()
                 async for _ in connection.notifies():

@@ -67,12 +67,8 @@ OLDER_ACTIVE = exists().where(
     ),
 )
 _NOW = bindparam("now", type_=UTCDateTime())
-DUE = (
-    select(Command.id)
-    .where(Command.status == QUEUED, Command.not_before <= _NOW, Command.expires_at > _NOW, ~OLDER_ACTIVE)
-    .order_by(Command.created_at, Command.id)
-    .limit(bindparam("limit"))
-)
+_CLAIMABLE = (Command.status == QUEUED, Command.not_before <= _NOW, Command.expires_at > _NOW, ~OLDER_ACTIVE)
+DUE = select(Command.id).where(*_CLAIMABLE).order_by(Command.created_at, Command.id).limit(bindparam("limit"))
 # Before every send of every command: built once, on the table (no unit of work).
 _COMMANDS = cast(Table, Command.__table__)
 MARK_SENT = (
@@ -84,7 +80,6 @@ MARK_SENT = (
     )
     .values(sent_at=bindparam("sent_at_value", type_=UTCDateTime()), updated_at=_NOW)
 )
-_CLAIMABLE = (Command.status == QUEUED, Command.not_before <= _NOW, Command.expires_at > _NOW, ~OLDER_ACTIVE)
 _CLAIMED_VALUES = {
     "status": IN_PROGRESS,
     "claimed_by": bindparam("worker"),

@@ -16,12 +16,14 @@ from typing import Any, Protocol
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
-from sqlalchemy import Select, make_url
+from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from fleetgate.infra.db.conninfo import conninfo
 
 Row = Sequence[Any]
 AnySelect = Select[*tuple[Any, ...]]
@@ -79,9 +81,8 @@ class PoolReader:
     """Reads through psycopg's pool (`engine.open_reader`)."""
 
     def __init__(self, url: str, *, min_size: int, max_size: int) -> None:
-        conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.pool = AsyncConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, kwargs={"autocommit": True}, open=False, name="reader"
+            conninfo(url), min_size=min_size, max_size=max_size, kwargs={"autocommit": True}, open=False, name="reader"
         )
         self.dialect: Dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
         self._statements: dict[int, tuple[AnySelect, _Compiled]] = {}
