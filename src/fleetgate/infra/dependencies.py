@@ -49,7 +49,7 @@ async def current_workspace(request: Request, runtime: RuntimeDep) -> CurrentWor
     now = utcnow()
     # At most once a minute per key, and in a transaction of its own: writing it in the request's transaction would
     # take SQLite's write lock before the request has done anything, and make every read a write. The side engine
-    # has no pool: a burst of requests each holding a pooled connection must not wait for a second one.
+    # is a pool of its own: a burst of requests each holding a main pool connection must not wait for a second one.
     if known.last_used_at is None or now - known.last_used_at > LAST_USED_PRECISION:
         async with runtime.side_sessionmaker() as own, own.begin():
             await own.execute(update(ApiKey).where(ApiKey.id == known.api_key_id).values(last_used_at=now))

@@ -1,9 +1,9 @@
 """Short writes from inside a request (or job) that must stay whatever happens to it, in a transaction of their own.
 
 Token refreshes, a connection turning `needs_reconnect`, the usage ledger: a request that ends in an error rolls back,
-and these must not go with it. They run on the side sessionmaker, whose engine has no pool: a request waiting for a
-refresh already holds one of the main pool's connections, so with the pool exhausted by waiters the refresh could
-never get one.
+and these must not go with it. They run on the side sessionmaker, whose engine is a pool of its own that never makes
+anyone wait (it opens more connections as needed): a request waiting for a refresh already holds one of the main
+pool's connections, so with the pool exhausted by waiters the refresh could never get one.
 
 One exception: when the caller's own transaction already holds the lock the side transaction would wait for (it
 wrote the same row, e.g. while linking a connection, or on SQLite, which locks the whole database, it wrote
