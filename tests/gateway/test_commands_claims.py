@@ -74,8 +74,7 @@ async def test_only_the_oldest_unfinished_command_of_a_device_can_be_claimed(
     assert await lifecycle.claim(sessions, first, "worker:a", LEASE) is not None
     # Running, the first still holds its device: the next is not claimable by anyone.
     assert await lifecycle.claim(sessions, second, "worker:b", LEASE) is None
-    async with sessions() as session, session.begin():
-        assert await lifecycle.settle(session, first, "worker:a", succeeded(None)) is not None
+    assert await gateway_runtime.writer.run(lambda writes: lifecycle.settle(writes, first, "worker:a", succeeded(None)))
     assert await lifecycle.claim(sessions, third, "worker:b", LEASE) is None
     assert await lifecycle.claim(sessions, second, "worker:b", LEASE) is not None
 

@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fleetgate.config import Settings, SettingsError, decode_key
 from fleetgate.infra.app_key import configured_app_key
-from fleetgate.infra.db.engine import create_sessionmaker, create_side_engine, open_reader
+from fleetgate.infra.db.engine import create_sessionmaker, create_side_engine, open_reader, writer_for
 from fleetgate.infra.db.first_use import migrate_on_first_use, open_engine
 from fleetgate.infra.db.reads import Reader
+from fleetgate.infra.db.writes import Writer
 from fleetgate.infra.metrics import Metrics
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.security.encryption import Encryptor
@@ -75,6 +76,8 @@ class Runtime:
     latest_readings: dict[str, Reading] = field(default_factory=dict, kw_only=True)
     # Single-statement reads outside the request's transaction (`db.reads`).
     reader: Reader = field(kw_only=True)
+    # The short transactions around each call to Tesla (`db.writes`): the usage ledger's, a command's send mark.
+    writer: Writer = field(kw_only=True)
     # API keys checked lately, so that a request need not look its key up (`infra.security.key_cache`).
     api_keys: ApiKeyCache = field(default_factory=lambda: ApiKeyCache(0.0), kw_only=True)
 
@@ -115,6 +118,8 @@ async def open_runtime(
         except KeyUnavailable as exc:
             log.warning("signed commands are disabled: %s", exc)
             app_key = None
+        sessionmaker = create_sessionmaker(engine)
+        side_sessionmaker = create_sessionmaker(side_engine)
         async with (
             tesla_client(tesla_transport) as tesla_http,
             webhook_client(settings) as webhook_http,
@@ -122,15 +127,16 @@ async def open_runtime(
             yield Runtime(
                 settings=settings,
                 engine=engine,
-                sessionmaker=create_sessionmaker(engine),
+                sessionmaker=sessionmaker,
                 reader=reader,
+                writer=writer_for(reader, sessionmaker, side_sessionmaker),
                 tesla_http=tesla_http,
                 endpoints=settings.tesla_endpoints(),
                 encryptor=Encryptor(key),
                 app_key=app_key,
                 commander=SignedCommander(app_key) if app_key is not None else None,
                 templates=Jinja2Templates(directory=WEB / "templates"),
-                side_sessionmaker=create_sessionmaker(side_engine),
+                side_sessionmaker=side_sessionmaker,
                 token_cache=TokenCache(),
                 webhook_http=webhook_http,
                 api_keys=ApiKeyCache(settings.api_key_cache_seconds),

@@ -18,8 +18,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from fleetgate.features.access.capabilities import ENERGY_SITE, decide
 from fleetgate.features.commands import outcomes
 from fleetgate.features.commands.catalog import BY_NAME, CommandSpec
@@ -30,6 +28,7 @@ from fleetgate.features.devices.errors import VehicleUnreachable, refusal_error,
 from fleetgate.features.devices.service import connection_facts
 from fleetgate.features.devices.virtual_key import pairing_url
 from fleetgate.features.usage.ledger import Meter
+from fleetgate.infra.db.writes import Writes
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Connection, Device
 from fleetgate.infra.runtime import Runtime
@@ -40,7 +39,7 @@ from fleetgate.tesla.wake import NotOnline, wake
 
 Hook = Callable[[], Awaitable[None]]
 # Marks the command sent in the transaction given; raises `CallWithdrawn` when it must not be sent after all.
-MarkSent = Callable[[AsyncSession], Awaitable[None]]
+MarkSent = Callable[[Writes], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +74,9 @@ class Sending:
         self.sent = True
         self._mark_due = True
 
-    async def ride(self, session: AsyncSession) -> None:
+    async def ride(self, writes: Writes) -> None:
         if self._mark_due:
-            await self.mark_sent(session)
+            await self.mark_sent(writes)
             self._mark_due = False
 
     async def not_delivered(self) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import Boolean, Table, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -34,6 +34,7 @@ from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import EXPIRED, FAILED, IN_PROGRESS, OUTCOME_UNKNOWN, QUEUED, SUCCEEDED
 from fleetgate.infra.db.base import UTCDateTime, utcnow
 from fleetgate.infra.db.reads import Reader
+from fleetgate.infra.db.writes import SessionWrites, Writes
 from fleetgate.infra.models import Command, Connection, Device
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -79,6 +80,54 @@ MARK_SENT = (
         _COMMANDS.c.status == IN_PROGRESS,
     )
     .values(sent_at=bindparam("sent_at_value", type_=UTCDateTime()), updated_at=_NOW)
+)
+# An attempt's outcome, written for every command: built once, on the table. `claimed_by` stays on a command that
+# ended: who ran it, for the record.
+_HELD = (
+    _COMMANDS.c.id == bindparam("command_id"),
+    _COMMANDS.c.claimed_by == bindparam("worker"),
+    _COMMANDS.c.status == IN_PROGRESS,
+)
+_REASON = bindparam("reason_value", type_=_COMMANDS.c.reason.type)
+_ERROR = bindparam("error_value", type_=_COMMANDS.c.error.type)
+RETRY_LATER = (
+    update(_COMMANDS)
+    .where(*_HELD)
+    .values(
+        lease_expires_at=None,
+        updated_at=_NOW,
+        claimed_by=None,
+        status=QUEUED,
+        reason=_REASON,
+        not_before=bindparam("not_before_value", type_=UTCDateTime()),
+        sent_at=None,
+        # Sticky: some attempt may have reached the car.
+        may_have_run=or_(_COMMANDS.c.may_have_run, bindparam("may_have_run_value", type_=Boolean())),
+    )
+    .returning(*_COMMANDS.c)
+)
+END = (
+    update(_COMMANDS)
+    .where(*_HELD)
+    .values(
+        lease_expires_at=None,
+        updated_at=_NOW,
+        status=bindparam("status_value", type_=_COMMANDS.c.status.type),
+        reason=_REASON,
+        error=_ERROR,
+        completed_at=_NOW,
+    )
+    .returning(*_COMMANDS.c)
+)
+END_AS = (
+    update(_COMMANDS)
+    .where(_COMMANDS.c.id == bindparam("command_id"))
+    .values(
+        status=bindparam("status_value", type_=_COMMANDS.c.status.type),
+        reason=_REASON,
+        error=_ERROR,
+        completed_at=bindparam("completed_at_value", type_=UTCDateTime()),
+    )
 )
 _CLAIMED_VALUES = {
     "status": IN_PROGRESS,
@@ -130,7 +179,7 @@ async def expire(sessions: Sessions, now: datetime) -> list[Settled]:
             )
         ).all()
         for command in expired:
-            await report_settled(session, command)
+            await report_settled(SessionWrites(session), command)
     return [Settled(command.id, command.device_id, command.command, EXPIRED) for command in expired]
 
 
@@ -189,15 +238,14 @@ async def mark_sent(sessions: Sessions, command_id: str, worker: str, *, sent: b
     """False when `worker` no longer holds the claim (its lease ran out and another took the command over): then
     it must not send."""
     async with sessions() as session, session.begin():
-        return await mark_sent_in(session, command_id, worker, sent=sent)
+        return await mark_sent_in(SessionWrites(session), command_id, worker, sent=sent)
 
 
-async def mark_sent_in(session: AsyncSession, command_id: str, worker: str, *, sent: bool) -> bool:
+async def mark_sent_in(writes: Writes, command_id: str, worker: str, *, sent: bool) -> bool:
     """`mark_sent` in the caller's transaction."""
     now = utcnow()
     values = {"command_id": command_id, "worker": worker, "sent_at_value": now if sent else None, "now": now}
-    marked = await session.execute(MARK_SENT, values)
-    return bool(marked.rowcount == 1)  # type: ignore[attr-defined]
+    return await writes.execute(MARK_SENT, values) == 1
 
 
 async def renew(sessions: Sessions, worker: str, command_ids: Sequence[str], lease_seconds: float) -> None:
@@ -212,45 +260,44 @@ async def renew(sessions: Sessions, worker: str, command_ids: Sequence[str], lea
         )
 
 
-async def settle(session: AsyncSession, command_id: str, worker: str, outcome: Outcome) -> Command | None:
+async def settle(writes: Writes, command_id: str, worker: str, outcome: Outcome) -> Command | None:
     """Writes the attempt's outcome in the caller's transaction; None when the claim was lost meanwhile (its lease
-    ran out and recovery took the command), and then nothing is written."""
+    ran out and recovery took the command), and then nothing is written. The command returned is as written, and
+    belongs to no session."""
     now = utcnow()
-    # `claimed_by` stays on a command that ended: who ran it, for the record.
-    values: dict[str, object] = {"lease_expires_at": None, "updated_at": now}
+    claim = {"command_id": command_id, "worker": worker, "now": now}
+    values: dict[str, object]
     if outcome.status == "retry":
-        values.update(
-            claimed_by=None,
-            status=QUEUED,
-            reason=outcome.reason,
-            not_before=now + timedelta(seconds=outcome.retry_after_seconds),
-            sent_at=None,
-        )
-        if outcome.may_have_run:
-            values["may_have_run"] = True
+        values = {
+            "reason_value": outcome.reason,
+            "not_before_value": now + timedelta(seconds=outcome.retry_after_seconds),
+            "may_have_run_value": outcome.may_have_run,
+        }
+        rows = await writes.rows(RETRY_LATER, {**claim, **values})
     else:
-        values.update(
-            status=SUCCEEDED if outcome.status == "succeeded" else FAILED,
-            reason=outcome.reason,
-            error=outcome.error,
-            completed_at=now,
-        )
-    command = (
-        await session.scalars(
-            update(Command)
-            .where(Command.id == command_id, Command.claimed_by == worker, Command.status == IN_PROGRESS)
-            .values(**values)
-            .returning(Command)
-            .execution_options(synchronize_session=False, populate_existing=True)
-        )
-    ).one_or_none()
-    if command is None:
+        status = SUCCEEDED if outcome.status == "succeeded" else FAILED
+        values = {"status_value": status, "reason_value": outcome.reason, "error_value": outcome.error}
+        rows = await writes.rows(END, {**claim, **values})
+    if not rows:
         return None
+    command = Command(**dict(zip(_COMMANDS.c.keys(), rows[0], strict=True)))
+    written = (command.status, command.reason, command.error, command.completed_at)
     if command.status == QUEUED and command.not_before >= command.expires_at:
         # It would run again only after its expiry: it ends here, with what stopped it.
         command.status = EXPIRED
         command.completed_at = now
     _not_knowing_whether_it_ran(command)
+    if (command.status, command.reason, command.error, command.completed_at) != written:
+        await writes.execute(
+            END_AS,
+            {
+                "command_id": command_id,
+                "status_value": command.status,
+                "reason_value": command.reason,
+                "error_value": command.error,
+                "completed_at_value": command.completed_at,
+            },
+        )
     return command
 
 
@@ -318,5 +365,5 @@ async def release(
             command.error = unknown.error
         command.completed_at = now
         await session.flush()
-        await report_settled(session, command)
+        await report_settled(SessionWrites(session), command)
         return Settled(command.id, command.device_id, command.command, command.status)

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.features.commands.views import command_out
-from fleetgate.features.events.service import record_event
-from fleetgate.infra.db.after_commit import Topic, announce, listening
+from fleetgate.features.events.service import record_event_in
+from fleetgate.infra.db.after_commit import Topic, listening
+from fleetgate.infra.db.writes import Writes
 from fleetgate.infra.models import Command
 from fleetgate.infra.runtime import Runtime
 
@@ -27,12 +26,12 @@ class Ended(NamedTuple):
 ENDED: Topic[Ended] = Topic("command ended")
 
 
-async def report_settled(session: AsyncSession, command: Command) -> None:
+async def report_settled(writes: Writes, command: Command) -> None:
     if command.status not in TERMINAL:
         return
-    announce(session, ENDED, Ended(command.id, command.command, command.status))
+    writes.announce(ENDED, Ended(command.id, command.command, command.status))
     data = command_out(command).model_dump(mode="json")
-    await record_event(session, workspace_id=command.workspace_id, type=f"command.{command.status}", data=data)
+    await record_event_in(writes, workspace_id=command.workspace_id, type=f"command.{command.status}", data=data)
 
 
 @contextmanager

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import Boolean, Table, bindparam, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,13 +19,26 @@ from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.features.devices.pairing import set_pairing
 from fleetgate.features.usage.ledger import CallWithdrawn, Meter
-from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.base import UTCDateTime, utcnow
+from fleetgate.infra.db.writes import SessionWrites, Writes
 from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Command, Device
 from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.commands")
 
+
+_DEVICES = cast(Table, Device.__table__)
+_CHANGED = {"changed_by_command_at": bindparam("changed_at", type_=UTCDateTime())}
+_CHECKED = {"virtual_key_checked_at": bindparam("checked_at", type_=UTCDateTime())}
+_THIS_DEVICE = _DEVICES.c.id == bindparam("device_id")
+_STILL_PAIRED_AS = _DEVICES.c.virtual_key_paired == bindparam("paired_value", type_=Boolean())
+# By (succeeded, the outcome tells of the key): what a command's end notes on its device, built once.
+_NOTES = {
+    (True, False): update(_DEVICES).where(_THIS_DEVICE).values(_CHANGED),
+    (True, True): update(_DEVICES).where(_THIS_DEVICE, _STILL_PAIRED_AS).values({**_CHANGED, **_CHECKED}),
+    (False, True): update(_DEVICES).where(_THIS_DEVICE, _STILL_PAIRED_AS).values(_CHECKED),
+}
 
 # Pauses between tries at writing an outcome while the database is failing (a last try follows them).
 SETTLE_PAUSES_SECONDS = (0.2, 1.0, 3.0)
@@ -38,11 +52,11 @@ async def run_job(runtime: Runtime, job: Job, worker: str) -> Outcome | None:
     """The outcome written, or None when the claim was lost meanwhile (then nothing is written)."""
     sessions = runtime.sessionmaker
 
-    async def sent(session: AsyncSession) -> None:
+    async def sent(writes: Writes) -> None:
         # Recovery reads it: a non-idempotent command that went out is not sent again, an idempotent one is but may
         # have run. Whatever the command, a worker that lost its claim (it stalled past its lease) must not send what
         # another now runs. Written in the ledger's reservation of the request (see `execution`).
-        if not await lifecycle.mark_sent_in(session, job.command_id, worker, sent=True):
+        if not await lifecycle.mark_sent_in(writes, job.command_id, worker, sent=True):
             raise ClaimLost
 
     async def unsent() -> None:
@@ -99,46 +113,51 @@ async def _settle_calls(calls: list[Meter]) -> None:
         await meter.settle(meter.error)
 
 
+class PairingChanged(Exception):
+    """The outcome changes what is known of the device's virtual key: `set_pairing` writes that, with its event,
+    in a session."""
+
+
 async def _settle(runtime: Runtime, job: Job, worker: str, outcome: Outcome, calls: list[Meter]) -> Command | None:
-    async with runtime.sessionmaker() as session, session.begin():
+    async def write(writes: Writes, session: AsyncSession | None = None) -> Command | None:
         # Whoever holds the claim now, these calls were made (and may be billed).
         for meter in calls:
-            await meter.write_in(session)
-        command = await lifecycle.settle(session, job.command_id, worker, outcome)
+            await meter.write_in(writes)
+        command = await lifecycle.settle(writes, job.command_id, worker, outcome)
         if command is None:
             return None
         if outcome.virtual_key_paired is not None or outcome.status == "succeeded":
-            await _note_on_device(session, runtime, job.device.id, command, outcome)
-        await report_settled(session, command)
-    return command
+            await _note_on_device(writes, session, runtime, job.device.id, command, outcome)
+        await report_settled(writes, command)
+        return command
+
+    try:
+        return await runtime.writer.run(write)
+    except PairingChanged:
+        async with runtime.sessionmaker() as session, session.begin():
+            return await write(SessionWrites(session), session)
 
 
 async def _note_on_device(
-    session: AsyncSession, runtime: Runtime, device_id: str, command: Command, outcome: Outcome
+    writes: Writes, session: AsyncSession | None, runtime: Runtime, device_id: str, command: Command, outcome: Outcome
 ) -> None:
     """What a command's end teaches about its device: after a success, what was read of it before may no longer be
     true (see `devices.state_service`); a signed command that went through proves the app's key is on the car, a
     refusal for an unknown key that it is not."""
     now = utcnow()
-    values: dict[str, object] = {}
-    if outcome.status == "succeeded":
-        values["changed_by_command_at"] = command.completed_at
     paired = outcome.virtual_key_paired
-    if paired is not None:
-        values["virtual_key_checked_at"] = now
+    succeeded = outcome.status == "succeeded"
+    values = {"device_id": device_id, "paired_value": paired, "changed_at": command.completed_at, "checked_at": now}
     # Most ends change nothing the events tell of: one statement, unless the key's pairing flips (or was unknown).
-    conditions = [Device.id == device_id]
-    if paired is not None:
-        conditions.append(Device.virtual_key_paired == paired)
-    noted = await session.execute(
-        update(Device).where(*conditions).values(**values).execution_options(synchronize_session=False)
-    )
-    if noted.rowcount == 1 or paired is None:  # type: ignore[attr-defined]
+    noted = await writes.execute(_NOTES[succeeded, paired is not None], values)
+    if noted == 1 or paired is None:
         return
+    if session is None:
+        raise PairingChanged
     device = await session.get(Device, device_id)
     if device is None:
         return
-    if outcome.status == "succeeded":
+    if succeeded:
         device.changed_by_command_at = command.completed_at
     await set_pairing(session, runtime, device, paired, now)
 

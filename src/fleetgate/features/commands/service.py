@@ -23,6 +23,7 @@ from fleetgate.features.devices.service import connection_facts
 from fleetgate.infra.db.after_commit import Topic, announce
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.db.notify import COMMANDS_CHANNEL, notify_on_commit
+from fleetgate.infra.db.writes import SessionWrites
 from fleetgate.infra.errors import APIError, Conflict, NotFound, ValidationFailed
 from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Command, Connection, Device
@@ -181,7 +182,7 @@ async def cancel(session: AsyncSession, workspace_id: str, command_id: str) -> C
     await session.refresh(command)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise _not_cancellable(command)
-    await report_settled(session, command)
+    await report_settled(SessionWrites(session), command)
     return command
 
 

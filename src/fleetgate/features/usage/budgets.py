@@ -25,10 +25,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, select, text
 
 from fleetgate.features.usage.categories import COMMANDS, DATA, WAKES
+from fleetgate.infra.db.writes import Writes
 from fleetgate.infra.models import UpstreamCall
 from fleetgate.tesla.errors import RateLimited
 
@@ -57,17 +57,27 @@ class OverBudget(RateLimited):
 
 
 LOCK_DEVICE = text("SELECT pg_advisory_xact_lock(hashtext('fleetgate.budgets'), hashtext(:key))")
+# One query for both: the holds still running (their `at` is in the future) and the calls of the last window.
+WINDOW = (
+    select(UpstreamCall.at, UpstreamCall.method, UpstreamCall.status)
+    .where(
+        UpstreamCall.device_key == bindparam("device_key"),
+        UpstreamCall.category == bindparam("category"),
+        UpstreamCall.at > bindparam("since"),
+        UpstreamCall.id != bindparam("reservation_id"),
+    )
+    .order_by(UpstreamCall.at)
+)
 
 
-async def lock_device(session: AsyncSession, device_key: str) -> None:
+async def lock_device(writes: Writes, device_key: str) -> None:
     """On PostgreSQL, one reservation at a time per device key, until the transaction ends."""
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        await session.execute(LOCK_DEVICE, {"key": device_key})
+    if writes.dialect_name == "postgresql":
+        await writes.execute(LOCK_DEVICE, {"key": device_key})
 
 
 async def refusal(
-    session: AsyncSession,
+    writes: Writes,
     budgets: Budgets,
     *,
     device_key: str,
@@ -76,19 +86,15 @@ async def refusal(
     now: datetime,
 ) -> OverBudget | None:
     """Why the call reserved as `reservation_id` must not go to Tesla, or None. Runs after the reservation."""
-    # One query for both: the holds still running (their `at` is in the future) and the calls of the last window.
-    rows = (
-        await session.execute(
-            select(UpstreamCall.at, UpstreamCall.method, UpstreamCall.status)
-            .where(
-                UpstreamCall.device_key == device_key,
-                UpstreamCall.category == category,
-                UpstreamCall.at > now - budgets.window,
-                UpstreamCall.id != reservation_id,
-            )
-            .order_by(UpstreamCall.at)
-        )
-    ).all()
+    rows = await writes.rows(
+        WINDOW,
+        {
+            "device_key": device_key,
+            "category": category,
+            "since": now - budgets.window,
+            "reservation_id": reservation_id,
+        },
+    )
     holds = [at for at, method, _ in rows if method == HOLD and at > now]
     if holds:
         seconds = (max(holds) - now).total_seconds()

@@ -8,10 +8,10 @@ in the transaction that writes its outcome (`write_in`) — and the answer decid
 got no answer keeps no status and stays billed, also when the process dies waiting for it; only a request that
 never left (`on_unsent`) is not billed.
 
-The rows are written in side transactions (see `infra.db.side_transactions`), so they stay when the request that
-made the calls ends in an error and rolls back; when the request already holds the lock they would wait for, they
-join its transaction in a savepoint. On PostgreSQL that transaction then also holds the device's budget lock until
-it ends.
+The rows are written in side transactions of prebuilt statements (`infra.db.writes`, `side_transactions.run_aside`),
+so they stay when the request that made the calls ends in an error and rolls back; when the request already holds
+the lock they would wait for, they join its transaction in a savepoint. On PostgreSQL that transaction then also
+holds the device's budget lock until it ends.
 
 A caller may give the meter a rider: work written in each reservation's transaction, committed with the row just
 before the call leaves (a command's mark that it was sent). A rider that raises `CallWithdrawn` undoes the
@@ -26,19 +26,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.usage.budgets import DEFAULT_BUDGETS, HOLD, Budgets, OverBudget, lock_device, refusal
 from fleetgate.features.usage.categories import CallKind, classify, is_billable
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.db.side_transactions import side_transaction
+from fleetgate.infra.db.side_transactions import run_aside
+from fleetgate.infra.db.writes import Body, Writes, insert_of
 from fleetgate.infra.models import Connection, Device, UpstreamCall
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
@@ -51,13 +51,30 @@ REFUSED_BEFORE_SERVING = frozenset({401, 421})
 
 # Every call to Tesla writes its row and its answer: statements built once, on the table (no unit of work).
 _CALLS = cast(Table, UpstreamCall.__table__)
-INSERT_CALL = insert(_CALLS)
+_ROW_COLUMNS = (
+    "id",
+    "workspace_id",
+    "connection_id",
+    "device_id",
+    "device_key",
+    "category",
+    "method",
+    "endpoint",
+    "status",
+    "billable",
+    "at",
+)
+INSERT_CALL = insert_of(_CALLS, _ROW_COLUMNS)
 DELETE_CALL = delete(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
 ANSWER_CALL = (
     update(_CALLS)
     .where(_CALLS.c.id == bindparam("call_id"))
     .values(status=bindparam("answer_status"), billable=bindparam("answer_billable"))
 )
+DEVICE_ID = select(Device.id).where(
+    Device.connection_id == bindparam("connection_id"), Device.external_id == bindparam("device_key")
+)
+T = TypeVar("T")
 
 
 class CallWithdrawn(Exception):
@@ -67,7 +84,7 @@ class CallWithdrawn(Exception):
 
 # Work written in the transaction that reserves a call, just before the call leaves (a command's mark that it was
 # sent, say, which would otherwise take a transaction of its own).
-Rider = Callable[[AsyncSession], Awaitable[None]]
+Rider = Callable[[Writes], Awaitable[None]]
 
 
 @dataclass(slots=True)
@@ -119,12 +136,17 @@ class Meter:
             and (last.method, last.path) == (method.upper(), path)
         ):
             last.billable = False
+
+        async def reserve(writes: Writes) -> tuple[list[str], str | OverBudget]:
+            written = await self._write_answers(writes, None)
+            reserved = await self._reserve(writes, kind, method)
+            if not isinstance(reserved, OverBudget) and self._rider is not None:
+                await self._rider(writes)
+            return written, reserved
+
         try:
-            async with self._lock, self._transaction() as session:
-                written = await self._write_answers(session, None)
-                reserved = await self._reserve(session, kind, method)
-                if not isinstance(reserved, OverBudget) and self._rider is not None:
-                    await self._rider(session)
+            async with self._lock:
+                written, reserved = await self._aside(reserve)
             self._forget(written)
         except CallWithdrawn:
             raise
@@ -163,9 +185,13 @@ class Meter:
         self.end(error)
         if not self._answers:
             return
+
+        async def answer(writes: Writes) -> list[str]:
+            return await self._write_answers(writes, self.error)
+
         try:
-            async with self._lock, self._transaction() as session:
-                written = await self._write_answers(session, self.error)
+            async with self._lock:
+                written = await self._aside(answer)
             self._forget(written)
         except Exception:
             log.warning("usage ledger: could not record the answers of %s", self.connection_id, exc_info=True)
@@ -176,47 +202,46 @@ class Meter:
         self._pending.clear()
         self.error = error
 
-    async def write_in(self, session: AsyncSession) -> None:
+    async def write_in(self, writes: Writes) -> None:
         """`settle`'s writes in the caller's transaction, which fails with them (and may then write them again)."""
         async with self._lock:
-            await self._write_answers(session, self.error)
+            await self._write_answers(writes, self.error)
 
     # -- writing -------------------------------------------------------------------------------------------
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with side_transaction(self._runtime.side_sessionmaker, self._caller, self.connection_id) as side:
-            yield side.session
+    async def _aside(self, body: Body[T]) -> T:
+        # Run twice when its connection was lost (`Writer.run`): a reservation then may count twice, never not at all.
+        return await run_aside(self._runtime.writer, self._caller, self.connection_id, body)
 
-    async def _reserve(self, session: AsyncSession, kind: CallKind, method: str) -> str | OverBudget:
+    async def _reserve(self, writes: Writes, kind: CallKind, method: str) -> str | OverBudget:
         """The call's id, or why it may not be made (then nothing is reserved)."""
         now = utcnow()
-        call = await self._row(session, kind, method=method.upper()[:8], status=None, at=now)
+        call = await self._row(writes, kind, method=method.upper()[:8], status=None, at=now)
         call["billable"] = kind.category is not None
         budget = self._budget_of(kind)
         if budget is not None:
-            await lock_device(session, budget[0])
+            await lock_device(writes, budget[0])
         # Inserting first also takes SQLite's write lock, so the count below cannot race another reservation.
-        await session.execute(INSERT_CALL, call)
+        await writes.execute(INSERT_CALL, call)
         if budget is not None:
             device_key, category = budget
             refused = await refusal(
-                session, self._budgets, device_key=device_key, category=category, reservation_id=call["id"], now=now
+                writes, self._budgets, device_key=device_key, category=category, reservation_id=call["id"], now=now
             )
             if refused is not None:
-                await session.execute(DELETE_CALL, {"call_id": call["id"]})
+                await writes.execute(DELETE_CALL, {"call_id": call["id"]})
                 return refused
         return str(call["id"])
 
-    async def _write_answers(self, session: AsyncSession, error: BaseException | None) -> list[str]:
+    async def _write_answers(self, writes: Writes, error: BaseException | None) -> list[str]:
         answers = list(self._answers.values())
         for answer in answers:
-            await session.execute(
+            await writes.execute(
                 ANSWER_CALL,
                 {"call_id": answer.call_id, "answer_status": answer.status, "answer_billable": answer.billable},
             )
             if answer.status == 429 and self._budget_of(answer.kind) is not None:
-                await self._hold(session, answer, self._retry_after(answer, error))
+                await self._hold(writes, answer, self._retry_after(answer, error))
         return [answer.call_id for answer in answers]
 
     def _retry_after(self, answer: CallAnswer, error: BaseException | None) -> timedelta:
@@ -225,20 +250,20 @@ class Meter:
             return timedelta(seconds=max(0.0, error.retry_after))
         return self._budgets.window
 
-    async def _hold(self, session: AsyncSession, answer: CallAnswer, retry_after: timedelta) -> None:
-        await session.execute(
-            INSERT_CALL, await self._row(session, answer.kind, method=HOLD, status=429, at=utcnow() + retry_after)
+    async def _hold(self, writes: Writes, answer: CallAnswer, retry_after: timedelta) -> None:
+        await writes.execute(
+            INSERT_CALL, await self._row(writes, answer.kind, method=HOLD, status=429, at=utcnow() + retry_after)
         )
 
     async def _row(
-        self, session: AsyncSession, kind: CallKind, *, method: str, status: int | None, at: datetime
+        self, writes: Writes, kind: CallKind, *, method: str, status: int | None, at: datetime
     ) -> dict[str, Any]:
         """A ledger row's values (for `INSERT_CALL`), not billable until its answer says so."""
         return {
             "id": new_id("call"),
             "workspace_id": self.workspace_id,
             "connection_id": self.connection_id,
-            "device_id": await self._device_id(session, kind.device_key),
+            "device_id": await self._device_id(writes, kind.device_key),
             "device_key": kind.device_key,
             "category": kind.category,
             "method": method,
@@ -258,11 +283,11 @@ class Meter:
         for call_id in written:
             self._answers.pop(call_id, None)
 
-    async def _device_id(self, session: AsyncSession, device_key: str | None) -> str | None:
+    async def _device_id(self, writes: Writes, device_key: str | None) -> str | None:
         if device_key is None:
             return None
         if device_key not in self._device_ids:
-            self._device_ids[device_key] = await session.scalar(
-                select(Device.id).where(Device.connection_id == self.connection_id, Device.external_id == device_key)
+            self._device_ids[device_key] = await writes.scalar(
+                DEVICE_ID, {"connection_id": self.connection_id, "device_key": device_key}
             )
         return self._device_ids[device_key]

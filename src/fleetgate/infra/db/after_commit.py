@@ -9,6 +9,9 @@ counts: a savepoint's release may still be rolled back with its transaction. A s
 transaction that commits keeps what it announced; listeners take an announcement as a hint, never as a promise
 that the row is there.
 
+Transactions run outside any session (`db.writes`) announce the same way; their writer hands on what they announced
+to the listeners of the sessionmaker it was given (`Announcements`).
+
 Listeners run inside the commit, on the event loop's thread: they must not block, and start a task for anything
 that awaits. A listener that fails is logged; the commit has happened and stands.
 """
@@ -80,11 +83,31 @@ def _set_listener(
     sessionmaker.configure(info=info)
 
 
+class Announcements:
+    """What one transaction outside any session announced, for the listeners `sessionmaker` has at its start."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._listeners: dict[Topic[Any], Callable[[Any], None]] = (sessionmaker.kw.get("info") or {}).get(
+            LISTENERS, {}
+        )
+        self._announced: dict[Topic[Any], dict[Any, None]] = {}
+
+    def announce(self, topic: Topic[T], item: T) -> None:
+        if topic in self._listeners:
+            self._announced.setdefault(topic, {})[item] = None
+
+    def hand_on(self) -> None:
+        """Once the transaction has committed."""
+        _hand_on(self._announced, self._listeners)
+
+
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
-    announced: dict[Topic[Any], dict[Any, None]] = session.info.pop(ANNOUNCED, {})
-    listeners = session.info.get(LISTENERS, {})
+    _hand_on(session.info.pop(ANNOUNCED, {}), session.info.get(LISTENERS, {}))
+
+
+def _hand_on(announced: dict[Topic[Any], dict[Any, None]], listeners: dict[Topic[Any], Callable[[Any], None]]) -> None:
     for topic, items in announced.items():
         for item in items:
             try:

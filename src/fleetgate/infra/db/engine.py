@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from fleetgate.infra.db.reads import EngineReader, PoolReader, Reader
+from fleetgate.infra.db.writes import PoolWriter, SessionWriter, Writer
 
 
 def is_sqlite(url: str) -> bool:
@@ -37,13 +38,21 @@ def create_side_engine(url: str, *, keep: int) -> AsyncEngine:
 
 
 async def open_reader(url: str, engine: AsyncEngine, *, pool_size: int) -> Reader:
-    """For single-statement reads outside any transaction (`db.reads`). On PostgreSQL a pool of its own, as large as
-    the main one and half of it kept open when idle; on SQLite the main engine."""
+    """For single-statement reads outside any transaction (`db.reads`) and, on PostgreSQL, the short transactions
+    around each call to Tesla (`db.writes`). On PostgreSQL a pool of its own, half the main one's size kept open when
+    idle, up to twice it under load; on SQLite the main engine."""
     if is_sqlite(url):
         return EngineReader(engine)
-    reader = PoolReader(url, min_size=max(1, pool_size // 2), max_size=pool_size)
+    reader = PoolReader(url, min_size=max(1, pool_size // 2), max_size=2 * pool_size)
     await reader.open()
     return reader
+
+
+def writer_for(
+    reader: Reader, sessions: async_sessionmaker[AsyncSession], side_sessions: async_sessionmaker[AsyncSession]
+) -> Writer:
+    """On PostgreSQL the reader's pool, announcing to the listeners of `sessions`; on SQLite the side sessionmaker."""
+    return PoolWriter(reader, sessions) if isinstance(reader, PoolReader) else SessionWriter(side_sessions)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

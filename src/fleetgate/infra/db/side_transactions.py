@@ -16,8 +16,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fleetgate.infra.db.writes import Body, SessionWrites, Writer
+
+T = TypeVar("T")
 
 WRITTEN = "fleetgate.rows_written"
 
@@ -76,3 +81,12 @@ async def side_transaction(
         except BaseException:
             await session.rollback()
             raise
+
+
+async def run_aside(writer: Writer, caller: AsyncSession | None, key: str, body: Body[T]) -> T:
+    """`side_transaction` for prebuilt statements (`db.writes`): on the writer, or in a savepoint of `caller`'s
+    transaction when it holds the lock on `key`."""
+    if caller is not None and await holds_lock(caller, key):
+        async with caller.begin_nested():
+            return await body(SessionWrites(caller))
+    return await writer.run(body)
