@@ -33,6 +33,7 @@ from fleetgate.features.commands.outcomes import Outcome
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.status import EXPIRED, FAILED, IN_PROGRESS, OUTCOME_UNKNOWN, QUEUED, SUCCEEDED
 from fleetgate.infra.db.base import UTCDateTime, utcnow
+from fleetgate.infra.db.detached import columns_of, detached
 from fleetgate.infra.db.reads import Reader
 from fleetgate.infra.db.writes import SessionWrites, Writes
 from fleetgate.infra.models import Command, Connection, Device
@@ -104,7 +105,7 @@ RETRY_LATER = (
         # Sticky: some attempt may have reached the car.
         may_have_run=or_(_COMMANDS.c.may_have_run, bindparam("may_have_run_value", type_=Boolean())),
     )
-    .returning(*_COMMANDS.c)
+    .returning(*columns_of(Command))
 )
 END = (
     update(_COMMANDS)
@@ -117,7 +118,7 @@ END = (
         error=_ERROR,
         completed_at=_NOW,
     )
-    .returning(*_COMMANDS.c)
+    .returning(*columns_of(Command))
 )
 END_AS = (
     update(_COMMANDS)
@@ -280,7 +281,7 @@ async def settle(writes: Writes, command_id: str, worker: str, outcome: Outcome)
         rows = await writes.rows(END, {**claim, **values})
     if not rows:
         return None
-    command = Command(**dict(zip(_COMMANDS.c.keys(), rows[0], strict=True)))
+    command = detached(Command, rows[0])
     written = (command.status, command.reason, command.error, command.completed_at)
     if command.status == QUEUED and command.not_before >= command.expires_at:
         # It would run again only after its expiry: it ends here, with what stopped it.

@@ -7,10 +7,10 @@ for and the links that get it)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.capabilities import ENERGY_SITE
@@ -20,10 +20,11 @@ from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
 from fleetgate.features.devices.errors import require
 from fleetgate.features.devices.service import connection_facts
-from fleetgate.infra.db.after_commit import Topic, announce
+from fleetgate.infra.db.after_commit import Topic
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.detached import columns_of, detached
 from fleetgate.infra.db.notify import COMMANDS_CHANNEL, notify_on_commit
-from fleetgate.infra.db.writes import SessionWrites
+from fleetgate.infra.db.writes import SessionWrites, Writes, insert_of
 from fleetgate.infra.errors import APIError, Conflict, NotFound, ValidationFailed
 from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Command, Connection, Device
@@ -42,6 +43,33 @@ class Queued(NamedTuple):
 # Announced when a transaction that queued a command commits: to this process's command queue (its executor,
 # and the wake-ups of other processes), which must find the row when it looks.
 COMMAND_QUEUED: Topic[Queued] = Topic("command queued")
+
+
+# What a submission writes (the columns it leaves out take their defaults), and what it reads first: built once.
+_SUBMITTED = (
+    "id",
+    "workspace_id",
+    "device_id",
+    "connection_id",
+    "customer_id",
+    "command",
+    "params",
+    "idempotent",
+    "wake",
+    "status",
+    "attempts",
+    "not_before",
+    "expires_at",
+    "request_hash",
+    "created_at",
+    "updated_at",
+)
+INSERT_COMMAND = insert_of(cast(Table, Command.__table__), _SUBMITTED)
+DEVICE_AND_CONNECTION = (
+    select(*columns_of(Device), *columns_of(Connection))
+    .join_from(Device, Connection, Connection.id == Device.connection_id)
+    .where(Device.id == bindparam("device_id"), Device.workspace_id == bindparam("workspace_id"))
+)
 
 
 class CommandNotCancellable(Conflict):
@@ -90,8 +118,9 @@ async def submit(
     body: CommandIn,
     idempotency_key: str | None,
 ) -> tuple[Command, bool]:
-    """The queued command, and whether it is new (false: a replay of the same Idempotency-Key and body)."""
-    device, connection = await _device_and_connection(session, workspace_id, device_id)
+    """The queued command, and whether it is new (false: a replay of the same Idempotency-Key and body). Without an
+    Idempotency-Key, one insert on the writer (`infra.db.writes`): the request's session is not used."""
+    device, connection = await _device_and_connection(runtime, workspace_id, device_id)
     spec = spec_for(body.command, device)
     params = validated_params(spec, body)
     request_hash = fingerprint({"device_id": device_id, **body.model_dump(mode="json"), "params": params})
@@ -118,6 +147,16 @@ async def submit(
             updated_at=now,
         )
 
+    if idempotency_key is None:
+        command = await build()
+
+        async def insert(writes: Writes) -> None:
+            await writes.execute(INSERT_COMMAND, {name: getattr(command, name) for name in _SUBMITTED})
+            await _queued(writes, command)
+
+        await runtime.writer.run(insert)
+        return command, True
+
     async def find(key: str) -> Command | None:
         return await _by_idempotency_key(session, workspace_id, key)
 
@@ -125,25 +164,24 @@ async def submit(
         session, idempotency_key, request_hash, find=find, build=build, id_field="command_id"
     )
     if created:
-        announce(session, COMMAND_QUEUED, Queued(command.id, command.device_id))
-        await notify_on_commit(session, COMMANDS_CHANNEL)
+        await _queued(SessionWrites(session), command)
     return command, created
 
 
-async def _device_and_connection(session: AsyncSession, workspace_id: str, device_id: str) -> tuple[Device, Connection]:
-    """In one query; 404 for another workspace's device, as `get_in_workspace` answers."""
+async def _queued(writes: Writes, command: Command) -> None:
+    writes.announce(COMMAND_QUEUED, Queued(command.id, command.device_id))
+    await notify_on_commit(writes, COMMANDS_CHANNEL)
+
+
+async def _device_and_connection(runtime: Runtime, workspace_id: str, device_id: str) -> tuple[Device, Connection]:
+    """In one statement on the reader; 404 for another workspace's device, as `get_in_workspace` answers."""
     if len(device_id) > MAX_ID_LENGTH:
         raise NotFound(f"No device {device_id}.")
-    found = (
-        await session.execute(
-            select(Device, Connection)
-            .join(Connection, Connection.id == Device.connection_id)
-            .where(Device.id == device_id, Device.workspace_id == workspace_id)
-        )
-    ).first()
+    found = await runtime.reader.first(DEVICE_AND_CONNECTION, {"device_id": device_id, "workspace_id": workspace_id})
     if found is None:
         raise NotFound(f"No device {device_id}.")
-    return found[0], found[1]
+    split = len(columns_of(Device))
+    return detached(Device, found[:split]), detached(Connection, found[split:])
 
 
 async def _by_idempotency_key(session: AsyncSession, workspace_id: str, key: str) -> Command | None:

@@ -4,13 +4,14 @@ never if it rolls back, so a listener that hears it finds the rows. On SQLite (o
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from fleetgate.infra.db.writes import Writes
 
 # Commands were queued: executors in other processes look for work now rather than at their next poll.
 COMMANDS_CHANNEL = "fleetgate_commands"
 _NOTIFY = text("SELECT pg_notify(:channel, '')")
 
 
-async def notify_on_commit(session: AsyncSession, channel: str) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(_NOTIFY, {"channel": channel})
+async def notify_on_commit(writes: Writes, channel: str) -> None:
+    if writes.dialect_name == "postgresql":
+        await writes.execute(_NOTIFY, {"channel": channel})
