@@ -75,9 +75,10 @@ class Sending:
         self._mark_due = True
 
     async def ride(self, writes: Writes) -> None:
+        # Written in every reservation until the command's request is known not delivered: a reservation made again
+        # (its transaction lost, or Tesla's 421 or 401 answered first) must carry the mark again.
         if self._mark_due:
             await self.mark_sent(writes)
-            self._mark_due = False
 
     async def not_delivered(self) -> None:
         self.sent = False

@@ -9,6 +9,7 @@ errors come back as SQLAlchemy's `DBAPIError`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -25,6 +26,7 @@ from fleetgate.infra.db.reads import PoolReader
 
 T = TypeVar("T")
 H = TypeVar("H", bound=Hashable)
+log = logging.getLogger("fleetgate.db")
 
 
 def insert_of(table: Table, columns: Iterable[str]) -> Insert:
@@ -61,8 +63,8 @@ Body = Callable[[Writes], Awaitable[T]]
 class Writer(Protocol):
     async def run(self, body: Body[T]) -> T:
         """`body`'s statements in one transaction of their own, committed when it returns, rolled back if it raises.
-        The body may run twice: once more when the connection was lost under it (the server restarted, or dropped
-        it), the commit included, so it must write what stays true if written twice."""
+        The body may run twice: once more when its connection turned out to be lost before the server had answered
+        any of its statements (nothing was written then)."""
         ...
 
 
@@ -116,6 +118,7 @@ class PoolWrites:
         self.connection = connection
         self.statements = statements
         self.announcements = announcements
+        self.answered = 0  # statements the server has answered
 
     async def execute(self, statement: Executable, params: Mapping[str, Any]) -> int:
         return (await self._cursor(statement, params)).rowcount
@@ -130,6 +133,7 @@ class PoolWrites:
                 await cursor.executemany(compiled.sql, values)
         except psycopg.Error as exc:
             raise as_sqlalchemy(compiled.sql, values[0], exc) from exc
+        self.answered += 1
 
     async def rows(self, statement: Executable, params: Mapping[str, Any]) -> list[Row]:
         compiled = self.statements.compiled(statement)
@@ -148,9 +152,11 @@ class PoolWrites:
         compiled = self.statements.compiled(statement)
         values = compiled.parameters(params)
         try:
-            return await self.connection.execute(compiled.sql, values)
+            cursor = await self.connection.execute(compiled.sql, values)
         except psycopg.Error as exc:
             raise as_sqlalchemy(compiled.sql, values, exc) from exc
+        self.answered += 1
+        return cursor
 
 
 class PoolWriter:
@@ -165,21 +171,41 @@ class PoolWriter:
     async def run(self, body: Body[T]) -> T:
         try:
             return await self._once(body)
-        except DBAPIError as exc:
-            # No ping at checkout: a connection the server dropped fails at its first statement, and so, likely, did
-            # its idle siblings; they are checked (only now) and the transaction is made again.
-            if not exc.connection_invalidated:
-                raise
-        await self.pool.check()
-        return await self._once(body)
+        except _Stale:
+            # No ping at checkout: a connection the server dropped fails at `BEGIN` or the first statement, and so,
+            # likely, will its idle siblings; they are checked (only now) and the transaction is made again. A
+            # connection lost later, the commit included, is not: what was written may have been committed.
+            await self.pool.check()
+            log.info("a pooled connection was lost before its transaction wrote anything; trying once more")
+            try:
+                return await self._once(body)
+            except _Stale as again:
+                raise again.error from again.error.orig
 
     async def _once(self, body: Body[T]) -> T:
         announcements = Announcements(self.listeners_of)
+        writes: PoolWrites | None = None
         try:
             async with self.pool.connection() as connection, connection.transaction():
-                done = await body(PoolWrites(connection, self.statements, announcements))
+                writes = PoolWrites(connection, self.statements, announcements)
+                done = await body(writes)
+        except DBAPIError as exc:
+            if exc.connection_invalidated and (writes is None or writes.answered == 0):
+                raise _Stale(exc) from exc
+            raise
         except (PoolTimeout, psycopg.Error) as exc:
-            # Checking a connection out, `BEGIN` or `COMMIT`: the statements' own errors come as SQLAlchemy's.
-            raise as_sqlalchemy("COMMIT", None, exc) from exc
+            # Checking a connection out, `BEGIN` or `COMMIT` (the statements' own errors come as SQLAlchemy's).
+            error = as_sqlalchemy("COMMIT" if writes is not None else "BEGIN", None, exc)
+            if error.connection_invalidated and (writes is None or writes.answered == 0):
+                raise _Stale(error) from exc
+            raise error from exc
         announcements.hand_on()
         return done
+
+
+class _Stale(Exception):
+    """The transaction's connection was lost before the server answered any of its statements."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__(str(error))
+        self.error = error
