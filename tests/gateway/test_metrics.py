@@ -82,3 +82,27 @@ class TestMetrics:
         assert value(samples, "fleetgate_commands_ended_total", command="honk_horn", status="cancelled") == 1
         assert value(samples, "fleetgate_commands_ended_total", command="door_lock", status="expired") == 1
         assert value(samples, "fleetgate_commands_ended_total", command="flash_lights", status="succeeded") == 1
+
+
+async def test_requests_are_labelled_by_their_whole_route_template(
+    connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Whatever router a route sits in, and however FastAPI keeps included routers, the label is the template the
+    client called, never a part of it."""
+    car = (await connect()).vehicle
+    assert (await tenant.client.get(f"/v1/devices/{car.id}/state")).status_code == 200
+    assert (await tenant.client.get("/v1/customers")).status_code == 200
+    assert (await tenant.client.get(f"/v1/devices/{car.id}")).status_code == 200
+    assert (await gateway.get("/console/login")).status_code == 200
+    assert (await gateway.get("/no-such-page")).status_code == 404
+
+    _, samples = await scrape(gateway)
+    routes = {dict(labels)["route"] for name, labels in samples if name == "fleetgate_http_requests_total"}
+    assert {
+        "/v1/devices/{device_id}/state",
+        "/v1/customers",
+        "/v1/devices/{device_id}",
+        "/console/login",
+        "unmatched",
+    } <= routes
+    assert all(route == "unmatched" or route.startswith("/") for route in routes), routes

@@ -25,6 +25,7 @@ import uvicorn
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.routing import NoMatchFound
 
 from fleetgate.app import create_app
 from fleetgate.config import Settings
@@ -32,6 +33,7 @@ from fleetgate.devtools.devserver.banner import DevReady, banner
 from fleetgate.devtools.devserver.datadir import DataDir, DevIdentity
 from fleetgate.devtools.devserver.errors import DevError
 from fleetgate.devtools.devserver.seed import register_in_every_region, seed_simulator, seed_workspace
+from fleetgate.features.console.overview import CONSOLE_HOME
 from fleetgate.infra.logs import uvicorn_log_config
 from fleetgate.infra.runtime import Runtime
 from fleetgate.simulator.app import create_simulator_app
@@ -84,10 +86,11 @@ def dev_settings(data: DataDir, identity: DevIdentity, *, gateway_url: str, simu
 
 
 def console_url(app: FastAPI, gateway_url: str) -> str:
-    paths = {str(getattr(route, "path", "")) for route in app.routes}
-    if "/console" in paths or any(path.startswith("/console/") for path in paths):
-        return f"{gateway_url}/console"
-    return f"{gateway_url}/docs"
+    # By the route's name: FastAPI (0.165 on) keeps included routers whole, so `app.routes` lists no console path.
+    try:
+        return f"{gateway_url}{app.url_path_for(CONSOLE_HOME)}"
+    except NoMatchFound:
+        return f"{gateway_url}/docs"
 
 
 def bind_port(host: str, port: int, what: str, option: str) -> socket.socket:

@@ -30,7 +30,7 @@ from fleetgate.infra.models import Connection, ConnectSession
 from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
 
-router = APIRouter(prefix="/connect")
+router = APIRouter()
 
 SINGLE_VALUED = ("state", "code", "error")
 
@@ -96,7 +96,7 @@ async def load(session: AsyncSession, session_id: str) -> ConnectSession | None:
     return await session.get(ConnectSession, session_id) if len(session_id) <= 40 else None
 
 
-@router.get("/callback")
+@router.get("/connect/callback")
 async def callback(request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Tesla sends the user back here with `code` and `state`, or with `error` (e.g. `access_denied`)."""
     params = request.query_params
@@ -139,7 +139,7 @@ def outcome_url(connect_session: ConnectSession) -> str:
     )
 
 
-@router.get("/{session_id}")
+@router.get("/connect/{session_id}")
 async def intro(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     connect_session = await load(session, session_id)
     if connect_session is None:
@@ -162,7 +162,7 @@ async def intro(session_id: str, request: Request, session: SessionDep, runtime:
     return render(request, runtime, "connect_intro.html", context)
 
 
-@router.get("/{session_id}/start")
+@router.get("/connect/{session_id}/start")
 async def start(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     connect_session = await load(session, session_id)
     if connect_session is None:
@@ -175,7 +175,7 @@ async def start(session_id: str, request: Request, session: SessionDep, runtime:
     return redirect(runtime, await begin_authorization(session, runtime, connect_session), status=302)
 
 
-@router.get("/{session_id}/result")
+@router.get("/connect/{session_id}/result")
 async def result(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     connect_session = await load(session, session_id)
     if connect_session is None:
@@ -194,7 +194,7 @@ async def result(session_id: str, request: Request, session: SessionDep, runtime
     return render(request, runtime, "connect_result.html", context)
 
 
-@router.post("/{session_id}/reconnect")
+@router.post("/connect/{session_id}/reconnect")
 async def reconnect(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     """A new session that asks Tesla again (`prompt_missing_scopes=true`) and updates the same connection."""
     connect_session = await load(session, session_id)

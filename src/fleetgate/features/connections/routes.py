@@ -16,10 +16,10 @@ from fleetgate.infra.models import Connection
 from fleetgate.infra.pagination import Page, PageDep, paginate
 from fleetgate.infra.runtime import Runtime
 
-router = APIRouter(prefix="/v1/connections", tags=["connections"])
+router = APIRouter(tags=["connections"])
 
 
-@router.get("")
+@router.get("/v1/connections")
 async def list_connections(
     workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep, page: PageDep, customer_id: str | None = None
 ) -> Page[ConnectionOut]:
@@ -27,12 +27,12 @@ async def list_connections(
     return Page(data=[connection_out(runtime, row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/{connection_id}")
+@router.get("/v1/connections/{connection_id}")
 async def get(connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> ConnectionOut:
     return connection_out(runtime, await get_connection(session, workspace.id, connection_id))
 
 
-@router.post("/{connection_id}/sync")
+@router.post("/v1/connections/{connection_id}/sync")
 async def sync(
     connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> SyncedConnectionOut:
@@ -46,7 +46,7 @@ async def sync(
     return await synced_out(session, runtime, connection)
 
 
-@router.delete("/{connection_id}")
+@router.delete("/v1/connections/{connection_id}")
 async def delete(
     connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> ConnectionOut:

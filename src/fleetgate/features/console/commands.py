@@ -26,7 +26,7 @@ STATUSES = {
 }
 
 
-@router.get("/commands")
+@router.get("/console/commands")
 async def commands(
     request: Request,
     user: ConsoleUserDep,
@@ -58,7 +58,7 @@ async def commands(
     return render(request, "commands.html", context)
 
 
-@router.get("/commands/{command_id}")
+@router.get("/console/commands/{command_id}")
 async def command(command_id: str, request: Request, user: ConsoleUserDep, session: SessionDep) -> Response:
     row = await workspace_row(session, Command, user.workspace_id, command_id, "command")
     names = await device_names(session, user.workspace_id, [row.device_id])

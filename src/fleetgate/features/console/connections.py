@@ -41,7 +41,7 @@ async def reconnect_link(
     return present(found, runtime)
 
 
-@router.get("/connections")
+@router.get("/console/connections")
 async def connections(
     request: Request, user: ConsoleUserDep, session: SessionDep, runtime: RuntimeDep, cursor: str | None = None
 ) -> Response:
@@ -57,7 +57,7 @@ async def connections(
     return render(request, "connections.html", context)
 
 
-@router.get("/connections/{connection_id}")
+@router.get("/console/connections/{connection_id}")
 async def connection(
     connection_id: str,
     request: Request,
@@ -82,7 +82,7 @@ async def connection(
     return render(request, "connection.html", context)
 
 
-@router.post("/connections/{connection_id}/reconnect")
+@router.post("/console/connections/{connection_id}/reconnect")
 async def create_reconnect_link(
     connection_id: str, user: FormUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:

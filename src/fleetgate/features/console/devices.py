@@ -26,7 +26,7 @@ RECENT_COMMANDS = 10
 TYPES = {"vehicle": "Vehicles", "energy_site": "Energy sites"}
 
 
-@router.get("/devices")
+@router.get("/console/devices")
 async def devices(
     request: Request,
     user: ConsoleUserDep,
@@ -51,7 +51,7 @@ async def devices(
     return render(request, "devices.html", context)
 
 
-@router.get("/devices/{device_id}")
+@router.get("/console/devices/{device_id}")
 async def device(
     device_id: str, request: Request, user: ConsoleUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:

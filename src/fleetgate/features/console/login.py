@@ -45,14 +45,14 @@ def login_page(
     return response
 
 
-@router.get("/login")
+@router.get("/console/login")
 async def login_form(
     request: Request, runtime: RuntimeDep, next_path: Annotated[str | None, Query(alias="next")] = None
 ) -> Response:
     return login_page(request, runtime, next_path=next_path)
 
 
-@router.post("/login")
+@router.post("/console/login")
 async def log_in(
     request: Request,
     session: SessionDep,
@@ -77,7 +77,7 @@ async def log_in(
     return response
 
 
-@router.post("/logout")
+@router.post("/console/logout")
 async def log_out(user: FormUserDep, session: SessionDep, runtime: RuntimeDep) -> Response:
     await end_login(session, user.login_id)
     response = see_other(f"{LOGIN_PATH}?reason=logged_out")

@@ -19,6 +19,8 @@ from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.models.device import DeviceStatus
 
 router = APIRouter()
+# The console's first page, by its route name (what `fleetgate dev`'s banner links to).
+CONSOLE_HOME = "console_home"
 ATTENTION_LIMIT = 5
 
 
@@ -27,7 +29,7 @@ async def counts(session: AsyncSession, column: Any, *where: Any) -> Counter[str
     return Counter({str(name): count for name, count in rows})
 
 
-@router.get("")
+@router.get("/console", name=CONSOLE_HOME)
 async def overview(request: Request, user: ConsoleUserDep, session: SessionDep) -> Response:
     workspace_id = user.workspace_id
     reconnect = await session.scalars(

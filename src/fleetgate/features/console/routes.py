@@ -8,4 +8,4 @@ from fleetgate.features.console import commands, connections, devices, login, ov
 
 router = APIRouter()
 for section in (login, overview, connections, devices, commands, webhooks, usage):
-    router.include_router(section.router, prefix="/console")
+    router.include_router(section.router)

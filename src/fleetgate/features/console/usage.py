@@ -16,7 +16,7 @@ from fleetgate.infra.errors import NotFound
 router = APIRouter()
 
 
-@router.get("/usage")
+@router.get("/console/usage")
 async def usage(request: Request, user: ConsoleUserDep, session: SessionDep, connection_id: str = "") -> Response:
     try:
         report = await usage_report(

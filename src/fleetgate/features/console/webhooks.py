@@ -35,7 +35,7 @@ async def endpoints_of(session: AsyncSession, workspace_id: str) -> list[Webhook
     return list((await session.scalars(query)).all())
 
 
-@router.get("/webhooks")
+@router.get("/console/webhooks")
 async def webhooks(request: Request, user: ConsoleUserDep, session: SessionDep, cursor: str | None = None) -> Response:
     endpoints = await endpoints_of(session, user.workspace_id)
     query = select(WebhookDelivery).where(WebhookDelivery.workspace_id == user.workspace_id)
@@ -52,7 +52,7 @@ async def webhooks(request: Request, user: ConsoleUserDep, session: SessionDep, 
     return render(request, "webhooks.html", context)
 
 
-@router.get("/webhooks/deliveries/{delivery_id}")
+@router.get("/console/webhooks/deliveries/{delivery_id}")
 async def delivery(delivery_id: str, request: Request, user: ConsoleUserDep, session: SessionDep) -> Response:
     row = await workspace_row(session, WebhookDelivery, user.workspace_id, delivery_id, "webhook delivery")
     attempts = await session.scalars(
@@ -71,7 +71,7 @@ async def delivery(delivery_id: str, request: Request, user: ConsoleUserDep, ses
     return render(request, "webhook_delivery.html", context)
 
 
-@router.get("/webhooks/{endpoint_id}")
+@router.get("/console/webhooks/{endpoint_id}")
 async def endpoint(
     endpoint_id: str, request: Request, user: ConsoleUserDep, session: SessionDep, cursor: str | None = None
 ) -> Response:

@@ -9,22 +9,22 @@ from fleetgate.infra.dependencies import SessionDep, WorkspaceDep
 from fleetgate.infra.models import Customer
 from fleetgate.infra.pagination import Page, PageDep, paginate
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"])
+router = APIRouter(tags=["customers"])
 
 
-@router.post("", status_code=201)
+@router.post("/v1/customers", status_code=201)
 async def create(body: CustomerIn, workspace: WorkspaceDep, session: SessionDep) -> CustomerOut:
     customer = await create_customer(session, workspace.id, body.reference_id, body.name, body.email)
     return CustomerOut.model_validate(customer)
 
 
-@router.get("")
+@router.get("/v1/customers")
 async def list_customers(workspace: WorkspaceDep, session: SessionDep, page: PageDep) -> Page[CustomerOut]:
     query = select(Customer).where(Customer.workspace_id == workspace.id)
     rows, cursor = await paginate(session, query, Customer, page)
     return Page(data=[CustomerOut.model_validate(row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/{customer_id}")
+@router.get("/v1/customers/{customer_id}")
 async def get(customer_id: str, workspace: WorkspaceDep, session: SessionDep) -> CustomerOut:
     return CustomerOut.model_validate(await get_customer(session, workspace.id, customer_id))

@@ -24,11 +24,11 @@ from fleetgate.infra.models import Device
 from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.pagination import PageDep, paginate
 
-router = APIRouter(prefix="/v1/devices", tags=["devices"])
+router = APIRouter(tags=["devices"])
 router.include_router(state_router)  # GET /v1/devices/{device_id}/state
 
 
-@router.get("")
+@router.get("/v1/devices")
 async def list_devices(
     workspace: WorkspaceDep,
     session: SessionDep,
@@ -49,13 +49,13 @@ async def list_devices(
     )
 
 
-@router.get("/{device_id}")
+@router.get("/v1/devices/{device_id}")
 async def get(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> DeviceOut:
     device = await get_device(session, workspace.id, device_id)
     return device_out(runtime, device, await connection_of(session, device))
 
 
-@router.get("/{device_id}/capabilities")
+@router.get("/v1/devices/{device_id}/capabilities")
 async def capabilities(
     device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> dict[str, CapabilityOut]:
@@ -63,14 +63,14 @@ async def capabilities(
     return capabilities_out(runtime, device, await connection_of(session, device))
 
 
-@router.get("/{device_id}/virtual-key")
+@router.get("/v1/devices/{device_id}/virtual-key")
 async def virtual_key(
     device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> VirtualKeyStatus:
     return virtual_key_status(runtime, await get_vehicle(session, workspace.id, device_id))
 
 
-@router.post("/{device_id}/virtual-key/check")
+@router.post("/v1/devices/{device_id}/virtual-key/check")
 async def check(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> VirtualKeyStatus:
     device = await get_vehicle(session, workspace.id, device_id)
     connection = await connection_of(session, device)

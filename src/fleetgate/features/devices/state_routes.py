@@ -43,7 +43,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get(
-    "/{device_id}/state",
+    "/v1/devices/{device_id}/state",
     response_model=DeviceStateOut,
     responses=ERRORS,
     summary="Device state",

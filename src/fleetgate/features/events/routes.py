@@ -13,7 +13,7 @@ from fleetgate.infra.errors import ValidationFailed
 from fleetgate.infra.models import Event
 from fleetgate.infra.pagination import PageDep, paginate
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+router = APIRouter(tags=["events"])
 
 TypeFilter = Annotated[
     str | None,
@@ -21,7 +21,7 @@ TypeFilter = Annotated[
 ]
 
 
-@router.get("")
+@router.get("/v1/events")
 async def list_events(
     workspace: WorkspaceDep, session: SessionDep, page: PageDep, event_type: TypeFilter = None
 ) -> EventPage:
@@ -32,6 +32,6 @@ async def list_events(
     return EventPage(data=[event_out(row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/{event_id}")
+@router.get("/v1/events/{event_id}")
 async def get(event_id: str, workspace: WorkspaceDep, session: SessionDep) -> EventOut:
     return event_out(await get_event(session, workspace.id, event_id))

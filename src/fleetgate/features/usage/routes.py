@@ -9,7 +9,7 @@ from fleetgate.features.usage.schemas import UsageOut
 from fleetgate.features.usage.service import usage_report
 from fleetgate.infra.dependencies import SessionDep, WorkspaceDep
 
-router = APIRouter(prefix="/v1/usage", tags=["usage"])
+router = APIRouter(tags=["usage"])
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -19,7 +19,7 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-@router.get("")
+@router.get("/v1/usage")
 async def usage(
     workspace: WorkspaceDep,
     session: SessionDep,

@@ -28,11 +28,11 @@ from fleetgate.infra.idempotency import IdempotencyKey
 from fleetgate.infra.models import WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.pagination import PageDep, paginate
 
-router = APIRouter(prefix="/v1/webhook-endpoints", tags=["webhooks"])
+router = APIRouter(tags=["webhooks"])
 
 
 @router.post(
-    "",
+    "/v1/webhook-endpoints",
     status_code=201,
     responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
 )
@@ -52,23 +52,23 @@ async def create(
     return endpoint_created(endpoint, secret)
 
 
-@router.get("")
+@router.get("/v1/webhook-endpoints")
 async def list_endpoints(workspace: WorkspaceDep, session: SessionDep, page: PageDep) -> WebhookEndpointPage:
     rows, cursor = await paginate(session, list_query(workspace.id), WebhookEndpoint, page)
     return WebhookEndpointPage(data=[endpoint_out(row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/{endpoint_id}")
+@router.get("/v1/webhook-endpoints/{endpoint_id}")
 async def get(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> WebhookEndpointOut:
     return endpoint_out(await get_endpoint(session, workspace.id, endpoint_id))
 
 
-@router.delete("/{endpoint_id}", status_code=204)
+@router.delete("/v1/webhook-endpoints/{endpoint_id}", status_code=204)
 async def delete(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> None:
     await delete_endpoint(session, await get_endpoint(session, workspace.id, endpoint_id))
 
 
-@router.post("/{endpoint_id}/enable")
+@router.post("/v1/webhook-endpoints/{endpoint_id}/enable")
 async def enable(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> WebhookEndpointOut:
     """Re-enables an endpoint disabled after repeated failures (enabling an enabled one changes nothing)."""
     endpoint = enable_endpoint(await get_endpoint(session, workspace.id, endpoint_id))
@@ -76,14 +76,14 @@ async def enable(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep)
     return endpoint_out(endpoint)
 
 
-@router.post("/{endpoint_id}/test", status_code=202)
+@router.post("/v1/webhook-endpoints/{endpoint_id}/test", status_code=202)
 async def test(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> DeliveryOut:
     """Queues a `webhook.test` event for this endpoint only; follow it in the deliveries."""
     delivery = await send_test_event(session, await get_endpoint(session, workspace.id, endpoint_id))
     return (await deliveries_out(session, [delivery]))[0]
 
 
-@router.get("/{endpoint_id}/deliveries")
+@router.get("/v1/webhook-endpoints/{endpoint_id}/deliveries")
 async def deliveries(
     endpoint_id: str,
     workspace: WorkspaceDep,
