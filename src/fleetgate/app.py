@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +37,8 @@ from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.background import api_tasks
 
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+DOCS_ASSETS = "/docs/assets"
 
 
 class RequestIdMiddleware:
@@ -75,11 +78,13 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
             app.state.runtime = runtime
             yield
 
-    app = FastAPI(
+    # /docs and /redoc with their scripts served by the gateway itself (under /docs/assets), not from a CDN.
+    app = FastAPIOffline(
         title="fleetgate",
         summary="Connect your users' Tesla vehicles and energy sites through Tesla's Fleet API.",
         version="0.1.0",
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(HttpMetricsMiddleware)

@@ -10,6 +10,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from fleetgate.simulator.auth.routes import router as auth_router
 from fleetgate.simulator.control.routes import router as control_router
@@ -42,12 +43,13 @@ def create_simulator_app(
             with quiet_lost_answers():
                 yield
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="fleetgate Tesla simulator",
         lifespan=lifespan,
         docs_url="/sim/docs",
         redoc_url=None,
         openapi_url="/sim/openapi.json",
+        static_url="/sim/docs/assets",
     )
     app.state.world = world or World(seed=seed)
     app.add_middleware(FleetMiddleware)

@@ -86,7 +86,9 @@ def invalid_token(description: str) -> OAuthError:
     return OAuthError(401, "invalid_token", description, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
 
-@router.api_route("/oauth2/v3/userinfo", methods=["GET", "POST"])
+# OpenID Connect allows both methods; one operation each in the schema.
+@router.get("/oauth2/v3/userinfo", operation_id="userinfo_get")
+@router.post("/oauth2/v3/userinfo", operation_id="userinfo_post")
 async def userinfo(request: Request, world: WorldDep) -> Response:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     try:
