@@ -33,6 +33,7 @@ from fleetgate.features.webhooks.routes import router as webhooks_router
 from fleetgate.infra.body_limit import BodyLimitMiddleware
 from fleetgate.infra.errors import APIError, DatabaseUnavailable, unexpected_error
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
+from fleetgate.infra.request_errors import request_error
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.background import api_tasks
 
@@ -106,19 +107,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
 
     @app.exception_handler(RequestValidationError)
     async def render_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": ".".join(str(part) for part in error["loc"] if part != "body"), "problem": error["msg"]}
-            for error in exc.errors()
-        ]
-        body = {
-            "error": {
-                "code": "validation_error",
-                "message": "The request is not valid.",
-                "details": problems,
-                "request_id": request_id(request),
-            }
-        }
-        return JSONResponse(body, status_code=422)
+        return await render_api_error(request, request_error(request, exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def render_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

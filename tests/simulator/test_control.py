@@ -160,8 +160,6 @@ class TestLiveServer:
 async def test_the_openapi_document_names_every_operation_once(sim: httpx.AsyncClient) -> None:
     """Its docs page (`/sim/docs`) renders from it; a duplicate operation id is a warning, here an error."""
     document = (await sim.get("/sim/openapi.json")).json()
-    operations = [
-        operation["operationId"] for methods in document["paths"].values() for operation in methods.values()
-    ]
+    operations = [operation["operationId"] for methods in document["paths"].values() for operation in methods.values()]
     assert len(operations) == len(set(operations))
     assert {"userinfo_get", "userinfo_post"} <= set(operations)

@@ -37,10 +37,7 @@ async def current_workspace(request: Request, runtime: RuntimeDep) -> CurrentWor
     scheme, _, key = header.partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not looks_like_api_key(key):
-        raise Unauthenticated(
-            "Send your API key as `Authorization: Bearer fg_…`.",
-            remedy={"action": "create_api_key", "command": "fleetgate apikey create --workspace <id>"},
-        )
+        raise _not_a_key(header, scheme, key)
     key_hash = hash_api_key(key)
     known = runtime.api_keys.get(key_hash)
     if known is None:
@@ -56,6 +53,24 @@ async def current_workspace(request: Request, runtime: RuntimeDep) -> CurrentWor
         runtime.api_keys.used(key_hash, now)
     request.state.workspace_id = known.workspace.id
     return known.workspace
+
+
+def _not_a_key(header: str, scheme: str, key: str) -> Unauthenticated:
+    remedy = {"action": "create_api_key", "command": "fleetgate apikey create --workspace <id>"}
+    if not header:
+        return Unauthenticated("Send your API key as `Authorization: Bearer fg_…`.", remedy=remedy)
+    if scheme.lower() != "bearer":
+        # The scheme is named only when it is one (a word): a header with no scheme may be the key itself.
+        named = f"the `{scheme}` scheme" if scheme.isalpha() and len(scheme) <= 12 and key else "no scheme"
+        return Unauthenticated(
+            f"The Authorization header uses {named}; send your API key as `Bearer fg_…`.", remedy=remedy
+        )
+    # Never echoed: whatever was sent may be a secret of some other system.
+    return Unauthenticated(
+        "The Bearer token is missing or is not a fleetgate API key: keys start with `fg_` and are printed once, in "
+        "full, when created.",
+        remedy=remedy,
+    )
 
 
 # The key and its workspace in one query, outside the request's transaction.
