@@ -18,7 +18,8 @@ from sqlalchemy import select
 from fleetgate.features.access.scopes import ACCESS_NAMES
 from fleetgate.infra.models import Connection, ConnectSession, Device
 from fleetgate.infra.runtime import Runtime
-from tests.gateway.conftest import APP_DOMAIN, GATEWAY_BASE, SIM_BASE
+from tests.gateway.conftest import APP_DOMAIN, GATEWAY_BASE, SIM_BASE, Tenant
+from tests.gateway.console_pages import logged_in, open_page
 from tests.simulator.auth_helpers import Page, page
 from tests.simulator.factories import SimFactory
 
@@ -244,6 +245,42 @@ class TestPartialConsent:
         query = query_of(back.headers["location"])
         assert query["status"] == "completed"
         assert query["missing_access"] == "vehicle_location"
+
+
+class TestWithoutRefreshTokens:
+    """Tesla's consent shows `offline_access` as "Refresh Tokens", unticked at first: left so, the connection works
+    until its access token ends (8 hours) and then needs a reconnect. It is missing access like any other."""
+
+    async def test_it_is_named_as_missing_with_the_reconnect_remedy(
+        self, user: EndUser, tesla_owner: dict[str, Any], gateway_runtime: Runtime, tenant: Tenant
+    ) -> None:
+        created, back = await user.connect(["vehicle_data"], "openid vehicle_device_data")
+        assert back.status_code == 303
+        session = await user.session(created["id"])
+        assert session["status"] == "completed"
+        assert session["granted_access"] == ["vehicle_data"]
+        assert session["missing_access"] == ["offline_access"]
+        connection = (await user.api.get(f"/v1/connections/{session['connection_id']}")).json()
+        assert connection["missing_access"] == ["offline_access"]
+        assert connection["remedies"]["reconnect_url"]
+
+        result = await user.result_page(created["id"])
+        assert "some access missing" in result.text
+        missing = result.text.split("Not allowed")[1]
+        assert "Stay connected" in missing
+        assert result.form(f"/connect/{created['id']}/reconnect").button("Reconnect to grant missing access")
+
+        await logged_in(user.gateway, tenant.api_key)
+        overview = await open_page(user.gateway, "/console")
+        attention = overview.text.split("Needs attention")[1]
+        assert "Connections that stop after 8 hours" in attention
+        assert f"/console/connections/{session['connection_id']}" in overview.links
+
+    async def test_it_is_not_an_access_an_application_asks_for(self, user: EndUser) -> None:
+        response = await user.api.post(
+            "/v1/connect-sessions", json={"reference_id": "user-1", "access": ["vehicle_data", "offline_access"]}
+        )
+        assert response.status_code == 422, response.text
 
 
 class TestReconnect:

@@ -1,6 +1,9 @@
 """Access names (what an application asks for) and the Tesla scopes behind them.
 
-`openid offline_access` are always requested: without them there is no refresh token and no identity.
+`openid offline_access` are always requested: without them there is no refresh token and no identity. Tesla's
+consent page shows `offline_access` as "Refresh Tokens", unticked at first; a user who leaves it so connects an
+account that stops working when the access token ends (8 hours). So it counts as access like any other:
+missing, it is named in `missing_access` (as `offline_access`), with the same remedies.
 """
 
 from __future__ import annotations
@@ -38,9 +41,16 @@ ACCESS: tuple[Access, ...] = (
     Access("energy_commands", "energy_cmds", "Energy settings", "change backup reserve, operation and storm mode"),
     Access("user_profile", "user_data", "Profile", "read your name and email address"),
 )
-ACCESS_BY_NAME = {access.name: access for access in ACCESS}
+# Asked for in every consent, never chosen by the application (not in `ACCESS_NAMES`).
+STAY_CONNECTED = Access(
+    "offline_access",
+    "offline_access",
+    "Stay connected",
+    "keep working after the first 8 hours without asking you again",
+)
+ACCESS_BY_NAME = {access.name: access for access in (STAY_CONNECTED, *ACCESS)}
 ACCESS_BY_SCOPE = {access.scope: access for access in ACCESS}
-ACCESS_NAMES = tuple(ACCESS_BY_NAME)
+ACCESS_NAMES = tuple(access.name for access in ACCESS)
 
 
 class UnknownAccess(ValueError):
@@ -69,5 +79,8 @@ def granted_access(scopes: Iterable[str]) -> list[str]:
 
 
 def missing_access(requested: Iterable[str], scopes: Iterable[str]) -> list[str]:
-    granted = set(granted_access(scopes))
-    return [name for name in requested if name not in granted]
+    """What was asked for and not granted, `offline_access` first (it is always asked for)."""
+    given = set(scopes)
+    granted = set(granted_access(given))
+    without_refresh = [] if STAY_CONNECTED.scope in given else [STAY_CONNECTED.name]
+    return [*without_refresh, *(name for name in requested if name not in granted)]

@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fleetgate.features.access.scopes import STAY_CONNECTED
 from fleetgate.features.console.auth import ConsoleUserDep
 from fleetgate.features.console.render import render
 from fleetgate.features.usage.service import usage_report
@@ -36,6 +37,17 @@ async def overview(request: Request, user: ConsoleUserDep, session: SessionDep) 
         select(Connection)
         .where(Connection.workspace_id == workspace_id, Connection.status == ConnectionStatus.NEEDS_RECONNECT)
         .order_by(Connection.updated_at.desc())
+        .limit(ATTENTION_LIMIT)
+    )
+    # The scopes are a JSON list: matched as its text, the same on both databases.
+    without_refresh = await session.scalars(
+        select(Connection)
+        .where(
+            Connection.workspace_id == workspace_id,
+            Connection.status == ConnectionStatus.ACTIVE,
+            cast(Connection.granted_scopes, String).not_like(f'%"{STAY_CONNECTED.scope}"%'),
+        )
+        .order_by(Connection.created_at.desc())
         .limit(ATTENTION_LIMIT)
     )
     unpaired = await session.scalars(
@@ -67,6 +79,8 @@ async def overview(request: Request, user: ConsoleUserDep, session: SessionDep) 
         "deliveries": await counts(session, WebhookDelivery.status, WebhookDelivery.workspace_id == workspace_id),
         "usage": await usage_report(session, workspace_id, start=None, end=None),
         "needs_reconnect": list(reconnect.all()),
+        "without_refresh": list(without_refresh.all()),
+        "stay_connected": STAY_CONNECTED,
         "unpaired": list(unpaired.all()),
         "disabled_endpoints": list(disabled.all()),
     }
