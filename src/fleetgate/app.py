@@ -33,6 +33,7 @@ from fleetgate.features.webhooks.routes import router as webhooks_router
 from fleetgate.infra.body_limit import BodyLimitMiddleware
 from fleetgate.infra.errors import APIError, DatabaseUnavailable, unexpected_error
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
+from fleetgate.infra.openapi import install as install_openapi
 from fleetgate.infra.request_errors import request_error
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.background import api_tasks
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         lifespan=lifespan,
         static_url=DOCS_ASSETS,
     )
+    install_openapi(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)

@@ -18,6 +18,7 @@ from fleetgate.config import Settings
 from fleetgate.features.workspaces.service import create_api_key, create_workspace
 from fleetgate.infra.runtime import Runtime
 from fleetgate.protocol.keys import private_key_pem
+from tests.gateway.documented import recording, undocumented_answers
 from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 from tests.support.databases import PostgresTemplates, SqliteTemplate, postgres_admin_url
@@ -92,6 +93,9 @@ async def gateway_app(gateway_settings: Settings, sim_app: FastAPI) -> AsyncIter
     app = create_app(gateway_settings, tesla_transport=httpx.ASGITransport(app=sim_app))
     async with app.router.lifespan_context(app):
         yield app
+    # Every answer the test got from the API must be one its OpenAPI document lists for that operation.
+    undocumented = undocumented_answers(app)
+    assert not undocumented, f"answers the OpenAPI document does not list: {undocumented}"
 
 
 @pytest.fixture
@@ -103,7 +107,9 @@ def gateway_runtime(gateway_app: FastAPI) -> Runtime:
 @pytest.fixture
 async def gateway(gateway_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway without credentials (hosted pages, public key, health)."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url=GATEWAY_BASE) as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=recording(gateway_app)), base_url=GATEWAY_BASE
+    ) as client:
         yield client
 
 
@@ -120,7 +126,7 @@ async def make_tenant(app: FastAPI, name: str) -> AsyncIterator[Tenant]:
         workspace = await create_workspace(session, name)
         _, key = await create_api_key(session, workspace.id, "tests")
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
+        transport=httpx.ASGITransport(app=recording(app)),
         base_url=GATEWAY_BASE,
         headers={"Authorization": f"Bearer {key.key}"},
     ) as client:

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +33,21 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-async def current_workspace(request: Request, runtime: RuntimeDep) -> CurrentWorkspace:
+# For the OpenAPI document (the Authorize button of /docs, the security of each operation): the header is read below,
+# with the API's own errors.
+API_KEY = HTTPBearer(
+    scheme_name="ApiKey",
+    bearerFormat="fg_<id>_<secret>",
+    description="A workspace's API key (`fleetgate apikey create`), as `Authorization: Bearer fg_…`",
+    auto_error=False,
+)
+
+
+async def current_workspace(
+    request: Request,
+    runtime: RuntimeDep,
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY)],
+) -> CurrentWorkspace:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     key = key.strip()

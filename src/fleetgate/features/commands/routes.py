@@ -6,13 +6,17 @@ from fastapi import APIRouter, Query, Response
 
 from fleetgate.features.commands.catalog import CATALOG
 from fleetgate.features.commands.schemas import Catalog, CommandIn, CommandOut, CommandPage
-from fleetgate.features.commands.service import cancel, get_command, list_query, submit
+from fleetgate.features.commands.service import CommandNotCancellable, cancel, get_command, list_query, submit
 from fleetgate.features.commands.status import CommandStatus
 from fleetgate.features.commands.views import catalog_entry, command_out
+from fleetgate.features.connections.errors import ConnectionRevoked
+from fleetgate.features.devices.errors import DeviceRemoved
 from fleetgate.features.devices.service import get_device
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
+from fleetgate.infra.errors import IdempotencyConflict, InsufficientScope, NeedsReconnect
 from fleetgate.infra.idempotency import IdempotencyKey
 from fleetgate.infra.models import Command
+from fleetgate.infra.openapi import documented_errors
 from fleetgate.infra.pagination import PageDep, paginate
 
 router = APIRouter(tags=["commands"])
@@ -21,7 +25,17 @@ router = APIRouter(tags=["commands"])
 @router.post(
     "/v1/devices/{device_id}/commands",
     status_code=202,
-    responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
+    responses={
+        200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
+        **documented_errors(
+            InsufficientScope,
+            NeedsReconnect,
+            ConnectionRevoked,
+            IdempotencyConflict,
+            DeviceRemoved,
+            s403="the connection lacks the access the command needs; the remedy names it, with the links that get it",
+        ),
+    },
 )
 async def submit_command(
     device_id: str,
@@ -78,6 +92,6 @@ async def get(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> 
     return command_out(await get_command(session, workspace.id, command_id))
 
 
-@router.post("/v1/commands/{command_id}/cancel")
+@router.post("/v1/commands/{command_id}/cancel", responses=documented_errors(CommandNotCancellable))
 async def cancel_command(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> CommandOut:
     return command_out(await cancel(session, workspace.id, command_id))

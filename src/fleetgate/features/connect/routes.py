@@ -5,9 +5,12 @@ from fastapi import APIRouter, Response
 from fleetgate.features.connect.schemas import ConnectSessionIn, ConnectSessionOut, ReconnectIn
 from fleetgate.features.connect.service import build_connect_session, create_from_request, get_connect_session
 from fleetgate.features.connect.views import present
+from fleetgate.features.connections.errors import ConnectionRevoked
 from fleetgate.features.connections.service import get_connection
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
+from fleetgate.infra.errors import IdempotencyConflict, NotFound
 from fleetgate.infra.idempotency import IdempotencyKey
+from fleetgate.infra.openapi import documented_errors
 
 router = APIRouter(tags=["connect"])
 
@@ -15,7 +18,10 @@ router = APIRouter(tags=["connect"])
 @router.post(
     "/v1/connect-sessions",
     status_code=201,
-    responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
+    responses={
+        200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
+        **documented_errors(NotFound, IdempotencyConflict, s404="`customer_id` or the connection to reconnect"),
+    },
 )
 async def create(
     body: ConnectSessionIn,
@@ -36,7 +42,12 @@ async def get(session_id: str, workspace: WorkspaceDep, session: SessionDep, run
     return present(await get_connect_session(session, workspace.id, session_id), runtime)
 
 
-@router.post("/v1/connections/{connection_id}/reconnect", status_code=201, tags=["connections"])
+@router.post(
+    "/v1/connections/{connection_id}/reconnect",
+    status_code=201,
+    tags=["connections"],
+    responses=documented_errors(ConnectionRevoked),
+)
 async def reconnect(
     connection_id: str,
     workspace: WorkspaceDep,

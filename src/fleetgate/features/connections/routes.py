@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.connections.schemas import ConnectionOut
 from fleetgate.features.connections.service import disconnect, get_connection, list_query
-from fleetgate.features.connections.tesla_errors import upstream_errors
+from fleetgate.features.connections.tesla_errors import TESLA_ACCOUNT_ERRORS, upstream_errors
 from fleetgate.features.connections.views import connection_out
 from fleetgate.features.devices.discovery import remove_devices, sync_connection
 from fleetgate.features.devices.schemas import SyncedConnectionOut
@@ -13,6 +13,7 @@ from fleetgate.features.devices.service import device_out, devices_of
 from fleetgate.infra.db.release import release
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.models import Connection
+from fleetgate.infra.openapi import documented_errors
 from fleetgate.infra.pagination import Page, PageDep, paginate
 from fleetgate.infra.runtime import Runtime
 
@@ -32,7 +33,10 @@ async def get(connection_id: str, workspace: WorkspaceDep, session: SessionDep, 
     return connection_out(runtime, await get_connection(session, workspace.id, connection_id))
 
 
-@router.post("/v1/connections/{connection_id}/sync")
+@router.post(
+    "/v1/connections/{connection_id}/sync",
+    responses=documented_errors(*TESLA_ACCOUNT_ERRORS),
+)
 async def sync(
     connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> SyncedConnectionOut:

@@ -26,10 +26,17 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.scopes import ACCESS_BY_SCOPE
-from fleetgate.features.connections.errors import needs_reconnect_error
+from fleetgate.features.connections.errors import ConnectionRevoked, needs_reconnect_error
 from fleetgate.features.connections.fleet import mark_needs_reconnect, remedies_of
 from fleetgate.features.connections.tokens import reconnect_reason
-from fleetgate.infra.errors import APIError, InsufficientScope, RateLimited, UpstreamFailure, VehicleAsleep
+from fleetgate.infra.errors import (
+    APIError,
+    InsufficientScope,
+    NeedsReconnect,
+    RateLimited,
+    UpstreamFailure,
+    VehicleAsleep,
+)
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.runtime import Runtime
@@ -62,6 +69,18 @@ class AppNotRegistered(UpstreamFailure):
 
 class TeslaPaymentRequired(UpstreamFailure):
     code = "tesla_payment_required"
+
+
+# What any call to Tesla for a connection may end with, for the OpenAPI document of the routes that make one.
+TESLA_ACCOUNT_ERRORS: tuple[type[APIError], ...] = (
+    InsufficientScope,
+    NeedsReconnect,
+    ConnectionRevoked,
+    RateLimited,
+    UpstreamFailure,
+    AppNotRegistered,
+    TeslaPaymentRequired,
+)
 
 
 def api_error(

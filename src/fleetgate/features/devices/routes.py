@@ -4,7 +4,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from fleetgate.features.connections.tesla_errors import upstream_errors
+from fleetgate.features.connections.tesla_errors import TESLA_ACCOUNT_ERRORS, upstream_errors
+from fleetgate.features.devices.errors import DeviceRemoved, VehicleUnreachable
 from fleetgate.features.devices.pairing import check_virtual_key
 from fleetgate.features.devices.schemas import CapabilityOut, DeviceOut, DevicePage, VirtualKeyStatus
 from fleetgate.features.devices.service import (
@@ -22,6 +23,7 @@ from fleetgate.infra.db.release import release
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.models import Device
 from fleetgate.infra.models.device import DeviceStatus
+from fleetgate.infra.openapi import documented_errors
 from fleetgate.infra.pagination import PageDep, paginate
 
 router = APIRouter(tags=["devices"])
@@ -70,7 +72,10 @@ async def virtual_key(
     return virtual_key_status(runtime, await get_vehicle(session, workspace.id, device_id))
 
 
-@router.post("/v1/devices/{device_id}/virtual-key/check")
+@router.post(
+    "/v1/devices/{device_id}/virtual-key/check",
+    responses=documented_errors(*TESLA_ACCOUNT_ERRORS, DeviceRemoved, VehicleUnreachable),
+)
 async def check(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> VirtualKeyStatus:
     device = await get_vehicle(session, workspace.id, device_id)
     connection = await connection_of(session, device)

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from fleetgate.features.devices.state_schemas import DeviceStateOut, ErrorBody, VehicleAsleepBody
+from fleetgate.features.devices.state_schemas import DeviceStateOut, VehicleAsleepBody
 from fleetgate.features.devices.state_service import DEFAULT_MAX_AGE_SECONDS, read_state, render
 from fleetgate.infra.dependencies import RuntimeDep, WorkspaceDep
+from fleetgate.infra.openapi import ErrorBody
 
 # Included by `devices.routes`, under its /v1/devices prefix.
 router = APIRouter()

@@ -117,18 +117,7 @@ class EnergySiteStateOut(DeviceStateBase):
 DeviceStateOut = Annotated[VehicleStateOut | EnergySiteStateOut, Field(discriminator="type")]
 
 
-# -- error bodies, for the OpenAPI schema (the one error handler renders them) -----------------------------------
-
-
-class ErrorDetail(BaseModel):
-    code: str = Field(description="Machine-readable code")
-    message: str
-    remedy: dict[str, Any] | None = Field(default=None, description="What fixes it, when something can")
-    request_id: str
-
-
-class ErrorBody(BaseModel):
-    error: ErrorDetail
+# -- error bodies, for the OpenAPI schema (the one error handler renders them; the usual one is `infra.openapi`'s) ----
 
 
 class AsleepRemedy(BaseModel):

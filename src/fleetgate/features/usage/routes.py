@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query
 from fleetgate.features.usage.schemas import UsageOut
 from fleetgate.features.usage.service import usage_report
 from fleetgate.infra.dependencies import SessionDep, WorkspaceDep
+from fleetgate.infra.errors import NotFound
+from fleetgate.infra.openapi import documented_errors
 
 router = APIRouter(tags=["usage"])
 
@@ -19,7 +21,7 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-@router.get("/v1/usage")
+@router.get("/v1/usage", responses=documented_errors(NotFound, s404="no such customer or device in this workspace"))
 async def usage(
     workspace: WorkspaceDep,
     session: SessionDep,

@@ -13,6 +13,9 @@ from fleetgate.features.webhooks.schemas import (
     WebhookEndpointPage,
 )
 from fleetgate.features.webhooks.service import (
+    WebhookEndpointDisabled,
+    WebhookTargetNotAllowed,
+    WebhookTargetUnresolvable,
     create_endpoint,
     delete_endpoint,
     deliveries_out,
@@ -24,8 +27,10 @@ from fleetgate.features.webhooks.service import (
 )
 from fleetgate.features.webhooks.views import endpoint_created, endpoint_out
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
+from fleetgate.infra.errors import IdempotencyConflict
 from fleetgate.infra.idempotency import IdempotencyKey
 from fleetgate.infra.models import WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.openapi import documented_errors
 from fleetgate.infra.pagination import PageDep, paginate
 
 router = APIRouter(tags=["webhooks"])
@@ -34,7 +39,10 @@ router = APIRouter(tags=["webhooks"])
 @router.post(
     "/v1/webhook-endpoints",
     status_code=201,
-    responses={200: {"description": "A replay: this Idempotency-Key was used before with the same body"}},
+    responses={
+        200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
+        **documented_errors(IdempotencyConflict, WebhookTargetNotAllowed, WebhookTargetUnresolvable),
+    },
 )
 async def create(
     body: WebhookEndpointIn,
@@ -76,7 +84,9 @@ async def enable(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep)
     return endpoint_out(endpoint)
 
 
-@router.post("/v1/webhook-endpoints/{endpoint_id}/test", status_code=202)
+@router.post(
+    "/v1/webhook-endpoints/{endpoint_id}/test", status_code=202, responses=documented_errors(WebhookEndpointDisabled)
+)
 async def test(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> DeliveryOut:
     """Queues a `webhook.test` event for this endpoint only; follow it in the deliveries."""
     delivery = await send_test_event(session, await get_endpoint(session, workspace.id, endpoint_id))

@@ -1,0 +1,75 @@
+"""The OpenAPI document describes the API as it answers: its key as a Bearer scheme, and the API's one error shape
+for every error (FastAPI's `{"detail": [...]}` appears nowhere). Every answer the gateway tests get is also checked
+against the document when their app closes (`tests.gateway.documented`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from fleetgate.infra.openapi import ErrorBody
+from tests.gateway.conftest import Tenant
+
+ERROR_REF = "#/components/schemas/ErrorBody"
+
+
+async def document(gateway: httpx.AsyncClient) -> dict[str, Any]:
+    answer = await gateway.get("/openapi.json")
+    assert answer.status_code == 200
+    loaded: dict[str, Any] = answer.json()
+    return loaded
+
+
+def api_operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, operations in doc["paths"].items()
+        if path.startswith("/v1/")
+        for method, operation in operations.items()
+    ]
+
+
+async def test_the_api_key_is_a_bearer_scheme_every_api_operation_asks_for(gateway: httpx.AsyncClient) -> None:
+    doc = await document(gateway)
+
+    scheme = doc["components"]["securitySchemes"]["ApiKey"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    for method, path, operation in api_operations(doc):
+        assert operation.get("security") == [{"ApiKey": []}], f"{method} {path}"
+
+
+async def test_every_error_is_documented_in_the_apis_own_shape(gateway: httpx.AsyncClient) -> None:
+    doc = await document(gateway)
+
+    assert "HTTPValidationError" not in str(doc)
+    for method, path, operation in api_operations(doc):
+        responses = operation["responses"]
+        assert {"401", "503"} <= set(responses), f"{method} {path}"
+        if "{" in path:
+            assert "404" in responses, f"{method} {path}"
+        if "requestBody" in operation:
+            assert {"400", "413", "415", "422"} <= set(responses), f"{method} {path}"
+        for status, response in responses.items():
+            if int(status) >= 400 and "content" in response:
+                schema = response["content"]["application/json"]["schema"]
+                assert schema.get("$ref", "").startswith("#/components/schemas/"), f"{method} {path} {status}"
+
+
+async def test_the_documented_examples_are_what_the_api_answers(gateway: httpx.AsyncClient, tenant: Tenant) -> None:
+    doc = await document(gateway)
+    submit = doc["paths"]["/v1/devices/{device_id}/commands"]["post"]["responses"]
+    answers = {
+        "401": await gateway.get("/v1/customers"),
+        "404": await tenant.client.post("/v1/devices/dev_none/commands", json={"command": "honk_horn"}),
+        "415": await tenant.client.post("/v1/devices/dev_none/commands", content=b"{}"),
+        "400": await tenant.client.post(
+            "/v1/devices/dev_none/commands", content=b"{", headers={"Content-Type": "application/json"}
+        ),
+    }
+    for status, answer in answers.items():
+        assert str(answer.status_code) == status, answer.text
+        ErrorBody.model_validate(answer.json())
+        example = submit[status]["content"]["application/json"]["example"]
+        ErrorBody.model_validate(example)
+        assert example["error"]["code"] == answer.json()["error"]["code"]
