@@ -36,6 +36,8 @@ class TestNoWakeUnlessAsked:
         assert error["last_known_state"] is None
         assert error["last_known_at"] is None
         assert error["age_seconds"] is None
+        assert "no last known state" in error["message"]
+        assert "`last_known_state`" not in error["message"]
         assert error["remedy"]["retry_with"] == "wake=true"
         assert "billed wake" in error["remedy"]["note"]
 
@@ -58,6 +60,7 @@ class TestNoWakeUnlessAsked:
         assert error["code"] == "vehicle_asleep"
         assert error["online_state"] == "offline"
         assert error["last_known_state"] == known["data"]
+        assert "is in `last_known_state`" in error["message"]
         assert error["last_known_at"] == known["fetched_at"]
         assert error["age_seconds"] >= 0
         counted = await calls(sim, tesla_app["client_id"])

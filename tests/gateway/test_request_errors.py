@@ -76,3 +76,10 @@ async def test_a_header_without_a_key_says_what_is_wrong_with_it(
     assert error["remedy"]["action"] == "create_api_key"
     if never_echoed is not None:
         assert never_echoed not in answer.text
+
+
+async def test_a_missing_body_is_named_as_the_body(tenant: Tenant) -> None:
+    answer = await tenant.client.post("/v1/connect-sessions", headers={"Content-Type": "application/json"})
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["details"] == [{"field": "body", "problem": "Field required"}]

@@ -38,13 +38,15 @@ def request_error(request: Request, errors: Sequence[Any]) -> APIError:
                 + (f"`{sent}`." if sent else "missing."),
                 remedy={"header": f"Content-Type: {JSON_TYPE}"},
             )
-    problems = [
-        {"field": ".".join(str(part) for part in error["loc"] if part != "body"), "problem": error["msg"]}
-        for error in errors
-    ]
+    problems = [{"field": _field(tuple(error["loc"])), "problem": error["msg"]} for error in errors]
     return ValidationFailed("The request is not valid.", details=problems)
 
 
 def _sent_as_json(request: Request) -> bool:
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     return kind == JSON_TYPE or kind.endswith("+json")
+
+
+def _field(location: tuple[Any, ...]) -> str:
+    # A body field dotted (`params.percent`), a parameter with where it was (`query.limit`), the whole body as `body`.
+    return ".".join(str(part) for part in location if part != "body") or "body"

@@ -111,12 +111,17 @@ def not_online_error(
         "age_seconds": round(age, 3) if age is not None else None,
         "woken": error.woken,
     }
+    # A car never read has no last state to point to: the message says so rather than name a null field.
+    known = (
+        " Its last known state is in `last_known_state`."
+        if data is not None
+        else " fleetgate has not read it before, so there is no last known state."
+    )
     if error.timed_out:
-        return wake_timeout_error(error, policy, more=" Its last known state is in `last_known_state`.", **details)
+        return wake_timeout_error(error, policy, more=known, **details)
     because = error.reason or ("fleetgate did not wake it" if not error.woken else "it did not stay awake")
     return VehicleAsleep(
-        f"The vehicle is {error.online_state} ({because}), so its data was not read; its last known state is in "
-        "`last_known_state`.",
+        f"The vehicle is {error.online_state} ({because}), so its data was not read.{known}",
         remedy={"retry_with": "wake=true", "note": ASLEEP_NOTE},
         **details,
     )
