@@ -127,7 +127,7 @@ class TestUsage:
         shown = await open_page(gateway, "/console/usage")
         report = (await tenant.client.get("/v1/usage")).json()
         assert report["totals"]["data"] > 0
-        assert f"Data {report['totals']['data']} {report['prices_per_usd']['data']} calls per $1" in shown.text
+        assert f"Data {report['totals']['data']} {report['calls_per_usd']['data']} calls per $1" in shown.text
         total = report["estimated_cost_usd"]["total"]
         assert (f"${total:,.4f}" if total < 0.01 else f"${total:,.2f}") in shown.text
 

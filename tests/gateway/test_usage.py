@@ -152,7 +152,7 @@ class TestLedgerEqualsTesla:
         cost = {"data": 0.01, "commands": 0.001, "wakes": 0.04, "total": 0.051}
         assert ours["estimated_cost_usd"] == cost
         assert ours["by_connection"][0]["estimated_cost_usd"] == cost
-        assert ours["prices_per_usd"] == {"data": 500, "commands": 1000, "wakes": 50}
+        assert ours["calls_per_usd"] == {"data": 500, "commands": 1000, "wakes": 50}
 
 
 class TestFailures:

@@ -66,7 +66,7 @@ async def deliveries_and_usage(demo: Demo) -> None:
     demo.say.facts(
         [
             ("calls Tesla does not bill", usage["unbilled_calls"]),
-            ("prices (calls per USD)", usage["prices_per_usd"]),
+            ("calls per USD (Tesla's prices)", usage["calls_per_usd"]),
         ]
     )
     require(totals["commands"] > 0 and totals["data"] > 0, f"usage shows no data or command calls: {totals}")

@@ -45,7 +45,7 @@ class UsageOut(BaseModel):
         description="At Tesla's prices: data 500 calls per $1, commands 1,000 per $1, wakes 50 per $1. Tesla's "
         "monthly credit ($10) is not subtracted, and Tesla rounds its invoice to the cent."
     )
-    prices_per_usd: Counts = Field(description="Calls per dollar, as Tesla prices them")
+    calls_per_usd: Counts = Field(description="Calls per dollar, as Tesla prices them")
     by_connection: list[ConnectionUsage]
     unbilled_calls: int = Field(
         description="Calls to endpoints Tesla does not charge for (products, fleet_status, the vehicle summary…)"

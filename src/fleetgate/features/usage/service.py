@@ -94,7 +94,7 @@ async def usage_report(
         period=Period(from_=start, to=end),
         totals=counts_out(totals),
         estimated_cost_usd=costs(totals),
-        prices_per_usd=Counts(**CALLS_PER_USD),
+        calls_per_usd=Counts(**CALLS_PER_USD),
         by_connection=[
             ConnectionUsage(
                 connection_id=conn_id,
