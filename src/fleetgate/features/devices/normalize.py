@@ -81,6 +81,12 @@ def number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def measured(value: Any, digits: int) -> float | None:
+    """A reading to the precision its source measures (a Powerwall's charge comes as 69.70839829991752 %)."""
+    found = number(value)
+    return round(found, digits) if found is not None else None
+
+
 def integer(value: Any) -> int | None:
     found = number(value)
     return round(found) if found is not None else None
@@ -239,15 +245,16 @@ def normalize_energy_site(live_status: Any, site_info: Any) -> dict[str, Any]:
     if not capacity:
         capacity = number(info.get("nameplate_energy")) or capacity
     data = EnergySiteData(
-        battery_level_pct=number(live.get("percentage_charged")) if battery else None,
-        battery_energy_wh=number(live.get("energy_left")) if battery else None,
-        battery_capacity_wh=capacity if battery else None,
-        solar_power_w=number(live.get("solar_power")),
-        battery_power_w=number(live.get("battery_power")),
-        grid_power_w=number(live.get("grid_power")),
-        load_power_w=number(live.get("load_power")),
+        # Tenths of a percent, whole watts and watt-hours: what a site's meters resolve.
+        battery_level_pct=measured(live.get("percentage_charged"), 1) if battery else None,
+        battery_energy_wh=measured(live.get("energy_left"), 0) if battery else None,
+        battery_capacity_wh=measured(capacity, 0) if battery else None,
+        solar_power_w=measured(live.get("solar_power"), 0),
+        battery_power_w=measured(live.get("battery_power"), 0),
+        grid_power_w=measured(live.get("grid_power"), 0),
+        load_power_w=measured(live.get("load_power"), 0),
         grid_status=_grid_status(live),
-        backup_reserve_pct=number(info.get("backup_reserve_percent")),
+        backup_reserve_pct=measured(info.get("backup_reserve_percent"), 1),
         operation_mode=text(info.get("default_real_mode")),
         storm_mode_enabled=flag(_section(info, "user_settings").get("storm_mode_enabled")),
         storm_mode_active=flag(live.get("storm_mode_active")),
