@@ -33,8 +33,8 @@ async def db_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
-# For the OpenAPI document (the Authorize button of /docs, the security of each operation): the header is read below,
-# with the API's own errors.
+# Reads `Authorization: Bearer …` for `current_workspace` and declares it in the OpenAPI document (the Authorize
+# button of /docs, the security of each operation); what it does not take is refused below, with the API's errors.
 API_KEY = HTTPBearer(
     scheme_name="ApiKey",
     bearerFormat="fg_<id>_<secret>",
@@ -46,13 +46,11 @@ API_KEY = HTTPBearer(
 async def current_workspace(
     request: Request,
     runtime: RuntimeDep,
-    _documented: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY)],
 ) -> CurrentWorkspace:
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    key = key.strip()
-    if scheme.lower() != "bearer" or not looks_like_api_key(key):
-        raise _not_a_key(header, scheme, key)
+    key = bearer.credentials.strip() if bearer is not None else ""
+    if not looks_like_api_key(key):
+        raise _not_a_key(request.headers.get("authorization", ""))
     key_hash = hash_api_key(key)
     known = runtime.api_keys.get(key_hash)
     if known is None:
@@ -70,8 +68,10 @@ async def current_workspace(
     return known.workspace
 
 
-def _not_a_key(header: str, scheme: str, key: str) -> Unauthenticated:
+def _not_a_key(header: str) -> Unauthenticated:
     remedy = {"action": "create_api_key", "command": "fleetgate apikey create --workspace <id>"}
+    scheme, _, key = header.partition(" ")
+    key = key.strip()
     if not header:
         return Unauthenticated("Send your API key as `Authorization: Bearer fg_…`.", remedy=remedy)
     if scheme.lower() != "bearer":
