@@ -141,9 +141,8 @@ class PoolWrites:
         return [compiled.row(row) for row in await cursor.fetchall()]
 
     async def scalar(self, statement: Executable, params: Mapping[str, Any]) -> Any:
-        compiled = self.statements.compiled(statement)
-        row = await (await self._cursor(statement, params)).fetchone()
-        return None if row is None else compiled.row(row)[0]
+        found = await self.rows(statement, params)
+        return found[0][0] if found else None
 
     def announce(self, topic: Topic[H], item: H) -> None:
         self.announcements.announce(topic, item)
@@ -186,19 +185,17 @@ class PoolWriter:
         announcements = Announcements(self.listeners_of)
         writes: PoolWrites | None = None
         try:
-            async with self.pool.connection() as connection, connection.transaction():
-                writes = PoolWrites(connection, self.statements, announcements)
-                done = await body(writes)
+            try:
+                async with self.pool.connection() as connection, connection.transaction():
+                    writes = PoolWrites(connection, self.statements, announcements)
+                    done = await body(writes)
+            except (PoolTimeout, psycopg.Error) as exc:
+                # Checking a connection out, `BEGIN` or `COMMIT` (the statements' own errors come as SQLAlchemy's).
+                raise as_sqlalchemy("COMMIT" if writes is not None else "BEGIN", None, exc) from exc
         except DBAPIError as exc:
             if exc.connection_invalidated and (writes is None or writes.answered == 0):
                 raise _Stale(exc) from exc
             raise
-        except (PoolTimeout, psycopg.Error) as exc:
-            # Checking a connection out, `BEGIN` or `COMMIT` (the statements' own errors come as SQLAlchemy's).
-            error = as_sqlalchemy("COMMIT" if writes is not None else "BEGIN", None, exc)
-            if error.connection_invalidated and (writes is None or writes.answered == 0):
-                raise _Stale(error) from exc
-            raise error from exc
         announcements.hand_on()
         return done
 
