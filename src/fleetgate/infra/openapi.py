@@ -139,13 +139,9 @@ def install(app: FastAPI) -> None:
 
 def _with_errors(schema: dict[str, Any]) -> None:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for name, definition in ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")["$defs"].items():
-        components[name] = definition
-    components["ErrorBody"] = {
-        key: value
-        for key, value in ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}").items()
-        if key != "$defs"
-    }
+    error_body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(error_body.pop("$defs"))
+    components["ErrorBody"] = error_body
     # FastAPI's own shape for 422, which the API never answers.
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
