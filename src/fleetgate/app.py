@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fleetgate.config import Settings
 from fleetgate.features.commands.routes import router as commands_router
 from fleetgate.features.connect.pages import router as connect_pages_router
+from fleetgate.features.connect.reconnect_link import router as reconnect_link_router
 from fleetgate.features.connect.routes import router as connect_router
 from fleetgate.features.connections.routes import router as connections_router
 from fleetgate.features.console.errors import install_console_errors
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
     ):
         app.include_router(router)
     app.include_router(connect_pages_router, include_in_schema=False)
+    app.include_router(reconnect_link_router, include_in_schema=False)
     app.include_router(console_router, include_in_schema=False)
     install_console_errors(app)
     app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")

@@ -95,7 +95,7 @@ class TestRefusedBeforeQueueing:
         error = (await submit(tenant.client, car.id, "door_lock", expect=403))["error"]
         assert error["code"] == "insufficient_scope"
         assert error["remedy"]["missing_access"] == ["vehicle_commands"]
-        assert error["remedy"]["reconnect_url"].endswith(f"/v1/connections/{car.linked.connection_id}/reconnect")
+        assert error["remedy"]["reconnect_api_url"].endswith(f"/v1/connections/{car.linked.connection_id}/reconnect")
         assert "revoke_client_id" in error["remedy"]["manage_access_url"]
         charging = (await submit(tenant.client, car.id, "charge_start", expect=403))["error"]
         assert charging["remedy"]["missing_access"] == ["vehicle_charging_commands"]

@@ -262,7 +262,7 @@ class TestWithoutRefreshTokens:
         assert session["missing_access"] == ["offline_access"]
         connection = (await user.api.get(f"/v1/connections/{session['connection_id']}")).json()
         assert connection["missing_access"] == ["offline_access"]
-        assert connection["remedies"]["reconnect_url"]
+        assert connection["remedies"]["reconnect_api_url"]
 
         result = await user.result_page(created["id"])
         assert "some access missing" in result.text

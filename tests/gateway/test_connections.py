@@ -59,7 +59,7 @@ class TestLink:
         assert body["granted_access"] == ["vehicle_data"]
         assert body["missing_access"] == ["vehicle_location", "vehicle_commands"]
         remedies = body["remedies"]
-        assert remedies["reconnect_url"] == f"http://gateway.test/v1/connections/{linked.connection_id}/reconnect"
+        assert remedies["reconnect_api_url"] == f"http://gateway.test/v1/connections/{linked.connection_id}/reconnect"
         manage = urlsplit(remedies["manage_access_url"])
         assert f"{manage.scheme}://{manage.netloc}{manage.path}" == "http://sim.test/user/revoke/consent"
         assert parse_qs(manage.query) == {

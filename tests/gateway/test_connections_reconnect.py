@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from fleetgate.config import Settings, decode_key
+from fleetgate.infra.security.signed_links import LinkSigner
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import complete_hosted, connect_hosted, tesla_account
 from tests.simulator.factories import SimFactory
@@ -48,7 +52,7 @@ class TestReconnect:
         devices_before = (await tenant.client.get("/v1/devices")).json()["data"]
 
         response = await tenant.client.post(
-            connection["remedies"]["reconnect_url"].removeprefix("http://gateway.test"),
+            connection["remedies"]["reconnect_api_url"].removeprefix("http://gateway.test"),
             json={"redirect_url": "https://app.example.com/tesla/done", "access": ["energy_data"]},
         )
         assert response.status_code == 201, response.text
@@ -103,3 +107,65 @@ class TestReconnect:
         assert extra.status_code == 422
         unknown_connection = await tenant.client.post("/v1/connections/conn_nothing/reconnect")
         assert unknown_connection.status_code == 404
+
+
+class TestReconnectLink:
+    async def test_the_user_reconnects_from_the_link_alone(
+        self, tenant: Tenant, gateway: httpx.AsyncClient, sim: httpx.AsyncClient, factory: SimFactory
+    ) -> None:
+        connection = await connected_partially(tenant, gateway, sim, factory)
+        link = connection["remedies"]["reconnect_link"]
+        assert link.startswith("http://gateway.test/connect/reconnect/")
+        # The same link all day: an application may store it or compare it.
+        again = (await tenant.client.get(f"/v1/connections/{connection['id']}")).json()
+        assert again["remedies"]["reconnect_link"] == link
+
+        # Opening it (as a mail scanner would) makes nothing; the page names what is missing.
+        page = await gateway.get(link)
+        assert page.status_code == 200, page.text
+        assert page.headers["cache-control"] == "no-store"
+        assert "Reconnect your Tesla account" in page.text
+        assert 'id="missing-vehicle_location"' in page.text
+
+        started = await gateway.post(link)
+        assert started.status_code == 303, started.text
+        session_id = started.headers["location"].removeprefix("/connect/").removesuffix("/start")
+        connect_session = (await tenant.client.get(f"/v1/connect-sessions/{session_id}")).json()
+        assert connect_session["reconnect"] is True
+        assert connect_session["connection_id"] == connection["id"]
+        assert connect_session["access"] == ASKED
+
+        done = await complete_hosted(tenant.client, gateway, sim, connect_session, email=EMAIL)
+        assert done["status"] == "completed", done
+        after = (await tenant.client.get(f"/v1/connections/{connection['id']}")).json()
+        assert after["missing_access"] == []
+
+    async def test_an_expired_damaged_or_forged_link_is_refused(
+        self,
+        tenant: Tenant,
+        gateway: httpx.AsyncClient,
+        sim: httpx.AsyncClient,
+        factory: SimFactory,
+        gateway_settings: Settings,
+    ) -> None:
+        connection = await connected_partially(tenant, gateway, sim, factory)
+        link = connection["remedies"]["reconnect_link"]
+        subject, expires, signature = link.rsplit("/", 1)[1].split(".")
+        assert gateway_settings.encryption_key is not None
+        own_key = LinkSigner(decode_key(gateway_settings.encryption_key.get_secret_value()))
+        other_key = LinkSigner(secrets.token_bytes(32))
+        an_hour_ago = int(time.time()) - 3600
+        forged = [
+            f"/connect/reconnect/{own_key.sign('reconnect_link', subject, an_hour_ago)}",
+            f"/connect/reconnect/{other_key.sign('reconnect_link', subject, int(expires))}",
+            f"/connect/reconnect/{own_key.sign('console_login', subject, int(expires))}",  # another purpose
+            f"/connect/reconnect/{subject}.{int(expires) + 86400}.{signature}",  # a longer life
+            f"/connect/reconnect/conn_other.{expires}.{signature}",  # another connection
+            f"/connect/reconnect/{subject}.{expires}.{signature[:-2]}",
+            f"/connect/reconnect/{subject}",
+        ]
+        for path in forged:
+            for method in ("GET", "POST"):
+                answer = await gateway.request(method, path)
+                assert answer.status_code == 410, (method, path, answer.text)
+                assert "This link has expired" in answer.text

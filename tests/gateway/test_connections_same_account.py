@@ -134,11 +134,11 @@ class TestInTwoWorkspaces:
         assert event["data"]["id"] == older
         assert event["data"]["status"] == "needs_reconnect"
         assert event["data"]["status_reason"] == superseded["status_reason"]
-        assert event["data"]["remedies"]["reconnect_url"] == f"http://gateway.test/v1/connections/{older}/reconnect"
+        assert event["data"]["remedies"]["reconnect_api_url"] == f"http://gateway.test/v1/connections/{older}/reconnect"
         refused = await sync(tenant, older)
         assert refused.status_code == 409
         assert refused.json()["error"]["code"] == "needs_reconnect"
-        assert refused.json()["error"]["remedy"]["reconnect_url"] == event["data"]["remedies"]["reconnect_url"]
+        assert refused.json()["error"]["remedy"]["reconnect_api_url"] == event["data"]["remedies"]["reconnect_api_url"]
 
         assert (await sync(other_tenant, newer)).status_code == 200
         assert (await connection(other_tenant, newer))["status"] == "active"

@@ -37,7 +37,7 @@ class TestConnectionPage:
         assert {f"missing-{name}" for name in api_view["missing_access"]} <= ids_of(shown)
         assert {f"granted-{name}" for name in api_view["granted_access"]} <= ids_of(shown)
         assert api_view["remedies"]["manage_access_url"] in shown.links
-        assert api_view["remedies"]["reconnect_url"] in shown.text
+        assert api_view["remedies"]["reconnect_api_url"] in shown.text
 
         form = shown.form(f"/console/connections/{link.connection_id}/reconnect")
         created = await gateway.post(form.action, data=form.data())

@@ -32,7 +32,7 @@ class TestRefusals:
         assert error["capability"] == "read_data"
         assert error["missing_scopes"] == ["vehicle_device_data"]
         assert error["remedy"]["missing_access"] == ["vehicle_data"]
-        assert error["remedy"]["reconnect_url"] == f"{GATEWAY_BASE}/v1/connections/{car.linked.connection_id}/reconnect"
+        assert error["remedy"]["reconnect_api_url"] == f"{GATEWAY_BASE}/v1/connections/{car.linked.connection_id}/reconnect"
         assert error["remedy"]["manage_access_url"].startswith("http://sim.test/user/revoke/consent?")
         assert await calls(sim, tesla_app["client_id"]) == before
         assert await stored(gateway_runtime, car.id) is None
@@ -79,7 +79,7 @@ class TestRefusals:
         await change_access_on_tesla(sim, tesla_app["client_id"], car.linked.account.email, keep=None)
         error = (await read(tenant.client, car.id, 409))["error"]
         assert error["code"] == "needs_reconnect"
-        assert error["remedy"]["reconnect_url"].endswith(f"/v1/connections/{car.linked.connection_id}/reconnect")
+        assert error["remedy"]["reconnect_api_url"].endswith(f"/v1/connections/{car.linked.connection_id}/reconnect")
 
         # Known now: the next read is refused without asking Tesla.
         before = await calls(sim, tesla_app["client_id"])

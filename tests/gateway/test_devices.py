@@ -107,10 +107,12 @@ class TestPartialConsent:
         caps = found[0]["capabilities"]
         assert caps["read_data"] == {"available": True}
         links = {
-            "reconnect_url": f"http://gateway.test/v1/connections/{linked.connection_id}/reconnect",
+            "reconnect_api_url": f"http://gateway.test/v1/connections/{linked.connection_id}/reconnect",
+            "reconnect_link": caps["read_location"]["remedy"]["reconnect_link"],
             "manage_access_url": caps["read_location"]["remedy"]["manage_access_url"],
         }
         assert links["manage_access_url"].startswith("http://sim.test/user/revoke/consent?revoke_client_id=")
+        assert links["reconnect_link"].startswith(f"http://gateway.test/connect/reconnect/{linked.connection_id}.")
         assert unavailable(caps["read_location"]) == (
             "missing_scope",
             {"missing_access": ["vehicle_location"], **links},
@@ -142,7 +144,7 @@ class TestPartialConsent:
         reason, remedy = unavailable(caps["energy_commands"])
         assert reason == "missing_scope"
         assert remedy["missing_access"] == ["energy_commands"]
-        assert remedy["reconnect_url"].endswith(f"/v1/connections/{linked.connection_id}/reconnect")
+        assert remedy["reconnect_api_url"].endswith(f"/v1/connections/{linked.connection_id}/reconnect")
 
 
 class TestSync:

@@ -228,7 +228,7 @@ class TestRevokedConsent:
         assert response.status_code == 409
         error = response.json()["error"]
         assert error["code"] == "needs_reconnect"
-        assert error["remedy"]["reconnect_url"] == (f"{GATEWAY_BASE}/v1/connections/{linked.connection_id}/reconnect")
+        assert error["remedy"]["reconnect_api_url"] == f"{GATEWAY_BASE}/v1/connections/{linked.connection_id}/reconnect"
         assert error["remedy"]["manage_access_url"].startswith("http://sim.test/user/revoke/consent?")
         assert "login_required" in error["message"]
 
@@ -241,7 +241,8 @@ class TestRevokedConsent:
             assert capability["available"] is False
             assert capability["reason"] == "connection_needs_reconnect"
             assert capability["remedy"] == {
-                "reconnect_url": error["remedy"]["reconnect_url"],
+                "reconnect_api_url": error["remedy"]["reconnect_api_url"],
+                "reconnect_link": error["remedy"]["reconnect_link"],
                 "manage_access_url": error["remedy"]["manage_access_url"],
             }
 

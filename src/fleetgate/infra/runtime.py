@@ -29,6 +29,7 @@ from fleetgate.infra.metrics import Metrics
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.security.encryption import Encryptor
 from fleetgate.infra.security.key_cache import ApiKeyCache
+from fleetgate.infra.security.signed_links import LinkSigner
 from fleetgate.infra.single_flight import SingleFlight
 from fleetgate.tesla.endpoints import TeslaEndpoints
 from fleetgate.tesla.keys import KeyUnavailable
@@ -58,6 +59,8 @@ class Runtime:
     tesla_http: httpx.AsyncClient
     endpoints: TeslaEndpoints
     encryptor: Encryptor
+    # Links for end users that carry their own authority (a reconnect link), keyed from the encryption key.
+    links: LinkSigner
     app_key: ec.EllipticCurvePrivateKey | None
     commander: SignedCommander | None
     templates: Jinja2Templates
@@ -133,6 +136,7 @@ async def open_runtime(
                 tesla_http=tesla_http,
                 endpoints=settings.tesla_endpoints(),
                 encryptor=Encryptor(key),
+                links=LinkSigner(key),
                 app_key=app_key,
                 commander=SignedCommander(app_key) if app_key is not None else None,
                 templates=Jinja2Templates(directory=WEB / "templates"),

@@ -48,7 +48,8 @@ async def connect_without_commands(demo: Demo) -> None:
         f"missing_access should be [{LEFT_OUT!r}], not {connection['missing_access']}",
     )
     remedies = connection["remedies"]
-    demo.say.fact("remedy: reconnect (POST)", remedies["reconnect_url"])
+    demo.say.fact("remedy: reconnect from the backend (POST)", remedies["reconnect_api_url"])
+    demo.say.fact("remedy: reconnect link for the user", remedies["reconnect_link"])
     demo.say.fact("remedy: manage access at Tesla", remedies["manage_access_url"])
 
     devices = await demo.gateway.every("/v1/devices", {"connection_id": demo.connection_id})

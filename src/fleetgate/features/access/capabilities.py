@@ -84,12 +84,17 @@ class ConnectionFacts:
     status: str  # a ConnectionStatus
     status_reason: str | None
     scopes: frozenset[str]
-    reconnect_url: str
-    manage_access_url: str
+    # `connections.remedies.connection_remedies`: the reconnect API call, the user's reconnect link, Tesla's page.
+    remedies: Mapping[str, str]
 
     @property
     def links(self) -> dict[str, str]:
-        return {"reconnect_url": self.reconnect_url, "manage_access_url": self.manage_access_url}
+        return dict(self.remedies)
+
+    @property
+    def reconnect_links(self) -> dict[str, str]:
+        """Once the connection is revoked, Tesla's page has no access left to change: only reconnecting helps."""
+        return {name: link for name, link in self.remedies.items() if name.startswith("reconnect")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +114,7 @@ def decide(
     if connection.status == ConnectionStatus.NEEDS_RECONNECT:
         return Decision(False, CONNECTION_NEEDS_RECONNECT, connection.links)
     if connection.status != ConnectionStatus.ACTIVE:
-        return Decision(False, CONNECTION_REVOKED, {"reconnect_url": connection.reconnect_url})
+        return Decision(False, CONNECTION_REVOKED, connection.reconnect_links)
     if device_status != DeviceStatus.ACTIVE:
         return Decision(False, DEVICE_REMOVED)
     if connection.scopes.isdisjoint(capability.any_of_scopes):

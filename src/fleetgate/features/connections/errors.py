@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fleetgate.features.connections.remedies import reconnect_remedies
 from fleetgate.infra.errors import APIError, NeedsReconnect
 
 
@@ -25,6 +26,6 @@ def needs_reconnect_error(connection_id: str, reason: str | None, remedies: dict
 def revoked_error(connection_id: str, remedies: dict[str, str]) -> ConnectionRevoked:
     return ConnectionRevoked(
         f"Connection {connection_id} was deleted and its tokens forgotten; it cannot reach Tesla.",
-        remedy={"action": "reconnect", "reconnect_url": remedies["reconnect_url"]},
+        remedy={"action": "reconnect", **reconnect_remedies(remedies)},
         connection_id=connection_id,
     )

@@ -38,7 +38,7 @@ from fleetgate.tesla.fleet import FleetSession, tesla_timeout
 
 
 def remedies_of(runtime: Runtime, connection: Connection) -> dict[str, str]:
-    return connection_remedies(runtime.settings, runtime.endpoints, connection.id)
+    return connection_remedies(runtime, connection.id)
 
 
 def ensure_usable(runtime: Runtime, connection: Connection) -> None:

@@ -9,7 +9,13 @@ from fleetgate.infra.models.connection import ConnectionStatus
 
 
 class Remedies(BaseModel):
-    reconnect_url: str = Field(description="POST it (with your API key) for a connect session that asks again")
+    reconnect_api_url: str = Field(
+        description="For your backend: POST it with your API key for a connect session that asks the user again"
+    )
+    reconnect_link: str = Field(
+        description="For the user: a page they open themselves (an email, a notification) that takes them through "
+        "Tesla's consent again; no API key in it. Valid at least 7 days; the same link is given all day"
+    )
     manage_access_url: str = Field(description="Tesla's page where the user changes or removes this app's access")
 
 

@@ -60,7 +60,7 @@ class ConnectionTokens:
 
     def __init__(self, runtime: Runtime, connection: Connection, session: AsyncSession | None = None) -> None:
         if connection.status == ConnectionStatus.REVOKED or connection.access_token_enc is None:
-            raise revoked_error(connection.id, connection_remedies(runtime.settings, runtime.endpoints, connection.id))
+            raise revoked_error(connection.id, connection_remedies(runtime, connection.id))
         access = access_token_of(connection, runtime.encryptor)
         assert access is not None
         expires = connection.access_expires_at.timestamp() if connection.access_expires_at else 0.0
@@ -104,7 +104,7 @@ class ConnectionTokens:
         runtime = self._runtime
         async with locked_connection(runtime, self.connection_id, self._session) as locked:
             row = locked.row
-            remedies = connection_remedies(runtime.settings, runtime.endpoints, self.connection_id)
+            remedies = connection_remedies(runtime, self.connection_id)
             if row is None or row.status == ConnectionStatus.REVOKED or row.access_token_enc is None:
                 raise revoked_error(self.connection_id, remedies)
             if row.status == ConnectionStatus.NEEDS_RECONNECT:

@@ -22,7 +22,7 @@ def connection_out(runtime: Runtime, connection: Connection) -> ConnectionOut:
         granted_access=granted_access(scopes),
         requested_access=list(requested),
         missing_access=missing_access(requested, scopes),
-        remedies=Remedies(**connection_remedies(runtime.settings, runtime.endpoints, connection.id)),
+        remedies=Remedies(**connection_remedies(runtime, connection.id)),
         created_at=connection.created_at,
         updated_at=connection.updated_at,
         synced_at=connection.synced_at,

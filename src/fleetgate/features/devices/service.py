@@ -85,14 +85,13 @@ def facts_of_connection(
     runtime: Runtime, connection_id: str, status: str, status_reason: str | None, scopes: Iterable[str] | None
 ) -> ConnectionFacts:
     """From a connection's columns, for reads that load plain values rather than the row."""
-    remedies = connection_remedies(runtime.settings, runtime.endpoints, connection_id)
+    remedies = connection_remedies(runtime, connection_id)
     return ConnectionFacts(
         id=connection_id,
         status=status,
         status_reason=status_reason,
         scopes=frozenset(scopes or ()),
-        reconnect_url=remedies["reconnect_url"],
-        manage_access_url=remedies["manage_access_url"],
+        remedies=remedies,
     )
 
 
