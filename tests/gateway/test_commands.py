@@ -142,7 +142,8 @@ class TestLifecycle:
         assert (truth["driver_temp_setting"], truth["passenger_temp_setting"]) == (21.5, 20)
         executed = [(entry["name"], entry["via"], entry["result"]) for entry in truth["executed_commands"]]
         assert executed == [("door_lock", "signed", True), ("set_temps", "signed", True)]
-        assert [item["id"] for item in await listed(tenant.client, car.id)] == [queued["id"], done["id"]]
+        newest_first = [done["id"], queued["id"]]
+        assert [item["id"] for item in await listed(tenant.client, car.id)] == newest_first
         succeeded = (await tenant.client.get("/v1/commands", params={"status": "succeeded"})).json()["data"]
         assert len(succeeded) == 2
 

@@ -89,9 +89,9 @@ class TestCancelAndExpiry:
         assert "already ended (cancelled)" in again.json()["error"]["message"]
         assert (await command(tenant.client, waiting["id"]))["attempts"] == 0
         events = (await tenant.client.get("/v1/events", params={"type": "command.*"})).json()["data"]
-        assert [(event["type"], event["data"]["id"]) for event in events] == [
-            ("command.cancelled", waiting["id"]),
+        assert [(event["type"], event["data"]["id"]) for event in events] == [  # newest first
             ("command.succeeded", running["id"]),
+            ("command.cancelled", waiting["id"]),
         ]
         executed = (await sim_vehicle(sim, car.external_id))["executed_commands"]
         assert [entry["name"] for entry in executed] == ["flash_lights"]

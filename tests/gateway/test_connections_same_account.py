@@ -53,7 +53,8 @@ async def listed(tenant: Tenant) -> list[dict[str, Any]]:
 
 
 async def event_types(tenant: Tenant) -> list[str]:
-    response = await tenant.client.get("/v1/events", params={"limit": 100})
+    """In the order they happened."""
+    response = await tenant.client.get("/v1/events", params={"limit": 100, "order": "oldest_first"})
     assert response.status_code == 200, response.text
     return [event["type"] for event in response.json()["data"]]
 

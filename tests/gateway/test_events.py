@@ -32,7 +32,8 @@ EVERYTHING_BUT_LOCATION = {
 
 
 async def events(api: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
-    response = await api.get("/v1/events", params={"limit": 100, **params})
+    """The log in the order things happened (the API lists newest first unless asked)."""
+    response = await api.get("/v1/events", params={"limit": 100, "order": "oldest_first", **params})
     assert response.status_code == 200, response.text
     found: list[dict[str, Any]] = response.json()["data"]
     return found
@@ -250,16 +251,20 @@ class TestListing:
             assert refused.status_code == 422, bad
             assert refused.json()["error"]["code"] == "validation_error"
 
-        paged: list[dict[str, Any]] = []
-        cursor: str | None = None
-        while True:
-            params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
-            page = (await tenant.client.get("/v1/events", params=params)).json()
-            paged.extend(page["data"])
-            cursor = page["next_cursor"]
-            if cursor is None:
-                break
-        assert paged == everything
+        newest = (await tenant.client.get("/v1/events", params={"limit": 100})).json()["data"]
+        assert newest == list(reversed(everything))
+        for order, expected in ((None, newest), ("oldest_first", everything)):
+            paged: list[dict[str, Any]] = []
+            cursor: str | None = None
+            while True:
+                # The cursor goes on in the order its first page was asked for.
+                params = {"limit": 3, **({"cursor": cursor} if cursor else {"order": order} if order else {})}
+                page = (await tenant.client.get("/v1/events", params=params)).json()
+                paged.extend(page["data"])
+                cursor = page["next_cursor"]
+                if cursor is None:
+                    break
+            assert paged == expected, order
 
         one = await tenant.client.get(f"/v1/events/{everything[1]['id']}")
         assert one.status_code == 200

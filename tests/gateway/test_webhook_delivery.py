@@ -115,10 +115,10 @@ class TestEvents:
         )
 
         found = await deliveries(tenant.client, everything)
-        assert [item["event_type"] for item in found] == [
+        assert [item["event_type"] for item in found] == [  # newest first
+            "device.discovered",
+            "device.discovered",
             "connection.created",
-            "device.discovered",
-            "device.discovered",
         ]
         for item in found:
             assert item["status"] == "succeeded"
@@ -209,8 +209,8 @@ class TestRetries:
         assert enabled.json()["consecutive_failures"] == 0
         await send_test(tenant.client, target)
         found = await settled(tenant.client, target, 2)
-        assert [item["status"] for item in found] == ["failed", "succeeded"]
-        assert await deliveries(tenant.client, target, status="failed") == found[:1]
+        assert [item["status"] for item in found] == ["succeeded", "failed"]  # newest first
+        assert await deliveries(tenant.client, target, status="failed") == found[1:]
         assert receiver.received("down")[-1].status == 200
 
 

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from fleetgate.features.console.auth import ConsoleUserDep
 from fleetgate.features.console.errors import workspace_row
-from fleetgate.features.console.listing import PAGE_SIZE, device_names, newest_first
+from fleetgate.features.console.listing import device_names, page_params
 from fleetgate.features.console.render import render
 from fleetgate.infra.dependencies import SessionDep
 from fleetgate.infra.models import Command
+from fleetgate.infra.pagination import paginate
 
 router = APIRouter()
 STATUSES = {
@@ -41,7 +42,7 @@ async def commands(
         query = query.where(Command.status == status)
     if device_id:
         query = query.where(Command.device_id == device_id)
-    rows, next_cursor = await newest_first(session, query, Command, PAGE_SIZE, cursor)
+    rows, next_cursor = await paginate(session, query, Command, page_params(cursor))
     names = await device_names(session, user.workspace_id, [*(row.device_id for row in rows), device_id])
     filters = {name: given for name, given in (("status", status), ("device_id", device_id)) if given}
     context = {

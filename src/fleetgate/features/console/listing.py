@@ -1,52 +1,28 @@
-"""Pages of rows for the console's tables: the API's cursor pagination, and newest-first pages for logs."""
+"""Pages of rows for the console's tables (the API's cursor pagination), and the names shown beside ids."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from fleetgate.features.console.errors import ConsolePageError
 from fleetgate.infra.models import Customer, Device
-from fleetgate.infra.pagination import InvalidCursor, PageParams, decode_cursor, encode_cursor
+from fleetgate.infra.pagination import InvalidCursor, PageParams, decode_cursor
 
-Row = TypeVar("Row")
 PAGE_SIZE = 50
 
 
-def cursor_of(cursor: str | None) -> tuple[datetime, str] | None:
+def page_params(cursor: str | None, limit: int = PAGE_SIZE) -> PageParams:
+    """The API's pagination (newest first), with a damaged page link answered as a console page."""
     if not cursor:
-        return None
+        return PageParams(limit=limit, after=None)
     try:
-        return decode_cursor(cursor)
+        after, order = decode_cursor(cursor)
     except InvalidCursor as exc:
         raise ConsolePageError(400, "This page link is not valid", "Go back to the first page of the list.") from exc
-
-
-def page_params(cursor: str | None, limit: int = PAGE_SIZE) -> PageParams:
-    return PageParams(limit=limit, after=cursor_of(cursor))
-
-
-async def newest_first(
-    session: AsyncSession, query: Select[Any], model: type[Row], limit: int, cursor: str | None = None
-) -> tuple[list[Row], str | None]:
-    """Like `pagination.paginate`, newest first: what a log is read for. `model` has `created_at` and `id`."""
-    created_at: InstrumentedAttribute[datetime] = getattr(model, "created_at")  # noqa: B009
-    row_id: InstrumentedAttribute[str] = getattr(model, "id")  # noqa: B009
-    before = cursor_of(cursor)
-    if before is not None:
-        query = query.where(or_(created_at < before[0], and_(created_at == before[0], row_id < before[1])))
-    found = await session.scalars(query.order_by(created_at.desc(), row_id.desc()).limit(limit + 1))
-    rows: list[Row] = list(found.all())
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    last: Any = rows[-1]
-    return rows, encode_cursor(last.created_at, last.id)
+    return PageParams(limit=limit, after=after, order=order)
 
 
 async def customer_references(session: AsyncSession, workspace_id: str, ids: Iterable[str]) -> dict[str, str]:

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.console.auth import ConsoleUserDep
 from fleetgate.features.console.errors import workspace_row
-from fleetgate.features.console.listing import PAGE_SIZE, newest_first
+from fleetgate.features.console.listing import page_params
 from fleetgate.features.console.render import render
 from fleetgate.infra.dependencies import SessionDep
 from fleetgate.infra.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from fleetgate.infra.pagination import paginate
 
 router = APIRouter()
 
@@ -39,7 +40,7 @@ async def endpoints_of(session: AsyncSession, workspace_id: str) -> list[Webhook
 async def webhooks(request: Request, user: ConsoleUserDep, session: SessionDep, cursor: str | None = None) -> Response:
     endpoints = await endpoints_of(session, user.workspace_id)
     query = select(WebhookDelivery).where(WebhookDelivery.workspace_id == user.workspace_id)
-    deliveries, next_cursor = await newest_first(session, query, WebhookDelivery, PAGE_SIZE, cursor)
+    deliveries, next_cursor = await paginate(session, query, WebhookDelivery, page_params(cursor))
     context = {
         "title": "Webhooks",
         "section": "webhooks",
@@ -77,7 +78,7 @@ async def endpoint(
 ) -> Response:
     row = await workspace_row(session, WebhookEndpoint, user.workspace_id, endpoint_id, "webhook endpoint")
     query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == row.id)
-    deliveries, next_cursor = await newest_first(session, query, WebhookDelivery, PAGE_SIZE, cursor)
+    deliveries, next_cursor = await paginate(session, query, WebhookDelivery, page_params(cursor))
     context = {
         "title": "Webhook endpoint",
         "section": "webhooks",

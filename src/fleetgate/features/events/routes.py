@@ -25,7 +25,8 @@ TypeFilter = Annotated[
 async def list_events(
     workspace: WorkspaceDep, session: SessionDep, page: PageDep, event_type: TypeFilter = None
 ) -> EventPage:
-    """The workspace's events, oldest first; follow `next_cursor` to read on from where the last page ended."""
+    """The workspace's events, newest first; `order=oldest_first` reads forwards, to catch up from where the last
+    page ended."""
     if event_type is not None and not is_pattern(event_type):
         raise ValidationFailed(f"{event_type!r} is not an event type, a `<category>.*` or `*`.", field="type")
     rows, cursor = await paginate(session, list_query(workspace.id, event_type), Event, page)

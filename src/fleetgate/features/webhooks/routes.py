@@ -101,7 +101,7 @@ async def deliveries(
     page: PageDep,
     status: Literal["pending", "succeeded", "failed"] | None = None,
 ) -> DeliveryPage:
-    """Each event sent (or being sent) to the endpoint, oldest first, with every attempt."""
+    """Each event sent (or being sent) to the endpoint, newest first, with every attempt."""
     endpoint = await get_endpoint(session, workspace.id, endpoint_id)
     rows, cursor = await paginate(session, deliveries_query(endpoint.id, status), WebhookDelivery, page)
     return DeliveryPage(data=await deliveries_out(session, rows), next_cursor=cursor)
