@@ -4,6 +4,7 @@ against the document when their app closes (`tests.gateway.documented`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -73,3 +74,22 @@ async def test_the_documented_examples_are_what_the_api_answers(gateway: httpx.A
         example = submit[status]["content"]["application/json"]["example"]
         ErrorBody.model_validate(example)
         assert example["error"]["code"] == answer.json()["error"]["code"]
+
+
+async def test_every_operation_has_a_unique_id_and_a_summary_that_says_what_it_does(
+    gateway: httpx.AsyncClient,
+) -> None:
+    """Generated clients name their functions after the operation ids, and docs list the summaries."""
+    doc = await document(gateway)
+
+    operations = [
+        (method, path, operation) for path, methods in doc["paths"].items() for method, operation in methods.items()
+    ]
+    ids = [operation["operationId"] for _, _, operation in operations]
+    assert len(ids) == len(set(ids)), sorted(ids)
+    for method, path, operation in operations:
+        operation_id, summary = operation["operationId"], operation.get("summary", "")
+        assert re.fullmatch(r"[a-z]+(_[a-z]+)+", operation_id), f"{method} {path}: {operation_id}"
+        # FastAPI's default summary is the route's name in title case: one is written for every operation.
+        assert summary != operation_id.replace("_", " ").title(), f"{method} {path}: no summary of its own"
+        assert len(summary.split()) >= 2, f"{method} {path}: {summary!r}"

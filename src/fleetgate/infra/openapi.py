@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from fleetgate.infra.errors import APIError
@@ -118,8 +119,16 @@ def documented_errors(*errors: type[APIError], **notes: str) -> dict[int | str, 
     return documented
 
 
+def operation_id(route: APIRoute) -> str:
+    """An operation's id is its route's name (`name=` on the route, e.g. `get_device_state`): what generated
+    clients call their functions, so it says what the operation does rather than where it is."""
+    return route.name
+
+
 def install(app: FastAPI) -> None:
-    """`app.openapi()` builds the document once, with the error shape and the common errors in it."""
+    """`app.openapi()` builds the document once, with the error shape and the common errors in it; the routes
+    included after this are named by `operation_id`."""
+    app.router.generate_unique_id_function = operation_id
 
     def document() -> dict[str, Any]:
         if app.openapi_schema is None:

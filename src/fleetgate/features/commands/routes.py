@@ -24,6 +24,8 @@ router = APIRouter(tags=["commands"])
 
 @router.post(
     "/v1/devices/{device_id}/commands",
+    name="send_command",
+    summary="Send a command to a device",
     status_code=202,
     responses={
         200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
@@ -52,7 +54,7 @@ async def submit_command(
     return command_out(command)
 
 
-@router.get("/v1/devices/{device_id}/commands")
+@router.get("/v1/devices/{device_id}/commands", name="list_device_commands", summary="List a device's commands")
 async def list_device_commands(
     device_id: str,
     workspace: WorkspaceDep,
@@ -65,7 +67,7 @@ async def list_device_commands(
     return CommandPage(data=[command_out(row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/v1/commands/catalog")
+@router.get("/v1/commands/catalog", name="get_command_catalog", summary="List the commands and their parameters")
 async def catalog(
     workspace: WorkspaceDep,
     device_type: Annotated[Literal["vehicle", "energy_site"] | None, Query()] = None,
@@ -73,7 +75,7 @@ async def catalog(
     return Catalog(data=[catalog_entry(spec) for spec in CATALOG if device_type in (None, spec.device_type)])
 
 
-@router.get("/v1/commands")
+@router.get("/v1/commands", name="list_commands", summary="List commands")
 async def list_commands(
     workspace: WorkspaceDep,
     session: SessionDep,
@@ -87,11 +89,16 @@ async def list_commands(
     return CommandPage(data=[command_out(row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/v1/commands/{command_id}")
+@router.get("/v1/commands/{command_id}", name="get_command", summary="Read a command")
 async def get(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> CommandOut:
     return command_out(await get_command(session, workspace.id, command_id))
 
 
-@router.post("/v1/commands/{command_id}/cancel", responses=documented_errors(CommandNotCancellable))
+@router.post(
+    "/v1/commands/{command_id}/cancel",
+    name="cancel_command",
+    summary="Cancel a queued command",
+    responses=documented_errors(CommandNotCancellable),
+)
 async def cancel_command(command_id: str, workspace: WorkspaceDep, session: SessionDep) -> CommandOut:
     return command_out(await cancel(session, workspace.id, command_id))

@@ -17,6 +17,8 @@ router = APIRouter(tags=["connect"])
 
 @router.post(
     "/v1/connect-sessions",
+    name="create_connect_session",
+    summary="Create a connect session",
     status_code=201,
     responses={
         200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
@@ -37,13 +39,15 @@ async def create(
     return present(connect_session, runtime)
 
 
-@router.get("/v1/connect-sessions/{session_id}")
+@router.get("/v1/connect-sessions/{session_id}", name="get_connect_session", summary="Read a connect session")
 async def get(session_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> ConnectSessionOut:
     return present(await get_connect_session(session, workspace.id, session_id), runtime)
 
 
 @router.post(
     "/v1/connections/{connection_id}/reconnect",
+    name="reconnect_connection",
+    summary="Create a connect session that reconnects a connection",
     status_code=201,
     tags=["connections"],
     responses=documented_errors(ConnectionRevoked),

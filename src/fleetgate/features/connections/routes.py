@@ -20,7 +20,7 @@ from fleetgate.infra.runtime import Runtime
 router = APIRouter(tags=["connections"])
 
 
-@router.get("/v1/connections")
+@router.get("/v1/connections", name="list_connections", summary="List connections")
 async def list_connections(
     workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep, page: PageDep, customer_id: str | None = None
 ) -> Page[ConnectionOut]:
@@ -28,13 +28,15 @@ async def list_connections(
     return Page(data=[connection_out(runtime, row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/v1/connections/{connection_id}")
+@router.get("/v1/connections/{connection_id}", name="get_connection", summary="Read a connection")
 async def get(connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> ConnectionOut:
     return connection_out(runtime, await get_connection(session, workspace.id, connection_id))
 
 
 @router.post(
     "/v1/connections/{connection_id}/sync",
+    name="sync_connection",
+    summary="Renew a connection's token and rediscover its devices",
     responses=documented_errors(*TESLA_ACCOUNT_ERRORS),
 )
 async def sync(
@@ -50,7 +52,7 @@ async def sync(
     return await synced_out(session, runtime, connection)
 
 
-@router.delete("/v1/connections/{connection_id}")
+@router.delete("/v1/connections/{connection_id}", name="delete_connection", summary="Disconnect a Tesla account")
 async def delete(
     connection_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> ConnectionOut:

@@ -30,7 +30,7 @@ router = APIRouter(tags=["devices"])
 router.include_router(state_router)  # GET /v1/devices/{device_id}/state
 
 
-@router.get("/v1/devices")
+@router.get("/v1/devices", name="list_devices", summary="List devices")
 async def list_devices(
     workspace: WorkspaceDep,
     session: SessionDep,
@@ -51,13 +51,17 @@ async def list_devices(
     )
 
 
-@router.get("/v1/devices/{device_id}")
+@router.get("/v1/devices/{device_id}", name="get_device", summary="Read a device")
 async def get(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> DeviceOut:
     device = await get_device(session, workspace.id, device_id)
     return device_out(runtime, device, await connection_of(session, device))
 
 
-@router.get("/v1/devices/{device_id}/capabilities")
+@router.get(
+    "/v1/devices/{device_id}/capabilities",
+    name="get_device_capabilities",
+    summary="Read what a device may do with its connection's access",
+)
 async def capabilities(
     device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> dict[str, CapabilityOut]:
@@ -65,7 +69,11 @@ async def capabilities(
     return capabilities_out(runtime, device, await connection_of(session, device))
 
 
-@router.get("/v1/devices/{device_id}/virtual-key")
+@router.get(
+    "/v1/devices/{device_id}/virtual-key",
+    name="get_virtual_key",
+    summary="Read whether a car has the app's virtual key",
+)
 async def virtual_key(
     device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> VirtualKeyStatus:
@@ -74,6 +82,8 @@ async def virtual_key(
 
 @router.post(
     "/v1/devices/{device_id}/virtual-key/check",
+    name="check_virtual_key",
+    summary="Ask Tesla again whether a car has the app's virtual key",
     responses=documented_errors(*TESLA_ACCOUNT_ERRORS, DeviceRemoved, VehicleUnreachable),
 )
 async def check(device_id: str, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep) -> VirtualKeyStatus:

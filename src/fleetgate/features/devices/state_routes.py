@@ -45,9 +45,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.get(
     "/v1/devices/{device_id}/state",
+    name="get_device_state",
+    summary="Read a device's state",
     response_model=DeviceStateOut,
     responses=ERRORS,
-    summary="Device state",
     description="The normalised state of a vehicle or energy site. Served from the stored state when it is younger "
     "than `max_age` seconds; otherwise read from Tesla, once however many requests ask at the same time. A vehicle "
     "that is asleep or offline is not woken unless `wake=true` (a wake is billed and costs the car battery).",

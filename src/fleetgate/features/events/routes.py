@@ -21,7 +21,7 @@ TypeFilter = Annotated[
 ]
 
 
-@router.get("/v1/events")
+@router.get("/v1/events", name="list_events", summary="List events")
 async def list_events(
     workspace: WorkspaceDep, session: SessionDep, page: PageDep, event_type: TypeFilter = None
 ) -> EventPage:
@@ -33,6 +33,6 @@ async def list_events(
     return EventPage(data=[event_out(row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/v1/events/{event_id}")
+@router.get("/v1/events/{event_id}", name="get_event", summary="Read an event")
 async def get(event_id: str, workspace: WorkspaceDep, session: SessionDep) -> EventOut:
     return event_out(await get_event(session, workspace.id, event_id))

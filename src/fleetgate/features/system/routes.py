@@ -16,20 +16,25 @@ from fleetgate.tesla.keys import PUBLIC_KEY_PATH
 router = APIRouter(tags=["system"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", name="check_health", summary="Check that the gateway and its database answer")
 async def healthz(session: SessionDep) -> dict[str, str]:
     await session.execute(text("SELECT 1"))
     return {"status": "ok"}
 
 
-@router.get(PUBLIC_KEY_PATH, response_class=PlainTextResponse)
+@router.get(
+    PUBLIC_KEY_PATH,
+    name="get_public_key",
+    summary="Read the app's public key, as Tesla fetches it",
+    response_class=PlainTextResponse,
+)
 async def public_key(runtime: RuntimeDep) -> Response:
     if runtime.app_key is None:
         raise NotFound("No command key is configured (FLEETGATE_PRIVATE_KEY_PATH or FLEETGATE_PRIVATE_KEY_PEM).")
     return Response(public_key_pem(runtime.app_key), media_type="application/x-pem-file")
 
 
-@router.get("/metrics", response_class=PlainTextResponse)
+@router.get("/metrics", name="get_metrics", summary="Read the Prometheus metrics", response_class=PlainTextResponse)
 async def metrics(runtime: RuntimeDep, session: SessionDep) -> Response:
     """Prometheus's text format. Unauthenticated, like `/healthz`: expose it only where your scraper reaches it."""
     await read_queue_depths(session, runtime.metrics)

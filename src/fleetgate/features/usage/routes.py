@@ -21,7 +21,12 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-@router.get("/v1/usage", responses=documented_errors(NotFound, s404="no such customer or device in this workspace"))
+@router.get(
+    "/v1/usage",
+    name="get_usage",
+    summary="Read Fleet API usage and its cost",
+    responses=documented_errors(NotFound, s404="no such customer or device in this workspace"),
+)
 async def usage(
     workspace: WorkspaceDep,
     session: SessionDep,

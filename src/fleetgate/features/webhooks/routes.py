@@ -38,6 +38,8 @@ router = APIRouter(tags=["webhooks"])
 
 @router.post(
     "/v1/webhook-endpoints",
+    name="create_webhook_endpoint",
+    summary="Create a webhook endpoint",
     status_code=201,
     responses={
         200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
@@ -60,23 +62,32 @@ async def create(
     return endpoint_created(endpoint, secret)
 
 
-@router.get("/v1/webhook-endpoints")
+@router.get("/v1/webhook-endpoints", name="list_webhook_endpoints", summary="List webhook endpoints")
 async def list_endpoints(workspace: WorkspaceDep, session: SessionDep, page: PageDep) -> WebhookEndpointPage:
     rows, cursor = await paginate(session, list_query(workspace.id), WebhookEndpoint, page)
     return WebhookEndpointPage(data=[endpoint_out(row) for row in rows], next_cursor=cursor)
 
 
-@router.get("/v1/webhook-endpoints/{endpoint_id}")
+@router.get("/v1/webhook-endpoints/{endpoint_id}", name="get_webhook_endpoint", summary="Read a webhook endpoint")
 async def get(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> WebhookEndpointOut:
     return endpoint_out(await get_endpoint(session, workspace.id, endpoint_id))
 
 
-@router.delete("/v1/webhook-endpoints/{endpoint_id}", status_code=204)
+@router.delete(
+    "/v1/webhook-endpoints/{endpoint_id}",
+    name="delete_webhook_endpoint",
+    summary="Delete a webhook endpoint",
+    status_code=204,
+)
 async def delete(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> None:
     await delete_endpoint(session, await get_endpoint(session, workspace.id, endpoint_id))
 
 
-@router.post("/v1/webhook-endpoints/{endpoint_id}/enable")
+@router.post(
+    "/v1/webhook-endpoints/{endpoint_id}/enable",
+    name="enable_webhook_endpoint",
+    summary="Enable a webhook endpoint again",
+)
 async def enable(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> WebhookEndpointOut:
     """Re-enables an endpoint disabled after repeated failures (enabling an enabled one changes nothing)."""
     endpoint = enable_endpoint(await get_endpoint(session, workspace.id, endpoint_id))
@@ -85,7 +96,11 @@ async def enable(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep)
 
 
 @router.post(
-    "/v1/webhook-endpoints/{endpoint_id}/test", status_code=202, responses=documented_errors(WebhookEndpointDisabled)
+    "/v1/webhook-endpoints/{endpoint_id}/test",
+    name="send_test_webhook",
+    summary="Send a test event to a webhook endpoint",
+    status_code=202,
+    responses=documented_errors(WebhookEndpointDisabled),
 )
 async def test(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -> DeliveryOut:
     """Queues a `webhook.test` event for this endpoint only; follow it in the deliveries."""
@@ -93,7 +108,11 @@ async def test(endpoint_id: str, workspace: WorkspaceDep, session: SessionDep) -
     return (await deliveries_out(session, [delivery]))[0]
 
 
-@router.get("/v1/webhook-endpoints/{endpoint_id}/deliveries")
+@router.get(
+    "/v1/webhook-endpoints/{endpoint_id}/deliveries",
+    name="list_webhook_deliveries",
+    summary="List a webhook endpoint's deliveries",
+)
 async def deliveries(
     endpoint_id: str,
     workspace: WorkspaceDep,
