@@ -119,6 +119,11 @@ def documented_errors(*errors: type[APIError], **notes: str) -> dict[int | str, 
     return documented
 
 
+def replayed(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """A create's `responses=` for its 200: the answer to a repeated `Idempotency-Key`, the first one's again."""
+    return {200: {"model": model, "description": "A replay: this Idempotency-Key was used before with the same body"}}
+
+
 def operation_id(route: APIRoute) -> str:
     """An operation's id is its route's name (`name=` on the route, e.g. `get_device_state`): what generated
     clients call their functions, so it says what the operation does rather than where it is."""

@@ -16,7 +16,7 @@ from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.errors import IdempotencyConflict, InsufficientScope, NeedsReconnect
 from fleetgate.infra.idempotency import IdempotencyKey
 from fleetgate.infra.models import Command
-from fleetgate.infra.openapi import documented_errors
+from fleetgate.infra.openapi import documented_errors, replayed
 from fleetgate.infra.pagination import PageDep, paginate
 
 router = APIRouter(tags=["commands"])
@@ -28,7 +28,7 @@ router = APIRouter(tags=["commands"])
     summary="Send a command to a device",
     status_code=202,
     responses={
-        200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
+        **replayed(CommandOut),
         **documented_errors(
             InsufficientScope,
             NeedsReconnect,

@@ -10,7 +10,7 @@ from fleetgate.features.connections.service import get_connection
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.errors import IdempotencyConflict, NotFound
 from fleetgate.infra.idempotency import IdempotencyKey
-from fleetgate.infra.openapi import documented_errors
+from fleetgate.infra.openapi import documented_errors, replayed
 
 router = APIRouter(tags=["connect"])
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["connect"])
     summary="Create a connect session",
     status_code=201,
     responses={
-        200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
+        **replayed(ConnectSessionOut),
         **documented_errors(NotFound, IdempotencyConflict, s404="`customer_id` or the connection to reconnect"),
     },
 )

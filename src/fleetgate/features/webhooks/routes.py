@@ -30,7 +30,7 @@ from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.errors import IdempotencyConflict
 from fleetgate.infra.idempotency import IdempotencyKey
 from fleetgate.infra.models import WebhookDelivery, WebhookEndpoint
-from fleetgate.infra.openapi import documented_errors
+from fleetgate.infra.openapi import documented_errors, replayed
 from fleetgate.infra.pagination import PageDep, paginate
 
 router = APIRouter(tags=["webhooks"])
@@ -42,7 +42,7 @@ router = APIRouter(tags=["webhooks"])
     summary="Create a webhook endpoint",
     status_code=201,
     responses={
-        200: {"description": "A replay: this Idempotency-Key was used before with the same body"},
+        **replayed(WebhookEndpointCreated),
         **documented_errors(IdempotencyConflict, WebhookTargetNotAllowed, WebhookTargetUnresolvable),
     },
 )
