@@ -35,7 +35,7 @@ from fleetgate.infra.body_limit import BodyLimitMiddleware
 from fleetgate.infra.errors import APIError, DatabaseUnavailable, unexpected_error
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
 from fleetgate.infra.openapi import install as install_openapi
-from fleetgate.infra.request_errors import request_error
+from fleetgate.infra.request_errors import method_not_allowed, request_error
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.background import api_tasks
 
@@ -114,6 +114,8 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
 
     @app.exception_handler(StarletteHTTPException)
     async def render_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405 and (not_allowed := method_not_allowed(request)) is not None:
+            return await render_api_error(request, not_allowed)
         code = HTTP_CODES.get(exc.status_code, "error")
         body = {"error": {"code": code, "message": str(exc.detail), "request_id": request_id(request)}}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from fleetgate.infra.openapi import ErrorBody
+from fleetgate.tesla.keys import PUBLIC_KEY_PATH
 from tests.gateway.conftest import Tenant
 
 ERROR_REF = "#/components/schemas/ErrorBody"
@@ -93,3 +94,35 @@ async def test_every_operation_has_a_unique_id_and_a_summary_that_says_what_it_d
         # FastAPI's default summary is the route's name in title case: one is written for every operation.
         assert summary != operation_id.replace("_", " ").title(), f"{method} {path}: no summary of its own"
         assert len(summary.split()) >= 2, f"{method} {path}: {summary!r}"
+
+
+async def test_the_public_key_is_documented_as_the_content_type_it_is_served_as(
+    gateway: httpx.AsyncClient, tesla_app: dict[str, Any]
+) -> None:
+    doc = await document(gateway)
+    answer = await gateway.get(PUBLIC_KEY_PATH)
+
+    assert answer.status_code == 200
+    served = answer.headers["content-type"].split(";", 1)[0]
+    documented = doc["paths"][PUBLIC_KEY_PATH]["get"]["responses"]
+    assert list(documented["200"]["content"]) == [served] == ["application/x-pem-file"]
+    example = documented["200"]["content"][served]["example"]
+    assert example.startswith("-----BEGIN PUBLIC KEY-----\n")
+    assert answer.text.startswith("-----BEGIN PUBLIC KEY-----\n")
+    assert list(documented["404"]["content"]) == ["application/json"]
+
+
+async def test_a_connect_session_asks_for_at_least_one_access_in_the_schema_as_in_the_answer(
+    gateway: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    doc = await document(gateway)
+    access = doc["components"]["schemas"]["ConnectSessionIn"]["properties"]["access"]
+    assert access["minItems"] == 1
+
+    answer = await tenant.client.post("/v1/connect-sessions", json={"reference_id": "user-1", "access": []})
+
+    assert answer.status_code == 422, answer.text
+    ErrorBody.model_validate(answer.json())
+    error = answer.json()["error"]
+    assert (error["code"], error["field"]) == ("validation_error", "access")
+    assert "at least one" in error["message"]

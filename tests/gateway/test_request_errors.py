@@ -83,3 +83,25 @@ async def test_a_missing_body_is_named_as_the_body(tenant: Tenant) -> None:
 
     assert answer.status_code == 422, answer.text
     assert answer.json()["error"]["details"] == [{"field": "body", "problem": "Field required"}]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/v1/customers", ["GET", "POST"]),
+        ("PATCH", "/v1/connections/conn_nothing", ["GET", "DELETE"]),
+        ("POST", "/v1/devices/dev_nothing/state", ["GET"]),
+    ],
+)
+async def test_a_method_the_path_does_not_take_is_a_405_allowing_every_one_it_does(
+    tenant: Tenant, method: str, path: str, allowed: list[str]
+) -> None:
+    answer = await tenant.client.request(method, path, json={})
+
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["allow"] == ", ".join(allowed)
+    error = answer.json()["error"]
+    assert error["code"] == "method_not_allowed"
+    assert error["remedy"] == {"allowed_methods": allowed}
+    assert method in error["message"]
+    assert error["request_id"] == answer.headers["x-request-id"]

@@ -1,5 +1,6 @@
 """What FastAPI's request validation found, as the API's errors: a body that is not JSON, or was not sent as JSON,
-gets its own answer rather than a field-by-field list that names a character offset or a dictionary."""
+gets its own answer rather than a field-by-field list that names a character offset or a dictionary. And a method the
+path does not take, answered with every method it does."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Request
+from starlette.routing import Match, Mount
 
 from fleetgate.infra.errors import APIError, ValidationFailed
 
 JSON_TYPE = "application/json"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class InvalidJson(APIError):
@@ -21,6 +24,31 @@ class InvalidJson(APIError):
 class UnsupportedMediaType(APIError):
     status = 415
     code = "unsupported_media_type"
+
+
+class MethodNotAllowed(APIError):
+    status = 405
+    code = "method_not_allowed"
+
+
+def method_not_allowed(request: Request) -> MethodNotAllowed | None:
+    """The 405 for `request`, its `Allow` naming every method the path takes, or None when no route says (a mount's
+    own 405). Starlette's names only those of the first route whose path matched: one of GET or POST on a list."""
+    allowed = [method for method in METHODS if _routed(request, method)]
+    if not allowed:
+        return None
+    return MethodNotAllowed(
+        f"{request.method} is not allowed on this path; it takes {', '.join(allowed)}.",
+        remedy={"allowed_methods": allowed},
+        headers={"Allow": ", ".join(allowed)},
+    )
+
+
+def _routed(request: Request, method: str) -> bool:
+    probe = {**request.scope, "method": method}
+    # A mount matches every method and sorts them out itself.
+    routes = (route for route in request.app.router.routes if not isinstance(route, Mount))
+    return any(route.matches(probe)[0] == Match.FULL for route in routes)
 
 
 def request_error(request: Request, errors: Sequence[Any]) -> APIError:

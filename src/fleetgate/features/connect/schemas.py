@@ -25,7 +25,12 @@ class ConnectSessionIn(BaseModel):
         max_length=2000,
         description="Where the end user goes afterwards (absolute http(s) URL); without it, fleetgate's result page",
     )
-    access: list[str] = Field(max_length=len(ACCESS_NAMES) * 2, description=f"Any of: {', '.join(ACCESS_NAMES)}")
+    access: list[str] = Field(
+        max_length=len(ACCESS_NAMES) * 2,
+        description=f"At least one of: {', '.join(ACCESS_NAMES)}",
+        # Declared, not enforced here: `service.checked_access` refuses an empty list with the known names.
+        json_schema_extra={"minItems": 1},
+    )
     require_all: bool = Field(default=False, description="Tesla lets the user continue only with every box ticked")
 
 
