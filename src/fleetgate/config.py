@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # A running command's claim lasts this long unless its executor renews it; past it, recovery takes over.
     command_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
     command_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # A command for a car Tesla said lacks the app's virtual key is refused at submission; when Tesla said so longer
+    # ago than this, it is asked again first (`fleet_status`, one call that wakes nothing and is not billed).
+    virtual_key_recheck_seconds: int = Field(default=3600, ge=0)
     # Ended commands, events (with their webhook deliveries) and upstream calls older than these are deleted.
     command_retention_days: int = Field(default=90, ge=1)
     event_retention_days: int = Field(default=90, ge=1)

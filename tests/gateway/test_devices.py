@@ -53,7 +53,11 @@ class TestFullConsent:
         assert caps["read_data"] == {"available": True}
         assert caps["read_location"] == {"available": True}
         for name in ("commands", "charging_commands"):
-            assert unavailable(caps[name]) == ("virtual_key_not_paired", {"pairing_url": pairing_url})
+            reason, remedy = unavailable(caps[name])
+            assert reason == "virtual_key_not_paired"
+            assert remedy["pairing_url"] == pairing_url
+            assert remedy["check_url"] == f"/v1/devices/{vehicle['id']}/virtual-key/check"
+            assert remedy["retry_with"] == {"if_key_missing": "try"}
 
         site = by_type(found, "energy_site")
         assert site["energy_site_id"] == linked.account.energy_site_ids[0]

@@ -9,7 +9,8 @@ checks in one order, the first failure being the reason:
    and brings the devices back);
 2. the device is still on the account: `device_removed` (a sync finds it again if it comes back);
 3. one of the capability's scopes was granted: `missing_scope`, with the access to ask for;
-4. the car knows the app's key, when the capability needs it and Tesla said it does not: `virtual_key_not_paired`.
+4. the car knows the app's key, when the capability needs it and Tesla said it does not: `virtual_key_not_paired`,
+   with the pairing link, and how to send a command all the same (`if_key_missing`, see `commands.schemas`).
 
 Pure functions: no database, no Tesla.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fleetgate.infra.models.connection import ConnectionStatus
@@ -34,6 +36,9 @@ VIRTUAL_KEY_NOT_PAIRED = "virtual_key_not_paired"
 CONNECTION_NEEDS_RECONNECT = "connection_needs_reconnect"
 CONNECTION_REVOKED = "connection_revoked"
 DEVICE_REMOVED = "device_removed"
+
+# A command's body field, and its value that sends the command to a car said to lack the key all the same.
+IF_KEY_MISSING, TRY_ANYWAY = "if_key_missing", "try"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,11 @@ class VirtualKeyFacts:
     required: bool
     paired: bool | None  # None: not checked yet
     pairing_url: str
+    # The API call that asks Tesla again, once the owner has paired the key.
+    check_url: str | None = None
+    # For a refusal's message: the car as its owner knows it, and when Tesla last said whether it has the key.
+    vehicle: str = "the vehicle"
+    checked_at: datetime | None = None
 
 
 AVAILABLE = Decision(available=True)
@@ -122,8 +132,25 @@ def decide(
     # Only a `paired: false` from Tesla blocks: until the key was checked, Tesla's answer to the command decides.
     key = virtual_key if capability.needs_virtual_key else None
     if key is not None and key.required and key.paired is False:
-        return Decision(False, VIRTUAL_KEY_NOT_PAIRED, {"pairing_url": key.pairing_url})
+        return Decision(False, VIRTUAL_KEY_NOT_PAIRED, key_remedy(key))
     return AVAILABLE
+
+
+def key_remedy(key: VirtualKeyFacts) -> dict[str, Any]:
+    """What helps a car that lacks the app's key: the owner pairs it, then Tesla is asked again. Sending a command
+    anyway is offered too, for a caller who knows better than Tesla's last word."""
+    remedy: dict[str, Any] = {"action": "pair_virtual_key", "pairing_url": key.pairing_url}
+    then = ""
+    if key.check_url is not None:
+        remedy["check_url"] = key.check_url
+        then = " Then `POST check_url` (free: it wakes nothing) so that fleetgate knows."
+    remedy["retry_with"] = {IF_KEY_MISSING: TRY_ANYWAY}
+    remedy["note"] = (
+        f"The owner opens the pairing link on the phone with the Tesla app and approves the key.{then} To send a "
+        f'command all the same, submit it with "{IF_KEY_MISSING}": "{TRY_ANYWAY}": if the car is asleep it is woken '
+        "(a billed wake), and it refuses the command unless the key was paired meanwhile."
+    )
+    return remedy
 
 
 def device_capabilities(

@@ -10,6 +10,7 @@ from fleetgate.features.commands.service import CommandNotCancellable, cancel, g
 from fleetgate.features.commands.status import CommandStatus
 from fleetgate.features.commands.views import catalog_entry, command_out
 from fleetgate.features.connections.errors import ConnectionRevoked
+from fleetgate.features.connections.tesla_errors import VirtualKeyNotPaired
 from fleetgate.features.devices.errors import DeviceRemoved
 from fleetgate.features.devices.service import get_device
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
@@ -34,6 +35,7 @@ router = APIRouter(tags=["commands"])
             NeedsReconnect,
             ConnectionRevoked,
             IdempotencyConflict,
+            VirtualKeyNotPaired,
             DeviceRemoved,
             s403="the connection lacks the access the command needs; the remedy names it, with the links that get it",
         ),

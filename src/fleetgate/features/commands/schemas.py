@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -9,6 +9,8 @@ from fleetgate.features.commands.status import CommandStatus
 
 DEFAULT_EXPIRES_IN = 600
 MAX_EXPIRES_IN = 24 * 3600
+# `access.capabilities.TRY_ANYWAY` is the second.
+IfKeyMissing = Literal["refuse", "try"]
 
 
 class CommandIn(BaseModel):
@@ -26,6 +28,15 @@ class CommandIn(BaseModel):
         ge=1,
         le=MAX_EXPIRES_IN,
         description="Seconds from submission after which a command that has not started ends `expired`",
+    )
+    if_key_missing: IfKeyMissing = Field(
+        default="refuse",
+        description="For a command that needs the app's virtual key, to a car that requires it and that Tesla said "
+        "lacks it (the device's `virtual_key.paired` is false): `refuse` answers `409 virtual_key_not_paired` with "
+        "the pairing link, nothing queued, sent or billed (when Tesla said so long ago, an hour by default, it is "
+        "asked again first, at no charge); `try` queues the command all the same, and the car refuses it unless "
+        "the key was paired meanwhile (after a billed wake if it is asleep). Without effect on other commands and "
+        "cars",
     )
 
 

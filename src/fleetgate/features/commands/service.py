@@ -2,7 +2,8 @@
 anything is queued or sent (and billed): an unknown command (422), one for the other device type (422), bad
 params (422), then the device's access in the order every check follows (`access.capabilities`): a connection
 that needs a reconnect or was deleted (409), a removed device (410), a missing scope (403 with the access to ask
-for and the links that get it)."""
+for and the links that get it), a car Tesla said lacks the app's virtual key (409 with the pairing link, unless
+the caller asks to try anyway; see `key_check`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pydantic import ValidationError
 from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.access.capabilities import ENERGY_SITE
+from fleetgate.features.access.capabilities import ENERGY_SITE, VirtualKeyFacts
 from fleetgate.features.commands.catalog import BY_NAME, CommandSpec
+from fleetgate.features.commands.key_check import key_for_submission
 from fleetgate.features.commands.reporting import report_settled
 from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.status import CANCELLED, QUEUED, TERMINAL
@@ -105,9 +107,12 @@ def validated_params(spec: CommandSpec, body: CommandIn) -> dict[str, object]:
         ) from None
 
 
-def check_access(runtime: Runtime, spec: CommandSpec, device: Device, connection: Connection) -> None:
-    """The one access decision, in its one order (see `access.capabilities`); the virtual key is left to Tesla."""
-    require(spec.needs, connection_facts(runtime, connection), device.status, device.id, spec.name)
+def check_access(
+    runtime: Runtime, spec: CommandSpec, device: Device, connection: Connection, key: VirtualKeyFacts | None
+) -> None:
+    """The one access decision, in its one order (see `access.capabilities`); `key` None leaves the virtual key to
+    Tesla (see `key_check`)."""
+    require(spec.needs, connection_facts(runtime, connection), device.status, device.id, spec.name, key)
 
 
 async def submit(
@@ -126,7 +131,9 @@ async def submit(
     request_hash = fingerprint({"device_id": device_id, **body.model_dump(mode="json"), "params": params})
 
     async def build() -> Command:
-        check_access(runtime, spec, device, connection)
+        # Here rather than before: a replay of an Idempotency-Key is answered without asking Tesla about the key.
+        key = await key_for_submission(session, runtime, spec, device, connection, body.if_key_missing)
+        check_access(runtime, spec, device, connection, key)
         now = utcnow()
         return Command(
             id=new_id("cmd"),

@@ -50,9 +50,15 @@ class VehicleUnreachable(APIError):
 
 
 def refusal_error(
-    decision: Decision, capability: Capability, connection: ConnectionFacts, device_id: str, what: str
+    decision: Decision,
+    capability: Capability,
+    connection: ConnectionFacts,
+    device_id: str,
+    what: str,
+    virtual_key: VirtualKeyFacts | None = None,
 ) -> APIError:
-    """The error of a refused `decision`; `what` names the operation, as in "{what} needs the … access"."""
+    """The error of a refused `decision`; `what` names the operation, as in "{what} needs the … access";
+    `virtual_key`: the facts the decision was made with, if the key was part of it."""
     if decision.reason == CONNECTION_NEEDS_RECONNECT:
         return needs_reconnect_error(connection.id, connection.status_reason, connection.links)
     if decision.reason == CONNECTION_REVOKED:
@@ -70,9 +76,15 @@ def refusal_error(
             capability=capability.name,
             missing_scopes=list(capability.any_of_scopes),
         )
+    car = virtual_key.vehicle if virtual_key is not None else "the vehicle"
+    checked = virtual_key.checked_at if virtual_key is not None else None
+    said = f"Tesla said at {iso(checked)}" if checked is not None else "Tesla says"
+    # The same remedy as the device's capability shows (`access.capabilities.key_remedy`).
     return VirtualKeyNotPaired(
-        f"{what} needs the application's key on the vehicle, and Tesla says the owner has not paired it.",
-        remedy={"action": "pair_virtual_key", **(decision.remedy or {})},
+        f"{what} was refused before being queued: it needs the application's virtual key on {car}, and {said} that "
+        "the owner has not paired it, so the car would refuse it (after a billed wake if it is asleep).",
+        remedy=decision.remedy,
+        device_id=device_id,
     )
 
 
@@ -87,7 +99,7 @@ def require(
     """Raises the refusal's error unless the device can do it now."""
     decision = decide(capability, connection, device_status, virtual_key)
     if not decision.available:
-        raise refusal_error(decision, capability, connection, device_id, what)
+        raise refusal_error(decision, capability, connection, device_id, what, virtual_key)
 
 
 def wake_timeout_error(error: NotOnline, policy: WakePolicy, *, more: str = "", **details: Any) -> WakeTimeout:

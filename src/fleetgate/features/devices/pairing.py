@@ -16,6 +16,8 @@ from fleetgate.features.devices.events import record_device_event
 from fleetgate.features.devices.virtual_key import PairingStatus, apply_vehicle_status, parse_fleet_status
 from fleetgate.features.events.types import VIRTUAL_KEY_PAIRED, VIRTUAL_KEY_UNPAIRED
 from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.release import release
+from fleetgate.infra.db.side_transactions import side_transaction
 from fleetgate.infra.models import Connection, Device
 from fleetgate.infra.runtime import Runtime
 
@@ -45,9 +47,33 @@ async def check_virtual_key(session: AsyncSession, runtime: Runtime, device: Dev
     """Asks Tesla (`fleet_status`) whether the app's key is on the car now, and remembers the answer (Tesla first,
     so that a caller that released its session holds none meanwhile). Tesla's errors escape as they are (see
     `connections.fleet`)."""
-    vins = [device.external_id]
-    async with fleet_api(runtime, session, connection) as api:
-        pairing = parse_fleet_status(await api.fleet_status(vins), vins)
+    pairing = await _ask_tesla(session, runtime, device, connection)
     await apply_pairing(session, runtime, device, pairing, utcnow())
     await session.flush()
     return device
+
+
+async def recheck_virtual_key(
+    session: AsyncSession, runtime: Runtime, device: Device, connection: Connection
+) -> Device:
+    """`check_virtual_key` for a device read outside `session` (a submission reads it from the reader): `session`
+    is released before Tesla is asked, and the answer is written to the device's row in a transaction of its own,
+    committed at once, so that it stands whatever the request answers next (a refusal rolls the request back). The
+    device as written, or `device` itself if its row is gone."""
+    await release(session)
+    pairing = await _ask_tesla(session, runtime, device, connection)
+    async with side_transaction(runtime.side_sessionmaker, session, device.id) as side:
+        row = await side.session.get(Device, device.id)
+        if row is None:
+            return device
+        await apply_pairing(side.session, runtime, row, pairing, utcnow())
+        await side.session.flush()
+    return row
+
+
+async def _ask_tesla(
+    session: AsyncSession | None, runtime: Runtime, device: Device, connection: Connection
+) -> PairingStatus:
+    vins = [device.external_id]
+    async with fleet_api(runtime, session, connection) as api:
+        return parse_fleet_status(await api.fleet_status(vins), vins)

@@ -100,7 +100,14 @@ def virtual_key_facts(runtime: Runtime, device: Device) -> VirtualKeyFacts:
         required=key_required(device),
         paired=device.virtual_key_paired,
         pairing_url=pairing_url(runtime.settings, runtime.endpoints, device.external_id),
+        check_url=f"/v1/devices/{device.id}/virtual-key/check",
+        vehicle=vehicle_named(device),
+        checked_at=device.virtual_key_checked_at,
     )
+
+
+def vehicle_named(device: Device) -> str:
+    return f"{device.display_name} (VIN {device.external_id})" if device.display_name else f"VIN {device.external_id}"
 
 
 def capabilities_of(runtime: Runtime, device: Device, connection: Connection) -> dict[str, Decision]:

@@ -7,6 +7,7 @@ also take REST commands, so for them the key is not required.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -36,6 +37,12 @@ def pairing_url(settings: Settings, endpoints: TeslaEndpoints, vin: str) -> str:
 
 def key_required(device: Device) -> bool:
     return device.command_signing == "required"
+
+
+def pairing_status_older_than(device: Device, seconds: float, now: datetime) -> bool:
+    """Whether what Tesla last said of the app's key on the car is older than `seconds` (or was never said)."""
+    checked = device.virtual_key_checked_at
+    return checked is None or (now - checked).total_seconds() > seconds
 
 
 def pairing_offered(device: Device) -> bool:
