@@ -31,11 +31,14 @@ from fleetgate.features.events.routes import router as events_router
 from fleetgate.features.system.routes import router as system_router
 from fleetgate.features.usage.routes import router as usage_router
 from fleetgate.features.webhooks.routes import router as webhooks_router
+from fleetgate.features.workspaces.routes import router as workspace_router
 from fleetgate.infra.body_limit import BodyLimitMiddleware
 from fleetgate.infra.errors import APIError, DatabaseUnavailable, unexpected_error
 from fleetgate.infra.http_metrics import HttpMetricsMiddleware
+from fleetgate.infra.logs import REQUEST_ID
 from fleetgate.infra.openapi import install as install_openapi
 from fleetgate.infra.request_errors import method_not_allowed, request_error
+from fleetgate.infra.request_log import RequestLogMiddleware
 from fleetgate.infra.runtime import WEB, encryption_key, open_runtime
 from fleetgate.jobs.background import api_tasks
 
@@ -45,7 +48,8 @@ DOCS_ASSETS = "/docs/assets"
 
 
 class RequestIdMiddleware:
-    """Names each request (`X-Request-ID`, kept from the client when sane); plain ASGI, as it runs on every call."""
+    """Names each request (`X-Request-ID`, kept from the client when sane), in the answer and in every log record
+    written meanwhile (`logs.REQUEST_ID`); plain ASGI, as it runs on every call."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,7 +67,11 @@ class RequestIdMiddleware:
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        bound = REQUEST_ID.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            REQUEST_ID.reset(bound)
 
 
 def request_id(request: Request) -> str:
@@ -92,6 +100,8 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
     install_openapi(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(HttpMetricsMiddleware)
+    if settings.request_log:
+        app.add_middleware(RequestLogMiddleware)
     app.add_middleware(RequestIdMiddleware)
 
     @app.exception_handler(APIError)
@@ -130,6 +140,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         usage_router,
         webhooks_router,
         events_router,
+        workspace_router,
     ):
         app.include_router(router)
     app.include_router(connect_pages_router, include_in_schema=False)

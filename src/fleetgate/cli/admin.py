@@ -56,6 +56,46 @@ def workspace_list() -> None:
         typer.echo(f"{workspace_id}\t{name}\t{created_at}")
 
 
+@workspace_app.command("brand")
+def workspace_brand(
+    workspace: Annotated[str, typer.Argument(help="The workspace's id (or its name, when no other has it).")],
+    display_name: Annotated[
+        str | None, typer.Option(help='The application\'s name on the hosted pages; "" goes back to the name.')
+    ] = None,
+    logo_url: Annotated[
+        str | None, typer.Option(help='An https:// URL or a data:image/…;base64 URL of the logo; "" removes it.')
+    ] = None,
+    accent_color: Annotated[
+        str | None, typer.Option(help='Buttons and links of the hosted pages, as #rrggbb; "" for the default.')
+    ] = None,
+) -> None:
+    """Set how the hosted pages present the workspace's application; prints what they now use."""
+    from fleetgate.config import Settings
+    from fleetgate.features.workspaces.service import set_branding
+    from fleetgate.infra.errors import ValidationFailed
+
+    given = {"display_name": display_name, "logo_url": logo_url, "accent_color": accent_color}
+    changes = {field: value or None for field, value in given.items() if value is not None}
+    if not changes:
+        raise CliError("nothing to change: give --display-name, --logo-url or --accent-color")
+
+    async def work(session: AsyncSession) -> list[str]:
+        found = await find_workspace(session, workspace)
+        try:
+            set_branding(found, changes)
+        except ValidationFailed as exc:
+            raise CliError(exc.message) from exc
+        logo = found.logo_url or "-"
+        return [
+            f"display_name\t{found.display_name or found.name}",
+            f"logo_url\t{logo if len(logo) <= 80 else logo[:77] + '...'}",
+            f"accent_color\t{found.accent_color or '-'}",
+        ]
+
+    for line in in_transaction(Settings(), work):
+        typer.echo(line)
+
+
 async def find_workspace(session: AsyncSession, wanted: str) -> Workspace:
     """By id, or by name when exactly one workspace has it."""
     from sqlalchemy import select
