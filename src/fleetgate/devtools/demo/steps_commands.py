@@ -1,5 +1,5 @@
-"""Steps 4 to 7: reading the car and the Powerwall, a command refused for the virtual key, pairing it, and an energy
-command."""
+"""Steps 4 to 7: reading the car and the Powerwall, a command refused before queueing for the virtual key, pairing
+it, and an energy command."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from fleetgate.devtools.demo.api import require
 from fleetgate.devtools.demo.context import Demo
 from fleetgate.devtools.demo.end_user import approve_key
 from fleetgate.devtools.demo.steps_connect import model_of
-from fleetgate.tesla.errors import KEY_NOT_PAIRED_REASON
 
 CAR_FIELDS = (
     "online_state",
@@ -49,26 +48,49 @@ async def read_car_and_powerwall(demo: Demo) -> None:
 
 async def command_refused_for_the_key(demo: Demo) -> None:
     demo.say.step(5, f"door_lock on the {model_of(demo, 'unpaired')}, which lacks the app's virtual key")
-    demo.say.note("the seed left this car asleep: a command wakes it first (a billed wake), then is sent")
-    refused = await demo.gateway.command(demo.devices["unpaired"], "door_lock")
-    error = refused.get("error") or {}
-    demo.say.facts([("status", refused["status"]), ("reason", refused["reason"]), ("error", error.get("code"))])
-    require(refused["status"] == "failed", f"door_lock should fail without the key; it ended {refused['status']}")
-    require(refused["reason"] == KEY_NOT_PAIRED_REASON, f"door_lock failed for another reason: {refused['reason']}")
+    demo.say.note(
+        "Tesla said at the link that this car lacks the key, so the car would refuse the command, and only after a "
+        "billed wake (the seed left it asleep): the gateway refuses it before it is queued"
+    )
+    car_id = demo.devices["unpaired"]
+    billed_before = (await demo.gateway.get("/v1/usage", quiet=True))["totals"]
+    answer = await demo.gateway.call("POST", f"/v1/devices/{car_id}/commands", {"command": "door_lock"}, expect=409)
+    error = answer["error"]
+    remedy = error.get("remedy") or {}
+    demo.say.facts([("error", error.get("code")), ("message", error.get("message"))])
     require(error.get("code") == "virtual_key_not_paired", f"the error should be virtual_key_not_paired: {error}")
-    pairing_url = str((error.get("remedy") or {}).get("pairing_url") or "")
+    pairing_url = str(remedy.get("pairing_url") or "")
     require(pairing_url.startswith("http"), f"the error's remedy has no pairing link: {error}")
-    demo.say.fact("remedy: pairing link", pairing_url)
+    demo.say.facts(
+        [
+            ("remedy: pairing link", pairing_url),
+            ("remedy: then ask Tesla again (POST)", remedy.get("check_url")),
+            ("remedy: or try anyway with", remedy.get("retry_with")),
+        ]
+    )
+    queued = (await demo.gateway.get(f"/v1/devices/{car_id}/commands", quiet=True))["data"]
+    billed_after = (await demo.gateway.get("/v1/usage", quiet=True))["totals"]
+    billed = {category: billed_after[category] - billed_before[category] for category in ("data", "commands", "wakes")}
+    demo.say.facts([("commands queued", len(queued)), ("billed calls since", billed)])
+    require(not queued, f"nothing should have been queued: {queued}")
+    require(not any(billed.values()), f"nothing should have been billed: {billed}")
     device = await demo.device("unpaired")
     commands = device["capabilities"]["commands"]
     demo.say.facts([("virtual_key.paired", device["virtual_key"]["paired"]), ("commands capability", commands)])
     require(device["virtual_key"]["paired"] is False, "the device should say its key is not paired")
+    require(commands.get("remedy") == remedy, f"the capability's remedy should be the refusal's: {commands}")
+    demo.say.ok("refused before queueing: nothing sent, nothing woken, nothing billed")
 
 
 async def pair_then_command(demo: Demo) -> None:
     demo.say.step(6, "The owner approves the key, and door_lock goes through")
     device = await demo.device("unpaired")
     await approve_key(demo.browser, device["virtual_key"]["pairing_url"], email=demo.email, say=demo.say)
+    demo.say.note("the application asks Tesla whether the key is on the car now (fleet_status: free, wakes nothing)")
+    checked = await demo.gateway.call("POST", f"/v1/devices/{demo.devices['unpaired']}/virtual-key/check")
+    demo.say.fact("virtual_key.paired", checked["paired"])
+    require(checked["paired"] is True, f"Tesla should now say the key is paired: {checked}")
+    demo.say.note("the car is still asleep: the command wakes it first (a billed wake), then is sent")
     done = await demo.gateway.command(demo.devices["unpaired"], "door_lock")
     demo.say.facts([("status", done["status"]), ("reason", done["reason"])])
     require(done["status"] == "succeeded", f"door_lock should succeed once paired; it ended {done['status']}: {done}")
