@@ -55,7 +55,7 @@ class TestDemo:
                 "Step 2. Connect the Tesla account, leaving vehicle_cmds unticked",
                 "end user › signs in as driver@example.com, leaves vehicle_cmds unticked",
                 'missing_access: ["vehicle_commands"]',
-                "remedy: reconnect (POST): http://127.0.0.1:",
+                "remedy: reconnect from the backend (POST): http://127.0.0.1:",
                 "reason: missing_scope",
                 "Step 3. Reconnect and grant everything",
                 "with prompt_missing_scopes=true",
