@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -85,6 +86,19 @@ class Dev:
                 if line.startswith(f"{label}: "):
                     self.printed[label] = line.split(": ", 1)[1].strip()
             banner_read = "API key" in self.printed and line.lstrip().startswith("-d '")
+
+    def line_with(self, text: str) -> str:
+        """The next line printed that contains `text`, waiting for it as for the banner."""
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"fleetgate dev printed no line with {text!r}:\n{self.text()}") from None
+            if line is None:
+                raise AssertionError(f"fleetgate dev exited with {self.process.wait()}:\n{self.text()}")
+            if text in line:
+                return line
 
     def stop(self) -> int:
         """Ctrl-C, as a user would stop it."""
@@ -217,6 +231,24 @@ class TestFirstStart:
         assert dev.api_key.startswith("fg_")
         assert http.get(f"{dev.gateway}/v1/customers", headers=dev.auth).status_code == 200
         assert http.get(f"{dev.gateway}/v1/customers").status_code == 401
+
+
+class TestRequestLog:
+    def test_each_request_is_a_line_without_its_query_string_or_credentials(self, dev: Dev, http: httpx.Client) -> None:
+        secret = "sk_live_9d2f6a1c4e8b7035"
+        answer = http.get(
+            f"{dev.gateway}/v1/devices/dev_0a1b2c3d4e5f/state", params={"api_key": secret}, headers=dev.auth
+        )
+        assert answer.status_code == 404, answer.text
+        request_id = answer.headers["x-request-id"]
+
+        line = dev.line_with(request_id)
+        assert re.fullmatch(rf"INFO: +GET /v1/devices/\{{device_id\}}/state 404 \d+ ms \[{request_id}\]", line), line
+        # The banner shows the key and a curl with it; what is logged after it, never.
+        logged = dev.text().split(f"Bearer {dev.api_key}", 1)[1]
+        assert line in logged
+        for never in (secret, "api_key", dev.api_key, "Bearer", "dev_0a1b2c3d4e5f"):
+            assert never not in logged
 
 
 class TestTeslaSide:

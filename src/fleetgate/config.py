@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from fleetgate.tesla.endpoints import TeslaEndpoints
 
 Mode = Literal["dev", "prod"]
+LogFormat = Literal["text", "json"]
 
 
 class SettingsError(ValueError):
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     tesla_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     # Larger request bodies are refused (413) before they are read; the API's own bodies are a few KB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # One log line per request (method, route template, status, time, request id); on in `fleetgate dev`.
+    request_log: bool = False
+    # `json`: every log line of `fleetgate serve` as one JSON object, for a log collector.
+    log_format: LogFormat = "text"
     # How long a process trusts an API key it has checked: a key revoked elsewhere stops working within this many
     # seconds (at once in the process that revoked it); 0 checks every request against the database.
     api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)

@@ -30,7 +30,9 @@ def serve(
     app = create_app(settings)
     if settings.mode == "dev":
         notes.print("[yellow]Dev mode:[/yellow] tokens are encrypted with a fixed, public key. Not for real users.")
-    uvicorn.run(app, host=host, port=port, log_config=uvicorn_log_config())
+    # With the request log on, uvicorn's access log would say the same again, less well.
+    log_config = uvicorn_log_config(settings.log_format)
+    uvicorn.run(app, host=host, port=port, log_config=log_config, access_log=not settings.request_log)
 
 
 def worker(

@@ -35,11 +35,16 @@ class HttpMetricsMiddleware:
                 record(runtime.metrics, scope, status, time.perf_counter() - started)
 
 
-def record(metrics: Metrics, scope: Scope, status: int, seconds: float) -> None:
+def route_template(scope: Scope) -> str:
+    """The matched route's template (`/v1/devices/{device_id}/state`), or `unmatched`; never the path itself."""
     route = scope.get("route")
-    # The template, not the path: ids in paths would make a series per object.
     template = getattr(route, "path", None) if isinstance(route, BaseRoute) else None
-    name = template if isinstance(template, str) else "unmatched"
+    return template if isinstance(template, str) else "unmatched"
+
+
+def record(metrics: Metrics, scope: Scope, status: int, seconds: float) -> None:
+    # The template, not the path: ids in paths would make a series per object.
+    name = route_template(scope)
     method = str(scope.get("method", ""))
     metrics.http_requests.labels(method, name, str(status)).inc()
     metrics.http_seconds.labels(method, name).observe(seconds)

@@ -82,6 +82,7 @@ def dev_settings(data: DataDir, identity: DevIdentity, *, gateway_url: str, simu
         private_key_path=data.key_path,
         private_key_pem=None,
         default_audience_region="na",
+        request_log=True,
     )
 
 
