@@ -131,8 +131,11 @@ class TestFullConsent:
         created, back = await user.connect(
             list(ACCESS_NAMES), ALL_SCOPES, redirect_url="https://app.example.com/tesla/done?order=7"
         )
-        assert back.status_code == 302, back.text
-        location = back.headers["location"]
+        # The car lacks the app's key: the pairing step comes first, and skipping it leads back to the app.
+        assert back.status_code == 303, back.text
+        assert back.headers["location"] == f"/connect/{created['id']}/pairing"
+        step = page(await user.gateway.get(back.headers["location"]))
+        (location,) = [link for link in step.links if link.startswith("https://app.example.com/")]
         assert location.startswith("https://app.example.com/tesla/done?")
         query = query_of(location)
         session = await user.session(created["id"])
@@ -163,7 +166,8 @@ class TestFullConsent:
         assert back.status_code == 303
         assert back.headers["location"] == f"/connect/{created['id']}/result"
         result = await user.result_page(created["id"])
-        assert "Your Tesla account is connected" in result.text
+        assert "You're connected" in result.text
+        assert "Acme Energy can now reach 1 vehicle in your Tesla account." in result.text
         assert "Vehicle information" in result.text
 
     async def test_secrets_stay_out_of_logs_pages_and_the_database(
@@ -340,7 +344,7 @@ class TestReplay:
 
 
 class TestVirtualKeyPairing:
-    async def test_pairing_link_and_qr_code_for_each_unpaired_vehicle_only(
+    async def test_the_pairing_step_has_a_link_and_qr_code_for_each_car_without_the_key(
         self, user: EndUser, factory: SimFactory, tesla_app: dict[str, Any]
     ) -> None:
         account = await factory.account(EMAIL)
@@ -349,23 +353,34 @@ class TestVirtualKeyPairing:
         legacy = await factory.vehicle(account["id"], vin="5YJSA1E2XHF000012", command_signing="off")
         await factory.pair(paired["vin"], tesla_app["public_key_pem"])
 
-        created, _ = await user.connect(["vehicle_data", "vehicle_commands"], ALL_SCOPES)
-        response = await user.gateway.get(f"/connect/{created['id']}/result")
-        result = page(response)
+        created, back = await user.connect(["vehicle_data", "vehicle_commands"], ALL_SCOPES)
+        assert back.headers["location"] == f"/connect/{created['id']}/pairing"
+        response = await user.gateway.get(back.headers["location"])
+        step = page(response)
         pairing = f"{SIM_BASE}/_ak/{APP_DOMAIN}?vin="
-        assert [link for link in result.links if link.startswith(pairing)] == [f"{pairing}{unpaired['vin']}"]
+        assert [link for link in step.links if link.startswith(pairing)] == [f"{pairing}{unpaired['vin']}"]
         assert response.text.count('<svg class="qr"') == 1
-        assert paired["vin"] not in response.text
-        assert legacy["vin"] not in response.text
-        assert "Scan this code" in result.text
+        assert "Key added" in step.text  # the car that already has it, as such
+        assert legacy["vin"] not in response.text  # a car without the protocol takes no key
+        assert "Scan this" in step.text
+
+        # The result page reminds of the car still without the key and leads to the step.
+        result = await user.result_page(created["id"])
+        assert f"/connect/{created['id']}/pairing" in result.links
+        assert not [link for link in result.links if link.startswith(pairing)]
 
     async def test_no_pairing_step_for_an_app_that_does_not_send_commands(
         self, user: EndUser, tesla_owner: dict[str, Any]
     ) -> None:
-        created, _ = await user.connect(["vehicle_data"], ALL_SCOPES)
+        created, back = await user.connect(["vehicle_data"], ALL_SCOPES)
+        assert back.headers["location"] == f"/connect/{created['id']}/result"
         response = await user.gateway.get(f"/connect/{created['id']}/result")
         assert "/_ak/" not in response.text
-        assert "<svg" not in response.text
+        assert '<svg class="qr"' not in response.text
+        assert "virtual key" not in response.text
+        step = await user.gateway.get(f"/connect/{created['id']}/pairing")
+        assert step.status_code == 303
+        assert step.headers["location"] == f"/connect/{created['id']}/result"
 
 
 class TestRequireAll:

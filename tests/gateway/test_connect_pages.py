@@ -210,8 +210,9 @@ class TestDenied:
         assert back.status_code == 303
         assert back.headers["location"] == f"/connect/{created['id']}/result"
         result = await user.result_page(created["id"])
-        assert "was not connected" in result.text
-        assert "declined" in result.text
+        assert "You didn't allow access" in result.text
+        assert "You declined" in result.text
+        assert "owner" not in result.text  # the person reading is the owner: spoken to, not of
         # The session is over: its page and its start step lead to the result, not to Tesla again.
         for path in (f"/connect/{created['id']}", f"/connect/{created['id']}/start"):
             response = await user.gateway.get(path)

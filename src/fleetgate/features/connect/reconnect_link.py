@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.access.scopes import missing_access
 from fleetgate.features.connect.pages import notice, redirect, render
 from fleetgate.features.connect.service import build_connect_session
-from fleetgate.features.connect.views import access_items, app_name
+from fleetgate.features.connect.views import access_items, brand
 from fleetgate.features.connections.remedies import reconnect_link_subject
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep
@@ -62,7 +62,7 @@ async def reconnect_page(token: str, request: Request, session: SessionDep, runt
     connection, latest = found
     requested = connection.requested_access or []
     context = {
-        "app_name": await app_name(session, latest),
+        "brand": await brand(session, latest),
         "access": access_items(requested),
         "missing": access_items(missing_access(requested, connection.granted_scopes or [])),
         "action_url": f"/connect/reconnect/{token}",

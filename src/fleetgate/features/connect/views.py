@@ -10,12 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.scopes import ACCESS_BY_NAME
-from fleetgate.features.connect.authorize import needs_virtual_key
+from fleetgate.features.connect.brand import Brand, load_brand
+from fleetgate.features.connect.pairing_step import asks_for_key
 from fleetgate.features.connect.qr import qr_svg
 from fleetgate.features.connect.schemas import ConnectSessionOut, SessionError
 from fleetgate.features.connect.service import COMPLETED, current_status
 from fleetgate.features.devices.virtual_key import pairing_offered, pairing_url
-from fleetgate.infra.models import Connection, ConnectSession, Device, Workspace
+from fleetgate.infra.models import Connection, ConnectSession, Device
 from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 
@@ -33,6 +34,7 @@ class PairingItem:
     name: str
     url: str
     qr: Markup
+    has_key: bool = False
 
 
 @dataclass
@@ -44,6 +46,7 @@ class ResultView:
     manage_access_url: str | None = None
     pairing: list[PairingItem] = field(default_factory=list)
     devices_synced: bool = True
+    devices: str | None = None
 
 
 def access_items(names: list[str]) -> list[AccessItem]:
@@ -54,9 +57,25 @@ def access_items(names: list[str]) -> list[AccessItem]:
     ]
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """Pluralised: "1 energy site", "2 energy sites"."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def devices_summary(vehicles: int, energy_sites: int) -> str | None:
+    """What the account shares, in words: "2 vehicles and 1 energy site"; None when nothing was found."""
+    parts = [counted(vehicles, "vehicle")] if vehicles else []
+    if energy_sites:
+        parts.append(counted(energy_sites, "energy site"))
+    return " and ".join(parts) or None
+
+
+async def brand(session: AsyncSession, connect_session: ConnectSession) -> Brand:
+    return await load_brand(session, connect_session.workspace_id)
+
+
 async def app_name(session: AsyncSession, connect_session: ConnectSession) -> str:
-    workspace = await session.get(Workspace, connect_session.workspace_id)
-    return workspace.name if workspace is not None else "The application"
+    return (await brand(session, connect_session)).name
 
 
 def session_url(runtime: Runtime, connect_session: ConnectSession, page: str = "") -> str:
@@ -85,25 +104,41 @@ async def result_view(session: AsyncSession, runtime: Runtime, connect_session: 
     if connection is None or connection.workspace_id != connect_session.workspace_id:
         return view
     view.can_reconnect = bool(view.missing) and connection.status != "revoked"
+    devices = await active_devices(session, connection)
+    vehicles = [device for device in devices if device.type == "vehicle"]
+    view.devices = devices_summary(len(vehicles), len(devices) - len(vehicles))
     # Pairing only matters to an app that asked to send commands; it is pointless noise for a read-only app.
-    if needs_virtual_key(connect_session.requested_access):
-        view.pairing = await pairing_items(session, runtime, connection)
+    if asks_for_key(connect_session):
+        view.pairing = [item for item in pairing_items(runtime, key_cars(devices)) if not item.has_key]
     return view
 
 
-async def pairing_items(session: AsyncSession, runtime: Runtime, connection: Connection) -> list[PairingItem]:
+async def active_devices(session: AsyncSession, connection: Connection) -> list[Device]:
     query = (
         select(Device)
-        .where(Device.connection_id == connection.id, Device.type == "vehicle", Device.status == DeviceStatus.ACTIVE)
+        .where(Device.connection_id == connection.id, Device.status == DeviceStatus.ACTIVE)
         .order_by(Device.created_at, Device.id)
     )
+    return list((await session.scalars(query)).all())
+
+
+def key_cars(devices: list[Device]) -> list[Device]:
+    """The cars the app's key is for: every vehicle that speaks the command protocol, with the key or not yet."""
+    cars = [device for device in devices if device.type == "vehicle" and device.command_signing != "off"]
+    return sorted(cars, key=lambda car: ((car.display_name or car.external_id).casefold(), car.external_id))
+
+
+def lacks_key(device: Device) -> bool:
+    return pairing_offered(device)
+
+
+def pairing_items(runtime: Runtime, cars: list[Device]) -> list[PairingItem]:
     items = []
-    for device in (await session.scalars(query)).all():
-        if not pairing_offered(device):
-            continue
+    for device in cars:
         name = device.display_name or device.external_id
         url = pairing_url(runtime.settings, runtime.endpoints, device.external_id)
-        items.append(PairingItem(device.external_id, name, url, qr_svg(url, label=f"QR code: add the key to {name}")))
+        qr = qr_svg(url, label=f"QR code: add the key to {name}")
+        items.append(PairingItem(device.external_id, name, url, qr, has_key=not lacks_key(device)))
     return items
 
 
