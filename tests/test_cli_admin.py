@@ -148,6 +148,36 @@ class TestWorkspaceCreate:
         assert_one_line_error(result, "name")
 
 
+class TestWorkspaceBrand:
+    def test_sets_what_the_hosted_pages_show_and_refuses_what_is_not_valid(self, tmp_path: Path) -> None:
+        url = f"sqlite+aiosqlite:///{tmp_path}/brand.db"
+        assert fleetgate(tmp_path, "workspace", "create", "Acme Energy", database_url=url).returncode == 0
+        branded = fleetgate(
+            tmp_path,
+            "workspace",
+            "brand",
+            "Acme Energy",
+            "--display-name",
+            "Acme Charging",
+            "--accent-color",
+            "#0F766E",
+            database_url=url,
+        )
+        assert branded.returncode == 0, branded.stderr
+        assert branded.stdout.splitlines() == [
+            "display_name\tAcme Charging",
+            "logo_url\t-",
+            "accent_color\t#0f766e",
+        ]
+
+        refused = fleetgate(
+            tmp_path, "workspace", "brand", "Acme Energy", "--logo-url", "http://x.test/l.png", database_url=url
+        )
+        assert_one_line_error(refused, "logo_url", "https://")
+        cleared = fleetgate(tmp_path, "workspace", "brand", "Acme Energy", "--display-name", "", database_url=url)
+        assert cleared.stdout.splitlines()[0] == "display_name\tAcme Energy"
+
+
 class TestApiKeyCreate:
     @pytest.fixture
     def workspace_id(self, tmp_path: Path, database: Database) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fleetgate.devtools.devserver.datadir import DevIdentity
 from fleetgate.devtools.devserver.errors import DevError
-from fleetgate.features.workspaces.service import create_api_key, create_workspace
+from fleetgate.features.workspaces.service import create_api_key, create_workspace, set_branding
 from fleetgate.infra.models import Workspace
 from fleetgate.protocol.keys import public_key_pem
 from fleetgate.simulator.demo import DEMO_EMAIL
@@ -24,8 +24,10 @@ from fleetgate.tesla.endpoints import REGIONS, TeslaEndpoints
 from fleetgate.tesla.errors import TeslaError
 from fleetgate.tesla.partner import Registration, register_domain
 
-APP_NAME = "fleetgate dev"
-WORKSPACE_NAME = "Demo workspace"
+# One name for the app everywhere the end user meets it: the workspace (the hosted pages) and the app registered
+# at "Tesla" (its consent and pairing pages).
+APP_NAME = "Voltway"
+ACCENT_COLOR = "#0f766e"
 DEMO_REGION = "na"
 # Fixed VINs, so the devices in the database match the re-seeded simulator after a restart.
 PAIRED_VEHICLE = {
@@ -149,6 +151,16 @@ async def seed_workspace(sessionmaker: async_sessionmaker[AsyncSession], workspa
         workspace = await session.get(Workspace, workspace_id) if workspace_id else None
         created = workspace is None
         if workspace is None:
-            workspace = await create_workspace(session, WORKSPACE_NAME)
+            workspace = await create_workspace(session, APP_NAME)
+        # A workspace seeded before workspaces had a display name shows the app's name all the same; what was set
+        # through the API or the command line since stays.
+        set_branding(
+            workspace,
+            {
+                "display_name": workspace.display_name or APP_NAME,
+                "accent_color": workspace.accent_color or ACCENT_COLOR,
+            },
+        )
+        shown = workspace.display_name or workspace.name
         _, key = await create_api_key(session, workspace.id, "fleetgate dev")
-    return WorkspaceSeed(workspace_id=workspace.id, name=workspace.name, api_key=key.key, created=created)
+    return WorkspaceSeed(workspace_id=workspace.id, name=shown, api_key=key.key, created=created)
