@@ -1,0 +1,295 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.command_page import CommandPage
+from ...models.error_body import ErrorBody
+from ...models.list_commands_order_type_0 import ListCommandsOrderType0
+from ...models.list_commands_status_type_0 import ListCommandsStatusType0
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    status: ListCommandsStatusType0 | None | Unset = UNSET,
+    device_id: None | str | Unset = UNSET,
+    command: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListCommandsOrderType0 | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, ListCommandsStatusType0):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_device_id: None | str | Unset
+    if isinstance(device_id, Unset):
+        json_device_id = UNSET
+    else:
+        json_device_id = device_id
+    params["device_id"] = json_device_id
+
+    json_command: None | str | Unset
+    if isinstance(command, Unset):
+        json_command = UNSET
+    else:
+        json_command = command
+    params["command"] = json_command
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    json_order: None | str | Unset
+    if isinstance(order, Unset):
+        json_order = UNSET
+    elif isinstance(order, ListCommandsOrderType0):
+        json_order = order.value
+    else:
+        json_order = order
+    params["order"] = json_order
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/commands",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CommandPage | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = CommandPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CommandPage | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: ListCommandsStatusType0 | None | Unset = UNSET,
+    device_id: None | str | Unset = UNSET,
+    command: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListCommandsOrderType0 | None | Unset = UNSET,
+) -> Response[CommandPage | ErrorBody]:
+    """List commands
+
+    Args:
+        status (ListCommandsStatusType0 | None | Unset):
+        device_id (None | str | Unset):
+        command (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CommandPage | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        status=status,
+        device_id=device_id,
+        command=command,
+        limit=limit,
+        cursor=cursor,
+        order=order,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    status: ListCommandsStatusType0 | None | Unset = UNSET,
+    device_id: None | str | Unset = UNSET,
+    command: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListCommandsOrderType0 | None | Unset = UNSET,
+) -> CommandPage | ErrorBody | None:
+    """List commands
+
+    Args:
+        status (ListCommandsStatusType0 | None | Unset):
+        device_id (None | str | Unset):
+        command (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CommandPage | ErrorBody
+    """
+
+    return sync_detailed(
+        client=client,
+        status=status,
+        device_id=device_id,
+        command=command,
+        limit=limit,
+        cursor=cursor,
+        order=order,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: ListCommandsStatusType0 | None | Unset = UNSET,
+    device_id: None | str | Unset = UNSET,
+    command: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListCommandsOrderType0 | None | Unset = UNSET,
+) -> Response[CommandPage | ErrorBody]:
+    """List commands
+
+    Args:
+        status (ListCommandsStatusType0 | None | Unset):
+        device_id (None | str | Unset):
+        command (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CommandPage | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        status=status,
+        device_id=device_id,
+        command=command,
+        limit=limit,
+        cursor=cursor,
+        order=order,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    status: ListCommandsStatusType0 | None | Unset = UNSET,
+    device_id: None | str | Unset = UNSET,
+    command: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListCommandsOrderType0 | None | Unset = UNSET,
+) -> CommandPage | ErrorBody | None:
+    """List commands
+
+    Args:
+        status (ListCommandsStatusType0 | None | Unset):
+        device_id (None | str | Unset):
+        command (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CommandPage | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            status=status,
+            device_id=device_id,
+            command=command,
+            limit=limit,
+            cursor=cursor,
+            order=order,
+        )
+    ).parsed

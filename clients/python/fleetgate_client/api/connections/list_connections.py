@@ -1,0 +1,252 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.list_connections_order_type_0 import ListConnectionsOrderType0
+from ...models.page_connection_out import PageConnectionOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    customer_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_customer_id: None | str | Unset
+    if isinstance(customer_id, Unset):
+        json_customer_id = UNSET
+    else:
+        json_customer_id = customer_id
+    params["customer_id"] = json_customer_id
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    json_order: None | str | Unset
+    if isinstance(order, Unset):
+        json_order = UNSET
+    elif isinstance(order, ListConnectionsOrderType0):
+        json_order = order.value
+    else:
+        json_order = order
+    params["order"] = json_order
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/connections",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | PageConnectionOut | None:
+    if response.status_code == 200:
+        response_200 = PageConnectionOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | PageConnectionOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    customer_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+) -> Response[ErrorBody | PageConnectionOut]:
+    """List connections
+
+    Args:
+        customer_id (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PageConnectionOut]
+    """
+
+    kwargs = _get_kwargs(
+        customer_id=customer_id,
+        limit=limit,
+        cursor=cursor,
+        order=order,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    customer_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+) -> ErrorBody | PageConnectionOut | None:
+    """List connections
+
+    Args:
+        customer_id (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PageConnectionOut
+    """
+
+    return sync_detailed(
+        client=client,
+        customer_id=customer_id,
+        limit=limit,
+        cursor=cursor,
+        order=order,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    customer_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+) -> Response[ErrorBody | PageConnectionOut]:
+    """List connections
+
+    Args:
+        customer_id (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PageConnectionOut]
+    """
+
+    kwargs = _get_kwargs(
+        customer_id=customer_id,
+        limit=limit,
+        cursor=cursor,
+        order=order,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    customer_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+) -> ErrorBody | PageConnectionOut | None:
+    """List connections
+
+    Args:
+        customer_id (None | str | Unset):
+        limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
+        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
+            page's order (newest first)
+        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
+            `oldest_first`, to read forwards, e.g. to catch up
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PageConnectionOut
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            customer_id=customer_id,
+            limit=limit,
+            cursor=cursor,
+            order=order,
+        )
+    ).parsed

@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.synced_connection_out import SyncedConnectionOut
+from ...types import Response
+
+
+def _get_kwargs(
+    connection_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/connections/{connection_id}/sync".format(
+            connection_id=quote(str(connection_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | SyncedConnectionOut | None:
+    if response.status_code == 200:
+        response_200 = SyncedConnectionOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = ErrorBody.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | SyncedConnectionOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    connection_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | SyncedConnectionOut]:
+    """Renew a connection's token and rediscover its devices
+
+     Renews the access token (scope changes made on Tesla's side arrive with it) and rediscovers the
+    devices.
+
+    Args:
+        connection_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | SyncedConnectionOut]
+    """
+
+    kwargs = _get_kwargs(
+        connection_id=connection_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    connection_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorBody | SyncedConnectionOut | None:
+    """Renew a connection's token and rediscover its devices
+
+     Renews the access token (scope changes made on Tesla's side arrive with it) and rediscovers the
+    devices.
+
+    Args:
+        connection_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | SyncedConnectionOut
+    """
+
+    return sync_detailed(
+        connection_id=connection_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    connection_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorBody | SyncedConnectionOut]:
+    """Renew a connection's token and rediscover its devices
+
+     Renews the access token (scope changes made on Tesla's side arrive with it) and rediscovers the
+    devices.
+
+    Args:
+        connection_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | SyncedConnectionOut]
+    """
+
+    kwargs = _get_kwargs(
+        connection_id=connection_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    connection_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorBody | SyncedConnectionOut | None:
+    """Renew a connection's token and rediscover its devices
+
+     Renews the access token (scope changes made on Tesla's side arrive with it) and rediscovers the
+    devices.
+
+    Args:
+        connection_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | SyncedConnectionOut
+    """
+
+    return (
+        await asyncio_detailed(
+            connection_id=connection_id,
+            client=client,
+        )
+    ).parsed

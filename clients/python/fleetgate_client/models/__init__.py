@@ -1,0 +1,191 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .asleep_remedy import AsleepRemedy
+from .attempt_out import AttemptOut
+from .capability_out import CapabilityOut
+from .catalog import Catalog
+from .catalog_entry import CatalogEntry
+from .catalog_entry_params_schema import CatalogEntryParamsSchema
+from .check_health_response_check_health import CheckHealthResponseCheckHealth
+from .command_error import CommandError
+from .command_error_remedy_type_0 import CommandErrorRemedyType0
+from .command_in import CommandIn
+from .command_in_if_key_missing import CommandInIfKeyMissing
+from .command_in_params import CommandInParams
+from .command_out import CommandOut
+from .command_out_params import CommandOutParams
+from .command_out_status import CommandOutStatus
+from .command_page import CommandPage
+from .connect_session_in import ConnectSessionIn
+from .connect_session_out import ConnectSessionOut
+from .connect_session_out_status import ConnectSessionOutStatus
+from .connection_out import ConnectionOut
+from .connection_out_region import ConnectionOutRegion
+from .connection_status import ConnectionStatus
+from .connection_usage import ConnectionUsage
+from .costs import Costs
+from .counts import Counts
+from .customer_in import CustomerIn
+from .customer_out import CustomerOut
+from .delivery_out import DeliveryOut
+from .delivery_page import DeliveryPage
+from .device_page import DevicePage
+from .device_status import DeviceStatus
+from .device_usage import DeviceUsage
+from .energy_site_data import EnergySiteData
+from .energy_site_data_grid_status_type_0 import EnergySiteDataGridStatusType0
+from .energy_site_out import EnergySiteOut
+from .energy_site_out_capabilities import EnergySiteOutCapabilities
+from .energy_site_state_out import EnergySiteStateOut
+from .energy_site_state_out_online_state_type_0 import EnergySiteStateOutOnlineStateType0
+from .energy_site_state_out_raw_type_0 import EnergySiteStateOutRawType0
+from .energy_site_state_out_source import EnergySiteStateOutSource
+from .error_body import ErrorBody
+from .error_detail import ErrorDetail
+from .error_detail_remedy_type_0 import ErrorDetailRemedyType0
+from .event_out import EventOut
+from .event_out_data import EventOutData
+from .event_page import EventPage
+from .get_command_catalog_device_type_type_0 import GetCommandCatalogDeviceTypeType0
+from .get_device_capabilities_response_get_device_capabilities import GetDeviceCapabilitiesResponseGetDeviceCapabilities
+from .list_commands_order_type_0 import ListCommandsOrderType0
+from .list_commands_status_type_0 import ListCommandsStatusType0
+from .list_connections_order_type_0 import ListConnectionsOrderType0
+from .list_customers_order_type_0 import ListCustomersOrderType0
+from .list_device_commands_order_type_0 import ListDeviceCommandsOrderType0
+from .list_device_commands_status_type_0 import ListDeviceCommandsStatusType0
+from .list_devices_order_type_0 import ListDevicesOrderType0
+from .list_devices_type_type_0 import ListDevicesTypeType0
+from .list_events_order_type_0 import ListEventsOrderType0
+from .list_webhook_deliveries_order_type_0 import ListWebhookDeliveriesOrderType0
+from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from .list_webhook_endpoints_order_type_0 import ListWebhookEndpointsOrderType0
+from .location import Location
+from .page_connection_out import PageConnectionOut
+from .page_customer_out import PageCustomerOut
+from .period import Period
+from .problem import Problem
+from .reconnect_in import ReconnectIn
+from .remedies import Remedies
+from .scheduled_charging import ScheduledCharging
+from .session_error import SessionError
+from .synced_connection_out import SyncedConnectionOut
+from .synced_connection_out_region import SyncedConnectionOutRegion
+from .usage_out import UsageOut
+from .vehicle_asleep_body import VehicleAsleepBody
+from .vehicle_asleep_detail import VehicleAsleepDetail
+from .vehicle_asleep_detail_online_state import VehicleAsleepDetailOnlineState
+from .vehicle_asleep_detail_remedy_type_1 import VehicleAsleepDetailRemedyType1
+from .vehicle_data import VehicleData
+from .vehicle_data_charging_state_type_0 import VehicleDataChargingStateType0
+from .vehicle_data_online_state_type_0 import VehicleDataOnlineStateType0
+from .vehicle_out import VehicleOut
+from .vehicle_out_capabilities import VehicleOutCapabilities
+from .vehicle_state_out import VehicleStateOut
+from .vehicle_state_out_online_state_type_0 import VehicleStateOutOnlineStateType0
+from .vehicle_state_out_raw_type_0 import VehicleStateOutRawType0
+from .vehicle_state_out_source import VehicleStateOutSource
+from .virtual_key_out import VirtualKeyOut
+from .virtual_key_status import VirtualKeyStatus
+from .webhook_endpoint_created import WebhookEndpointCreated
+from .webhook_endpoint_in import WebhookEndpointIn
+from .webhook_endpoint_out import WebhookEndpointOut
+from .webhook_endpoint_page import WebhookEndpointPage
+from .workspace_out import WorkspaceOut
+from .workspace_patch import WorkspacePatch
+
+__all__ = (
+    "AsleepRemedy",
+    "AttemptOut",
+    "CapabilityOut",
+    "Catalog",
+    "CatalogEntry",
+    "CatalogEntryParamsSchema",
+    "CheckHealthResponseCheckHealth",
+    "CommandError",
+    "CommandErrorRemedyType0",
+    "CommandIn",
+    "CommandInIfKeyMissing",
+    "CommandInParams",
+    "CommandOut",
+    "CommandOutParams",
+    "CommandOutStatus",
+    "CommandPage",
+    "ConnectionOut",
+    "ConnectionOutRegion",
+    "ConnectionStatus",
+    "ConnectionUsage",
+    "ConnectSessionIn",
+    "ConnectSessionOut",
+    "ConnectSessionOutStatus",
+    "Costs",
+    "Counts",
+    "CustomerIn",
+    "CustomerOut",
+    "DeliveryOut",
+    "DeliveryPage",
+    "DevicePage",
+    "DeviceStatus",
+    "DeviceUsage",
+    "EnergySiteData",
+    "EnergySiteDataGridStatusType0",
+    "EnergySiteOut",
+    "EnergySiteOutCapabilities",
+    "EnergySiteStateOut",
+    "EnergySiteStateOutOnlineStateType0",
+    "EnergySiteStateOutRawType0",
+    "EnergySiteStateOutSource",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorDetailRemedyType0",
+    "EventOut",
+    "EventOutData",
+    "EventPage",
+    "GetCommandCatalogDeviceTypeType0",
+    "GetDeviceCapabilitiesResponseGetDeviceCapabilities",
+    "ListCommandsOrderType0",
+    "ListCommandsStatusType0",
+    "ListConnectionsOrderType0",
+    "ListCustomersOrderType0",
+    "ListDeviceCommandsOrderType0",
+    "ListDeviceCommandsStatusType0",
+    "ListDevicesOrderType0",
+    "ListDevicesTypeType0",
+    "ListEventsOrderType0",
+    "ListWebhookDeliveriesOrderType0",
+    "ListWebhookDeliveriesStatusType0",
+    "ListWebhookEndpointsOrderType0",
+    "Location",
+    "PageConnectionOut",
+    "PageCustomerOut",
+    "Period",
+    "Problem",
+    "ReconnectIn",
+    "Remedies",
+    "ScheduledCharging",
+    "SessionError",
+    "SyncedConnectionOut",
+    "SyncedConnectionOutRegion",
+    "UsageOut",
+    "VehicleAsleepBody",
+    "VehicleAsleepDetail",
+    "VehicleAsleepDetailOnlineState",
+    "VehicleAsleepDetailRemedyType1",
+    "VehicleData",
+    "VehicleDataChargingStateType0",
+    "VehicleDataOnlineStateType0",
+    "VehicleOut",
+    "VehicleOutCapabilities",
+    "VehicleStateOut",
+    "VehicleStateOutOnlineStateType0",
+    "VehicleStateOutRawType0",
+    "VehicleStateOutSource",
+    "VirtualKeyOut",
+    "VirtualKeyStatus",
+    "WebhookEndpointCreated",
+    "WebhookEndpointIn",
+    "WebhookEndpointOut",
+    "WebhookEndpointPage",
+    "WorkspaceOut",
+    "WorkspacePatch",
+)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AsleepRemedy")
+
+
+@_attrs_define
+class AsleepRemedy:
+    """
+    Attributes:
+        retry_with (str): `wake=true`: the same request, allowed to wake the car
+        note (str): What waking costs
+    """
+
+    retry_with: str
+    note: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        retry_with = self.retry_with
+
+        note = self.note
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "retry_with": retry_with,
+                "note": note,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        retry_with = d.pop("retry_with")
+
+        note = d.pop("note")
+
+        asleep_remedy = cls(
+            retry_with=retry_with,
+            note=note,
+        )
+
+        asleep_remedy.additional_properties = d
+        return asleep_remedy
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

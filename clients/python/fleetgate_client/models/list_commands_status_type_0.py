@@ -1,0 +1,13 @@
+from enum import StrEnum
+
+
+class ListCommandsStatusType0(StrEnum):
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    FAILED = "failed"
+    IN_PROGRESS = "in_progress"
+    QUEUED = "queued"
+    SUCCEEDED = "succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)

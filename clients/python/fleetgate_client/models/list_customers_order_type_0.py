@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ListCustomersOrderType0(StrEnum):
+    NEWEST_FIRST = "newest_first"
+    OLDEST_FIRST = "oldest_first"
+
+    def __str__(self) -> str:
+        return str(self.value)
