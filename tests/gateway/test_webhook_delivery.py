@@ -296,3 +296,34 @@ class TestSecrets:
 
 def timestamp(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+class TestRedelivery:
+    async def test_a_failed_delivery_is_sent_again_once_its_endpoint_is_enabled(
+        self, tenant: Tenant, other_tenant: Tenant, receiver: Receiver
+    ) -> None:
+        target = await endpoint(tenant.client, receiver, "redo")
+        receiver.fail("redo", None)
+        queued = await send_test(tenant.client, target)
+        (failed,) = await settled(tenant.client, target)
+        assert failed["status"] == "failed"
+        path = f"/v1/webhook-endpoints/{target}/deliveries/{queued['id']}/redeliver"
+
+        refused = await tenant.client.post(path)
+        assert refused.status_code == 409
+        assert refused.json()["error"]["code"] == "webhook_endpoint_disabled"
+        assert (await tenant.client.post(f"/v1/webhook-endpoints/{target}/enable")).status_code == 200
+        receiver.fail("redo", 0)
+
+        again = await tenant.client.post(path)
+        assert again.status_code == 202, again.text
+        assert again.json()["status"] == "pending"
+        (done,) = await settled(tenant.client, target)
+        assert done["status"] == "succeeded"
+        assert done["attempts"] == failed["attempts"] + 1
+        assert receiver.received("redo")[-1].status == 200
+
+        assert (await other_tenant.client.post(path)).status_code == 404
+        other = await endpoint(tenant.client, receiver, "elsewhere")
+        wrong = await tenant.client.post(f"/v1/webhook-endpoints/{other}/deliveries/{queued['id']}/redeliver")
+        assert wrong.status_code == 404

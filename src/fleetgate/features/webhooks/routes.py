@@ -21,8 +21,10 @@ from fleetgate.features.webhooks.service import (
     deliveries_out,
     deliveries_query,
     enable_endpoint,
+    get_delivery,
     get_endpoint,
     list_query,
+    redeliver,
     send_test_event,
 )
 from fleetgate.features.webhooks.views import endpoint_created, endpoint_out
@@ -124,3 +126,20 @@ async def deliveries(
     endpoint = await get_endpoint(session, workspace.id, endpoint_id)
     rows, cursor = await paginate(session, deliveries_query(endpoint.id, status), WebhookDelivery, page)
     return DeliveryPage(data=await deliveries_out(session, rows), next_cursor=cursor)
+
+
+@router.post(
+    "/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    name="redeliver_webhook_delivery",
+    summary="Send a webhook delivery again",
+    status_code=202,
+    responses=documented_errors(WebhookEndpointDisabled),
+)
+async def redeliver_delivery(
+    endpoint_id: str, delivery_id: str, workspace: WorkspaceDep, session: SessionDep
+) -> DeliveryOut:
+    """Sends the delivery's event to the endpoint again, now: a delivered or failed delivery is `pending` again (its
+    attempts so far are kept); one waiting for a retry is tried at once. Follow it in the deliveries."""
+    endpoint = await get_endpoint(session, workspace.id, endpoint_id)
+    delivery = await redeliver(session, endpoint, await get_delivery(session, workspace.id, endpoint.id, delivery_id))
+    return (await deliveries_out(session, [delivery]))[0]

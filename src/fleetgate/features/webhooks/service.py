@@ -1,5 +1,5 @@
 """A workspace's webhook endpoints: creation (the secret is shown once), re-enabling, deletion, a test event on
-demand, and the log of deliveries with every attempt."""
+demand, the log of deliveries with every attempt, and a delivery sent again on demand."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from collections import defaultdict
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.events.service import insert_event, queue_delivery
+from fleetgate.features.events.service import DELIVERIES_QUEUED, insert_event, queue_delivery
 from fleetgate.features.events.types import WEBHOOK_TEST
+from fleetgate.features.webhooks.delivery import PENDING
 from fleetgate.features.webhooks.schemas import DeliveryOut, WebhookEndpointIn
 from fleetgate.features.webhooks.signing import new_secret, open_secret, seal_secret
 from fleetgate.features.webhooks.targets import TargetError, check_target
 from fleetgate.features.webhooks.views import delivery_out
+from fleetgate.infra.db.after_commit import announce
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import APIError, Conflict, ValidationFailed
+from fleetgate.infra.errors import APIError, Conflict, NotFound, ValidationFailed
 from fleetgate.infra.idempotency import create_once, fingerprint
 from fleetgate.infra.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from fleetgate.infra.runtime import Runtime
@@ -134,6 +136,31 @@ async def send_test_event(session: AsyncSession, endpoint: WebhookEndpoint) -> W
     event = insert_event(session, workspace_id=endpoint.workspace_id, type=WEBHOOK_TEST, data=data)
     delivery = queue_delivery(session, event, endpoint)
     await session.flush()
+    return delivery
+
+
+async def get_delivery(session: AsyncSession, workspace_id: str, endpoint_id: str, delivery_id: str) -> WebhookDelivery:
+    delivery = await get_in_workspace(session, WebhookDelivery, workspace_id, delivery_id, "webhook delivery")
+    if delivery.endpoint_id != endpoint_id:
+        raise NotFound(f"No webhook delivery {delivery_id} to endpoint {endpoint_id}.")
+    return delivery
+
+
+async def redeliver(session: AsyncSession, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Sends the delivery's event again, now: a delivery that ended (delivered or failed) is pending again, one that
+    waits for its next retry is due at once, one being attempted right now is left to that attempt. Its attempts
+    so far are kept; the retry schedule goes on from them, so a delivery whose retries were used up gets one."""
+    if not endpoint.enabled:
+        raise WebhookEndpointDisabled(
+            "This endpoint is disabled; enable it first.",
+            remedy={"action": "enable", "method": "POST", "path": f"/v1/webhook-endpoints/{endpoint.id}/enable"},
+        )
+    if delivery.claim_token is None:
+        delivery.status = PENDING
+        delivery.next_attempt_at = utcnow()
+        delivery.completed_at = None
+        announce(session, DELIVERIES_QUEUED, None)
+        await session.flush()
     return delivery
 
 
