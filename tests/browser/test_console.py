@@ -162,6 +162,56 @@ class TestClickThrough:
         await expect(page.get_by_role("row").filter(has_text=VEHICLE_NAME)).to_contain_text("Not paired")
         await screen.check("devices")
 
+    async def test_a_developer_acts_from_the_console(self, screen: Screen, env: Console) -> None:
+        page = screen.page
+        main = page.get_by_role("main")
+        await log_in(screen, env)
+        await page.goto(f"{env.url}/devices/{env.energy_site['id']}")
+        await page.get_by_role("button", name="Read the state now").click()
+        await expect(page.get_by_role("status")).to_have_text("State read from Tesla just now.")
+
+        await page.get_by_role("link", name="Send a command").click()
+        await expect(page.get_by_role("heading", level=1)).to_contain_text("Send a command to")
+        await screen.check("send-command")
+        reserve = page.locator("#command-set_backup_reserve")
+        await reserve.get_by_label("Percent").fill("35")
+        await reserve.get_by_role("button", name="Send set_backup_reserve").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Command set_backup_reserve")
+        await expect(page.get_by_role("status")).to_contain_text("set_backup_reserve queued")
+        await expect(main).to_contain_text('"percent": 35')
+
+        await page.goto(f"{env.url}/devices/{env.vehicle['id']}")
+        await page.get_by_role("button", name="Re-check the key with Tesla").click()
+        await expect(page.get_by_role("status")).to_contain_text("the app's key is not on the car")
+        await page.get_by_role("link", name="Send a command").click()
+        door_lock = page.locator("#command-door_lock")
+        await expect(door_lock.get_by_role("button", name="Send door_lock")).to_be_disabled()
+        await expect(door_lock).to_contain_text("virtual_key_not_paired")
+
+        await page.goto(f"{env.url}/webhooks/{env.good_endpoint['id']}")
+        await page.get_by_role("button", name="Send a test event").click()
+        await expect(page.get_by_role("status")).to_contain_text("Test event queued")
+        await screen.check("webhook-endpoint")
+        await page.get_by_role("status").get_by_role("link", name="Follow its delivery").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Delivery of webhook.test")
+        await page.get_by_role("button", name=re.compile("^(Send it again|Try it now)$")).click()
+        await expect(page.get_by_role("status")).to_have_text("Sent again: the next attempt is due now.")
+
+        await nav(page, "API keys").click()
+        await page.get_by_label("Name").fill("nightly export")
+        await page.get_by_role("button", name="Create a key").click()
+        await expect(page.get_by_role("status")).to_contain_text("shown only once")
+        key = await page.get_by_label("New API key").input_value()
+        assert key.startswith("fg_")
+        row = page.get_by_role("row").filter(has_text="nightly export")
+        await expect(row).to_contain_text("Active")
+        await screen.check("api-keys")
+        await row.get_by_role("button", name=re.compile("^Revoke")).click()
+        await expect(page.get_by_role("status")).to_contain_text("revoked")
+        await expect(page.get_by_role("row").filter(has_text="nightly export")).to_contain_text("Revoked")
+        refused = await env.gateway.api.get("/v1/customers", headers={"Authorization": f"Bearer {key}"})
+        assert refused.status_code == 401
+
     async def test_logging_out_ends_the_login(self, screen: Screen, env: Console) -> None:
         page = screen.page
         await log_in(screen, env)
@@ -192,10 +242,17 @@ class TestAccessibility:
         await expect(page.get_by_role("alert")).to_contain_text("not valid")
         await expect(page.get_by_label("API key")).to_have_attribute("aria-invalid", "true")
 
-    async def test_tables_scroll_in_their_own_box_on_a_phone(self, browser: Browser, env: Console) -> None:
+    async def test_tables_are_cards_on_a_phone_with_every_status_in_view(self, browser: Browser, env: Console) -> None:
         async with page_on(browser, "phone") as page:
             await log_in(Screen("phone", page), env)
             await page.goto(f"{env.url}/devices/{env.vehicle['id']}")
             table = page.get_by_role("region", name=f"What the app can do with {VEHICLE_NAME}")
-            assert await table.evaluate("box => box.scrollWidth > box.clientWidth")
+            assert await table.evaluate("box => box.scrollWidth <= box.clientWidth")
+            await page.goto(f"{env.url}/commands")
+            statuses = page.get_by_role("region", name="Commands, newest first").locator(".badge")
+            await expect(statuses.first).to_be_visible()
+            for box in [await status.bounding_box() for status in await statuses.all()]:
+                assert box is not None
+                assert box["x"] >= 0
+                assert box["x"] + box["width"] <= PHONE_WIDTH
             assert await horizontal_overflow(page, width=PHONE_WIDTH) == 0

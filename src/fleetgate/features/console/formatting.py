@@ -52,6 +52,11 @@ def value(item: Any) -> str:
     return str(item)
 
 
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """The count with its noun: "1 energy site", "2 energy sites"."""
+    return f"{count} {singular if count == 1 else many or singular + 's'}"
+
+
 def pretty_json(item: Any) -> str:
     return json.dumps(item, indent=2, sort_keys=True, ensure_ascii=False)
 
@@ -60,7 +65,15 @@ def usd(amount: float) -> str:
     return f"${amount:,.4f}" if 0 < amount < 0.01 else f"${amount:,.2f}"
 
 
-FILTERS = {"when": when, "iso": iso, "ago": ago, "value": value, "pretty_json": pretty_json, "usd": usd}
+FILTERS = {
+    "when": when,
+    "iso": iso,
+    "ago": ago,
+    "value": value,
+    "pretty_json": pretty_json,
+    "usd": usd,
+    "plural": plural,
+}
 
 
 def install_filters(env: Environment) -> None:

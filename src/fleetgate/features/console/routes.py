@@ -4,8 +4,30 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fleetgate.features.console import commands, connections, devices, login, overview, usage, webhooks
+from fleetgate.features.console import (
+    api_keys,
+    commands,
+    connections,
+    device_actions,
+    devices,
+    login,
+    overview,
+    usage,
+    webhook_actions,
+    webhooks,
+)
 
 router = APIRouter()
-for section in (login, overview, connections, devices, commands, webhooks, usage):
+for section in (
+    login,
+    overview,
+    connections,
+    devices,
+    device_actions,
+    commands,
+    webhooks,
+    webhook_actions,
+    usage,
+    api_keys,
+):
     router.include_router(section.router)

@@ -2,8 +2,8 @@
 would otherwise pay a query for its key and workspace.
 
 A key revoked (`fleetgate apikey revoke`, another process) stops working here once its entry is that old, and at
-once in a process that had not checked it lately. Only keys that were valid are remembered, so random keys cost a
-query each and no memory, and the number of entries is bounded.
+once in a process that had not checked it lately, or that revoked it itself (the console: `forget`). Only keys that
+were valid are remembered, so random keys cost a query each and no memory, and the number of entries is bounded.
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ class ApiKeyCache:
         self._entries.move_to_end(key_hash)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
+
+    def forget(self, key_hash: str) -> None:
+        """A key revoked by this process: checked again at its next use."""
+        self._entries.pop(key_hash, None)
 
     def used(self, key_hash: str, at: datetime) -> None:
         """Notes the `last_used_at` just written, keeping the entry's expiry."""
