@@ -32,7 +32,10 @@ class TestRefusals:
         assert error["capability"] == "read_data"
         assert error["missing_scopes"] == ["vehicle_device_data"]
         assert error["remedy"]["missing_access"] == ["vehicle_data"]
-        assert error["remedy"]["reconnect_api_url"] == f"{GATEWAY_BASE}/v1/connections/{car.linked.connection_id}/reconnect"
+        assert (
+            error["remedy"]["reconnect_api_url"]
+            == f"{GATEWAY_BASE}/v1/connections/{car.linked.connection_id}/reconnect"
+        )
         assert error["remedy"]["manage_access_url"].startswith("http://sim.test/user/revoke/consent?")
         assert await calls(sim, tesla_app["client_id"]) == before
         assert await stored(gateway_runtime, car.id) is None
