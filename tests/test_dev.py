@@ -233,6 +233,47 @@ class TestFirstStart:
         assert http.get(f"{dev.gateway}/v1/customers").status_code == 401
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+README_BANNER_INTRO = "then prints:\n\n```\n"
+
+
+def readme_banner() -> list[str]:
+    text = README.read_text()
+    start = text.index(README_BANNER_INTRO) + len(README_BANNER_INTRO)
+    return text[start : text.index("```", start)].splitlines()
+
+
+def comparable(lines: list[str], dev: Dev) -> list[str]:
+    """The lines with what changes from one start to the next (ports, data directory, keys, ids, times) made equal."""
+    gateway_port = urlsplit(dev.gateway).port
+    sim_port = urlsplit(dev.sim).port
+    replacements = [
+        (rf"127\.0\.0\.1:{gateway_port}\b", "127.0.0.1:GATEWAY"),
+        (rf"127\.0\.0\.1:{sim_port}\b", "127.0.0.1:SIM"),
+        (r"127\.0\.0\.1:8080\b", "127.0.0.1:GATEWAY"),
+        (r"127\.0\.0\.1:8081\b", "127.0.0.1:SIM"),
+        (re.escape(str(dev.data_dir)), "var"),
+        (r"fg_[0-9a-f]{8}_[A-Za-z0-9_-]+", "fg_KEY"),
+        (r"ws_[0-9a-f]+", "ws_ID"),
+        (r"req_[0-9a-f]+", "req_ID"),
+        (r"\b\d+ ms\b", "N ms"),
+        (r"client_id [0-9a-f-]{36}", "client_id ID"),
+    ]
+    out = []
+    for line in lines:
+        for pattern, value in replacements:
+            line = re.sub(pattern, value, line)
+        out.append(line)
+    return out
+
+
+class TestReadme:
+    def test_its_sample_output_is_what_fleetgate_dev_prints(self, dev: Dev) -> None:
+        printed = list(dev.output)
+        end = next(i for i, line in enumerate(printed) if line.lstrip().startswith("-d '"))
+        assert comparable(readme_banner(), dev) == comparable(printed[: end + 1], dev)
+
+
 class TestRequestLog:
     def test_each_request_is_a_line_without_its_query_string_or_credentials(self, dev: Dev, http: httpx.Client) -> None:
         secret = "sk_live_9d2f6a1c4e8b7035"
