@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,11 +46,13 @@ from fleetgate.jobs.background import api_tasks
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
 DOCS_ASSETS = "/docs/assets"
+# A client's request id is kept only if it cannot forge a log line or a header: letters, digits and a few separators.
+CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,100}")
 
 
 class RequestIdMiddleware:
-    """Names each request (`X-Request-ID`, kept from the client when sane), in the answer and in every log record
-    written meanwhile (`logs.REQUEST_ID`); plain ASGI, as it runs on every call."""
+    """Names each request (`X-Request-ID`, kept from the client when it is a plain token), in the answer and in every
+    log record written meanwhile (`logs.REQUEST_ID`); plain ASGI, as it runs on every call."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,7 +62,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if 0 < len(incoming) <= 100 else f"req_{secrets.token_hex(8)}"
+        request_id = incoming if CLIENT_REQUEST_ID.fullmatch(incoming) else f"req_{secrets.token_hex(8)}"
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:

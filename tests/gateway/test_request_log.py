@@ -70,6 +70,16 @@ async def test_a_request_id_sent_by_the_client_is_the_one_logged(tenant: Tenant,
     assert line_of(logged, answer).endswith(" [checkout-42]")
 
 
+@pytest.mark.parametrize("sent", ["a b", "x" * 101, "id]\rINFO: forged", "id\u00e9", ""])
+async def test_a_request_id_that_could_forge_a_log_line_is_replaced(
+    tenant: Tenant, logged: io.StringIO, sent: str
+) -> None:
+    answer = await tenant.client.get("/v1/customers", headers={"X-Request-ID": sent.encode("latin-1", "replace")})
+
+    assert re.fullmatch(r"req_[0-9a-f]{16}", answer.headers["x-request-id"])
+    assert "forged" not in logged.getvalue()
+
+
 async def test_a_record_has_the_fields_a_json_log_keeps(tenant: Tenant, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger=REQUEST_LOGGER):
         answer = await tenant.client.post("/v1/customers", json={"reference_id": "user-1"})
