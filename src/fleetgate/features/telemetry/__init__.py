@@ -1,0 +1,1 @@
+"""Fleet Telemetry: configuring what cars stream, and receiving it."""

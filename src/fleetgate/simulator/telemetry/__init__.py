@@ -1,0 +1,1 @@
+"""The simulator's Fleet Telemetry: configs posted through its Fleet API, and cars that stream them."""
