@@ -16,6 +16,7 @@ from fleetgate.simulator.auth.tokens import AccessTokenRecord, AuthCode, Refresh
 from fleetgate.simulator.clock import SimClock
 from fleetgate.simulator.faults import FaultInjector
 from fleetgate.simulator.limits import RateLimiter
+from fleetgate.simulator.telemetry.configs import TelemetryConfigs
 from fleetgate.simulator.usage import UsageLedger
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class World:
     usage: UsageLedger = field(default_factory=UsageLedger)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     faults: FaultInjector = field(default_factory=FaultInjector)
+    telemetry: TelemetryConfigs = field(default_factory=TelemetryConfigs)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
