@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fleetgate.infra.db.base import Base
@@ -26,6 +26,13 @@ class DeviceState(Base):
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # Whether `data` includes location (it is stored only when the connection may read it).
     has_location: Mapped[bool] = mapped_column(default=False)
+    # When each field of `data` was measured, by its name in `data` (dotted for a nested one), for the fields Fleet
+    # Telemetry has streamed; the others date from `polled_at`. A newer value of a field wins, streamed or polled.
+    field_times: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
+    # When Tesla was last asked (`fetched_at` is the newest of that and the fields streamed since).
+    polled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Whether the newest of `data` came from the stream.
+    streamed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 @dataclass(frozen=True, slots=True)
