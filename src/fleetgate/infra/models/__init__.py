@@ -9,9 +9,9 @@ from fleetgate.infra.models.customer import Customer
 from fleetgate.infra.models.device import Device
 from fleetgate.infra.models.device_state import DeviceState
 from fleetgate.infra.models.event import Event
+from fleetgate.infra.models.telemetry_config import TelemetryConfig
 from fleetgate.infra.models.telemetry_connectivity import TelemetryConnectivity
 from fleetgate.infra.models.telemetry_record import TelemetryRecord
-from fleetgate.infra.models.telemetry_config import TelemetryConfig
 from fleetgate.infra.models.upstream_call import UpstreamCall
 from fleetgate.infra.models.webhook_attempt import WebhookAttempt
 from fleetgate.infra.models.webhook_delivery import WebhookDelivery
@@ -28,9 +28,9 @@ __all__ = [
     "Device",
     "DeviceState",
     "Event",
+    "TelemetryConfig",
     "TelemetryConnectivity",
     "TelemetryRecord",
-    "TelemetryConfig",
     "UpstreamCall",
     "WebhookAttempt",
     "WebhookDelivery",
