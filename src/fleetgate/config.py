@@ -94,6 +94,19 @@ class Settings(BaseSettings):
     webhook_disable_after_failures: int = Field(default=15, ge=1)
     webhook_disable_after_seconds: float = Field(default=24 * 3600, ge=0)
 
+    # Fleet Telemetry's receiver (`fleetgate telemetry`): where it listens, the certificate it shows cars, and the CA
+    # bundle it verifies cars' client certificates against (Tesla's vehicle CA in production, the simulator's in dev).
+    telemetry_host: str = "127.0.0.1"
+    telemetry_port: int = Field(default=4443, ge=0, le=65535)
+    telemetry_cert_path: Path | None = None
+    telemetry_key_path: Path | None = None
+    telemetry_vehicle_ca_path: Path | None = None
+    # What configs tell cars: the receiver's public hostname and port (often 443 on a load balancer in front of
+    # `telemetry_port`), and the PEM chain of its certificate's CA, which cars pin.
+    telemetry_hostname: str = ""
+    telemetry_public_port: int = Field(default=443, ge=1, le=65535)
+    telemetry_ca_chain_path: Path | None = None
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.encryption_key is not None:
