@@ -19,6 +19,8 @@ from fleetgate.simulator.envelope import TeslaHTTPError
 from fleetgate.simulator.fleet.metering import FleetMiddleware, quiet_lost_answers
 from fleetgate.simulator.pairing.routes import router as pairing_router
 from fleetgate.simulator.partners.routes import router as partners_router
+from fleetgate.simulator.telemetry.control import router as telemetry_control_router
+from fleetgate.simulator.telemetry.routes import router as telemetry_router
 from fleetgate.simulator.users.routes import router as users_router
 from fleetgate.simulator.vehicle_side.routes import router as vehicle_side_router
 from fleetgate.simulator.vehicles.routes import router as vehicles_router
@@ -63,9 +65,17 @@ def create_simulator_app(
         return "ok"
 
     app.include_router(control_router)
+    app.include_router(telemetry_control_router)
     app.include_router(auth_router)
     app.include_router(pairing_router)
-    for router in (users_router, vehicles_router, vehicle_side_router, energy_router, partners_router):
+    for router in (
+        users_router,
+        vehicles_router,
+        vehicle_side_router,
+        energy_router,
+        partners_router,
+        telemetry_router,
+    ):
         app.include_router(router, prefix=FLEET_PREFIX)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app
