@@ -15,7 +15,7 @@ from fleetgate.tesla.wake import OnlineState
 
 ChargingState = Literal["disconnected", "stopped", "charging", "complete", "no_power", "starting", "unknown"]
 GridStatus = Literal["connected", "islanded", "unknown"]
-Source = Literal["cache", "live"]
+Source = Literal["cache", "live", "telemetry"]
 
 
 class Location(BaseModel):
@@ -99,9 +99,18 @@ class DeviceStateBase(BaseModel):
     device_id: str
     fetched_at: datetime = Field(description="When fleetgate received this state from Tesla")
     age_seconds: float = Field(description="Seconds since `fetched_at`")
-    source: Source = Field(description="`cache`: stored state younger than `max_age`; `live`: read from Tesla now")
+    source: Source = Field(
+        description="`cache`: stored state younger than `max_age`; `live`: read from Tesla now; `telemetry`: stored "
+        "state whose newest fields the car streamed (Fleet Telemetry), served without a call to Tesla while the car's "
+        "stream is open or when younger than `max_age`"
+    )
     online_state: OnlineState | None = Field(description="A vehicle's connectivity when read; null for energy sites")
     raw: dict[str, Any] | None = Field(default=None, description=RAW_DESCRIPTION)
+    field_times: dict[str, datetime] = Field(
+        default_factory=dict,
+        description="When the car measured each field it streamed (Fleet Telemetry) since the last read from Tesla, "
+        "by its name in `data` (`location.heading_deg` for a member); the fields not listed are as of that read",
+    )
 
 
 class VehicleStateOut(DeviceStateBase):

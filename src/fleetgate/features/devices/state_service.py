@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -78,7 +78,7 @@ class ReadableDevice:
 class StateAnswer:
     device: ReadableDevice
     reading: Reading
-    source: str  # cache | live
+    source: str  # cache | live | telemetry
     age_seconds: float
 
 
@@ -142,7 +142,16 @@ async def readable_device(runtime: Runtime, workspace_id: str, device_id: str) -
     stored = None
     if row.fetched_at is not None and row.data is not None:
         online = online_state({"state": row.online_state})
-        stored = Reading(row.fetched_at, online, row.data, None, bool(row.has_location))
+        stored = Reading(
+            row.fetched_at,
+            online,
+            row.data,
+            None,
+            bool(row.has_location),
+            streamed=bool(row.streamed),
+            field_times=row.field_times,
+            streaming=bool(row.streaming),
+        )
     return ReadableDevice(
         device_id, row.workspace_id, row.type, row.external_id, facts, location, stored, row.changed_at
     )
@@ -166,8 +175,9 @@ async def cached_state(
         return None
     if include_raw and known.raw is None:
         raw = await stored_raw(runtime, device.device_id)
-        known = Reading(known.fetched_at, known.online_state, known.data, raw, known.has_location)
-    return StateAnswer(device, visible(known, device.location), "cache", known.age_seconds(utcnow()))
+        known = replace(known, raw=raw)
+    source = "telemetry" if known.streamed else "cache"
+    return StateAnswer(device, visible(known, device.location), source, known.age_seconds(utcnow()))
 
 
 async def live_state(
@@ -230,7 +240,10 @@ def visible(reading: Reading, location: bool) -> Reading:
     if location or not reading.has_location:
         return reading
     raw = normalize.strip_location(reading.raw) if reading.raw is not None else None
-    return Reading(reading.fetched_at, reading.online_state, normalize.without_location(reading.data), raw, False)
+    times = {name: at for name, at in (reading.field_times or {}).items() if not name.startswith("location")}
+    return replace(
+        reading, data=normalize.without_location(reading.data), raw=raw, has_location=False, field_times=times
+    )
 
 
 async def known_site_info(runtime: Runtime, device: ReadableDevice) -> SiteInfo | None:
@@ -263,6 +276,7 @@ def render(answer: StateAnswer, *, include_raw: bool) -> dict[str, Any]:
         "source": answer.source,
         "online_state": reading.online_state,
         "data": reading.data,
+        "field_times": reading.field_times or {},
     }
     if include_raw:
         body["raw"] = reading.raw

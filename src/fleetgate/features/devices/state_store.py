@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.infra.models import Connection, Device, DeviceState
+from fleetgate.features.devices.state_merge import polled_over_stored
+from fleetgate.infra.models import Connection, Device, DeviceState, TelemetryConnectivity
 from fleetgate.infra.models.device_state import Reading
 from fleetgate.infra.runtime import Runtime
 
@@ -32,9 +33,13 @@ LOAD_DEVICE = (
         DeviceState.online_state,
         DeviceState.data,
         DeviceState.has_location,
+        DeviceState.streamed,
+        DeviceState.field_times,
+        TelemetryConnectivity.connected,
     )
     .join(Connection, Connection.id == Device.connection_id)
     .outerjoin(DeviceState, DeviceState.device_id == Device.id)
+    .outerjoin(TelemetryConnectivity, TelemetryConnectivity.device_id == Device.id)
     .where(Device.id == bindparam("device_id"), Device.workspace_id == bindparam("workspace_id"))
 )
 
@@ -56,6 +61,9 @@ class LoadedDevice(NamedTuple):
     online_state: str | None
     data: dict[str, Any] | None
     has_location: bool | None
+    streamed: bool | None
+    field_times: dict[str, str] | None
+    streaming: bool | None  # the car's Fleet Telemetry stream is open
 
 
 async def load_device(runtime: Runtime, workspace_id: str, device_id: str) -> LoadedDevice | None:
@@ -73,23 +81,39 @@ async def stored_raw(runtime: Runtime, device_id: str) -> dict[str, Any] | None:
     return row[0] if row is not None else None
 
 
+STORED_FOR_POLL = (
+    select(DeviceState.fetched_at, DeviceState.data, DeviceState.field_times)
+    .where(DeviceState.device_id == bindparam("device_id"))
+    .with_for_update()
+)
+
+
 async def store(session: AsyncSession, runtime: Runtime, device_id: str, workspace_id: str, reading: Reading) -> None:
-    """Upserts the reading; a slower read that finished after a newer one (another process's) does not replace it."""
+    """Upserts a polled reading; a slower read that finished after a newer one (another process's) does not replace
+    it, and fields the car streamed after the read keep their streamed values (`state_merge`)."""
+    data, field_times, fetched_at = reading.data, None, reading.fetched_at
+    stored = (await session.execute(STORED_FOR_POLL, {"device_id": device_id})).first()
+    if stored is not None and stored.field_times:
+        data, field_times = polled_over_stored(reading.data, reading.fetched_at, stored.data, stored.field_times)
+        fetched_at = max(fetched_at, stored.fetched_at) if field_times else fetched_at
     values: dict[str, Any] = {
         "device_id": device_id,
         "workspace_id": workspace_id,
-        "fetched_at": reading.fetched_at,
+        "fetched_at": fetched_at,
+        "polled_at": reading.fetched_at,
         "online_state": reading.online_state,
         "online_checked_at": reading.fetched_at,
-        "data": reading.data,
+        "data": data,
         "raw": reading.raw,
         "has_location": reading.has_location,
+        "field_times": field_times or None,
+        "streamed": bool(field_times) and fetched_at > reading.fetched_at,
     }
     insert = postgresql.insert if runtime.engine.dialect.name == "postgresql" else sqlite.insert
     statement = insert(DeviceState).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[DeviceState.device_id],
         set_={name: statement.excluded[name] for name in values if name != "device_id"},
-        where=DeviceState.fetched_at < statement.excluded.fetched_at,
+        where=DeviceState.polled_at.is_(None) | (DeviceState.polled_at < statement.excluded.polled_at),
     )
     await session.execute(statement)

@@ -44,10 +44,17 @@ class Reading:
     data: dict[str, Any]
     raw: dict[str, Any] | None  # None also when not loaded from the database
     has_location: bool  # the location was asked for (and may be in `data`)
+    # Whether the newest of `data` came from Fleet Telemetry, and when each streamed field was measured.
+    streamed: bool = False
+    field_times: dict[str, str] | None = None
+    # The car's stream is open now: it sends every change, so the state is current however old its last record.
+    streaming: bool = False
 
     def age_seconds(self, now: datetime) -> float:
         return max((now - self.fetched_at).total_seconds(), 0.0)
 
     def serves(self, now: datetime, max_age: float, location: bool) -> bool:
-        # A state read without the location is no answer for a connection that may now read it.
-        return self.age_seconds(now) <= max_age and (self.has_location or not location)
+        # A state read without the location is no answer for a connection that may now read it. `max_age` 0 asks
+        # Tesla even while the car streams.
+        fresh = self.age_seconds(now) <= max_age or (self.streaming and max_age > 0)
+        return fresh and (self.has_location or not location)
