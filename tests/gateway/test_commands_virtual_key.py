@@ -188,6 +188,23 @@ class TestRefusedBeforeQueueing:
         # Not refused at submission: the key is not what such a car requires.
         assert (await submit(tenant.client, allowed, "door_lock"))["status"] == "queued"
 
+    async def test_a_car_that_takes_rest_gets_rest_where_signing_cannot_work(
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        without_key = await connect(vehicles=[{"command_signing": "allowed"}, {"command_signing": "off"}])
+        with_key = await connect(
+            "other@example.com", vehicles=[{"command_signing": "allowed"}], paired=True, reference_id="user-2"
+        )
+        expected = {**dict.fromkeys(without_key.account.vins, "rest"), with_key.account.vins[0]: "signed"}
+
+        for linked in (without_key, with_key):
+            for vin in linked.account.vins:
+                done = await finished(tenant.client, linked.device_id(vin), "door_lock")
+                assert done["status"] == "succeeded", done
+        # Signed where the car has the key; REST to a car that speaks no protocol or allows REST and lacks the key.
+        via = {vin: (await sim_vehicle(sim, vin))["executed_commands"][-1]["via"] for vin in expected}
+        assert via == expected
+
     async def test_a_key_removed_from_the_car_fails_the_next_command_and_the_device_follows(
         self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
     ) -> None:

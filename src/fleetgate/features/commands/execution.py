@@ -151,12 +151,19 @@ async def _vehicle(runtime: Runtime, api: FleetApi, job: Job, sending: Sending) 
 async def _send(runtime: Runtime, api: FleetApi, job: Job, sending: Sending) -> CommandResult:
     """`before_send` runs just before the request that carries the command (a handshake before it does not count)."""
     vin = job.device.external_id
-    if runtime.commander is None:
+    if runtime.commander is None or takes_rest(job.device):
         # No private key: REST only, which cars that require signed commands refuse (`signing_required`).
         await sending.before_send()
         answer = await api.command(vin, job.name, job.params)
         return CommandResult(True, str(answer.get("reason") or ""), signed=False)
     return await runtime.commander.execute(api, vin, job.name, job.params, before_send=sending.before_send)
+
+
+def takes_rest(device: Device) -> bool:
+    """A car that does not require signed commands takes REST ones, as Tesla's proxy falls back to them: the only way
+    to a car that speaks no protocol (`off`), and to one that allows both while it lacks the app's key."""
+    signing = device.command_signing
+    return signing == "off" or (signing == "allowed" and device.virtual_key_paired is not True)
 
 
 def _result(result: CommandResult) -> Outcome:
