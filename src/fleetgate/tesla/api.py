@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from fleetgate.tesla import telemetry
 from fleetgate.tesla.errors import CommandRefused, UpstreamError
 from fleetgate.tesla.fleet import FleetSession, response_or_raise
 from fleetgate.tesla.http import refusal_reason
@@ -120,6 +121,27 @@ class FleetApi:
         answer = await self._post("/api/1/vehicles/fleet_status", {"vins": list(vins)})
         return _dict(answer, "fleet_status")
 
+    # -- fleet telemetry (the partner's config, signed: see protocol.telemetry.jws) -------------------------
+
+    async def configure_telemetry(self, vins: Sequence[str], token: str) -> telemetry.TelemetryConfigured:
+        # Posting the same config again leaves the cars as they were: safe to send again.
+        try:
+            answer = await self._post(telemetry.CONFIGURE_PATH, {"vins": list(vins), "token": token})
+        except UpstreamError as exc:
+            raise telemetry.refused_config(exc) from exc
+        return telemetry.configured(answer)
+
+    async def telemetry_config(self, vin: str) -> telemetry.TelemetryConfigState:
+        return telemetry.config_state(await self._get(telemetry.config_path(quote(vin))))
+
+    async def delete_telemetry_config(self, vin: str) -> int:
+        """How many cars Tesla removed the config from: 0 when the car held none of this app."""
+        result = await self.session.request("DELETE", telemetry.config_path(quote(vin)))
+        return telemetry.updated(response_or_raise(result))
+
+    async def telemetry_errors(self, vin: str) -> list[telemetry.TelemetryErrorItem]:
+        return telemetry.error_items(await self._get(telemetry.errors_path(quote(vin))))
+
     # -- energy --------------------------------------------------------------------------------------------
 
     async def site_info(self, site_id: int) -> dict[str, Any]:
@@ -147,3 +169,9 @@ class FleetApi:
 
     async def partner_public_key(self, domain: str) -> dict[str, Any]:
         return _dict(await self._get("/api/1/partner_accounts/public_key", {"domain": domain}), "public_key")
+
+    async def partner_telemetry_errors(self) -> list[telemetry.TelemetryErrorItem]:
+        return telemetry.error_items(await self._get("/api/1/partner_accounts/fleet_telemetry_errors"))
+
+    async def partner_telemetry_error_vins(self) -> list[str]:
+        return telemetry.error_vins(await self._get("/api/1/partner_accounts/fleet_telemetry_error_vins"))

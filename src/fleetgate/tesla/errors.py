@@ -19,6 +19,7 @@ of these; nothing above the client sees an httpx exception or a raw status code.
     ├── CommandRefused                the car answered result=false, or its key role forbids it (`.reason`)
     ├── PaymentRequired               402: billing limit reached or no payment method
     └── UpstreamError                 anything else (`.status`)
+        └── TelemetryConfigRefused    400 to a telemetry config: Tesla's description says what was wrong
 
 Each error is marked where it is raised with what it means, as Tesla's own Go client does (`MayHaveSucceeded()`,
 `Temporary()`):
@@ -174,3 +175,9 @@ class UpstreamError(TeslaError):
     def answer_lost(cls, reason: str, *, status: int | None = None, body: object = None) -> UpstreamError:
         """The request left (and may have done its work); its answer is missing, or cannot be read or trusted."""
         return cls(reason, status=status, body=body, may_have_succeeded=True, temporary=True)
+
+
+class TelemetryConfigRefused(UpstreamError):
+    """Tesla refused a Fleet Telemetry config as invalid (or its signature as not the app's): sending it again fails."""
+
+    status = 400
