@@ -3,7 +3,8 @@
 The config arrives as a JWS (Tesla.SS256) signed with the app's key; it is verified against the key the app
 registered in this region, so a token signed with any other key is refused before its contents are looked at.
 The per-car endpoints answer 404 for a car not on the caller's account, as the other vehicle endpoints do. They
-are billed as data requests; the partner endpoints, like the other partner endpoints, are not billed.
+are billed as data requests and count against the car's data rate limit; the partner endpoints, like the other
+partner endpoints, are not billed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi.responses import JSONResponse
 from fleetgate.protocol.keys import public_key_from_bytes
 from fleetgate.protocol.telemetry.jws import InvalidFleetMessage, verify_fleet_message
 from fleetgate.simulator.envelope import TeslaHTTPError, ok
-from fleetgate.simulator.fleet.access import Caller, CallerDep, WorldDep, bill
+from fleetgate.simulator.fleet.access import Caller, CallerDep, WorldDep, bill, enforce_rate_limit
 from fleetgate.simulator.telemetry import configs
 from fleetgate.simulator.telemetry.enrollment import enroll
 from fleetgate.simulator.telemetry.validation import invalid_config, parse_config
@@ -72,6 +73,7 @@ async def get_config(request: Request, caller: CallerDep, world: WorldDep, vehic
     caller.require_any_scope("vehicle_device_data")
     vehicle = find_vehicle(world, caller, vehicle_tag)
     bill(request, "data", vehicle.vin)
+    enforce_rate_limit(request, world, caller, vehicle.vin, "data")
     config = configs.config_of(world, vehicle.vin, caller.client_id)
     other_apps = world.telemetry.others_on_car(vehicle.vin, caller.client_id)
     paired = is_paired(vehicle, _registered_key(world, caller))
@@ -84,6 +86,7 @@ async def delete_config(request: Request, caller: CallerDep, world: WorldDep, ve
     caller.require_any_scope("vehicle_device_data")
     vehicle = find_vehicle(world, caller, vehicle_tag)
     bill(request, "data", vehicle.vin)
+    enforce_rate_limit(request, world, caller, vehicle.vin, "data")
     removed = world.telemetry.remove(vehicle.vin, caller.client_id)
     return ok({"updated_vehicles": 1 if removed else 0})
 
@@ -94,6 +97,7 @@ async def vehicle_errors(request: Request, caller: CallerDep, world: WorldDep, v
     caller.require_any_scope("vehicle_device_data")
     vehicle = find_vehicle(world, caller, vehicle_tag)
     bill(request, "data", vehicle.vin)
+    enforce_rate_limit(request, world, caller, vehicle.vin, "data")
     return ok(errors_view(configs.errors_of(world, caller.client_id, vehicle.vin)))
 
 
