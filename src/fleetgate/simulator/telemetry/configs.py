@@ -160,8 +160,14 @@ def sync(world: World, vehicle: Vehicle) -> None:
         config.synced_at = now
         config.error = car_rejection(config.ca)
         if config.error is not None:
-            txid = world.new_uuid()
-            store.errors.append(TelemetryError(now, config.client_id, vehicle.vin, config.error, txid))
+            report_error(world, config.client_id, vehicle.vin, config.error)
+
+
+def report_error(world: World, client_id: str, vin: str, error: str, error_name: str = CONFIG_ERROR) -> TelemetryError:
+    """What the car tells Tesla went wrong with an app's config or stream; the error endpoints list it."""
+    reported = TelemetryError(world.now(), client_id, vin, error, world.new_uuid(), error_name)
+    world.telemetry.errors.append(reported)
+    return reported
 
 
 def configs_of(world: World, vin: str) -> list[StoredConfig]:

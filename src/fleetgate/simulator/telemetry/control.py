@@ -55,9 +55,7 @@ async def drop_config(vin: str, client_id: str, world: WorldDep) -> dict[str, bo
 async def add_error(vin: str, body: TelemetryErrorIn, world: WorldDep) -> dict[str, Any]:
     if vin not in world.vehicles:
         raise HTTPException(404, f"no vehicle {vin}")
-    error = configs.TelemetryError(world.now(), body.client_id, vin, body.error, world.new_uuid(), body.error_name)
-    world.telemetry.errors.append(error)
-    return error.view()
+    return configs.report_error(world, body.client_id, vin, body.error, body.error_name).view()
 
 
 @router.put("/telemetry/settings")
