@@ -25,7 +25,7 @@ from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 
 T = TypeVar("T")
-CATEGORIES = ("data", "commands", "wakes")
+CATEGORIES = ("data", "commands", "wakes", "streaming_signals")
 # With a Powerwall: one car takes REST commands, the other only signed ones.
 REST_AND_SIGNED = [{"command_signing": "allowed"}, {"command_signing": "required"}]
 
@@ -111,7 +111,7 @@ class TestLedgerEqualsTesla:
 
         tesla = await sim_usage(sim, tesla_app["client_id"])
         ours = await usage(tenant.client)
-        expected = {"data": 3 + 3 + 1, "commands": 1 + 1 + 1, "wakes": 1}
+        expected = {"data": 3 + 3 + 1, "commands": 1 + 1 + 1, "wakes": 1, "streaming_signals": 0}
         assert {name: tesla["totals"][name] for name in CATEGORIES} == expected
         assert ours["totals"] == expected
         [connection] = ours["by_connection"]
@@ -149,10 +149,10 @@ class TestLedgerEqualsTesla:
 
         ours = await usage(tenant.client)
         # data 500 per $1, commands 1,000 per $1, wakes 50 per $1; Tesla's $10 monthly credit is not subtracted.
-        cost = {"data": 0.01, "commands": 0.001, "wakes": 0.04, "total": 0.051}
+        cost = {"data": 0.01, "commands": 0.001, "wakes": 0.04, "streaming_signals": 0.0, "total": 0.051}
         assert ours["estimated_cost_usd"] == cost
         assert ours["by_connection"][0]["estimated_cost_usd"] == cost
-        assert ours["calls_per_usd"] == {"data": 500, "commands": 1000, "wakes": 50}
+        assert ours["calls_per_usd"] == {"data": 500, "commands": 1000, "wakes": 50, "streaming_signals": 150_000}
 
 
 class TestFailures:
@@ -243,7 +243,7 @@ class TestUsageApi:
             await call(gateway_runtime, second.connection_id, lambda api: api.wake_up(second.account.vins[0]))
 
         everything = await usage(tenant.client)
-        assert everything["totals"] == {"data": 1, "commands": 0, "wakes": 2}
+        assert everything["totals"] == {"data": 1, "commands": 0, "wakes": 2, "streaming_signals": 0}
         assert [c["connection_id"] for c in everything["by_connection"]] == sorted(
             [first.connection_id, second.connection_id]
         )
@@ -253,11 +253,11 @@ class TestUsageApi:
         assert period["from"][8:19] == "01T00:00:00"
 
         only_second = await usage(tenant.client, connection_id=second.connection_id)
-        assert only_second["totals"] == {"data": 0, "commands": 0, "wakes": 2}
+        assert only_second["totals"] == {"data": 0, "commands": 0, "wakes": 2, "streaming_signals": 0}
         assert [c["connection_id"] for c in only_second["by_connection"]] == [second.connection_id]
 
         before = await usage(tenant.client, to=period["from"])
-        assert before["totals"] == {"data": 0, "commands": 0, "wakes": 0}
+        assert before["totals"] == {"data": 0, "commands": 0, "wakes": 0, "streaming_signals": 0}
         assert before["by_connection"] == []
         assert before["unbilled_calls"] == 0
 
@@ -276,7 +276,7 @@ class TestUsageApi:
         await call(gateway_runtime, linked.connection_id, lambda api: api.vehicle_data(linked.account.vins[0]))
 
         theirs = await usage(other_tenant.client)
-        assert theirs["totals"] == {"data": 0, "commands": 0, "wakes": 0}
+        assert theirs["totals"] == {"data": 0, "commands": 0, "wakes": 0, "streaming_signals": 0}
         assert theirs["by_connection"] == []
         assert theirs["unbilled_calls"] == 0
         response = await other_tenant.client.get("/v1/usage", params={"connection_id": linked.connection_id})

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 DATA, COMMANDS, WAKES = "data", "commands", "wakes"
-CATEGORIES = (DATA, COMMANDS, WAKES)
+# Not a call: each datum a car streams through Fleet Telemetry (`telemetry_records`, counted by the receiver).
+STREAMING_SIGNALS = "streaming_signals"
+CATEGORIES = (DATA, COMMANDS, WAKES, STREAMING_SIGNALS)
 # Path segments that are names (a command, an endpoint), not ids: kept as they are in endpoint templates.
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 API = "/api/1"

@@ -9,12 +9,14 @@ class Counts(BaseModel):
     data: int = 0
     commands: int = 0
     wakes: int = 0
+    streaming_signals: int = Field(default=0, description="Datums cars streamed (Fleet Telemetry)")
 
 
 class Costs(BaseModel):
     data: float
     commands: float
     wakes: float
+    streaming_signals: float
     total: float
 
 
@@ -40,12 +42,13 @@ class ConnectionUsage(BaseModel):
 
 class UsageOut(BaseModel):
     period: Period
-    totals: Counts = Field(description="Billed calls by Tesla's billing category")
+    totals: Counts = Field(description="Billed calls by Tesla's billing category, and the signals cars streamed")
     estimated_cost_usd: Costs = Field(
-        description="At Tesla's prices: data 500 calls per $1, commands 1,000 per $1, wakes 50 per $1. Tesla's "
+        description="At Tesla's prices: data 500 calls per $1, commands 1,000 per $1, wakes 50 per $1, streaming "
+        "signals 150,000 per $1. Tesla's "
         "monthly credit ($10) is not subtracted, and Tesla rounds its invoice to the cent."
     )
-    calls_per_usd: Counts = Field(description="Calls per dollar, as Tesla prices them")
+    calls_per_usd: Counts = Field(description="Calls (streaming: signals) per dollar, as Tesla prices them")
     by_connection: list[ConnectionUsage]
     unbilled_calls: int = Field(
         description="Calls to endpoints Tesla does not charge for (products, fleet_status, the vehicle summary…)"

@@ -1,4 +1,5 @@
-"""The usage report: billed calls by category, per connection and device, and their cost at Tesla's prices."""
+"""The usage report: billed calls by category, and the signals cars streamed, per connection and device, and their
+cost at Tesla's prices."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.usage.budgets import HOLD
-from fleetgate.features.usage.categories import CATEGORIES, COMMANDS, DATA, WAKES
+from fleetgate.features.usage.categories import CATEGORIES, COMMANDS, DATA, STREAMING_SIGNALS, WAKES
 from fleetgate.features.usage.schemas import ConnectionUsage, Costs, Counts, DeviceUsage, Period, UsageOut
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import ValidationFailed
-from fleetgate.infra.models import Connection, UpstreamCall
+from fleetgate.infra.models import Connection, TelemetryRecord, UpstreamCall
 from fleetgate.infra.workspace_rows import get_in_workspace
 
-# Tesla's prices (developer.tesla.com, billing and limits): calls per US dollar.
-CALLS_PER_USD = {DATA: 500, COMMANDS: 1000, WAKES: 50}
+# Tesla's prices (developer.tesla.com, billing and limits): calls, or streamed signals, per US dollar.
+CALLS_PER_USD = {DATA: 500, COMMANDS: 1000, WAKES: 50, STREAMING_SIGNALS: 150_000}
 CENT_FRACTIONS = Decimal("0.000001")
 
 
@@ -88,6 +89,24 @@ async def usage_report(
         per_connection.setdefault(conn_id, Counter())[category] += count
         if device_id is not None:
             per_device.setdefault(conn_id, {}).setdefault(device_id, Counter())[category] += count
+
+    signals = select(
+        TelemetryRecord.connection_id, TelemetryRecord.device_id, func.coalesce(func.sum(TelemetryRecord.signals), 0)
+    ).where(
+        TelemetryRecord.workspace_id == workspace_id,
+        TelemetryRecord.received_at >= start,
+        TelemetryRecord.received_at < end,
+    )
+    if connection_id is not None:
+        signals = signals.where(TelemetryRecord.connection_id == connection_id)
+    signals = signals.group_by(TelemetryRecord.connection_id, TelemetryRecord.device_id)
+    for conn_id, device_id, count in await session.execute(signals):
+        totals[STREAMING_SIGNALS] += count
+        if conn_id is None:
+            continue
+        per_connection.setdefault(conn_id, Counter())[STREAMING_SIGNALS] += count
+        if device_id is not None:
+            per_device.setdefault(conn_id, {}).setdefault(device_id, Counter())[STREAMING_SIGNALS] += count
 
     customers = await _customers(session, workspace_id, list(per_connection))
     return UsageOut(
