@@ -14,6 +14,7 @@ from cryptography.x509.oid import NameOID
 
 from fleetgate.protocol.keys import random_private_key
 from fleetgate.protocol.telemetry.jws import sign_fleet_message
+from fleetgate.simulator.auth.service import revoke_consent
 from fleetgate.simulator.envelope import MISSING_SCOPES
 from fleetgate.simulator.telemetry.configs import active_configs
 from fleetgate.simulator.world import World
@@ -397,4 +398,24 @@ class TestControl:
         await post_config(sim, env, config(world))
         assert (await sim.delete(f"/sim/vehicles/{vin}/telemetry_configs/{env['app']['client_id']}")).status_code == 200
         assert (await get_config(sim, env))["config"] is None
+        assert active_configs(world, vin) == []
+
+
+class TestRevokedAccess:
+    async def test_a_revoked_app_loses_its_config_silently(
+        self, sim: httpx.AsyncClient, factory: SimFactory, env: dict[str, Any], world: World
+    ) -> None:
+        vin = env["vehicle"]["vin"]
+        await post_config(sim, env, config(world))
+        revoke_consent(world, env["app"]["client_id"], env["account"]["id"])
+        assert active_configs(world, vin) == []
+        assert (await sim.get(f"/sim/vehicles/{vin}/telemetry_configs")).json() == {"data": []}
+
+    async def test_a_car_sold_to_another_account_drops_the_config(
+        self, sim: httpx.AsyncClient, factory: SimFactory, env: dict[str, Any], world: World
+    ) -> None:
+        vin = env["vehicle"]["vin"]
+        await post_config(sim, env, config(world))
+        buyer = await factory.account(email="buyer@example.com")
+        assert (await sim.patch(f"/sim/vehicles/{vin}", json={"account_id": buyer["id"]})).status_code == 200
         assert active_configs(world, vin) == []

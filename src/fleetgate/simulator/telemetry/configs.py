@@ -4,7 +4,8 @@ A config posted through the Fleet API is stored at once, unsynced. The car takes
 online at least `sync_delay_seconds` after the post (the car fetches its configuration when it is connected; a
 sleeping or offline car does not), and checks it then: a CA it cannot parse becomes an error in the error
 endpoints, as Tesla reports it, and the config is not streamed to. `active_configs` is what a car streams to now:
-synced, accepted, not expired, and the app's key still on the car.
+synced, accepted, not expired, and the app's key still on the car. A config goes, silently as at Tesla, when the
+car's owner revokes the app or its `vehicle_device_data` scope (or the car changes hands).
 
 Sync is observed lazily, like the rest of the car's life: whoever asks (the config endpoints, the streamer) brings
 the car up to the simulated now first.
@@ -148,11 +149,13 @@ def car_rejection(ca: str) -> str | None:
 
 
 def sync(world: World, vehicle: Vehicle) -> None:
-    """Lets the car take the configs waiting for it, if it is online now."""
+    """Drops the configs of apps the owner no longer allows, then lets the car take those waiting, if it is online."""
+    store = world.telemetry
+    for client_id in [c for c in store.of_car(vehicle.vin) if not _allowed(world, c, vehicle)]:
+        store.remove(vehicle.vin, client_id)
     now = world.now()
     if not vehicle.is_online(now):
         return
-    store = world.telemetry
     for config in store.of_car(vehicle.vin).values():
         if config.synced or now < config.created_at + store.sync_delay_seconds:
             continue
@@ -161,6 +164,11 @@ def sync(world: World, vehicle: Vehicle) -> None:
         config.error = car_rejection(config.ca)
         if config.error is not None:
             report_error(world, config.client_id, vehicle.vin, config.error)
+
+
+def _allowed(world: World, client_id: str, vehicle: Vehicle) -> bool:
+    consent = world.consents.get((client_id, vehicle.account_id))
+    return consent is not None and "vehicle_device_data" in consent.scopes
 
 
 def report_error(world: World, client_id: str, vin: str, error: str, error_name: str = CONFIG_ERROR) -> TelemetryError:
