@@ -159,6 +159,28 @@ class TestSendingACommand:
         assert 'role="alert"' in response.text
         assert (await tenant.client.get("/v1/commands")).json()["data"] == []
 
+    async def test_a_car_asleep_is_left_asleep_when_the_form_says_so(
+        self, connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        await connect(vehicles=[{"state": "asleep"}], paired=True)
+        vehicle = (await api_devices(tenant.client))["vehicle"]
+        await logged_in(gateway, tenant.api_key)
+        shown = await open_page(gateway, f"/console/devices/{vehicle['id']}/commands/new")
+        assert shown.labels["flash_lights-if-asleep"] == "If the car is asleep"
+
+        response = await gateway.post(
+            f"/console/devices/{vehicle['id']}/commands",
+            data={"csrf_token": csrf_token(shown), "command": "flash_lights", "if_asleep": "fail"},
+        )
+        command_id = response.headers["location"].rsplit("/", 1)[1]
+        assert (await tenant.client.get(f"/v1/commands/{command_id}")).json()["wake"] is False
+        finished = await eventually(
+            lambda: tenant.client.get(f"/v1/commands/{command_id}"),
+            until=lambda found: found.json()["status"] not in ("queued", "in_progress"),
+            what="the command to end",
+        )
+        assert (finished.json()["status"], finished.json()["error"]["code"]) == ("failed", "vehicle_asleep")
+
     async def test_commands_the_car_cannot_take_are_shown_disabled_with_the_reason(
         self, connect: Connector, gateway: httpx.AsyncClient, tenant: Tenant
     ) -> None:

@@ -120,12 +120,13 @@ async def send_command(
     session: SessionDep,
     runtime: RuntimeDep,
     command: Annotated[str, Form()] = "",
+    if_asleep: Annotated[str, Form()] = "wake",
 ) -> Response:
     """What `POST /v1/devices/{id}/commands` does: the command checked, queued and sent by the executor."""
     row = await workspace_row(session, Device, user.workspace_id, device_id, "device")
     typed = params_from(await request.form())
     try:
-        body = CommandIn(command=command, params=typed)
+        body = CommandIn(command=command, params=typed, wake=if_asleep != "fail")
         queued, _ = await submit(session, runtime, user.workspace_id, row.id, body, None)
     except ValidationError:
         error = ValidationFailed("The form is not valid: choose a command from the list.")
