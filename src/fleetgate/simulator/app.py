@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -21,6 +21,8 @@ from fleetgate.simulator.pairing.routes import router as pairing_router
 from fleetgate.simulator.partners.routes import router as partners_router
 from fleetgate.simulator.telemetry.control import router as telemetry_control_router
 from fleetgate.simulator.telemetry.routes import router as telemetry_router
+from fleetgate.simulator.telemetry.streamer import streaming
+from fleetgate.simulator.telemetry.streamer_routes import router as streaming_control_router
 from fleetgate.simulator.users.routes import router as users_router
 from fleetgate.simulator.vehicle_side.routes import router as vehicle_side_router
 from fleetgate.simulator.vehicles.routes import router as vehicles_router
@@ -35,13 +37,19 @@ def create_simulator_app(
     *,
     seed: int = 0,
     outbound_transport: httpx.AsyncBaseTransport | None = None,
+    stream_telemetry: bool = False,
 ) -> FastAPI:
-    """`outbound_transport` carries the simulator's own calls out (fetching an app's public key on register)."""
+    """`outbound_transport` carries the simulator's own calls out (fetching an app's public key on register);
+    with `stream_telemetry` the cars holding a telemetry config stream to its receiver while the app runs."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(transport=outbound_transport, timeout=10.0) as outbound:
-            app.state.outbound = outbound
+        async with AsyncExitStack() as stack:
+            app.state.outbound = await stack.enter_async_context(
+                httpx.AsyncClient(transport=outbound_transport, timeout=10.0)
+            )
+            if stream_telemetry:
+                app.state.streamers = await stack.enter_async_context(streaming(app.state.world))
             with quiet_lost_answers():
                 yield
 
@@ -66,6 +74,7 @@ def create_simulator_app(
 
     app.include_router(control_router)
     app.include_router(telemetry_control_router)
+    app.include_router(streaming_control_router)
     app.include_router(auth_router)
     app.include_router(pairing_router)
     for router in (

@@ -27,6 +27,11 @@ class UsageLedger:
         if device is not None:
             self.by_device[(client_id, device, category)] += 1
 
+    def record_signals(self, *, client_id: str, device: str, count: int) -> None:
+        """Datums a car streamed to the app: billed by the signal, not by the call."""
+        self.by_client[(client_id, "streaming_signals")] += count
+        self.by_device[(client_id, device, "streaming_signals")] += count
+
     def report(self) -> dict[str, Any]:
         clients: dict[str, dict[str, Any]] = {}
         for (client, category), count in self.by_client.items():

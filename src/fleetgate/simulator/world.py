@@ -17,6 +17,7 @@ from fleetgate.simulator.clock import SimClock
 from fleetgate.simulator.faults import FaultInjector
 from fleetgate.simulator.limits import RateLimiter
 from fleetgate.simulator.telemetry.configs import TelemetryConfigs
+from fleetgate.simulator.telemetry.streamer_identity import CarCertificates
 from fleetgate.simulator.usage import UsageLedger
 
 if TYPE_CHECKING:
@@ -86,13 +87,15 @@ class World:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     faults: FaultInjector = field(default_factory=FaultInjector)
     telemetry: TelemetryConfigs = field(default_factory=TelemetryConfigs)
+    car_certificates: CarCertificates = field(default_factory=CarCertificates)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
     def reset(self) -> None:
-        """Empties the world; the token signing key stays, so JWKS caches in clients remain valid."""
-        fresh = World(seed=self.seed, clock=SimClock(), issuer=self.issuer)
+        """Empties the world; the token signing key and the cars' CA stay, so JWKS caches in clients and the trust of
+        telemetry receivers remain valid."""
+        fresh = World(seed=self.seed, clock=SimClock(), issuer=self.issuer, car_certificates=self.car_certificates)
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(fresh, name))
 
