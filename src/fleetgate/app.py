@@ -30,6 +30,7 @@ from fleetgate.features.customers.routes import router as customers_router
 from fleetgate.features.devices.routes import router as devices_router
 from fleetgate.features.events.routes import router as events_router
 from fleetgate.features.system.routes import router as system_router
+from fleetgate.features.telemetry.routes import router as telemetry_router
 from fleetgate.features.usage.routes import router as usage_router
 from fleetgate.features.webhooks.routes import router as webhooks_router
 from fleetgate.features.workspaces.routes import router as workspace_router
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         connections_router,
         devices_router,
         commands_router,
+        telemetry_router,
         usage_router,
         webhooks_router,
         events_router,

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     telemetry_hostname: str = ""
     telemetry_public_port: int = Field(default=443, ge=1, le=65535)
     telemetry_ca_chain_path: Path | None = None
+    # Tesla asked this often about pending telemetry configs (synced ones less often: see `jobs.telemetry_checks`);
+    # 0 turns the checks off.
+    telemetry_check_interval_seconds: int = Field(default=60, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

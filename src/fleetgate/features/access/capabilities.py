@@ -11,6 +11,8 @@ checks in one order, the first failure being the reason:
 3. one of the capability's scopes was granted: `missing_scope`, with the access to ask for;
 4. the car knows the app's key, when the capability needs it and Tesla said it does not: `virtual_key_not_paired`,
    with the pairing link, and how to send a command all the same (`if_key_missing`, see `commands.schemas`).
+   Commands need the key only on cars that require signed commands; streaming (`telemetry`) needs it on every car,
+   since Tesla accepts a telemetry config only for a car that knows the app's key.
 
 Pure functions: no database, no Tesla.
 """
@@ -50,6 +52,8 @@ class Capability:
     # What a reconnect asks for when none of the scopes is there (the narrowest access that is enough).
     access: str
     needs_virtual_key: bool = False
+    # The key is needed whatever the car's `command_signing` (see `VirtualKeyFacts.required`).
+    key_on_every_car: bool = False
 
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -66,6 +70,16 @@ CAPABILITIES: tuple[Capability, ...] = (
     ),
     # Tesla's wake_up takes a token with either scope; waking needs no key (it is not a signed command).
     Capability("wake", VEHICLE, "Wake the car", ("vehicle_cmds", "vehicle_device_data"), "vehicle_commands"),
+    # Fleet Telemetry: the car streams the configured fields; location fields also need `read_location`'s scope.
+    Capability(
+        "telemetry",
+        VEHICLE,
+        "Stream telemetry",
+        ("vehicle_device_data",),
+        "vehicle_data",
+        needs_virtual_key=True,
+        key_on_every_car=True,
+    ),
     Capability("energy_data", ENERGY_SITE, "Read energy data", ("energy_device_data",), "energy_data"),
     Capability("energy_commands", ENERGY_SITE, "Change energy settings", ("energy_cmds",), "energy_commands"),
 )
@@ -131,19 +145,23 @@ def decide(
         return Decision(False, MISSING_SCOPE, {"missing_access": [capability.access], **connection.links})
     # Only a `paired: false` from Tesla blocks: until the key was checked, Tesla's answer to the command decides.
     key = virtual_key if capability.needs_virtual_key else None
-    if key is not None and key.required and key.paired is False:
-        return Decision(False, VIRTUAL_KEY_NOT_PAIRED, key_remedy(key))
+    if key is not None and (key.required or capability.key_on_every_car) and key.paired is False:
+        # A config Tesla would skip has nothing to try anyway: only commands offer that.
+        return Decision(False, VIRTUAL_KEY_NOT_PAIRED, key_remedy(key, try_anyway=not capability.key_on_every_car))
     return AVAILABLE
 
 
-def key_remedy(key: VirtualKeyFacts) -> dict[str, Any]:
-    """What helps a car that lacks the app's key: the owner pairs it, then Tesla is asked again. Sending a command
-    anyway is offered too, for a caller who knows better than Tesla's last word."""
+def key_remedy(key: VirtualKeyFacts, *, try_anyway: bool = True) -> dict[str, Any]:
+    """What helps a car that lacks the app's key: the owner pairs it, then Tesla is asked again. With `try_anyway`,
+    sending a command anyway is offered too, for a caller who knows better than Tesla's last word."""
     remedy: dict[str, Any] = {"action": "pair_virtual_key", "pairing_url": key.pairing_url}
     then = ""
     if key.check_url is not None:
         remedy["check_url"] = key.check_url
         then = " Then `POST check_url` (free: it wakes nothing) so that fleetgate knows."
+    if not try_anyway:
+        remedy["note"] = f"The owner opens the pairing link on the phone with the Tesla app and approves the key.{then}"
+        return remedy
     remedy["retry_with"] = {IF_KEY_MISSING: TRY_ANYWAY}
     remedy["note"] = (
         f"The owner opens the pairing link on the phone with the Tesla app and approves the key.{then} To send a "

@@ -1,7 +1,7 @@
 """The event types, by category. Every type's payload is at version 1; a change of its shape gets a new version.
 
 `data` is the object as the API shows it at that moment: a connection for `connection.*`, a device for `device.*`
-and `virtual_key.*`, a command for `command.*`.
+and `virtual_key.*`, a command for `command.*`, a telemetry config for `telemetry.*`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ COMMAND_SUCCEEDED = "command.succeeded"
 COMMAND_FAILED = "command.failed"
 COMMAND_CANCELLED = "command.cancelled"
 COMMAND_EXPIRED = "command.expired"
+# A vehicle's telemetry config: the car took it, Tesla reported an error of it, or it is no longer at Tesla.
+TELEMETRY_SYNCED = "telemetry.synced"
+TELEMETRY_FAILED = "telemetry.failed"
+TELEMETRY_REMOVED = "telemetry.removed"
 # Sent on demand to one endpoint (`POST /v1/webhook-endpoints/{id}/test`), whatever its filter.
 WEBHOOK_TEST = "webhook.test"
 
@@ -40,6 +44,9 @@ EVENT_TYPES: tuple[str, ...] = (
     COMMAND_FAILED,
     COMMAND_CANCELLED,
     COMMAND_EXPIRED,
+    TELEMETRY_SYNCED,
+    TELEMETRY_FAILED,
+    TELEMETRY_REMOVED,
     WEBHOOK_TEST,
 )
 CATEGORIES: frozenset[str] = frozenset(name.split(".", 1)[0] for name in EVENT_TYPES)

@@ -1,0 +1,307 @@
+"""`PUT/GET/DELETE /v1/devices/{id}/telemetry` against the simulator: the config signed and posted as Tesla's proxy
+posts it, pending until the car (online) takes it, checked by the background pass; Tesla's skips and fleetgate's
+own refusals as errors with their remedies; a config gone at Tesla noticed as `removed`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from fleetgate.config import Settings
+from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.telemetry_checks import check_pass
+from fleetgate.protocol.telemetry.certificates import CertificateAuthority
+from tests.gateway.flows import Connector
+
+RECEIVER = "telemetry.gateway.test"
+NOW = timedelta(0)
+
+
+@pytest.fixture
+def gateway_settings(gateway_settings: Settings, tmp_path: Path) -> Settings:
+    ca = tmp_path / "receiver-ca.pem"
+    ca.write_bytes(CertificateAuthority.create("Receiver CA").cert_pem)
+    return gateway_settings.model_copy(
+        update={
+            "telemetry_hostname": RECEIVER,
+            "telemetry_public_port": 8443,
+            "telemetry_ca_chain_path": ca,
+            "telemetry_check_interval_seconds": 0,
+        }
+    )
+
+
+async def put(api: httpx.AsyncClient, device_id: str, body: dict[str, Any]) -> httpx.Response:
+    return await api.put(f"/v1/devices/{device_id}/telemetry", json=body)
+
+
+async def configured(api: httpx.AsyncClient, device_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = await put(api, device_id, body)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def read(api: httpx.AsyncClient, device_id: str) -> dict[str, Any]:
+    response = await api.get(f"/v1/devices/{device_id}/telemetry")
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def on_car(sim: httpx.AsyncClient, vin: str) -> list[dict[str, Any]]:
+    response = await sim.get(f"/sim/vehicles/{vin}/telemetry_configs")
+    assert response.status_code == 200, response.text
+    configs: list[dict[str, Any]] = response.json()["data"]
+    return configs
+
+
+async def set_state(sim: httpx.AsyncClient, vin: str, state: str) -> None:
+    response = await sim.patch(f"/sim/vehicles/{vin}", json={"state": state})
+    assert response.status_code == 200, response.text
+
+
+async def events(api: httpx.AsyncClient, event_type: str) -> list[dict[str, Any]]:
+    response = await api.get("/v1/events", params={"type": event_type})
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["data"]
+    return found
+
+
+def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    error: dict[str, Any] = response.json()["error"]
+    assert error["code"] == code, error
+    return error
+
+
+class TestConfigure:
+    async def test_the_config_is_posted_pending_and_synced_once_the_car_is_online(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector, gateway_runtime: Runtime
+    ) -> None:
+        linked = await connect(vehicles=[{"state": "asleep"}], paired=True)
+        vehicle = linked.vehicle
+        body = {"fields": ["battery_level_pct", "charging_state", "plugged_in", "location"], "interval_seconds": 300}
+        answer = await configured(api, vehicle.id, body)
+        assert answer["status"] == "pending"
+        assert answer["hostname"] == RECEIVER
+        assert answer["port"] == 8443
+        assert answer["fields"]["battery_level_pct"] == {
+            "tesla_field": "BatteryLevel",
+            "interval_seconds": 300,
+            "minimum_delta": 1,
+        }
+        assert answer["fields"]["location"]["minimum_delta"] == 50
+
+        [config] = await on_car(sim, vehicle.external_id)
+        assert config["hostname"] == RECEIVER
+        assert config["port"] == 8443  # an integer, as cars need it
+        assert config["delivery_policy"] == "latest"
+        assert config["ca"].startswith("-----BEGIN CERTIFICATE-----")
+        # charging_state and plugged_in are one Tesla field: the car sends it once.
+        assert config["fields"] == {
+            "BatteryLevel": {"interval_seconds": 300, "minimum_delta": 1},
+            "DetailedChargeState": {"interval_seconds": 300},
+            "Location": {"interval_seconds": 300, "minimum_delta": 50},
+        }
+        assert config["synced"] is False
+
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {}
+        assert (await read(api, vehicle.id))["status"] == "pending"
+
+        await set_state(sim, vehicle.external_id, "online")
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {vehicle.id: "synced"}
+        after = await read(api, vehicle.id)
+        assert after["status"] == "synced"
+        assert after["synced_at"] is not None
+        assert after["checked_at"] is not None
+        [event] = await events(api, "telemetry.synced")
+        assert event["data"]["device_id"] == vehicle.id
+        assert event["data"]["status"] == "synced"
+
+    async def test_fields_may_set_their_own_interval_and_delta(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        body = {
+            "fields": {"battery_level_pct": {"minimum_delta": 5}, "inside_temp_c": {"interval_seconds": 600}},
+            "freshness_seconds": 120,
+            "alert_types": ["service"],
+        }
+        answer = await configured(api, vehicle.id, body)
+        assert answer["alert_types"] == ["service"]
+        [config] = await on_car(sim, vehicle.external_id)
+        assert config["fields"] == {
+            "BatteryLevel": {"interval_seconds": 120, "minimum_delta": 5},
+            "InsideTemp": {"interval_seconds": 600, "minimum_delta": 0.5},
+        }
+        assert config["alert_types"] == ["service"]
+        assert answer["estimate"]["polling"]["freshness_seconds"] == 120
+
+    async def test_the_answer_estimates_the_cost_beside_polling(
+        self, api: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        answer = await configured(api, vehicle.id, {"fields": ["battery_level_pct"], "interval_seconds": 300})
+        estimate = answer["estimate"]
+        # 3 wakes, then 12 an hour (the interval's cap) for 1 h driving and 2 h charging.
+        assert estimate["fields"] == [{"tesla_field": "BatteryLevel", "signals_per_day": 39.0}]
+        assert estimate["signals_per_day"] == 39.0
+        assert estimate["usd_per_day"] == round(39 / 150_000, 6)
+        assert estimate["polling"] == {
+            "freshness_seconds": 300,
+            "requests_per_day": 48.0,
+            "usd_per_day": 0.096,
+            "usd_per_month": 2.88,
+        }
+        assert estimate["assumptions"]
+        assert (await read(api, vehicle.id))["estimate"] == estimate
+
+    async def test_a_new_config_replaces_the_last_one(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        await configured(api, vehicle.id, {"fields": ["battery_level_pct"]})
+        answer = await configured(api, vehicle.id, {"fields": ["odometer_km"]})
+        assert list(answer["fields"]) == ["odometer_km"]
+        [config] = await on_car(sim, vehicle.external_id)
+        assert list(config["fields"]) == ["Odometer"]
+
+
+class TestRefusals:
+    async def test_unknown_fields_are_named_with_the_valid_ones(
+        self, api: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        response = await put(api, vehicle.id, {"fields": ["battery_level_pct", "warp_drive", "flux"]})
+        error = error_of(response, 422, "validation_error")
+        assert error["unknown_fields"] == ["flux", "warp_drive"]
+        assert "battery_level_pct" in error["remedy"]["valid_fields"]
+
+    async def test_both_an_interval_and_a_freshness_is_refused(
+        self, api: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        body = {"fields": ["locked"], "interval_seconds": 60, "freshness_seconds": 60}
+        error_of(await put(api, vehicle.id, body), 422, "validation_error")
+
+    async def test_location_fields_need_the_location_access(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True, grant=["vehicle_data"])).vehicle
+        error = error_of(await put(api, vehicle.id, {"fields": ["location"]}), 403, "insufficient_scope")
+        assert error["remedy"]["missing_access"] == ["vehicle_location"]
+        assert "location" in error["message"]
+        assert await on_car(sim, vehicle.external_id) == []
+        await configured(api, vehicle.id, {"fields": ["battery_level_pct"]})
+
+    async def test_streaming_needs_vehicle_data(self, api: httpx.AsyncClient, connect: Connector) -> None:
+        vehicle = (await connect(paired=True, grant=["vehicle_location"])).vehicle
+        error = error_of(await put(api, vehicle.id, {"fields": ["location"]}), 403, "insufficient_scope")
+        assert error["remedy"]["missing_access"] == ["vehicle_data"]
+        device = (await api.get(f"/v1/devices/{vehicle.id}")).json()
+        assert device["capabilities"]["telemetry"]["reason"] == "missing_scope"
+
+    async def test_a_car_known_to_lack_the_key_is_refused_before_tesla(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        # Commands would not need the key on this car; streaming does.
+        vehicle = (await connect(vehicles=[{"command_signing": "allowed"}])).vehicle
+        device = (await api.get(f"/v1/devices/{vehicle.id}")).json()
+        assert device["capabilities"]["telemetry"]["reason"] == "virtual_key_not_paired"
+        error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 409, "virtual_key_not_paired")
+        assert error["remedy"]["action"] == "pair_virtual_key"
+        assert "retry_with" not in error["remedy"]
+        assert await on_car(sim, vehicle.external_id) == []
+
+    async def test_teslas_missing_key_skip_gives_the_pairing_remedy(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        removed = await sim.delete(f"/sim/vehicles/{vehicle.external_id}/keys")
+        assert removed.status_code == 200, removed.text
+        error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 409, "virtual_key_not_paired")
+        assert error["remedy"]["pairing_url"].endswith(f"vin={vehicle.external_id}")
+        assert error["device_id"] == vehicle.id
+        not_found = await api.get(f"/v1/devices/{vehicle.id}/telemetry")
+        error_of(not_found, 404, "telemetry_not_configured")
+
+    async def test_old_firmware_is_skipped_with_the_update_remedy(
+        self, api: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(vehicles=[{"firmware": "2024.20.1"}], paired=True)).vehicle
+        error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 409, "telemetry_unsupported_firmware")
+        assert error["remedy"]["action"] == "update_software"
+
+    async def test_an_energy_site_has_no_telemetry(self, api: httpx.AsyncClient, connect: Connector) -> None:
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
+        error_of(await put(api, site.id, {"fields": ["locked"]}), 404, "not_found")
+
+    async def test_another_workspaces_vehicle_is_not_found(
+        self, api: httpx.AsyncClient, connect: Connector, other_tenant: Any
+    ) -> None:
+        vehicle = (await connect(paired=True, tenant=other_tenant)).vehicle
+        error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 404, "not_found")
+
+
+class TestAtTesla:
+    async def test_a_config_removed_at_tesla_is_noticed(
+        self,
+        api: httpx.AsyncClient,
+        sim: httpx.AsyncClient,
+        connect: Connector,
+        gateway_runtime: Runtime,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        await configured(api, vehicle.id, {"fields": ["battery_level_pct"]})
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {vehicle.id: "synced"}
+        dropped = await sim.delete(f"/sim/vehicles/{vehicle.external_id}/telemetry_configs/{tesla_app['client_id']}")
+        assert dropped.status_code == 200, dropped.text
+        # A synced config is checked less often: not due yet, then due.
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {}
+        assert await check_pass(gateway_runtime, synced_every=NOW) == {vehicle.id: "removed"}
+        assert (await read(api, vehicle.id))["status"] == "removed"
+        [event] = await events(api, "telemetry.removed")
+        assert event["data"]["status"] == "removed"
+        # Nothing more to ask Tesla about.
+        assert await check_pass(gateway_runtime, pending_every=NOW, synced_every=NOW) == {}
+
+    async def test_an_error_tesla_reports_fails_the_config(
+        self,
+        api: httpx.AsyncClient,
+        sim: httpx.AsyncClient,
+        connect: Connector,
+        gateway_runtime: Runtime,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        vehicle = (await connect(vehicles=[{"state": "asleep"}], paired=True)).vehicle
+        await configured(api, vehicle.id, {"fields": ["battery_level_pct"]})
+        message = "error loading config file: crypto/ecdsa: verification error"
+        reported = await sim.post(
+            f"/sim/vehicles/{vehicle.external_id}/telemetry_errors",
+            json={"client_id": tesla_app["client_id"], "error": message},
+        )
+        assert reported.status_code == 201, reported.text
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {vehicle.id: "failed"}
+        after = await read(api, vehicle.id)
+        assert after["status"] == "failed"
+        assert after["error"]["name"] == "config_manager_error"
+        assert after["error"]["message"] == message
+        [event] = await events(api, "telemetry.failed")
+        assert event["data"]["error"]["message"] == message
+
+    async def test_delete_removes_it_at_tesla_and_here(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        await configured(api, vehicle.id, {"fields": ["battery_level_pct"]})
+        deleted = await api.delete(f"/v1/devices/{vehicle.id}/telemetry")
+        assert deleted.status_code == 204, deleted.text
+        assert await on_car(sim, vehicle.external_id) == []
+        error_of(await api.get(f"/v1/devices/{vehicle.id}/telemetry"), 404, "telemetry_not_configured")
+        error_of(await api.delete(f"/v1/devices/{vehicle.id}/telemetry"), 404, "telemetry_not_configured")
