@@ -23,6 +23,7 @@ from .connection_out import ConnectionOut
 from .connection_out_region import ConnectionOutRegion
 from .connection_status import ConnectionStatus
 from .connection_usage import ConnectionUsage
+from .cost_estimate_out import CostEstimateOut
 from .costs import Costs
 from .counts import Counts
 from .customer_in import CustomerIn
@@ -37,6 +38,7 @@ from .energy_site_data_grid_status_type_0 import EnergySiteDataGridStatusType0
 from .energy_site_out import EnergySiteOut
 from .energy_site_out_capabilities import EnergySiteOutCapabilities
 from .energy_site_state_out import EnergySiteStateOut
+from .energy_site_state_out_field_times import EnergySiteStateOutFieldTimes
 from .energy_site_state_out_online_state_type_0 import EnergySiteStateOutOnlineStateType0
 from .energy_site_state_out_raw_type_0 import EnergySiteStateOutRawType0
 from .energy_site_state_out_source import EnergySiteStateOutSource
@@ -46,6 +48,8 @@ from .error_detail_remedy_type_0 import ErrorDetailRemedyType0
 from .event_out import EventOut
 from .event_out_data import EventOutData
 from .event_page import EventPage
+from .field_cost_out import FieldCostOut
+from .field_setting import FieldSetting
 from .get_command_catalog_device_type_type_0 import GetCommandCatalogDeviceTypeType0
 from .get_device_capabilities_response_get_device_capabilities import GetDeviceCapabilitiesResponseGetDeviceCapabilities
 from .list_commands_order_type_0 import ListCommandsOrderType0
@@ -64,13 +68,22 @@ from .location import Location
 from .page_connection_out import PageConnectionOut
 from .page_customer_out import PageCustomerOut
 from .period import Period
+from .polling_cost_out import PollingCostOut
 from .problem import Problem
 from .reconnect_in import ReconnectIn
 from .remedies import Remedies
 from .scheduled_charging import ScheduledCharging
 from .session_error import SessionError
+from .streamed_field_out import StreamedFieldOut
 from .synced_connection_out import SyncedConnectionOut
 from .synced_connection_out_region import SyncedConnectionOutRegion
+from .telemetry_error_out import TelemetryErrorOut
+from .telemetry_in import TelemetryIn
+from .telemetry_in_alert_types_item import TelemetryInAlertTypesItem
+from .telemetry_in_fields_type_1 import TelemetryInFieldsType1
+from .telemetry_out import TelemetryOut
+from .telemetry_out_fields import TelemetryOutFields
+from .telemetry_status import TelemetryStatus
 from .usage_out import UsageOut
 from .vehicle_asleep_body import VehicleAsleepBody
 from .vehicle_asleep_detail import VehicleAsleepDetail
@@ -82,6 +95,7 @@ from .vehicle_data_online_state_type_0 import VehicleDataOnlineStateType0
 from .vehicle_out import VehicleOut
 from .vehicle_out_capabilities import VehicleOutCapabilities
 from .vehicle_state_out import VehicleStateOut
+from .vehicle_state_out_field_times import VehicleStateOutFieldTimes
 from .vehicle_state_out_online_state_type_0 import VehicleStateOutOnlineStateType0
 from .vehicle_state_out_raw_type_0 import VehicleStateOutRawType0
 from .vehicle_state_out_source import VehicleStateOutSource
@@ -118,6 +132,7 @@ __all__ = (
     "ConnectSessionIn",
     "ConnectSessionOut",
     "ConnectSessionOutStatus",
+    "CostEstimateOut",
     "Costs",
     "Counts",
     "CustomerIn",
@@ -132,6 +147,7 @@ __all__ = (
     "EnergySiteOut",
     "EnergySiteOutCapabilities",
     "EnergySiteStateOut",
+    "EnergySiteStateOutFieldTimes",
     "EnergySiteStateOutOnlineStateType0",
     "EnergySiteStateOutRawType0",
     "EnergySiteStateOutSource",
@@ -141,6 +157,8 @@ __all__ = (
     "EventOut",
     "EventOutData",
     "EventPage",
+    "FieldCostOut",
+    "FieldSetting",
     "GetCommandCatalogDeviceTypeType0",
     "GetDeviceCapabilitiesResponseGetDeviceCapabilities",
     "ListCommandsOrderType0",
@@ -159,13 +177,22 @@ __all__ = (
     "PageConnectionOut",
     "PageCustomerOut",
     "Period",
+    "PollingCostOut",
     "Problem",
     "ReconnectIn",
     "Remedies",
     "ScheduledCharging",
     "SessionError",
+    "StreamedFieldOut",
     "SyncedConnectionOut",
     "SyncedConnectionOutRegion",
+    "TelemetryErrorOut",
+    "TelemetryIn",
+    "TelemetryInAlertTypesItem",
+    "TelemetryInFieldsType1",
+    "TelemetryOut",
+    "TelemetryOutFields",
+    "TelemetryStatus",
     "UsageOut",
     "VehicleAsleepBody",
     "VehicleAsleepDetail",
@@ -177,6 +204,7 @@ __all__ = (
     "VehicleOut",
     "VehicleOutCapabilities",
     "VehicleStateOut",
+    "VehicleStateOutFieldTimes",
     "VehicleStateOutOnlineStateType0",
     "VehicleStateOutRawType0",
     "VehicleStateOutSource",

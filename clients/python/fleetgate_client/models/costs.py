@@ -16,12 +16,14 @@ class Costs:
         data (float):
         commands (float):
         wakes (float):
+        streaming_signals (float):
         total (float):
     """
 
     data: float
     commands: float
     wakes: float
+    streaming_signals: float
     total: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -32,6 +34,8 @@ class Costs:
 
         wakes = self.wakes
 
+        streaming_signals = self.streaming_signals
+
         total = self.total
 
         field_dict: dict[str, Any] = {}
@@ -41,6 +45,7 @@ class Costs:
                 "data": data,
                 "commands": commands,
                 "wakes": wakes,
+                "streaming_signals": streaming_signals,
                 "total": total,
             }
         )
@@ -56,12 +61,15 @@ class Costs:
 
         wakes = d.pop("wakes")
 
+        streaming_signals = d.pop("streaming_signals")
+
         total = d.pop("total")
 
         costs = cls(
             data=data,
             commands=commands,
             wakes=wakes,
+            streaming_signals=streaming_signals,
             total=total,
         )
 

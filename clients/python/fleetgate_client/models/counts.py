@@ -18,11 +18,13 @@ class Counts:
         data (int | Unset):  Default: 0.
         commands (int | Unset):  Default: 0.
         wakes (int | Unset):  Default: 0.
+        streaming_signals (int | Unset): Datums cars streamed (Fleet Telemetry) Default: 0.
     """
 
     data: int | Unset = 0
     commands: int | Unset = 0
     wakes: int | Unset = 0
+    streaming_signals: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,6 +33,8 @@ class Counts:
         commands = self.commands
 
         wakes = self.wakes
+
+        streaming_signals = self.streaming_signals
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -41,6 +45,8 @@ class Counts:
             field_dict["commands"] = commands
         if wakes is not UNSET:
             field_dict["wakes"] = wakes
+        if streaming_signals is not UNSET:
+            field_dict["streaming_signals"] = streaming_signals
 
         return field_dict
 
@@ -53,10 +59,13 @@ class Counts:
 
         wakes = d.pop("wakes", UNSET)
 
+        streaming_signals = d.pop("streaming_signals", UNSET)
+
         counts = cls(
             data=data,
             commands=commands,
             wakes=wakes,
+            streaming_signals=streaming_signals,
         )
 
         counts.additional_properties = d

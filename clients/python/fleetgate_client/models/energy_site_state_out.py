@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.energy_site_data import EnergySiteData
+    from ..models.energy_site_state_out_field_times import EnergySiteStateOutFieldTimes
     from ..models.energy_site_state_out_raw_type_0 import EnergySiteStateOutRawType0
 
 
@@ -26,7 +27,9 @@ class EnergySiteStateOut:
         device_id (str):
         fetched_at (datetime.datetime): When fleetgate received this state from Tesla
         age_seconds (float): Seconds since `fetched_at`
-        source (EnergySiteStateOutSource): `cache`: stored state younger than `max_age`; `live`: read from Tesla now
+        source (EnergySiteStateOutSource): `cache`: stored state younger than `max_age`; `live`: read from Tesla now;
+            `telemetry`: stored state whose newest fields the car streamed (Fleet Telemetry), served without a call to Tesla
+            while the car's stream is open or when younger than `max_age`
         online_state (EnergySiteStateOutOnlineStateType0 | None): A vehicle's connectivity when read; null for energy
             sites
         data (EnergySiteData): An energy site's state from Tesla's `live_status` and `site_info`. Power in W, energy in
@@ -35,6 +38,9 @@ class EnergySiteStateOut:
             vehicles; `live_status`, `site_info` and `site_info_fetched_at` for energy sites (site_info changes rarely: it
             is re-read every few minutes, and after a command to the site succeeds). Only with `?raw=true`; location fields
             are removed unless the connection may read the location
+        field_times (EnergySiteStateOutFieldTimes | Unset): When the car measured each field it streamed (Fleet
+            Telemetry) since the last read from Tesla, by its name in `data` (`location.heading_deg` for a member); the
+            fields not listed are as of that read
         type_ (Literal['energy_site'] | Unset):  Default: 'energy_site'.
     """
 
@@ -45,6 +51,7 @@ class EnergySiteStateOut:
     online_state: EnergySiteStateOutOnlineStateType0 | None
     data: EnergySiteData
     raw: EnergySiteStateOutRawType0 | None | Unset = UNSET
+    field_times: EnergySiteStateOutFieldTimes | Unset = UNSET
     type_: Literal["energy_site"] | Unset = "energy_site"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -75,6 +82,10 @@ class EnergySiteStateOut:
         else:
             raw = self.raw
 
+        field_times: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.field_times, Unset):
+            field_times = self.field_times.to_dict()
+
         type_ = self.type_
 
         field_dict: dict[str, Any] = {}
@@ -91,6 +102,8 @@ class EnergySiteStateOut:
         )
         if raw is not UNSET:
             field_dict["raw"] = raw
+        if field_times is not UNSET:
+            field_dict["field_times"] = field_times
         if type_ is not UNSET:
             field_dict["type"] = type_
 
@@ -99,6 +112,7 @@ class EnergySiteStateOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.energy_site_data import EnergySiteData  # noqa: PLC0415
+        from ..models.energy_site_state_out_field_times import EnergySiteStateOutFieldTimes  # noqa: PLC0415
         from ..models.energy_site_state_out_raw_type_0 import EnergySiteStateOutRawType0  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -144,6 +158,13 @@ class EnergySiteStateOut:
 
         raw = _parse_raw(d.pop("raw", UNSET))
 
+        _field_times = d.pop("field_times", UNSET)
+        field_times: EnergySiteStateOutFieldTimes | Unset
+        if isinstance(_field_times, Unset):
+            field_times = UNSET
+        else:
+            field_times = EnergySiteStateOutFieldTimes.from_dict(_field_times)
+
         type_ = cast(Literal["energy_site"] | Unset, d.pop("type", UNSET))
         if type_ != "energy_site" and not isinstance(type_, Unset):
             raise ValueError(f"type must match const 'energy_site', got '{type_}'")
@@ -156,6 +177,7 @@ class EnergySiteStateOut:
             online_state=online_state,
             data=data,
             raw=raw,
+            field_times=field_times,
             type_=type_,
         )
 

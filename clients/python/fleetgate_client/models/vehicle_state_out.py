@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.vehicle_data import VehicleData
+    from ..models.vehicle_state_out_field_times import VehicleStateOutFieldTimes
     from ..models.vehicle_state_out_raw_type_0 import VehicleStateOutRawType0
 
 
@@ -26,13 +27,18 @@ class VehicleStateOut:
         device_id (str):
         fetched_at (datetime.datetime): When fleetgate received this state from Tesla
         age_seconds (float): Seconds since `fetched_at`
-        source (VehicleStateOutSource): `cache`: stored state younger than `max_age`; `live`: read from Tesla now
+        source (VehicleStateOutSource): `cache`: stored state younger than `max_age`; `live`: read from Tesla now;
+            `telemetry`: stored state whose newest fields the car streamed (Fleet Telemetry), served without a call to Tesla
+            while the car's stream is open or when younger than `max_age`
         online_state (None | VehicleStateOutOnlineStateType0): A vehicle's connectivity when read; null for energy sites
         data (VehicleData): A vehicle's state from Tesla's `vehicle_data`.
         raw (None | Unset | VehicleStateOutRawType0): Tesla's answers as received, by endpoint: `vehicle_data` for
             vehicles; `live_status`, `site_info` and `site_info_fetched_at` for energy sites (site_info changes rarely: it
             is re-read every few minutes, and after a command to the site succeeds). Only with `?raw=true`; location fields
             are removed unless the connection may read the location
+        field_times (VehicleStateOutFieldTimes | Unset): When the car measured each field it streamed (Fleet Telemetry)
+            since the last read from Tesla, by its name in `data` (`location.heading_deg` for a member); the fields not
+            listed are as of that read
         type_ (Literal['vehicle'] | Unset):  Default: 'vehicle'.
     """
 
@@ -43,6 +49,7 @@ class VehicleStateOut:
     online_state: None | VehicleStateOutOnlineStateType0
     data: VehicleData
     raw: None | Unset | VehicleStateOutRawType0 = UNSET
+    field_times: VehicleStateOutFieldTimes | Unset = UNSET
     type_: Literal["vehicle"] | Unset = "vehicle"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -73,6 +80,10 @@ class VehicleStateOut:
         else:
             raw = self.raw
 
+        field_times: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.field_times, Unset):
+            field_times = self.field_times.to_dict()
+
         type_ = self.type_
 
         field_dict: dict[str, Any] = {}
@@ -89,6 +100,8 @@ class VehicleStateOut:
         )
         if raw is not UNSET:
             field_dict["raw"] = raw
+        if field_times is not UNSET:
+            field_dict["field_times"] = field_times
         if type_ is not UNSET:
             field_dict["type"] = type_
 
@@ -97,6 +110,7 @@ class VehicleStateOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.vehicle_data import VehicleData  # noqa: PLC0415
+        from ..models.vehicle_state_out_field_times import VehicleStateOutFieldTimes  # noqa: PLC0415
         from ..models.vehicle_state_out_raw_type_0 import VehicleStateOutRawType0  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -142,6 +156,13 @@ class VehicleStateOut:
 
         raw = _parse_raw(d.pop("raw", UNSET))
 
+        _field_times = d.pop("field_times", UNSET)
+        field_times: VehicleStateOutFieldTimes | Unset
+        if isinstance(_field_times, Unset):
+            field_times = UNSET
+        else:
+            field_times = VehicleStateOutFieldTimes.from_dict(_field_times)
+
         type_ = cast(Literal["vehicle"] | Unset, d.pop("type", UNSET))
         if type_ != "vehicle" and not isinstance(type_, Unset):
             raise ValueError(f"type must match const 'vehicle', got '{type_}'")
@@ -154,6 +175,7 @@ class VehicleStateOut:
             online_state=online_state,
             data=data,
             raw=raw,
+            field_times=field_times,
             type_=type_,
         )
 

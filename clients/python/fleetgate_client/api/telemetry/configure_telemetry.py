@@ -1,0 +1,257 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.telemetry_in import TelemetryIn
+from ...models.telemetry_out import TelemetryOut
+from ...types import Response
+
+
+def _get_kwargs(
+    device_id: str,
+    *,
+    body: TelemetryIn,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/devices/{device_id}/telemetry".format(
+            device_id=quote(str(device_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | TelemetryOut | None:
+    if response.status_code == 200:
+        response_200 = TelemetryOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 410:
+        response_410 = ErrorBody.from_dict(response.json())
+
+        return response_410
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = ErrorBody.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | TelemetryOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    device_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: TelemetryIn,
+) -> Response[ErrorBody | TelemetryOut]:
+    """Choose what a vehicle streams, and see what it costs
+
+     Validates the fields against the catalogue, checks the device's `telemetry` capability, signs
+    Tesla's config with the app's key and posts it. The config is `pending` until the car takes it (it
+    must be online); the answer carries a cost estimate beside what polling at the same freshness would
+    cost.
+
+    Args:
+        device_id (str):
+        body (TelemetryIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | TelemetryOut]
+    """
+
+    kwargs = _get_kwargs(
+        device_id=device_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    device_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: TelemetryIn,
+) -> ErrorBody | TelemetryOut | None:
+    """Choose what a vehicle streams, and see what it costs
+
+     Validates the fields against the catalogue, checks the device's `telemetry` capability, signs
+    Tesla's config with the app's key and posts it. The config is `pending` until the car takes it (it
+    must be online); the answer carries a cost estimate beside what polling at the same freshness would
+    cost.
+
+    Args:
+        device_id (str):
+        body (TelemetryIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | TelemetryOut
+    """
+
+    return sync_detailed(
+        device_id=device_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    device_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: TelemetryIn,
+) -> Response[ErrorBody | TelemetryOut]:
+    """Choose what a vehicle streams, and see what it costs
+
+     Validates the fields against the catalogue, checks the device's `telemetry` capability, signs
+    Tesla's config with the app's key and posts it. The config is `pending` until the car takes it (it
+    must be online); the answer carries a cost estimate beside what polling at the same freshness would
+    cost.
+
+    Args:
+        device_id (str):
+        body (TelemetryIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | TelemetryOut]
+    """
+
+    kwargs = _get_kwargs(
+        device_id=device_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    device_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: TelemetryIn,
+) -> ErrorBody | TelemetryOut | None:
+    """Choose what a vehicle streams, and see what it costs
+
+     Validates the fields against the catalogue, checks the device's `telemetry` capability, signs
+    Tesla's config with the app's key and posts it. The config is `pending` until the car takes it (it
+    must be online); the answer carries a cost estimate beside what polling at the same freshness would
+    cost.
+
+    Args:
+        device_id (str):
+        body (TelemetryIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | TelemetryOut
+    """
+
+    return (
+        await asyncio_detailed(
+            device_id=device_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
