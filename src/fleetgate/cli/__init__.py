@@ -9,6 +9,7 @@ from fleetgate.cli.errors import ReportingGroup
 from fleetgate.cli.keys import keys_app
 from fleetgate.cli.partner import partner_app
 from fleetgate.cli.servers import migrate, serve, worker
+from fleetgate.cli.telemetry import telemetry
 from fleetgate.cli.with_simulator import demo, dev, simulator
 
 app = typer.Typer(
@@ -22,7 +23,7 @@ def main() -> None:
 
 
 # In this order in `fleetgate --help`.
-for command in (simulator, serve, worker, migrate, dev, demo):
+for command in (simulator, serve, worker, telemetry, migrate, dev, demo):
     app.command()(command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(partner_app, name="partner")

@@ -22,6 +22,9 @@ COMMAND_SUCCEEDED = "command.succeeded"
 COMMAND_FAILED = "command.failed"
 COMMAND_CANCELLED = "command.cancelled"
 COMMAND_EXPIRED = "command.expired"
+# A field a car streams (Fleet Telemetry) changed: `data` names the device, the field, its value and the one before.
+VEHICLE_CHARGING_STATE_CHANGED = "vehicle.charging_state_changed"
+VEHICLE_LOCATION_CHANGED = "vehicle.location_changed"
 # A vehicle's telemetry config: the car took it, Tesla reported an error of it, or it is no longer at Tesla.
 TELEMETRY_SYNCED = "telemetry.synced"
 TELEMETRY_FAILED = "telemetry.failed"
@@ -44,6 +47,8 @@ EVENT_TYPES: tuple[str, ...] = (
     COMMAND_FAILED,
     COMMAND_CANCELLED,
     COMMAND_EXPIRED,
+    VEHICLE_CHARGING_STATE_CHANGED,
+    VEHICLE_LOCATION_CHANGED,
     TELEMETRY_SYNCED,
     TELEMETRY_FAILED,
     TELEMETRY_REMOVED,

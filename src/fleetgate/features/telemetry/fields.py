@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from fleetgate.features.events.types import VEHICLE_CHARGING_STATE_CHANGED, VEHICLE_LOCATION_CHANGED
+
 KM_PER_MILE = 1.609344
 Access = Literal["vehicle_data", "vehicle_location"]
-CHARGING_STATE_CHANGED = "vehicle.charging_state_changed"
-LOCATION_CHANGED = "vehicle.location_changed"
 
 
 class Place(Protocol):
@@ -139,7 +139,7 @@ CATALOGUE: tuple[StreamedField, ...] = (
     StreamedField("battery_level_pct", "BatteryLevel", _as_is, minimum_delta=1),
     StreamedField("battery_range_km", "RatedRange", _km, minimum_delta=1),
     StreamedField("battery_range_mi", "RatedRange", _as_is, minimum_delta=1),
-    StreamedField("charging_state", "DetailedChargeState", _charging_state, event=CHARGING_STATE_CHANGED),
+    StreamedField("charging_state", "DetailedChargeState", _charging_state, event=VEHICLE_CHARGING_STATE_CHANGED),
     StreamedField("plugged_in", "DetailedChargeState", _plugged_in),
     StreamedField("charge_limit_pct", "ChargeLimitSoc", _whole),
     StreamedField("charge_current_a", "ChargeAmps", _as_is, minimum_delta=1),
@@ -156,7 +156,7 @@ CATALOGUE: tuple[StreamedField, ...] = (
     StreamedField("odometer_mi", "Odometer", _as_is, minimum_delta=1),
     StreamedField("software_version", "Version", _software_version),
     # Tesla takes Location's minimum_delta in metres.
-    StreamedField("location", "Location", _location, access=LOCATION, minimum_delta=50, event=LOCATION_CHANGED),
+    StreamedField("location", "Location", _location, access=LOCATION, minimum_delta=50, event=VEHICLE_LOCATION_CHANGED),
     StreamedField("location.heading_deg", "GpsHeading", _as_is, access=LOCATION, minimum_delta=5),
 )
 

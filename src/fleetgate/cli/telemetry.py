@@ -1,0 +1,33 @@
+"""`fleetgate telemetry`: the Fleet Telemetry receiver as a process of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Annotated
+
+import typer
+
+
+def telemetry(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default FLEETGATE_TELEMETRY_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default FLEETGATE_TELEMETRY_PORT).")] = None,
+) -> None:
+    """Run the Fleet Telemetry receiver: cars connect over mutual TLS and stream what they were configured to send.
+
+    Needs FLEETGATE_TELEMETRY_CERT_PATH and FLEETGATE_TELEMETRY_KEY_PATH (the certificate cars see, for the public
+    hostname in their config) and FLEETGATE_TELEMETRY_VEHICLE_CA_PATH (the CA that issued the cars' certificates).
+    """
+    from fleetgate.config import Settings
+    from fleetgate.features.telemetry.server import serve_until_cancelled, tls_of
+
+    settings = Settings()
+    tls_of(settings)  # refused settings are reported before anything starts
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(
+            serve_until_cancelled(
+                settings, host=host or settings.telemetry_host, port=settings.telemetry_port if port is None else port
+            )
+        )

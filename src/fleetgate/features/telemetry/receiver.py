@@ -1,0 +1,163 @@
+"""One car's WebSocket: who it is, then each binary frame decoded, stored and only then acked.
+
+The car is who its verified client certificate says (`vin_of`), never what a record says. Answers follow Tesla's
+server (fleet-telemetry `server/streaming/socket.go`): a frame that cannot be read gets the error frame
+("incorrect message format") and the socket stays open; a topic or message this server does not use is acked all
+the same, so that the car does not send it again forever; a car fleetgate has no device for is acked and dropped.
+A record that could not be stored (the database failed) is not acked: the car sends it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import UTC, datetime
+
+from websockets import ConnectionClosed
+from websockets.asyncio.server import ServerConnection
+
+from fleetgate.features.telemetry.ingest import Outcome, ingest_counted, ingest_vehicle_data, record_connectivity
+from fleetgate.infra.runtime import Runtime
+from fleetgate.infra.security.ids import new_id
+from fleetgate.protocol.telemetry.certificates import vin_of
+from fleetgate.protocol.telemetry.envelope import (
+    INCORRECT_MESSAGE_FORMAT,
+    FormatErrorReply,
+    MalformedFrame,
+    StreamAck,
+    StreamMessage,
+    decode_frame,
+    encode_ack,
+    encode_format_error,
+)
+from fleetgate.protocol.telemetry.records import (
+    TOPIC_ALERTS,
+    TOPIC_ERRORS,
+    TOPIC_VEHICLE_DATA,
+    MalformedRecord,
+    VehicleAlerts,
+    VehicleData,
+    VehicleErrors,
+    decode_alerts,
+    decode_errors,
+    decode_vehicle_data,
+)
+
+log = logging.getLogger("fleetgate.telemetry")
+# WebSocket close codes (RFC 6455): a text frame is data this endpoint does not take; no identity is a policy breach.
+UNSUPPORTED_DATA = 1003
+POLICY_VIOLATION = 1008
+
+
+class Receiver:
+    """The handler of every car's socket, with counts of what it did (`stats`)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.stats: Counter[str] = Counter()
+
+    async def handle(self, connection: ServerConnection) -> None:
+        vin = _certified_vin(connection)
+        if vin is None:
+            await connection.close(POLICY_VIOLATION, "no usable client certificate")
+            return
+        stream_id = new_id("tls")
+        interface = connection.request.headers.get("X-Network-Interface") if connection.request else None
+        known = await self._connectivity(vin, stream_id, connected=True, interface=interface)
+        if not known:
+            log.info("telemetry from %s: no device of fleetgate's may read it; its records are acked and dropped", vin)
+        try:
+            async for frame in connection:
+                if isinstance(frame, str):
+                    self.stats["text_frames"] += 1
+                    await connection.close(UNSUPPORTED_DATA, "binary frames only")
+                    return
+                reply = await self.answer(vin, frame)
+                if reply is not None:
+                    await connection.send(reply)
+        except ConnectionClosed:
+            pass
+        finally:
+            await self._connectivity(vin, stream_id, connected=False, interface=interface)
+
+    async def answer(self, vin: str, frame: bytes) -> bytes | None:
+        """The frame to send back: an ack once the record is stored, the error frame, or None (not stored: no ack)."""
+        self.stats["frames"] += 1
+        try:
+            message = decode_frame(frame)
+        except MalformedFrame:
+            self.stats["malformed"] += 1
+            return encode_format_error(FormatErrorReply(b"", INCORRECT_MESSAGE_FORMAT))
+        if isinstance(message, StreamAck):
+            return None  # cars do not ack; nothing to answer
+        try:
+            record = _decoded(message)
+        except (MalformedRecord, ValueError):
+            self.stats["malformed"] += 1
+            return encode_format_error(FormatErrorReply(message.txid, INCORRECT_MESSAGE_FORMAT))
+        try:
+            outcome = await self._store(vin, record)
+        except Exception:
+            log.exception("telemetry from %s: a %r record could not be stored; not acked", vin, message.topic)
+            self.stats["not_stored"] += 1
+            return None
+        self.stats[outcome] += 1
+        return encode_ack(StreamAck(message.txid, message.topic, message.message_id))
+
+    async def _store(self, vin: str, record: Record) -> str:
+        runtime = self.runtime
+        if isinstance(record, VehicleData):
+            signals = len(record.data)
+            outcome = await ingest_vehicle_data(runtime, vin, record)
+        elif isinstance(record, VehicleAlerts):
+            signals = len(record.alerts)
+            outcome = await ingest_counted(runtime, vin, "alerts", record.created_at, signals)
+        elif isinstance(record, VehicleErrors):
+            signals = len(record.errors)
+            for error in record.errors:
+                log.warning("telemetry from %s: the car reports %s: %s", vin, error.name, error.body)
+            outcome = await ingest_counted(runtime, vin, "errors", record.created_at, signals)
+        else:
+            # Connectivity records are the server's own, and other topics are not ours: acked, not kept.
+            return "ignored_topic"
+        if outcome == Outcome.STORED:
+            self.stats["signals"] += signals
+        return outcome.value
+
+    async def _connectivity(self, vin: str, stream_id: str, *, connected: bool, interface: str | None) -> bool:
+        try:
+            return await record_connectivity(
+                self.runtime,
+                vin,
+                stream_id=stream_id,
+                connected=connected,
+                network_interface=interface,
+                at=datetime.now(UTC),
+            )
+        except Exception:
+            log.exception("telemetry from %s: its connectivity could not be recorded", vin)
+            return True
+
+
+Record = VehicleData | VehicleAlerts | VehicleErrors | None
+
+
+def _decoded(message: StreamMessage) -> Record:
+    if message.topic == TOPIC_VEHICLE_DATA:
+        return decode_vehicle_data(message.payload)
+    if message.topic == TOPIC_ALERTS:
+        return decode_alerts(message.payload)
+    if message.topic == TOPIC_ERRORS:
+        return decode_errors(message.payload)
+    return None
+
+
+def _certified_vin(connection: ServerConnection) -> str | None:
+    ssl_object = connection.transport.get_extra_info("ssl_object")
+    certificate = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    if not certificate:
+        return None
+    try:
+        return vin_of(certificate)
+    except ValueError:
+        return None
