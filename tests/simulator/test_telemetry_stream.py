@@ -20,9 +20,18 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority, vin_of
-from fleetgate.protocol.telemetry.envelope import StreamAck, StreamMessage, decode_frame, encode_ack
+from fleetgate.protocol.telemetry.envelope import (
+    INCORRECT_MESSAGE_FORMAT,
+    FormatErrorReply,
+    StreamAck,
+    StreamMessage,
+    decode_frame,
+    encode_ack,
+    encode_format_error,
+)
 from fleetgate.protocol.telemetry.jws import sign_fleet_message
 from fleetgate.protocol.telemetry.records import Location, VehicleData, decode_vehicle_data, encode_vehicle_data
+from fleetgate.simulator.app import create_simulator_app
 from fleetgate.simulator.auth.tokens import TokenIssuer
 from fleetgate.simulator.clock import SimClock
 from fleetgate.simulator.telemetry.signals import SIGNALS, signals_of
@@ -47,6 +56,7 @@ class Receiver:
 
     ca: CertificateAuthority
     ack: bool = True
+    refuse: bool = False
     frames: list[StreamMessage] = field(default_factory=list)
     headers: list[Headers] = field(default_factory=list)
     vins: list[str] = field(default_factory=list)
@@ -69,7 +79,9 @@ class Receiver:
                 message = decode_frame(frame)
                 assert isinstance(message, StreamMessage)
                 self.frames.append(message)
-                if self.ack:
+                if self.refuse:
+                    await socket.send(encode_format_error(FormatErrorReply(message.txid, INCORRECT_MESSAGE_FORMAT)))
+                elif self.ack:
                     await socket.send(encode_ack(StreamAck(txid=message.txid, topic=message.topic, message_id=b"")))
         except ConnectionClosed:
             pass
@@ -269,6 +281,28 @@ async def test_without_the_latest_policy_a_record_is_sent_once(
     assert len(receiver.frames) == 1
 
 
+async def test_a_record_the_receiver_refuses_is_not_sent_again(
+    sim: httpx.AsyncClient,
+    factory: SimFactory,
+    env: dict[str, Any],
+    receiver: Receiver,
+    world: World,
+    streamers: Streamers,
+) -> None:
+    receiver.refuse = True
+    await configure(sim, env, receiver, world, delivery_policy="latest", fields={"Locked": {"interval_seconds": 3600}})
+    await streamers.tick()
+    (frame,) = await frames(receiver, 1)
+
+    stream = stream_of(streamers, env)
+    await eventually(lambda: stream.refused, what="the receiver's refusal")
+    assert stream.refused == [(frame.txid, "incorrect message format")]
+    assert not stream.unacked
+    await factory.advance(RESEND_AFTER_SECONDS)
+    await streamers.tick()
+    assert len(receiver.frames) == 1
+
+
 async def test_a_sleeping_car_stops_streaming_and_streams_again_once_awake(
     sim: httpx.AsyncClient,
     factory: SimFactory,
@@ -348,3 +382,27 @@ def test_every_signal_a_car_models_is_a_tesla_field_of_a_type_tesla_sends(world:
     assert record.data == values
     assert values["DetailedChargeState"] == "DetailedChargeStateDisconnected"
     assert values["Gear"] == "ShiftStateP"
+
+
+async def test_the_app_streams_in_its_lifespan_and_stops_with_it(
+    sim: httpx.AsyncClient, env: dict[str, Any], receiver: Receiver, world: World
+) -> None:
+    await configure(sim, env, receiver, world, fields={"Locked": {"interval_seconds": 10}})
+    app = create_simulator_app(world, stream_telemetry=True)
+
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sim") as client,
+    ):
+        await frames(receiver, 1)
+        (stream,) = await eventually(
+            lambda: _streams(client), until=lambda data: data and data[0]["acked"], what="the record acked"
+        )
+        assert (stream["vin"], stream["connected"], stream["unacked"]) == (env["vehicle"]["vin"], True, 0)
+
+    await eventually(lambda: receiver.open_sockets, until=lambda n: n == 0, what="the socket closed with the app")
+
+
+async def _streams(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = (await client.get("/sim/telemetry/streams")).json()["data"]
+    return data

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fleetgate.protocol.telemetry.envelope import StreamMessage, encode_stream
 from fleetgate.protocol.telemetry.records import TOPIC_VEHICLE_DATA, TelemetryValue, encode_vehicle_data
@@ -153,7 +154,22 @@ class CarStream:
         self.acked.append(txid)
 
     def _refused(self, txid: bytes, reason: str) -> None:
+        # Sending a record the receiver cannot read again would only be refused again.
+        self.unacked.pop(txid, None)
         self.refused.append((txid, reason))
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "vin": self.vin,
+            "client_id": self.config.client_id,
+            "receiver": f"{self.config.hostname}:{self.config.port}",
+            "connected": self.connected,
+            "unacked": len(self.unacked),
+            "acked": len(self.acked),
+            "refused": len(self.refused),
+            "failures": self.failures,
+            "retry_at": self.retry_at if self.failures else None,
+        }
 
 
 class Streamers:
