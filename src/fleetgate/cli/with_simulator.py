@@ -24,7 +24,7 @@ def simulator(
     from fleetgate.simulator.app import create_simulator_app
     from fleetgate.simulator.demo import seed_demo_world
 
-    sim = create_simulator_app(seed=seed)
+    sim = create_simulator_app(seed=seed, stream_telemetry=True)
     base = f"http://{host}:{port}"
     if demo:
         for line in seed_demo_world(sim.state.world):

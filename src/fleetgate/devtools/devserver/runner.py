@@ -164,7 +164,7 @@ class DevRunner:
             settings = dev_settings(self.data, identity, gateway_url=self.gateway_url, simulator_url=self.simulator_url)
             # Explicit transports: the simulator is on loopback, so proxies from the environment must not apply.
             gateway_app = create_app(settings, tesla_transport=httpx.AsyncHTTPTransport())
-            sim_app = create_simulator_app(outbound_transport=httpx.AsyncHTTPTransport())
+            sim_app = create_simulator_app(outbound_transport=httpx.AsyncHTTPTransport(), stream_telemetry=True)
             servers = {"gateway": embedded_server(gateway_app), "simulator": embedded_server(sim_app)}
             self.echo(
                 f"Starting the gateway on {self.gateway_url} and the Tesla simulator on {self.simulator_url} "
