@@ -18,6 +18,7 @@ class TelemetryStatus(StrEnum):
     SYNCED = "synced"
     FAILED = "failed"
     REMOVED = "removed"
+    PAUSED_BUDGET = "paused_budget"
 
 
 class TelemetryConfig(Base):
@@ -37,6 +38,10 @@ class TelemetryConfig(Base):
     expires_at: Mapped[datetime]
     # Tesla's last error about the car's config: {"name", "message", "at"}.
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Signals a day the device may stream (UTC days); null: no budget of its own.
+    signals_per_day_budget: Mapped[int | None] = mapped_column(default=None)
+    # While `paused_budget`: when it is posted again.
+    paused_until: Mapped[datetime | None] = mapped_column(default=None)
     synced_at: Mapped[datetime | None] = mapped_column(default=None)
     checked_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,3 +18,5 @@ class Workspace(Base):
     display_name: Mapped[str | None] = mapped_column(String(200), default=None)
     logo_url: Mapped[str | None] = mapped_column(Text, default=None)
     accent_color: Mapped[str | None] = mapped_column(String(7), default=None)
+    # Streaming signals a day for all its vehicles together (see `telemetry.budgets`); null: no budget.
+    telemetry_signals_per_day_budget: Mapped[int | None] = mapped_column(default=None)
