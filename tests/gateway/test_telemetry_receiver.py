@@ -10,12 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from websockets import ConnectionClosed, InvalidHandshake
 
 from fleetgate.features.telemetry.server import RunningReceiver, running_receiver, vehicle_tls
 from fleetgate.infra.models import DeviceState, TelemetryConnectivity, TelemetryRecord
 from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.retention import prune
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority
 from fleetgate.protocol.telemetry.envelope import (
     INCORRECT_MESSAGE_FORMAT,
@@ -296,3 +297,63 @@ class TestServer:
             assert opened is not None
             assert opened.network_interface == "wifi"
         await eventually(connectivity, until=lambda row: row is not None and not row.connected, what="closed")
+
+
+class TestStreamAndPolls:
+    async def test_the_newer_wins_field_by_field(
+        self, connect: Connector, receiver: RunningReceiver, pki: Pki, api: httpx.AsyncClient
+    ) -> None:
+        car = (await connect()).vehicle
+        async with streaming(pki, receiver.port, car.external_id) as stream:
+            an_hour_ago = NOW - timedelta(hours=1)
+            await stream.send(v_frame(car.external_id, an_hour_ago, {"BatteryLevel": 10.0}, txid=b"tx-1"))
+            # max_age 0 asks Tesla even while the car streams: the poll is newer than the streamed level.
+            polled = await state_of(api, car.id, max_age=0)
+            assert polled["source"] == "live"
+            assert polled["data"]["battery_level_pct"] != 10.0
+            assert (await state_of(api, car.id))["field_times"] == {}
+
+            later = datetime.now(UTC) + timedelta(seconds=1)
+            await stream.send(v_frame(car.external_id, later, {"BatteryLevel": 33.0}, txid=b"tx-2"))
+            streamed = await state_of(api, car.id)
+        assert streamed["source"] == "telemetry"
+        assert streamed["data"]["battery_level_pct"] == 33.0
+        assert streamed["data"]["locked"] == polled["data"]["locked"]
+        assert list(streamed["field_times"]) == ["battery_level_pct"]
+
+    async def test_a_stream_the_receiver_no_longer_vouches_for_is_not_trusted(
+        self, connect: Connector, receiver: RunningReceiver, pki: Pki, api: httpx.AsyncClient, gateway_runtime: Runtime
+    ) -> None:
+        car = (await connect()).vehicle
+        async with streaming(pki, receiver.port, car.external_id) as stream:
+            await stream.send(v_frame(car.external_id, NOW - timedelta(hours=1), {"Locked": True}))
+            async with gateway_runtime.sessionmaker() as session, session.begin():
+                # As if the receiver that holds the stream had died ten minutes ago.
+                await session.execute(
+                    update(TelemetryConnectivity)
+                    .where(TelemetryConnectivity.device_id == car.id)
+                    .values(seen_at=datetime.now(UTC) - timedelta(minutes=10))
+                )
+            body = await state_of(api, car.id, max_age=60)
+        assert body["source"] == "live"
+
+
+class TestRetention:
+    async def test_records_past_the_usage_retention_go(
+        self, connect: Connector, receiver: RunningReceiver, pki: Pki, gateway_runtime: Runtime
+    ) -> None:
+        car = (await connect()).vehicle
+        async with streaming(pki, receiver.port, car.external_id) as stream:
+            await stream.send(v_frame(car.external_id, NOW, {"Locked": True}, txid=b"tx-1"))
+            await stream.send(v_frame(car.external_id, NOW + timedelta(seconds=1), {"Locked": False}, txid=b"tx-2"))
+        async with gateway_runtime.sessionmaker() as session, session.begin():
+            first = await session.scalar(select(TelemetryRecord.id).order_by(TelemetryRecord.created_at).limit(1))
+            long_ago = datetime.now(UTC) - timedelta(days=gateway_runtime.settings.usage_retention_days + 1)
+            await session.execute(
+                update(TelemetryRecord).where(TelemetryRecord.id == first).values(received_at=long_ago)
+            )
+
+        pruned = await prune(gateway_runtime.sessionmaker, gateway_runtime.settings, datetime.now(UTC))
+
+        assert pruned.telemetry_records == 1
+        assert [record.signals for record in await records(gateway_runtime, car.id)] == [1]

@@ -1,5 +1,6 @@
 """Old records deleted, so that tables grow with activity, not with time: commands that ended, events (their webhook
-deliveries and attempts go with them), and upstream calls once their month's usage no longer matters.
+deliveries and attempts go with them), and upstream calls and streamed records (`telemetry_records`, the ledger of
+streaming signals) once their month's usage no longer matters.
 
 Only what can no longer change is deleted: a command still queued or in progress stays whatever its age, and an
 event's deliveries end within about 28 hours of it, long before its retention does. Rows go in batches, each a
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fleetgate.config import Settings
 from fleetgate.features.commands.status import TERMINAL
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.models import Command, Event, UpstreamCall
+from fleetgate.infra.models import Command, Event, TelemetryRecord, UpstreamCall
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.passes import Passes, in_background
 
@@ -41,6 +42,7 @@ class Pruned:
     commands: int
     events: int
     upstream_calls: int
+    telemetry_records: int = 0
 
 
 async def prune(sessions: async_sessionmaker[AsyncSession], settings: Settings, now: datetime) -> Pruned:
@@ -54,7 +56,9 @@ async def prune(sessions: async_sessionmaker[AsyncSession], settings: Settings, 
     calls = await _in_batches(
         sessions, UpstreamCall, UpstreamCall.at < now - timedelta(days=settings.usage_retention_days)
     )
-    return Pruned(commands, events, calls)
+    usage_horizon = now - timedelta(days=settings.usage_retention_days)
+    records = await _in_batches(sessions, TelemetryRecord, TelemetryRecord.received_at < usage_horizon)
+    return Pruned(commands, events, calls, records)
 
 
 async def _in_batches(sessions: async_sessionmaker[AsyncSession], model: Any, *conditions: Any) -> int:
@@ -71,12 +75,13 @@ async def _in_batches(sessions: async_sessionmaker[AsyncSession], model: Any, *c
 
 async def sweep(runtime: Runtime) -> None:
     pruned = await prune(runtime.sessionmaker, runtime.settings, utcnow())
-    if pruned.commands or pruned.events or pruned.upstream_calls:
+    if pruned.commands or pruned.events or pruned.upstream_calls or pruned.telemetry_records:
         log.info(
-            "retention: deleted %d commands, %d events, %d upstream calls",
+            "retention: deleted %d commands, %d events, %d upstream calls, %d telemetry records",
             pruned.commands,
             pruned.events,
             pruned.upstream_calls,
+            pruned.telemetry_records,
         )
 
 

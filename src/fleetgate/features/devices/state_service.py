@@ -46,6 +46,7 @@ from fleetgate.infra.db.transaction import request_transaction
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection
 from fleetgate.infra.models.device_state import Reading
+from fleetgate.infra.models.telemetry_connectivity import stream_open
 from fleetgate.infra.runtime import Runtime
 from fleetgate.tesla.wake import NotOnline, online_state
 
@@ -150,7 +151,7 @@ async def readable_device(runtime: Runtime, workspace_id: str, device_id: str) -
             bool(row.has_location),
             streamed=bool(row.streamed),
             field_times=row.field_times,
-            streaming=bool(row.streaming),
+            streaming=stream_open(row.stream_connected, row.stream_seen_at, utcnow()),
         )
     return ReadableDevice(
         device_id, row.workspace_id, row.type, row.external_id, facts, location, stored, row.changed_at

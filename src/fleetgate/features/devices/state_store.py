@@ -36,6 +36,7 @@ LOAD_DEVICE = (
         DeviceState.streamed,
         DeviceState.field_times,
         TelemetryConnectivity.connected,
+        TelemetryConnectivity.seen_at,
     )
     .join(Connection, Connection.id == Device.connection_id)
     .outerjoin(DeviceState, DeviceState.device_id == Device.id)
@@ -63,7 +64,8 @@ class LoadedDevice(NamedTuple):
     has_location: bool | None
     streamed: bool | None
     field_times: dict[str, str] | None
-    streaming: bool | None  # the car's Fleet Telemetry stream is open
+    stream_connected: bool | None  # the car's Fleet Telemetry stream, as the receiver last said
+    stream_seen_at: datetime | None
 
 
 async def load_device(runtime: Runtime, workspace_id: str, device_id: str) -> LoadedDevice | None:

@@ -15,13 +15,13 @@ the usage ledger as `streaming_signals`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -130,6 +130,7 @@ async def record_connectivity(
                         stream_id=stream_id,
                         network_interface=network_interface,
                         changed_at=at,
+                        seen_at=at,
                     )
                 )
                 continue
@@ -141,7 +142,20 @@ async def record_connectivity(
                 network_interface,
                 at,
             )
+            row.seen_at = at
         return bool(devices)
+
+
+async def vouch_for_streams(runtime: Runtime, stream_ids: Collection[str], at: datetime) -> None:
+    """The receiver's heartbeat: these streams are still open (see `TelemetryConnectivity.seen_at`)."""
+    if not stream_ids:
+        return
+    async with runtime.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(TelemetryConnectivity)
+            .where(TelemetryConnectivity.stream_id.in_(list(stream_ids)), TelemetryConnectivity.connected)
+            .values(seen_at=at)
+        )
 
 
 def state_values(data: Mapping[str, TelemetryValue], *, location: bool) -> dict[str, Any]:

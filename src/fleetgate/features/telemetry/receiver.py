@@ -9,6 +9,7 @@ A record that could not be stored (the database failed) is not acked: the car se
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from datetime import UTC, datetime
@@ -16,7 +17,14 @@ from datetime import UTC, datetime
 from websockets import ConnectionClosed
 from websockets.asyncio.server import ServerConnection
 
-from fleetgate.features.telemetry.ingest import Outcome, ingest_counted, ingest_vehicle_data, record_connectivity
+from fleetgate.features.telemetry.ingest import (
+    Outcome,
+    ingest_counted,
+    ingest_vehicle_data,
+    record_connectivity,
+    vouch_for_streams,
+)
+from fleetgate.infra.models.telemetry_connectivity import HEARTBEAT
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
 from fleetgate.protocol.telemetry.certificates import vin_of
@@ -55,6 +63,17 @@ class Receiver:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.stats: Counter[str] = Counter()
+        self.open_streams: set[str] = set()
+
+    async def heartbeats(self) -> None:
+        """Vouches for this process's open streams until cancelled, so that other processes can tell them from the
+        streams of a receiver that died."""
+        while True:
+            await asyncio.sleep(HEARTBEAT.total_seconds())
+            try:
+                await vouch_for_streams(self.runtime, set(self.open_streams), datetime.now(UTC))
+            except Exception:
+                log.exception("telemetry: the open streams could not be vouched for")
 
     async def handle(self, connection: ServerConnection) -> None:
         vin = _certified_vin(connection)
@@ -62,6 +81,7 @@ class Receiver:
             await connection.close(POLICY_VIOLATION, "no usable client certificate")
             return
         stream_id = new_id("tls")
+        self.open_streams.add(stream_id)
         interface = connection.request.headers.get("X-Network-Interface") if connection.request else None
         known = await self._connectivity(vin, stream_id, connected=True, interface=interface)
         if not known:
@@ -78,6 +98,7 @@ class Receiver:
         except ConnectionClosed:
             pass
         finally:
+            self.open_streams.discard(stream_id)
             await self._connectivity(vin, stream_id, connected=False, interface=interface)
 
     async def answer(self, vin: str, frame: bytes) -> bytes | None:

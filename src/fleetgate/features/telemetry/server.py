@@ -10,6 +10,7 @@ when the server names a very large set of acceptable CAs (fleet-telemetry issue 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 from collections.abc import AsyncIterator
@@ -91,7 +92,13 @@ async def running_receiver(
         max_size=MAX_MESSAGE_BYTES,
         compression=None,
     ) as server:
-        yield RunningReceiver(receiver, server)
+        heartbeats = asyncio.create_task(receiver.heartbeats(), name="telemetry heartbeats")
+        try:
+            yield RunningReceiver(receiver, server)
+        finally:
+            heartbeats.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeats
 
 
 @asynccontextmanager
