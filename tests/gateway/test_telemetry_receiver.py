@@ -24,7 +24,7 @@ from fleetgate.protocol.telemetry.envelope import (
     StreamMessage,
     format_error_of,
 )
-from fleetgate.protocol.telemetry.records import Location
+from fleetgate.protocol.telemetry.records import Alert, Location, VehicleAlerts, encode_alerts
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Connector
 from tests.gateway.telemetry_cars import HOST, Pki, stream_frame, streaming, v_frame
@@ -357,3 +357,65 @@ class TestRetention:
 
         assert pruned.telemetry_records == 1
         assert [record.signals for record in await records(gateway_runtime, car.id)] == [1]
+
+
+class TestLocation:
+    async def test_a_move_is_an_event_where_the_location_may_be_read(
+        self, connect: Connector, receiver: RunningReceiver, pki: Pki, api: httpx.AsyncClient
+    ) -> None:
+        car = (await connect()).vehicle
+        async with streaming(pki, receiver.port, car.external_id) as stream:
+            here = {"Location": Location(latitude=37.39, longitude=-122.15)}
+            await stream.send(v_frame(car.external_id, NOW, here, txid=b"tx-1"))
+            there = {"Location": Location(latitude=37.40, longitude=-122.15)}
+            await stream.send(v_frame(car.external_id, NOW + timedelta(seconds=60), there, txid=b"tx-2"))
+        events = (await api.get("/v1/events", params={"type": "vehicle.location_changed"})).json()["data"]
+        assert [(event["data"]["previous"]["latitude"], event["data"]["value"]["latitude"]) for event in events] == [
+            (37.39, 37.40)
+        ]
+
+    async def test_without_the_location_scope_the_location_is_not_kept(
+        self,
+        connect: Connector,
+        receiver: RunningReceiver,
+        pki: Pki,
+        api: httpx.AsyncClient,
+        gateway_runtime: Runtime,
+    ) -> None:
+        car = (await connect(grant=["vehicle_data"])).vehicle
+        async with streaming(pki, receiver.port, car.external_id) as stream:
+            data = {"Location": Location(latitude=37.39, longitude=-122.15), "GpsHeading": 90.0, "BatteryLevel": 70.0}
+            await stream.send(v_frame(car.external_id, NOW, data, txid=b"tx-1"))
+            moved = {"Location": Location(latitude=37.40, longitude=-122.15), "BatteryLevel": 70.0}
+            await stream.send(v_frame(car.external_id, NOW + timedelta(seconds=60), moved, txid=b"tx-2"))
+            body = await state_of(api, car.id)
+        state = await stored_state(gateway_runtime, car.id)
+        assert state is not None
+        assert "location" not in state.data
+        assert "location" not in body["data"]
+        assert body["data"]["battery_level_pct"] == 70.0
+        events = (await api.get("/v1/events", params={"type": "vehicle.location_changed"})).json()["data"]
+        assert events == []
+
+
+class TestAlerts:
+    async def test_alerts_are_acked_and_counted_once(
+        self, connect: Connector, receiver: RunningReceiver, pki: Pki, tenant: Tenant
+    ) -> None:
+        car = (await connect()).vehicle
+        alerts = VehicleAlerts(
+            vin=car.external_id,
+            created_at=NOW,
+            alerts=(
+                Alert(name="ChargePortFault", audiences=("Customer",), started_at=NOW, ended_at=None),
+                Alert(name="TirePressureLow", audiences=("Customer", "Service"), started_at=NOW, ended_at=None),
+            ),
+        )
+        frame = stream_frame(car.external_id, b"alerts", encode_alerts(alerts), txid=b"tx-1")
+        async with streaming(pki, receiver.port, car.external_id) as stream:
+            for _ in range(2):
+                reply = await stream.send(frame)
+                assert isinstance(reply, StreamAck)
+                assert reply.topic == b"alerts"
+        usage = (await tenant.client.get("/v1/usage")).json()
+        assert usage["totals"]["streaming_signals"] == 2
