@@ -4,6 +4,7 @@ own refusals as errors with their remedies; a config gone at Tesla noticed as `r
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from fleetgate.config import Settings
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.telemetry_checks import check_pass
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority
+from fleetgate.protocol.telemetry.jws import sign_fleet_message
 from tests.gateway.flows import Connector
+from tests.simulator.factories import SimFactory
 
 RECEIVER = "telemetry.gateway.test"
 NOW = timedelta(0)
@@ -70,6 +73,26 @@ async def events(api: httpx.AsyncClient, event_type: str) -> list[dict[str, Any]
     assert response.status_code == 200, response.text
     found: list[dict[str, Any]] = response.json()["data"]
     return found
+
+
+async def other_apps_config(
+    sim: httpx.AsyncClient, factory: SimFactory, account_id: str, vin: str, domain: str
+) -> None:
+    """Another application's config on the car, as that application posts it."""
+    app = await factory.app(domain=domain)
+    await factory.pair(vin, app["public_key_pem"])
+    tokens = await factory.tokens(app["client_id"], account_id)
+    config = {
+        "hostname": f"telemetry.{domain}",
+        "port": 443,
+        "ca": CertificateAuthority.create("Other CA").cert_pem.decode(),
+        "fields": {"BatteryLevel": {"interval_seconds": 60}},
+        "exp": int(time.time()) + 86400,
+    }
+    body = {"vins": [vin], "token": sign_fleet_message(app["private_key"], config)}
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    response = await sim.post("/na/api/1/vehicles/fleet_telemetry_config_jws", json=body, headers=headers)
+    assert response.json()["response"]["updated_vehicles"] == 1, response.text
 
 
 def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -236,6 +259,17 @@ class TestRefusals:
         vehicle = (await connect(vehicles=[{"firmware": "2024.20.1"}], paired=True)).vehicle
         error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 409, "telemetry_unsupported_firmware")
         assert error["remedy"]["action"] == "update_software"
+
+    async def test_a_car_streaming_to_five_other_apps_is_skipped_with_the_limit_remedy(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector, factory: SimFactory
+    ) -> None:
+        linked = await connect(paired=True)
+        vehicle = linked.vehicle
+        for n in range(5):
+            await other_apps_config(sim, factory, linked.account.id, vehicle.external_id, f"app{n}.example.com")
+        error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 409, "telemetry_config_limit")
+        assert error["remedy"]["action"] == "remove_other_app"
+        assert "five" in error["remedy"]["note"]
 
     async def test_an_energy_site_has_no_telemetry(self, api: httpx.AsyncClient, connect: Connector) -> None:
         site = (await connect(vehicles=[], energy_sites=1)).energy_site

@@ -22,6 +22,7 @@ from sqlalchemy import and_, or_, select
 
 from fleetgate.features.events.service import record_event
 from fleetgate.features.events.types import TELEMETRY_FAILED, TELEMETRY_REMOVED, TELEMETRY_SYNCED
+from fleetgate.features.telemetry.budgets import usage_of
 from fleetgate.features.telemetry.service import apply_answer, ask_tesla
 from fleetgate.features.telemetry.views import telemetry_out
 from fleetgate.infra.db.base import utcnow
@@ -31,6 +32,7 @@ from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.models.telemetry_config import TelemetryStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.passes import Passes, in_background
+from fleetgate.jobs.telemetry_budgets import budget_pass
 
 log = logging.getLogger("fleetgate.telemetry_checks")
 SYNCED_EVERY = timedelta(hours=6)
@@ -82,7 +84,8 @@ async def check_one(runtime: Runtime, device_id: str) -> TelemetryStatus | None:
             status = apply_answer(row, view, utcnow())
             if status is not None:
                 await session.flush()
-                data = telemetry_out(device, row).model_dump(mode="json")
+                usage = await usage_of(session, row, utcnow())
+                data = telemetry_out(device, row, usage).model_dump(mode="json")
                 await record_event(session, workspace_id=row.workspace_id, type=EVENT_OF[status], data=data)
             await session.commit()
             return status
@@ -117,9 +120,10 @@ def _pending_every(runtime: Runtime) -> timedelta:
 
 @asynccontextmanager
 async def telemetry_checks(runtime: Runtime) -> AsyncIterator[None]:
-    """The checks as a task for the duration of the block (none when the interval is 0)."""
+    """The budgets' pass and the checks as a task for the duration of the block (none when the interval is 0)."""
 
     async def run_pass() -> None:
+        await budget_pass(runtime)
         await check_pass(runtime)
 
     interval = runtime.settings.telemetry_check_interval_seconds

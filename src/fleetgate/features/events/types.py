@@ -29,6 +29,8 @@ VEHICLE_LOCATION_CHANGED = "vehicle.location_changed"
 TELEMETRY_SYNCED = "telemetry.synced"
 TELEMETRY_FAILED = "telemetry.failed"
 TELEMETRY_REMOVED = "telemetry.removed"
+# A day's signals budget spent: the config removed at Tesla until the next day (`paused_budget`).
+TELEMETRY_PAUSED = "telemetry.paused"
 # Sent on demand to one endpoint (`POST /v1/webhook-endpoints/{id}/test`), whatever its filter.
 WEBHOOK_TEST = "webhook.test"
 
@@ -52,6 +54,7 @@ EVENT_TYPES: tuple[str, ...] = (
     TELEMETRY_SYNCED,
     TELEMETRY_FAILED,
     TELEMETRY_REMOVED,
+    TELEMETRY_PAUSED,
     WEBHOOK_TEST,
 )
 CATEGORIES: frozenset[str] = frozenset(name.split(".", 1)[0] for name in EVENT_TYPES)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response
 from fleetgate.features.connections.errors import ConnectionRevoked
 from fleetgate.features.connections.tesla_errors import TESLA_ACCOUNT_ERRORS, VirtualKeyNotPaired
 from fleetgate.features.devices.errors import DeviceRemoved
+from fleetgate.features.telemetry.budgets import usage_of, workspace_signals_today
 from fleetgate.features.telemetry.errors import (
     AppKeyMissing,
     ConfigLimitReached,
@@ -13,9 +14,11 @@ from fleetgate.features.telemetry.errors import (
     UnsupportedFirmware,
     UnsupportedHardware,
 )
-from fleetgate.features.telemetry.schemas import TelemetryIn, TelemetryOut
+from fleetgate.features.telemetry.schemas import TelemetryIn, TelemetryOut, WorkspaceBudgetIn, WorkspaceBudgetOut
 from fleetgate.features.telemetry.service import configure, configured, remove
 from fleetgate.features.telemetry.views import telemetry_out
+from fleetgate.features.workspaces.service import get_workspace
+from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep, WorkspaceDep
 from fleetgate.infra.errors import InsufficientScope, NeedsReconnect
 from fleetgate.infra.openapi import documented_errors
@@ -52,7 +55,7 @@ async def put_telemetry(
     device_id: str, body: TelemetryIn, workspace: WorkspaceDep, session: SessionDep, runtime: RuntimeDep
 ) -> TelemetryOut:
     device, row = await configure(session, runtime, workspace.id, device_id, body)
-    return telemetry_out(device, row)
+    return telemetry_out(device, row, await usage_of(session, row, utcnow()))
 
 
 @router.get(
@@ -63,7 +66,7 @@ async def put_telemetry(
 )
 async def get_telemetry(device_id: str, workspace: WorkspaceDep, session: SessionDep) -> TelemetryOut:
     device, row = await configured(session, workspace.id, device_id)
-    return telemetry_out(device, row)
+    return telemetry_out(device, row, await usage_of(session, row, utcnow()))
 
 
 @router.delete(
@@ -78,3 +81,31 @@ async def delete_telemetry(
 ) -> Response:
     await remove(session, runtime, workspace.id, device_id)
     return Response(status_code=204)
+
+
+@router.get(
+    "/v1/workspace/telemetry-budget",
+    name="get_workspace_telemetry_budget",
+    summary="Read the workspace's streaming budget and today's signals",
+)
+async def get_workspace_budget(workspace: WorkspaceDep, session: SessionDep) -> WorkspaceBudgetOut:
+    row = await get_workspace(session, workspace.id)
+    signals = await workspace_signals_today(session, workspace.id, utcnow())
+    return WorkspaceBudgetOut(signals_per_day=row.telemetry_signals_per_day_budget, signals_today=signals)
+
+
+@router.put(
+    "/v1/workspace/telemetry-budget",
+    name="set_workspace_telemetry_budget",
+    summary="Set the signals a day all the workspace's vehicles may stream together",
+    description="Once a day's budget is spent, fleetgate removes every streaming vehicle's config at Tesla until the "
+    "next day (UTC), as with a device's own budget; null removes the budget.",
+)
+async def set_workspace_budget(
+    body: WorkspaceBudgetIn, workspace: WorkspaceDep, session: SessionDep
+) -> WorkspaceBudgetOut:
+    row = await get_workspace(session, workspace.id)
+    row.telemetry_signals_per_day_budget = body.signals_per_day
+    await session.flush()
+    signals = await workspace_signals_today(session, workspace.id, utcnow())
+    return WorkspaceBudgetOut(signals_per_day=row.telemetry_signals_per_day_budget, signals_today=signals)

@@ -47,6 +47,12 @@ class TelemetryIn(BaseModel):
         description="Instead of `interval_seconds`: how old a field may be at most, which is the interval it needs",
     )
     alert_types: list[AlertType] = Field(default_factory=list, description="The car's alerts to stream too")
+    signals_per_day_budget: int | None = Field(
+        default=None,
+        ge=1,
+        description="Signals the car may stream a day (UTC); once spent, fleetgate removes the config at Tesla until "
+        "the next day (`paused_budget`), since a receiver cannot stop a car from sending",
+    )
 
     @model_validator(mode="after")
     def _one_interval(self) -> TelemetryIn:
@@ -97,12 +103,31 @@ class TelemetryErrorOut(BaseModel):
     at: datetime | None
 
 
+class BudgetOut(BaseModel):
+    signals_per_day: int | None = Field(description="The device's own budget; null: none")
+    workspace_signals_per_day: int | None = Field(description="The workspace's budget, all vehicles together")
+    signals_today: int = Field(description="Signals received from the car since 00:00 UTC")
+    paused_until: datetime | None = Field(description="While `paused_budget`: when the config is posted again")
+
+
+class WorkspaceBudgetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    signals_per_day: int | None = Field(ge=1, description="All the workspace's vehicles together; null: no budget")
+
+
+class WorkspaceBudgetOut(BaseModel):
+    signals_per_day: int | None
+    signals_today: int = Field(description="Signals received from the workspace's vehicles since 00:00 UTC")
+
+
 class TelemetryOut(BaseModel):
     device_id: str
     vin: str
     status: TelemetryStatus = Field(
         description="`pending` until Tesla says the car has the config; `synced`; `failed` with Tesla's error; "
-        "`removed` when the config is no longer at Tesla (Tesla sends nothing then: fleetgate's checks notice)"
+        "`removed` when the config is no longer at Tesla (Tesla sends nothing then: fleetgate's checks notice); "
+        "`paused_budget` when a day's signals budget is spent (removed at Tesla until `budget.paused_until`)"
     )
     fields: dict[str, StreamedFieldOut]
     alert_types: list[str]
@@ -113,5 +138,6 @@ class TelemetryOut(BaseModel):
     synced_at: datetime | None
     checked_at: datetime | None = Field(description="When fleetgate last asked Tesla about the config")
     estimate: CostEstimateOut
+    budget: BudgetOut
     created_at: datetime
     updated_at: datetime

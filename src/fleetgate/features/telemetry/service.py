@@ -36,7 +36,7 @@ from fleetgate.features.telemetry.schemas import TelemetryIn
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.db.release import release
 from fleetgate.infra.errors import UpstreamFailure
-from fleetgate.infra.models import Device, TelemetryConfig
+from fleetgate.infra.models import Connection, Device, TelemetryConfig
 from fleetgate.infra.models.telemetry_config import TelemetryStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.protocol.telemetry.jws import sign_fleet_message
@@ -134,34 +134,60 @@ async def configure(
     location = sorted(name for name in chosen if BY_NAME[name].access == LOCATION)
     if location:
         require(READ_LOCATION, facts, device.status, device.id, f"Streaming {', '.join(location)}")
-    receiver = await receiver_of(runtime.settings)
-    if runtime.app_key is None:
-        raise app_key_missing()
-    now = utcnow()
-    expires_at = now + CONFIG_LIFETIME
-    config = tesla_config(receiver, tesla_fields(chosen), list(body.alert_types), expires_at)
-    token = sign_fleet_message(runtime.app_key, config)
     existing = await session.get(TelemetryConfig, device.id)
-    await release(session)
-    async with upstream_errors(runtime, session, connection), fleet_api(runtime, session, connection, [device]) as api:
-        answer = await api.configure_telemetry([device.external_id], token)
-    _raise_if_skipped(answer, device, virtual_key_facts(runtime, device))
+    now = utcnow()
+    posted = await post_config(session, runtime, device, connection, tesla_fields(chosen), list(body.alert_types))
     row = existing or TelemetryConfig(device_id=device.id, workspace_id=workspace_id, created_at=now)
-    row.status = TelemetryStatus.PENDING
     row.fields = chosen
     row.freshness_seconds = body.interval
     row.alert_types = list(body.alert_types)
-    # Stored without the CA chain: it is the receiver's, the same for every car, and long.
-    row.config = {name: value for name, value in config.items() if name != "ca"}
-    row.expires_at = expires_at
-    row.error = None
-    row.synced_at = None
-    row.checked_at = now
-    row.updated_at = now
+    row.signals_per_day_budget = body.signals_per_day_budget
+    mark_posted(row, posted, now)
     if existing is None:
         session.add(row)
     await session.flush()
     return device, row
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    config: dict[str, Any]  # as signed, without the CA chain
+    expires_at: datetime
+
+
+async def post_config(
+    session: AsyncSession,
+    runtime: Runtime,
+    device: Device,
+    connection: Connection,
+    fields: dict[str, StreamedSetting],
+    alert_types: list[str],
+) -> Posted:
+    """Tesla's config built, signed and posted for the car; the session released first. Tesla's skip of the car
+    raises its error (`errors.skipped_error`)."""
+    receiver = await receiver_of(runtime.settings)
+    if runtime.app_key is None:
+        raise app_key_missing()
+    expires_at = utcnow() + CONFIG_LIFETIME
+    config = tesla_config(receiver, fields, alert_types, expires_at)
+    token = sign_fleet_message(runtime.app_key, config)
+    await release(session)
+    async with upstream_errors(runtime, session, connection), fleet_api(runtime, session, connection, [device]) as api:
+        answer = await api.configure_telemetry([device.external_id], token)
+    _raise_if_skipped(answer, device, virtual_key_facts(runtime, device))
+    # Stored without the CA chain: it is the receiver's, the same for every car, and long.
+    return Posted({name: value for name, value in config.items() if name != "ca"}, expires_at)
+
+
+def mark_posted(row: TelemetryConfig, posted: Posted, now: datetime) -> None:
+    row.status = TelemetryStatus.PENDING
+    row.config = posted.config
+    row.expires_at = posted.expires_at
+    row.error = None
+    row.synced_at = None
+    row.paused_until = None
+    row.checked_at = now
+    row.updated_at = now
 
 
 def _raise_if_skipped(answer: TelemetryConfigured, device: Device, key: VirtualKeyFacts) -> None:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from fleetgate.features.telemetry.budgets import BudgetUsage
 from fleetgate.features.telemetry.cost import ASSUMPTIONS, Estimate
 from fleetgate.features.telemetry.fields import BY_NAME
 from fleetgate.features.telemetry.schemas import (
+    BudgetOut,
     CostEstimateOut,
     FieldCostOut,
     PollingCostOut,
@@ -40,7 +42,7 @@ def estimate_out(estimate: Estimate) -> CostEstimateOut:
     )
 
 
-def telemetry_out(device: Device, row: TelemetryConfig) -> TelemetryOut:
+def telemetry_out(device: Device, row: TelemetryConfig, usage: BudgetUsage) -> TelemetryOut:
     error = row.error
     return TelemetryOut(
         device_id=device.id,
@@ -70,6 +72,12 @@ def telemetry_out(device: Device, row: TelemetryConfig) -> TelemetryOut:
         synced_at=row.synced_at,
         checked_at=row.checked_at,
         estimate=estimate_out(estimate_of(row)),
+        budget=BudgetOut(
+            signals_per_day=row.signals_per_day_budget,
+            workspace_signals_per_day=usage.workspace_budget,
+            signals_today=usage.signals_today,
+            paused_until=row.paused_until,
+        ),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
