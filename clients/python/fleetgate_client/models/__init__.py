@@ -2,6 +2,7 @@
 
 from .asleep_remedy import AsleepRemedy
 from .attempt_out import AttemptOut
+from .budget_out import BudgetOut
 from .capability_out import CapabilityOut
 from .catalog import Catalog
 from .catalog_entry import CatalogEntry
@@ -105,12 +106,15 @@ from .webhook_endpoint_created import WebhookEndpointCreated
 from .webhook_endpoint_in import WebhookEndpointIn
 from .webhook_endpoint_out import WebhookEndpointOut
 from .webhook_endpoint_page import WebhookEndpointPage
+from .workspace_budget_in import WorkspaceBudgetIn
+from .workspace_budget_out import WorkspaceBudgetOut
 from .workspace_out import WorkspaceOut
 from .workspace_patch import WorkspacePatch
 
 __all__ = (
     "AsleepRemedy",
     "AttemptOut",
+    "BudgetOut",
     "CapabilityOut",
     "Catalog",
     "CatalogEntry",
@@ -214,6 +218,8 @@ __all__ = (
     "WebhookEndpointIn",
     "WebhookEndpointOut",
     "WebhookEndpointPage",
+    "WorkspaceBudgetIn",
+    "WorkspaceBudgetOut",
     "WorkspaceOut",
     "WorkspacePatch",
 )

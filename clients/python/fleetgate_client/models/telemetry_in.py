@@ -25,12 +25,16 @@ class TelemetryIn:
         freshness_seconds (int | None | Unset): Instead of `interval_seconds`: how old a field may be at most, which is
             the interval it needs
         alert_types (list[TelemetryInAlertTypesItem] | Unset): The car's alerts to stream too
+        signals_per_day_budget (int | None | Unset): Signals the car may stream a day (UTC); once spent, fleetgate
+            removes the config at Tesla until the next day (`paused_budget`), since a receiver cannot stop a car from
+            sending
     """
 
     fields: list[str] | TelemetryInFieldsType1
     interval_seconds: int | None | Unset = UNSET
     freshness_seconds: int | None | Unset = UNSET
     alert_types: list[TelemetryInAlertTypesItem] | Unset = UNSET
+    signals_per_day_budget: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         fields: dict[str, Any] | list[str]
@@ -59,6 +63,12 @@ class TelemetryIn:
                 alert_types_item = alert_types_item_data.value
                 alert_types.append(alert_types_item)
 
+        signals_per_day_budget: int | None | Unset
+        if isinstance(self.signals_per_day_budget, Unset):
+            signals_per_day_budget = UNSET
+        else:
+            signals_per_day_budget = self.signals_per_day_budget
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -72,6 +82,8 @@ class TelemetryIn:
             field_dict["freshness_seconds"] = freshness_seconds
         if alert_types is not UNSET:
             field_dict["alert_types"] = alert_types
+        if signals_per_day_budget is not UNSET:
+            field_dict["signals_per_day_budget"] = signals_per_day_budget
 
         return field_dict
 
@@ -125,11 +137,21 @@ class TelemetryIn:
 
                 alert_types.append(alert_types_item)
 
+        def _parse_signals_per_day_budget(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        signals_per_day_budget = _parse_signals_per_day_budget(d.pop("signals_per_day_budget", UNSET))
+
         telemetry_in = cls(
             fields=fields,
             interval_seconds=interval_seconds,
             freshness_seconds=freshness_seconds,
             alert_types=alert_types,
+            signals_per_day_budget=signals_per_day_budget,
         )
 
         return telemetry_in

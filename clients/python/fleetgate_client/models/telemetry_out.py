@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..models.telemetry_status import TelemetryStatus
 
 if TYPE_CHECKING:
+    from ..models.budget_out import BudgetOut
     from ..models.cost_estimate_out import CostEstimateOut
     from ..models.telemetry_error_out import TelemetryErrorOut
     from ..models.telemetry_out_fields import TelemetryOutFields
@@ -36,6 +37,7 @@ class TelemetryOut:
         synced_at (datetime.datetime | None):
         checked_at (datetime.datetime | None): When fleetgate last asked Tesla about the config
         estimate (CostEstimateOut):
+        budget (BudgetOut):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """
@@ -52,6 +54,7 @@ class TelemetryOut:
     synced_at: datetime.datetime | None
     checked_at: datetime.datetime | None
     estimate: CostEstimateOut
+    budget: BudgetOut
     created_at: datetime.datetime
     updated_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -95,6 +98,8 @@ class TelemetryOut:
 
         estimate = self.estimate.to_dict()
 
+        budget = self.budget.to_dict()
+
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
@@ -115,6 +120,7 @@ class TelemetryOut:
                 "synced_at": synced_at,
                 "checked_at": checked_at,
                 "estimate": estimate,
+                "budget": budget,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
@@ -124,6 +130,7 @@ class TelemetryOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.budget_out import BudgetOut  # noqa: PLC0415
         from ..models.cost_estimate_out import CostEstimateOut  # noqa: PLC0415
         from ..models.telemetry_error_out import TelemetryErrorOut  # noqa: PLC0415
         from ..models.telemetry_out_fields import TelemetryOutFields  # noqa: PLC0415
@@ -192,6 +199,8 @@ class TelemetryOut:
 
         estimate = CostEstimateOut.from_dict(d.pop("estimate"))
 
+        budget = BudgetOut.from_dict(d.pop("budget"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -209,6 +218,7 @@ class TelemetryOut:
             synced_at=synced_at,
             checked_at=checked_at,
             estimate=estimate,
+            budget=budget,
             created_at=created_at,
             updated_at=updated_at,
         )

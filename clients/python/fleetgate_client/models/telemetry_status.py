@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class TelemetryStatus(StrEnum):
     FAILED = "failed"
+    PAUSED_BUDGET = "paused_budget"
     PENDING = "pending"
     REMOVED = "removed"
     SYNCED = "synced"
