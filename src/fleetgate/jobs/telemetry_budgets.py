@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fleetgate.features.events.service import record_event
 from fleetgate.features.events.types import TELEMETRY_FAILED, TELEMETRY_PAUSED
 from fleetgate.features.telemetry.budgets import over_budget, pause, paused_until_now, resume, usage_of
+from fleetgate.features.telemetry.errors import SKIPPED
 from fleetgate.features.telemetry.views import telemetry_out
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.errors import APIError
 from fleetgate.infra.models import Device, TelemetryConfig
 from fleetgate.infra.models.telemetry_config import TelemetryStatus
 from fleetgate.infra.runtime import Runtime
@@ -60,7 +60,7 @@ async def resume_one(runtime: Runtime, device_id: str, now: datetime) -> Telemet
                 if not await resume(session, runtime, device, row, now):
                     return None
                 status = TelemetryStatus.PENDING
-            except APIError as exc:
+            except SKIPPED as exc:
                 # Tesla skipped the car (its key, its software, other apps): failed, with what fixes it.
                 failed = await session.get(TelemetryConfig, device_id, populate_existing=True)
                 if failed is None:

@@ -48,6 +48,15 @@ class ConfigLimitReached(APIError):
     code = "telemetry_config_limit"
 
 
+# What `skipped_error` raises: Tesla looked at the car and would not configure it.
+SKIPPED: tuple[type[APIError], ...] = (
+    VirtualKeyNotPaired,
+    UnsupportedFirmware,
+    ConfigLimitReached,
+    UnsupportedHardware,
+)
+
+
 def unknown_fields(unknown: Iterable[str], known: Iterable[str]) -> ValidationFailed:
     names = sorted(unknown)
     return ValidationFailed(

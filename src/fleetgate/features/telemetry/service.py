@@ -1,6 +1,7 @@
 """Configuring what a car streams: the request checked against the catalogue and the one access decision, Tesla's
 config built, signed with the app's key (Tesla.SS256, as Tesla's proxy signs it) and posted; then Tesla asked, now
-and then, whether the car has it (`check`, for the background pass in `jobs.telemetry_checks`).
+and then, whether the car has it (`ask_tesla` and `apply_answer`, for the background pass in
+`jobs.telemetry_checks`).
 
 Everything a request can get wrong is refused before Tesla is asked (and bills the call): an unknown field (422),
 then the device's access in the order every check follows (`access.capabilities`, the `telemetry` capability, and
@@ -44,7 +45,8 @@ from fleetgate.tesla.telemetry import TelemetryConfigured, TelemetryErrorItem
 
 TELEMETRY = BY_DEVICE_TYPE[VEHICLE]["telemetry"]
 READ_LOCATION = BY_DEVICE_TYPE[VEHICLE]["read_location"]
-# A car stops using its config at `exp`; the background pass may post it again before then.
+# A car stops using its config at `exp`. Nothing renews it yet: a config PUT again (or resumed after a budget's
+# pause) gets a new one.
 CONFIG_LIFETIME = timedelta(days=180)
 # `latest`: the car keeps what the receiver did not acknowledge and sends it again.
 DELIVERY_POLICY = "latest"
