@@ -25,9 +25,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, VEHICLE, decide
+from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, VEHICLE, ConnectionFacts, decide
 from fleetgate.features.devices import normalize
-from fleetgate.features.devices.service import facts_of_connection
 from fleetgate.features.devices.state_merge import streamed_over_stored
 from fleetgate.features.events.service import record_events
 from fleetgate.features.telemetry.fields import BY_NAME, BY_TESLA_FIELD
@@ -76,7 +75,8 @@ async def devices_of(session: AsyncSession, runtime: Runtime, vin: str) -> list[
     for device_id, workspace_id, connection_id, status, conn_status, reason, scopes in await session.execute(
         DEVICES_OF_VIN, {"vin": vin}
     ):
-        facts = facts_of_connection(runtime, connection_id, conn_status, reason, scopes)
+        # No remedies: nobody is shown this decision, and a record is no time to sign reconnect links.
+        facts = ConnectionFacts(connection_id, conn_status, reason, frozenset(scopes or ()), {})
         if not decide(capabilities["read_data"], facts, status, None).available:
             continue
         location = decide(capabilities["read_location"], facts, status, None).available
@@ -197,21 +197,23 @@ async def _first_time(
 async def _merge(
     session: AsyncSession, runtime: Runtime, device: StreamedDevice, values: dict[str, Any], made_at: datetime
 ) -> dict[str, tuple[Any, Any]]:
-    # A car streaming before its first read: a state of nulls, dated from nothing polled, for the record to fill.
-    blank = normalize.normalize_vehicle({}, with_location=device.location)
-    await session.execute(
-        _insert(runtime)(DeviceState)
-        .values(
-            device_id=device.id,
-            workspace_id=device.workspace_id,
-            fetched_at=made_at,
-            data=blank,
-            has_location=device.location,
-        )
-        .on_conflict_do_nothing(index_elements=["device_id"])
-    )
     state = await session.get(DeviceState, device.id, with_for_update=True, populate_existing=True)
-    assert state is not None  # inserted above, or there already
+    if state is None:
+        # A car streaming before its first read: a state of nulls, dated from nothing polled, for the record to fill.
+        blank = normalize.normalize_vehicle({}, with_location=device.location)
+        await session.execute(
+            _insert(runtime)(DeviceState)
+            .values(
+                device_id=device.id,
+                workspace_id=device.workspace_id,
+                fetched_at=made_at,
+                data=blank,
+                has_location=device.location,
+            )
+            .on_conflict_do_nothing(index_elements=["device_id"])
+        )
+        state = await session.get(DeviceState, device.id, with_for_update=True, populate_existing=True)
+        assert state is not None  # inserted now, or by another process meanwhile
     data, times, changed = streamed_over_stored(state.data, state.field_times, state.polled_at, values, made_at)
     if not changed and times == (state.field_times or {}):
         return {}
