@@ -253,12 +253,30 @@ class TestRefusals:
         not_found = await api.get(f"/v1/devices/{vehicle.id}/telemetry")
         error_of(not_found, 404, "telemetry_not_configured")
 
-    async def test_old_firmware_is_skipped_with_the_update_remedy(
-        self, api: httpx.AsyncClient, connect: Connector
+    async def test_software_tesla_said_is_too_old_is_refused_before_tesla(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector
     ) -> None:
         vehicle = (await connect(vehicles=[{"firmware": "2024.20.1"}], paired=True)).vehicle
+        device = (await api.get(f"/v1/devices/{vehicle.id}")).json()
+        capability = device["capabilities"]["telemetry"]
+        assert capability["reason"] == "unsupported_firmware"
+        assert capability["remedy"]["action"] == "update_software"
         error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 409, "telemetry_unsupported_firmware")
+        assert error["firmware"] == "2024.20.1"
         assert error["remedy"]["action"] == "update_software"
+        assert await on_car(sim, vehicle.external_id) == []
+
+    async def test_software_too_old_for_minimum_delta_is_skipped_by_tesla(
+        self, api: httpx.AsyncClient, connect: Connector
+    ) -> None:
+        # Streams (2024.26 and later), but minimum_delta needs 2024.44.32: Tesla skips the car.
+        vehicle = (await connect(vehicles=[{"firmware": "2024.38.7"}], paired=True)).vehicle
+        error = error_of(
+            await put(api, vehicle.id, {"fields": ["battery_level_pct"]}), 409, "telemetry_unsupported_firmware"
+        )
+        assert error["remedy"]["action"] == "update_software"
+        # Without a delta the same car takes it.
+        await configured(api, vehicle.id, {"fields": ["locked"]})
 
     async def test_a_car_streaming_to_five_other_apps_is_skipped_with_the_limit_remedy(
         self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector, factory: SimFactory

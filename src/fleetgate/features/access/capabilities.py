@@ -12,13 +12,16 @@ checks in one order, the first failure being the reason:
 4. the car knows the app's key, when the capability needs it and Tesla said it does not: `virtual_key_not_paired`,
    with the pairing link, and how to send a command all the same (`if_key_missing`, see `commands.schemas`).
    Commands need the key only on cars that require signed commands; streaming (`telemetry`) needs it on every car,
-   since Tesla accepts a telemetry config only for a car that knows the app's key.
+   since Tesla accepts a telemetry config only for a car that knows the app's key;
+5. the car's software is recent enough, for a capability that needs a version and when Tesla said the car's
+   (`fleet_status`): `unsupported_firmware`, with the update as its remedy.
 
 Pure functions: no database, no Tesla.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +41,7 @@ VIRTUAL_KEY_NOT_PAIRED = "virtual_key_not_paired"
 CONNECTION_NEEDS_RECONNECT = "connection_needs_reconnect"
 CONNECTION_REVOKED = "connection_revoked"
 DEVICE_REMOVED = "device_removed"
+UNSUPPORTED_FIRMWARE = "unsupported_firmware"
 
 # A command's body field, and its value that sends the command to a car said to lack the key all the same.
 IF_KEY_MISSING, TRY_ANYWAY = "if_key_missing", "try"
@@ -54,6 +58,8 @@ class Capability:
     needs_virtual_key: bool = False
     # The key is needed whatever the car's `command_signing` (see `VirtualKeyFacts.required`).
     key_on_every_car: bool = False
+    # The oldest software the car may run, as Tesla numbers versions (2024.26 for 2024.26.x).
+    min_firmware: tuple[int, ...] | None = None
 
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -79,6 +85,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "vehicle_data",
         needs_virtual_key=True,
         key_on_every_car=True,
+        min_firmware=(2024, 26),
     ),
     Capability("energy_data", ENERGY_SITE, "Read energy data", ("energy_device_data",), "energy_data"),
     Capability("energy_commands", ENERGY_SITE, "Change energy settings", ("energy_cmds",), "energy_commands"),
@@ -126,6 +133,8 @@ class VirtualKeyFacts:
     # For a refusal's message: the car as its owner knows it, and when Tesla last said whether it has the key.
     vehicle: str = "the vehicle"
     checked_at: datetime | None = None
+    # The car's software version, as `fleet_status` last said (None: not said).
+    firmware: str | None = None
 
 
 AVAILABLE = Decision(available=True)
@@ -148,7 +157,32 @@ def decide(
     if key is not None and (key.required or capability.key_on_every_car) and key.paired is False:
         # A config Tesla would skip has nothing to try anyway: only commands offer that.
         return Decision(False, VIRTUAL_KEY_NOT_PAIRED, key_remedy(key, try_anyway=not capability.key_on_every_car))
+    firmware = virtual_key.firmware if virtual_key is not None else None
+    minimum = capability.min_firmware
+    if minimum is not None and firmware is not None and not firmware_at_least(firmware, minimum):
+        return Decision(False, UNSUPPORTED_FIRMWARE, firmware_remedy(firmware, minimum))
     return AVAILABLE
+
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+def firmware_at_least(version: str, minimum: tuple[int, ...]) -> bool:
+    """Tesla's versions (`2024.44.32.1`, maybe followed by a build hash) by their numbers; one that does not read
+    as a version is not judged (True): Tesla decides."""
+    match = _VERSION.match(version.strip())
+    if match is None:
+        return True
+    return tuple(int(part) for part in match.groups() if part is not None) >= minimum
+
+
+def firmware_remedy(version: str, minimum: tuple[int, ...]) -> dict[str, Any]:
+    wanted = ".".join(str(part) for part in minimum)
+    return {
+        "action": "update_software",
+        "note": f"The car runs {version}; this needs {wanted} or later. The owner installs the update (Tesla app: "
+        "Software; the car updates over Wi-Fi), then fleetgate learns the new version at the next device sync.",
+    }
 
 
 def key_remedy(key: VirtualKeyFacts, *, try_anyway: bool = True) -> dict[str, Any]:

@@ -103,6 +103,7 @@ def virtual_key_facts(runtime: Runtime, device: Device) -> VirtualKeyFacts:
         check_url=f"/v1/devices/{device.id}/virtual-key/check",
         vehicle=vehicle_named(device),
         checked_at=device.virtual_key_checked_at,
+        firmware=device.firmware_version,
     )
 
 

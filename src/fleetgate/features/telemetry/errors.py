@@ -4,6 +4,7 @@ skipped (`skipped_vehicles` of its answer), each with what fixes it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from fleetgate.features.access.capabilities import VirtualKeyFacts, key_remedy
 from fleetgate.features.connections.tesla_errors import VirtualKeyNotPaired
@@ -14,8 +15,9 @@ MANAGE_ACCESS_NOTE = (
     "(Tesla app: Security & Privacy > Third-Party Apps, or Tesla's manage-access page), then the config can be set."
 )
 FIRMWARE_NOTE = (
-    "The car's software is too old for Fleet Telemetry (2024.26 at least; 2024.44.32 for minimum_delta). It updates "
-    "over Wi-Fi: the owner installs the update (Tesla app: Software), then the config can be set again."
+    "The car's software is too old for this config: Fleet Telemetry needs 2024.26, and minimum_delta (which numeric "
+    "fields get by default) 2024.44.32. The owner installs the update (Tesla app: Software; the car updates over "
+    "Wi-Fi), then the config can be set again; meanwhile fields without a delta (locked, charging_state) may work."
 )
 
 
@@ -79,6 +81,15 @@ def app_key_missing() -> AppKeyMissing:
     return AppKeyMissing(
         "A telemetry config is signed with the application's private key, and fleetgate has none configured.",
         remedy={"action": "configure_private_key", "command": "fleetgate keys generate"},
+    )
+
+
+def firmware_refused(key: VirtualKeyFacts, device_id: str, remedy: dict[str, Any] | None) -> UnsupportedFirmware:
+    return UnsupportedFirmware(
+        f"{key.vehicle} runs software too old for Fleet Telemetry, as Tesla last said; nothing was sent to Tesla.",
+        remedy=remedy,
+        device_id=device_id,
+        firmware=key.firmware,
     )
 
 

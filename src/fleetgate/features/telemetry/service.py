@@ -5,7 +5,8 @@ and then, whether the car has it (`ask_tesla` and `apply_answer`, for the backgr
 
 Everything a request can get wrong is refused before Tesla is asked (and bills the call): an unknown field (422),
 then the device's access in the order every check follows (`access.capabilities`, the `telemetry` capability, and
-`read_location` for location fields), then fleetgate's own setup (the receiver's hostname and CA, the app's key).
+`read_location` for location fields; a car whose software Tesla said is too old is `unsupported_firmware`, as
+Tesla's own skip would answer), then fleetgate's own setup (the receiver's hostname and CA, the app's key).
 Tesla's skips of the car come back as errors with their remedies (`errors.skipped_error`); nothing is stored then.
 """
 
@@ -19,7 +20,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.config import Settings
-from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, VEHICLE, VirtualKeyFacts
+from fleetgate.features.access.capabilities import (
+    BY_DEVICE_TYPE,
+    UNSUPPORTED_FIRMWARE,
+    VEHICLE,
+    VirtualKeyFacts,
+    decide,
+)
 from fleetgate.features.connections.fleet import fleet_api
 from fleetgate.features.connections.tesla_errors import upstream_errors
 from fleetgate.features.devices.errors import require
@@ -28,6 +35,7 @@ from fleetgate.features.telemetry.cost import Estimate, StreamedSetting, estimat
 from fleetgate.features.telemetry.errors import (
     TelemetryNotConfigured,
     app_key_missing,
+    firmware_refused,
     receiver_missing,
     skipped_error,
     unknown_fields,
@@ -132,6 +140,9 @@ async def configure(
     connection = await connection_of(session, device)
     chosen = chosen_fields(body)
     facts, key = connection_facts(runtime, connection), virtual_key_facts(runtime, device)
+    decision = decide(TELEMETRY, facts, device.status, key)
+    if decision.reason == UNSUPPORTED_FIRMWARE:
+        raise firmware_refused(key, device.id, decision.remedy)
     require(TELEMETRY, facts, device.status, device.id, "Streaming telemetry", key)
     location = sorted(name for name in chosen if BY_NAME[name].access == LOCATION)
     if location:
