@@ -321,6 +321,17 @@ class TestStreamAndPolls:
         assert streamed["data"]["locked"] == polled["data"]["locked"]
         assert list(streamed["field_times"]) == ["battery_level_pct"]
 
+    async def test_a_car_clock_ahead_of_ours_does_not_outlive_the_next_poll(
+        self, connect: Connector, receiver: RunningReceiver, pki: Pki, api: httpx.AsyncClient
+    ) -> None:
+        car = (await connect()).vehicle
+        async with streaming(pki, receiver.port, car.external_id) as stream:
+            tomorrow = datetime.now(UTC) + timedelta(days=1)
+            await stream.send(v_frame(car.external_id, tomorrow, {"BatteryLevel": 1.0}))
+            polled = await state_of(api, car.id, max_age=0)
+            assert polled["data"]["battery_level_pct"] != 1.0
+            assert (await state_of(api, car.id))["data"]["battery_level_pct"] == polled["data"]["battery_level_pct"]
+
     async def test_a_stream_the_receiver_no_longer_vouches_for_is_not_trusted(
         self, connect: Connector, receiver: RunningReceiver, pki: Pki, api: httpx.AsyncClient, gateway_runtime: Runtime
     ) -> None:

@@ -97,8 +97,10 @@ async def ingest_vehicle_data(runtime: Runtime, vin: str, record: VehicleData) -
             stored = True
             values = state_values(record.data, location=device.location)
             if values:
-                changed = await _merge(session, runtime, device, values, record.created_at)
-                await _record_changes(session, device, changed, record.created_at)
+                # A car's clock ahead of ours would make its values outlive every later poll.
+                made_at = min(record.created_at, utcnow())
+                changed = await _merge(session, runtime, device, values, made_at)
+                await _record_changes(session, device, changed, made_at)
         return Outcome.STORED if stored else Outcome.DUPLICATE
 
 
