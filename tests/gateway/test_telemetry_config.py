@@ -5,7 +5,7 @@ own refusals as errors with their remedies; a config gone at Tesla noticed as `r
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from fleetgate.config import Settings
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.telemetry_checks import check_pass
+from fleetgate.jobs.telemetry_renewals import renewal_pass
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority
 from fleetgate.protocol.telemetry.jws import sign_fleet_message
 from tests.gateway.flows import Connector
@@ -346,6 +347,23 @@ class TestAtTesla:
         assert after["error"]["message"] == message
         [event] = await events(api, "telemetry.failed")
         assert event["data"]["error"]["message"] == message
+
+    async def test_a_config_near_its_expiry_is_posted_again(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector, gateway_runtime: Runtime
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        first = await configured(api, vehicle.id, {"fields": ["battery_level_pct"]})
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {vehicle.id: "synced"}
+        assert await renewal_pass(gateway_runtime) == []
+
+        expires_at = datetime.fromisoformat(first["expires_at"])
+        assert await renewal_pass(gateway_runtime, now=expires_at - timedelta(days=13)) == [vehicle.id]
+        renewed = await read(api, vehicle.id)
+        assert renewed["status"] == "pending"
+        assert datetime.fromisoformat(renewed["expires_at"]) >= expires_at
+        [config] = await on_car(sim, vehicle.external_id)
+        assert config["exp"] == int(datetime.fromisoformat(renewed["expires_at"]).timestamp())
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {vehicle.id: "synced"}
 
     async def test_delete_removes_it_at_tesla_and_here(
         self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector

@@ -33,6 +33,7 @@ from fleetgate.infra.models.telemetry_config import TelemetryStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.passes import Passes, in_background
 from fleetgate.jobs.telemetry_budgets import budget_pass
+from fleetgate.jobs.telemetry_renewals import renewal_pass
 
 log = logging.getLogger("fleetgate.telemetry_checks")
 SYNCED_EVERY = timedelta(hours=6)
@@ -120,10 +121,12 @@ def _pending_every(runtime: Runtime) -> timedelta:
 
 @asynccontextmanager
 async def telemetry_checks(runtime: Runtime) -> AsyncIterator[None]:
-    """The budgets' pass and the checks as a task for the duration of the block (none when the interval is 0)."""
+    """The budgets' pass, the renewals and the checks as a task for the duration of the block (none when the
+    interval is 0)."""
 
     async def run_pass() -> None:
         await budget_pass(runtime)
+        await renewal_pass(runtime)
         await check_pass(runtime)
 
     interval = runtime.settings.telemetry_check_interval_seconds

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.connections.fleet import fleet_api
 from fleetgate.features.devices.service import connection_of
-from fleetgate.features.telemetry.service import mark_posted, post_config, tesla_fields
+from fleetgate.features.telemetry.service import repost
 from fleetgate.infra.db.release import release
 from fleetgate.infra.models import Device, TelemetryConfig, TelemetryRecord, Workspace
 from fleetgate.infra.models.telemetry_config import TelemetryStatus
@@ -125,13 +125,5 @@ async def pause(session: AsyncSession, runtime: Runtime, device: Device, row: Te
 
 
 async def resume(session: AsyncSession, runtime: Runtime, device: Device, row: TelemetryConfig, now: datetime) -> bool:
-    """Posted again, `pending`; False when the row changed while Tesla answered. Tesla's skip of the car raises
-    its error (the car lost the key meanwhile, say)."""
-    connection = await connection_of(session, device)
-    paused_at = row.updated_at
-    posted = await post_config(session, runtime, device, connection, tesla_fields(row.fields), list(row.alert_types))
-    fresh = await session.get(TelemetryConfig, device.id, populate_existing=True)
-    if fresh is None or fresh.updated_at != paused_at:
-        return False
-    mark_posted(fresh, posted, now)
-    return True
+    """Posted again, `pending` (see `service.repost`)."""
+    return await repost(session, runtime, device, row, now)

@@ -53,8 +53,7 @@ from fleetgate.tesla.telemetry import TelemetryConfigured, TelemetryErrorItem
 
 TELEMETRY = BY_DEVICE_TYPE[VEHICLE]["telemetry"]
 READ_LOCATION = BY_DEVICE_TYPE[VEHICLE]["read_location"]
-# A car stops using its config at `exp`. Nothing renews it yet: a config PUT again (or resumed after a budget's
-# pause) gets a new one.
+# A car stops using its config at `exp`: the background pass posts it again before then (`jobs.telemetry_renewals`).
 CONFIG_LIFETIME = timedelta(days=180)
 # `latest`: the car keeps what the receiver did not acknowledge and sends it again.
 DELIVERY_POLICY = "latest"
@@ -209,6 +208,19 @@ def _raise_if_skipped(answer: TelemetryConfigured, device: Device, key: VirtualK
             raise skipped_error(reason, device.id, key)
     if answer["updated_vehicles"] == 0:
         raise UpstreamFailure("Tesla configured no vehicle, and named no reason.", tesla_answer=dict(answer))
+
+
+async def repost(session: AsyncSession, runtime: Runtime, device: Device, row: TelemetryConfig, now: datetime) -> bool:
+    """The row's config signed and posted again (a new `exp`), `pending`; False when the row changed while Tesla
+    answered. Tesla's skip of the car raises its error."""
+    connection = await connection_of(session, device)
+    seen = row.updated_at
+    posted = await post_config(session, runtime, device, connection, tesla_fields(row.fields), list(row.alert_types))
+    fresh = await session.get(TelemetryConfig, device.id, populate_existing=True)
+    if fresh is None or fresh.updated_at != seen:
+        return False
+    mark_posted(fresh, posted, now)
+    return True
 
 
 async def configured(session: AsyncSession, workspace_id: str, device_id: str) -> tuple[Device, TelemetryConfig]:
