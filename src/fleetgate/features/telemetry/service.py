@@ -97,7 +97,9 @@ def tesla_fields(chosen: dict[str, dict[str, Any]]) -> dict[str, StreamedSetting
     shortest interval and the smallest delta asked of them."""
     merged: dict[str, StreamedSetting] = {}
     for name, setting in chosen.items():
-        field: StreamedField = BY_NAME[name]
+        field: StreamedField | None = BY_NAME.get(name)
+        if field is None:
+            continue  # a stored field the catalogue no longer has: not sent again
         interval, delta = setting["interval_seconds"], setting["minimum_delta"]
         known = merged.get(field.tesla_field)
         if known is not None:
