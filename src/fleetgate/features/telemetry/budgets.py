@@ -66,20 +66,23 @@ async def usage_of(session: AsyncSession, row: TelemetryConfig, now: datetime) -
 async def over_budget(session: AsyncSession, now: datetime) -> list[str]:
     """Devices whose config streams though its own or its workspace's budget for today is spent."""
     since = day_start(now)
+    device_budget = TelemetryConfig.signals_per_day_budget
+    workspace_budget = Workspace.telemetry_signals_per_day_budget
+    # Only the records of devices and workspaces with a budget are summed: none at all when no budget is set.
+    with_budget = select(TelemetryConfig.device_id).where(device_budget.is_not(None))
+    workspaces_with_budget = select(Workspace.id).where(workspace_budget.is_not(None))
     by_device = (
         select(TelemetryRecord.device_id, func.sum(TelemetryRecord.signals).label("signals"))
-        .where(TelemetryRecord.received_at >= since)
+        .where(TelemetryRecord.received_at >= since, TelemetryRecord.device_id.in_(with_budget))
         .group_by(TelemetryRecord.device_id)
         .subquery()
     )
     by_workspace = (
         select(TelemetryRecord.workspace_id, func.sum(TelemetryRecord.signals).label("signals"))
-        .where(TelemetryRecord.received_at >= since)
+        .where(TelemetryRecord.received_at >= since, TelemetryRecord.workspace_id.in_(workspaces_with_budget))
         .group_by(TelemetryRecord.workspace_id)
         .subquery()
     )
-    device_budget = TelemetryConfig.signals_per_day_budget
-    workspace_budget = Workspace.telemetry_signals_per_day_budget
     query = (
         select(TelemetryConfig.device_id)
         .join(Workspace, Workspace.id == TelemetryConfig.workspace_id)
