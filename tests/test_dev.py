@@ -8,6 +8,7 @@ import queue
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -25,6 +26,7 @@ import pytest
 from fleetgate.protocol.keys import public_key_from_text
 from tests.simulator.factories import ALL_USER_SCOPES
 from tests.support.live import free_port
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.live
 
@@ -60,6 +62,10 @@ class Dev:
         return self.printed["Simulator"]
 
     @property
+    def telemetry(self) -> str:
+        return self.printed["Telemetry"]
+
+    @property
     def api_key(self) -> str:
         return self.printed["API key"]
 
@@ -82,7 +88,7 @@ class Dev:
                 raise AssertionError(f"fleetgate dev printed no complete banner in time:\n{self.text()}") from None
             if line is None:
                 raise AssertionError(f"fleetgate dev exited with {self.process.wait()}:\n{self.text()}")
-            for label in ("Gateway", "Simulator", "Console", "Docs", "API key"):
+            for label in ("Gateway", "Simulator", "Telemetry", "Console", "Docs", "API key"):
                 if line.startswith(f"{label}: "):
                     self.printed[label] = line.split(": ", 1)[1].strip()
             banner_read = "API key" in self.printed and line.lstrip().startswith("-d '")
@@ -108,13 +114,17 @@ class Dev:
 
 
 @contextmanager
-def running_dev(data_dir: Path, *, port: int | None = None, sim_port: int | None = None) -> Iterator[Dev]:
+def running_dev(
+    data_dir: Path, *, port: int | None = None, sim_port: int | None = None, telemetry_port: int | None = None
+) -> Iterator[Dev]:
     port = port or free_port()
     sim_port = sim_port or free_port()
+    telemetry_port = telemetry_port or free_port()
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "fleetgate", "dev", "--host", "127.0.0.1"),
-            *("--port", str(port), "--sim-port", str(sim_port), "--data-dir", str(data_dir)),
+            *("--port", str(port), "--sim-port", str(sim_port), "--telemetry-port", str(telemetry_port)),
+            *("--data-dir", str(data_dir)),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -223,9 +233,12 @@ class TestFirstStart:
     def test_keeps_its_secrets_owner_only_and_no_api_key_in_clear(self, dev: Dev) -> None:
         for name in ("private-key.pem", "dev.json"):
             assert (dev.data_dir / name).stat().st_mode & 0o777 == 0o600
+        for name in ("dev-ca-key.pem", "server-key.pem"):
+            assert (dev.data_dir / "telemetry" / name).stat().st_mode & 0o777 == 0o600
         # API keys are stored hashed: the key is nowhere in the data directory (database, its WAL, dev.json).
-        for path in dev.data_dir.iterdir():
-            assert dev.api_key.encode() not in path.read_bytes(), path
+        for path in dev.data_dir.rglob("*"):
+            if path.is_file():
+                assert dev.api_key.encode() not in path.read_bytes(), path
 
     def test_the_printed_api_key_works(self, dev: Dev, http: httpx.Client) -> None:
         assert dev.api_key.startswith("fg_")
@@ -247,11 +260,14 @@ def comparable(lines: list[str], dev: Dev) -> list[str]:
     """The lines with what changes from one start to the next (ports, data directory, keys, ids, times) made equal."""
     gateway_port = urlsplit(dev.gateway).port
     sim_port = urlsplit(dev.sim).port
+    telemetry_port = urlsplit(dev.telemetry).port
     replacements = [
+        (rf"127\.0\.0\.1:{telemetry_port}\b", "127.0.0.1:TELEMETRY"),
         (rf"127\.0\.0\.1:{gateway_port}\b", "127.0.0.1:GATEWAY"),
         (rf"127\.0\.0\.1:{sim_port}\b", "127.0.0.1:SIM"),
         (r"127\.0\.0\.1:8080\b", "127.0.0.1:GATEWAY"),
         (r"127\.0\.0\.1:8081\b", "127.0.0.1:SIM"),
+        (r"127\.0\.0\.1:8082\b", "127.0.0.1:TELEMETRY"),
         (re.escape(str(dev.data_dir)), "var"),
         (r"fg_[0-9a-f]{8}_[A-Za-z0-9_-]+", "fg_KEY"),
         (r"ws_[0-9a-f]+", "ws_ID"),
@@ -441,3 +457,79 @@ class TestStartFailures:
                 assert dev.process.wait(timeout=START_DEADLINE_SECONDS) == 1
         assert f"cannot listen on 127.0.0.1:{port} for the gateway" in dev.text()
         assert "Traceback" not in dev.text()
+
+    def test_a_telemetry_port_in_use_is_a_one_line_error(self, tmp_path: Path) -> None:
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            with running_dev(tmp_path / "var", telemetry_port=port) as dev:
+                assert dev.process.wait(timeout=START_DEADLINE_SECONDS) == 1
+        assert f"cannot listen on 127.0.0.1:{port} for the telemetry receiver" in dev.text()
+        assert "Traceback" not in dev.text()
+
+
+def status_without_a_car_certificate(port: int, dev_ca: Path) -> bytes:
+    trusted = ssl.create_default_context(cafile=dev_ca)
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+        trusted.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = tls.recv(100)
+        if not answer:
+            raise ConnectionError("closed without an answer")
+        return answer
+
+
+def vehicle_data_calls(http: httpx.Client, dev: Dev) -> int:
+    client_id = http.get(f"{dev.sim}/sim/apps").json()["data"][0]["client_id"]
+    endpoints = http.get(f"{dev.sim}/sim/usage").json()["endpoints"].get(client_id, {})
+    return sum(count for endpoint, count in endpoints.items() if endpoint.endswith("/vehicle_data"))
+
+
+class TestTelemetry:
+    def test_the_receiver_shows_the_dev_certificate_and_wants_a_car_certificate(self, dev: Dev) -> None:
+        port = urlsplit(dev.telemetry).port
+        assert port is not None
+        # The server's certificate verifies against the dev CA for 127.0.0.1; without a car's certificate the
+        # handshake, or the first read after it in TLS 1.3, fails.
+        with pytest.raises((ssl.SSLError, ConnectionError)) as refused:
+            status_without_a_car_certificate(port, dev.data_dir / "telemetry" / "dev-ca.pem")
+        assert not isinstance(refused.value, ssl.SSLCertVerificationError), refused.value
+
+    async def test_a_config_set_through_the_api_makes_the_model_3_stream_its_state(
+        self, dev: Dev, http: httpx.Client
+    ) -> None:
+        connection_id = walk_connect_flow(http, dev, "telemetry-user")["connection_id"]
+        devices = http.get(f"{dev.gateway}/v1/devices", params={"connection_id": connection_id}, headers=dev.auth)
+        car = next(device for device in devices.json()["data"] if device.get("vin") == PAIRED_VIN)
+        polled_before = vehicle_data_calls(http, dev)
+
+        configured = http.put(
+            f"{dev.gateway}/v1/devices/{car['id']}/telemetry",
+            headers=dev.auth,
+            json={"fields": ["battery_level_pct", "charging_state", "location"], "interval_seconds": 60},
+        )
+        assert configured.status_code == 200, configured.text
+        assert configured.json()["estimate"]
+
+        def streamed() -> bool:
+            streams = http.get(f"{dev.sim}/sim/telemetry/streams").json()["data"]
+            return any(
+                stream["vin"] == PAIRED_VIN
+                and stream["receiver"] == f"127.0.0.1:{urlsplit(dev.telemetry).port}"
+                and stream["acked"] > 0
+                for stream in streams
+            )
+
+        await eventually(streamed, what="the Model 3's first record acked by the receiver")
+        state = http.get(f"{dev.gateway}/v1/devices/{car['id']}/state", params={"max_age": 3600}, headers=dev.auth)
+        assert state.status_code == 200, state.text
+        body = state.json()
+        assert body["source"] == "telemetry", body
+        assert {"battery_level_pct", "charging_state", "location"} <= set(body["field_times"])
+        assert body["data"]["battery_level_pct"] is not None
+        assert vehicle_data_calls(http, dev) == polled_before
+        usage = http.get(f"{dev.gateway}/v1/usage", headers=dev.auth).json()
+        assert usage["totals"]["streaming_signals"] >= 3

@@ -38,6 +38,9 @@ def dev(
     host: Annotated[str, typer.Option(help="Interface both servers listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The gateway's port.")] = 8080,
     sim_port: Annotated[int | None, typer.Option(help="The simulator's port (default: --port + 1).")] = None,
+    telemetry_port: Annotated[
+        int | None, typer.Option(help="The Fleet Telemetry receiver's port (default: --port + 2).")
+    ] = None,
     data_dir: Annotated[Path, typer.Option(help="Database, app key and Tesla app identity, kept across runs.")] = Path(
         "var"
     ),
@@ -46,7 +49,7 @@ def dev(
     from fleetgate.devtools.devserver.errors import DevError
     from fleetgate.devtools.devserver.runner import DevOptions, run_dev
 
-    options = DevOptions(host=host, port=port, sim_port=sim_port, data_dir=data_dir)
+    options = DevOptions(host=host, port=port, sim_port=sim_port, telemetry_port=telemetry_port, data_dir=data_dir)
     try:
         asyncio.run(run_dev(options, typer.echo))
     except DevError as exc:

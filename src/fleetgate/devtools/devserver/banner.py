@@ -23,6 +23,7 @@ DEMO_REFERENCE_ID = "demo-user"
 class DevReady:
     gateway_url: str
     simulator_url: str
+    telemetry_url: str
     console_url: str
     data_dir: Path
     domain: str
@@ -52,13 +53,15 @@ def banner(ready: DevReady) -> list[str]:
         )
     lines = [
         "",
-        f"fleetgate dev is ready. Data: {ready.data_dir} (delete it to start afresh). Ctrl-C stops both servers.",
+        f"fleetgate dev is ready. Data: {ready.data_dir} (delete it to start afresh). Ctrl-C stops the servers.",
         "",
         f"Gateway: {ready.gateway_url}",
         f"Console: {ready.console_url}",
         f"Docs: {ready.gateway_url}/docs",
         f"Simulator: {ready.simulator_url}",
         f"  (Tesla auth, Fleet API at /na /eu /cn, pairing links; control API docs: {ready.simulator_url}/sim/docs)",
+        f"Telemetry: {ready.telemetry_url}",
+        "  (Fleet Telemetry receiver: a config set with PUT /v1/devices/{id}/telemetry sends the cars here)",
         f"API key: {workspace.api_key}",
         key_note,
         "",

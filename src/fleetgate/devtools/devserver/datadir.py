@@ -43,6 +43,10 @@ class DataDir:
         return self.root / "private-key.pem"
 
     @property
+    def telemetry_dir(self) -> Path:
+        return self.root / "telemetry"
+
+    @property
     def identity_path(self) -> Path:
         return self.root / "dev.json"
 

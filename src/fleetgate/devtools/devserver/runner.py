@@ -1,12 +1,14 @@
-"""Two uvicorn servers in one process and one event loop: the gateway, and the Tesla simulator it talks to.
+"""Two uvicorn servers in one process and one event loop: the gateway, and the Tesla simulator it talks to; and
+beside them the Fleet Telemetry receiver, on a third port with the gateway's runtime, to which the gateway's configs
+send the simulator's cars (certificates in `telemetry_pki`).
 
-Both listen on real ports, because the flow crosses them as it would in production: the browser goes from the
-gateway's hosted page to the simulator's consent page and back, and registering the app's domain makes the
-simulator download the gateway's public key over HTTP. The ports are bound before anything starts, so a port in use
-is a one-line error rather than a traceback. Port 0 takes a free port (`fleetgate demo` does).
+All listen on real ports, because the flow crosses them as it would in production: the browser goes from the
+gateway's hosted page to the simulator's consent page and back, registering the app's domain makes the simulator
+download the gateway's public key over HTTP, and cars stream over mutual TLS. The ports are checked before anything
+starts, so a port in use is a one-line error rather than a traceback. Port 0 takes a free port (`fleetgate demo` does).
 
 `run()` serves until Ctrl-C; `run(on_ready)` hands the seeded deployment to `on_ready` instead of printing the banner,
-and stops both servers once it returns.
+and stops the servers once it returns.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from fleetgate.devtools.devserver.banner import DevReady, banner
 from fleetgate.devtools.devserver.datadir import DataDir, DevIdentity
 from fleetgate.devtools.devserver.errors import DevError
 from fleetgate.devtools.devserver.seed import register_in_every_region, seed_simulator, seed_workspace
+from fleetgate.devtools.devserver.telemetry_pki import TelemetryPki
 from fleetgate.features.console.overview import CONSOLE_HOME
+from fleetgate.features.telemetry.server import telemetry_receiver
 from fleetgate.infra.logs import uvicorn_log_config
 from fleetgate.infra.runtime import Runtime
 from fleetgate.simulator.app import create_simulator_app
@@ -41,6 +45,7 @@ from fleetgate.simulator.partners.service import is_loopback
 
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 START_TIMEOUT_SECONDS = 60.0
+DEV_TELEMETRY_CHECK_SECONDS = 10
 OnReady = Callable[[DevReady], Awaitable[None]]
 
 
@@ -49,6 +54,7 @@ class DevOptions:
     host: str = "127.0.0.1"
     port: int = 8080
     sim_port: int | None = None
+    telemetry_port: int | None = None
     data_dir: Path = Path("var")
 
 
@@ -67,7 +73,27 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def dev_settings(data: DataDir, identity: DevIdentity, *, gateway_url: str, simulator_url: str) -> Settings:
+@dataclass(frozen=True, slots=True)
+class TelemetryListener:
+    host: str  # what the receiver binds
+    hostname: str  # what configs tell cars, which the dev certificate names
+    port: int
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
+        return f"wss://{host}:{self.port}"
+
+
+def dev_settings(
+    data: DataDir,
+    identity: DevIdentity,
+    *,
+    gateway_url: str,
+    simulator_url: str,
+    telemetry: TelemetryListener,
+    pki: TelemetryPki,
+) -> Settings:
     domain = gateway_url.removeprefix("http://")
     return Settings(
         mode="dev",
@@ -83,6 +109,16 @@ def dev_settings(data: DataDir, identity: DevIdentity, *, gateway_url: str, simu
         private_key_pem=None,
         default_audience_region="na",
         request_log=True,
+        telemetry_host=telemetry.host,
+        telemetry_port=telemetry.port,
+        telemetry_cert_path=pki.cert_path,
+        telemetry_key_path=pki.key_path,
+        telemetry_vehicle_ca_path=pki.vehicle_ca_path,
+        telemetry_hostname=telemetry.hostname,
+        telemetry_public_port=telemetry.port,
+        telemetry_ca_chain_path=pki.ca_path,
+        # Tesla (the simulator) asked soon about a new config, so its status turns synced while one watches.
+        telemetry_check_interval_seconds=DEV_TELEMETRY_CHECK_SECONDS,
     )
 
 
@@ -145,6 +181,11 @@ class DevRunner:
         self.sim_port = options.sim_port if options.sim_port is not None else default_sim_port
         if options.port and self.sim_port == options.port:
             raise DevError("the simulator needs its own port: --sim-port must differ from --port")
+        default_telemetry_port = options.port + 2 if options.port else 0
+        self.telemetry_port = options.telemetry_port if options.telemetry_port is not None else default_telemetry_port
+        if self.telemetry_port and self.telemetry_port in (options.port, self.sim_port):
+            raise DevError("the telemetry receiver needs its own port: --telemetry-port must differ from the others")
+        self.receiver = contextlib.AsyncExitStack()
         self.gateway_url = f"http://{self.host}:{options.port}"
         self.simulator_url = f"http://{self.host}:{self.sim_port}"
 
@@ -158,13 +199,24 @@ class DevRunner:
             sockets.callback(gateway_sock.close)
             sim_sock = bind_port(self.options.host, self.sim_port, "simulator", "--sim-port")
             sockets.callback(sim_sock.close)
+            telemetry = self._telemetry_listener()
+            pki = TelemetryPki(self.data.telemetry_dir)
+            pki.prepare()
             # The URLs (and so the app's domain) name the ports actually bound, which port 0 leaves to the system.
             self.gateway_url = f"http://{self.host}:{gateway_sock.getsockname()[1]}"
             self.simulator_url = f"http://{self.host}:{sim_sock.getsockname()[1]}"
-            settings = dev_settings(self.data, identity, gateway_url=self.gateway_url, simulator_url=self.simulator_url)
+            settings = dev_settings(
+                self.data,
+                identity,
+                gateway_url=self.gateway_url,
+                simulator_url=self.simulator_url,
+                telemetry=telemetry,
+                pki=pki,
+            )
             # Explicit transports: the simulator is on loopback, so proxies from the environment must not apply.
             gateway_app = create_app(settings, tesla_transport=httpx.AsyncHTTPTransport())
             sim_app = create_simulator_app(outbound_transport=httpx.AsyncHTTPTransport(), stream_telemetry=True)
+            pki.trust_cars_of(sim_app.state.world.car_certificates.authority.cert_pem)
             servers = {"gateway": embedded_server(gateway_app), "simulator": embedded_server(sim_app)}
             self.echo(
                 f"Starting the gateway on {self.gateway_url} and the Tesla simulator on {self.simulator_url} "
@@ -177,7 +229,8 @@ class DevRunner:
 
             async def start() -> None:
                 await until_started(servers, tasks)
-                ready = await self._seed(gateway_app, settings, identity, key)
+                await self._start_receiver(gateway_app.state.runtime, telemetry)
+                ready = await self._seed(gateway_app, settings, identity, key, telemetry)
                 if on_ready is None:
                     for line in banner(ready):
                         self.echo(line)
@@ -216,9 +269,11 @@ class DevRunner:
                     if serve_after_start:
                         await asyncio.wait({stopping, *tasks}, return_when=asyncio.FIRST_COMPLETED)
             finally:
+                setup.cancel()
+                # Before the gateway, whose runtime the receiver writes with.
+                await self.receiver.aclose()
                 for server in servers.values():
                     server.should_exit = True
-                setup.cancel()
                 stopping.cancel()
                 results = await asyncio.gather(*tasks, return_exceptions=True)
         failures = [result for result in results if isinstance(result, BaseException)]
@@ -226,10 +281,35 @@ class DevRunner:
             raise failures[0]
         if not stop.is_set() and not finished:
             raise DevError("a server stopped on its own; see the log above")
-        self.echo("Stopped the gateway and the simulator.")
+        self.echo("Stopped the gateway, the simulator and the telemetry receiver.")
+
+    def _telemetry_listener(self) -> TelemetryListener:
+        """The receiver's port, checked free now so that a port in use is a one-line error like the others'; port 0
+        becomes a free port here, since configs must name the real one."""
+        host = self.options.host or "0.0.0.0"
+        probe = bind_port(host, self.telemetry_port, "telemetry receiver", "--telemetry-port")
+        try:
+            port = int(probe.getsockname()[1])
+        finally:
+            probe.close()
+        return TelemetryListener(host=host, hostname=self.host.strip("[]"), port=port)
+
+    async def _start_receiver(self, runtime: Runtime, telemetry: TelemetryListener) -> None:
+        try:
+            await self.receiver.enter_async_context(telemetry_receiver(runtime))
+        except OSError as exc:
+            raise DevError(
+                f"cannot listen on {telemetry.host}:{telemetry.port} for the telemetry receiver ({exc.strerror}); "
+                "choose another --telemetry-port"
+            ) from exc
 
     async def _seed(
-        self, gateway_app: FastAPI, settings: Settings, identity: DevIdentity, key: ec.EllipticCurvePrivateKey
+        self,
+        gateway_app: FastAPI,
+        settings: Settings,
+        identity: DevIdentity,
+        key: ec.EllipticCurvePrivateKey,
+        telemetry: TelemetryListener,
     ) -> DevReady:
         transport = httpx.AsyncHTTPTransport()
         async with httpx.AsyncClient(transport=transport, base_url=self.simulator_url, timeout=30.0) as http:
@@ -250,6 +330,7 @@ class DevRunner:
         return DevReady(
             gateway_url=self.gateway_url,
             simulator_url=self.simulator_url,
+            telemetry_url=telemetry.url,
             console_url=console_url(gateway_app, self.gateway_url),
             data_dir=self.data.root,
             domain=settings.domain,
