@@ -14,7 +14,6 @@ the usage ledger as `streaming_signals`.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,8 +35,6 @@ from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
 from fleetgate.protocol.telemetry.records import TelemetryValue, VehicleData
-
-log = logging.getLogger("fleetgate.telemetry")
 
 
 class Outcome(StrEnum):
@@ -69,7 +66,7 @@ DEVICES_OF_VIN = (
 )
 
 
-async def devices_of(session: AsyncSession, runtime: Runtime, vin: str) -> list[StreamedDevice]:
+async def devices_fed_by(session: AsyncSession, vin: str) -> list[StreamedDevice]:
     capabilities = BY_DEVICE_TYPE[VEHICLE]
     found = []
     for device_id, workspace_id, connection_id, status, conn_status, reason, scopes in await session.execute(
@@ -87,7 +84,7 @@ async def devices_of(session: AsyncSession, runtime: Runtime, vin: str) -> list[
 async def ingest_vehicle_data(runtime: Runtime, vin: str, record: VehicleData) -> Outcome:
     """`vin` is the one of the car's certificate; the record's own `vin` is not trusted."""
     async with runtime.sessionmaker() as session, session.begin():
-        devices = await devices_of(session, runtime, vin)
+        devices = await devices_fed_by(session, vin)
         if not devices:
             return Outcome.UNKNOWN_VEHICLE
         stored = False
@@ -107,7 +104,7 @@ async def ingest_vehicle_data(runtime: Runtime, vin: str, record: VehicleData) -
 async def ingest_counted(runtime: Runtime, vin: str, topic: str, created_at: datetime, signals: int) -> Outcome:
     """A record kept only for the ledger and resends (alerts, errors)."""
     async with runtime.sessionmaker() as session, session.begin():
-        devices = await devices_of(session, runtime, vin)
+        devices = await devices_fed_by(session, vin)
         if not devices:
             return Outcome.UNKNOWN_VEHICLE
         fresh = [await _first_time(session, runtime, device, topic, created_at, signals) for device in devices]
@@ -120,7 +117,7 @@ async def record_connectivity(
     """Whether the car's stream is open, per device of its VIN; False when fleetgate has no such car. A disconnect
     of an older stream does not close a newer one."""
     async with runtime.sessionmaker() as session, session.begin():
-        devices = await devices_of(session, runtime, vin)
+        devices = await devices_fed_by(session, vin)
         for device in devices:
             row = await session.get(TelemetryConnectivity, device.id, with_for_update=True)
             if row is None:
