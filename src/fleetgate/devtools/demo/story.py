@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fleetgate.devtools.demo import steps_commands, steps_connect, steps_report
+from fleetgate.devtools.demo import steps_commands, steps_connect, steps_report, steps_telemetry
 from fleetgate.devtools.demo.context import Demo
 
 
@@ -14,4 +14,5 @@ async def tell(demo: Demo) -> None:
     await steps_commands.command_refused_for_the_key(demo)
     await steps_commands.pair_then_command(demo)
     await steps_commands.set_backup_reserve(demo)
+    await steps_telemetry.stream_the_car(demo)
     await steps_report.deliveries_and_usage(demo)
