@@ -1,0 +1,371 @@
+"""Decoded telemetry records published to the NATS server and the MQTT broker that run beside the suite.
+
+Without them these tests skip, unless FLEETGATE_REQUIRE_BROKERS=1 (as in CI) makes that a failure. Each test
+publishes under a prefix of its own, so tests running in parallel never see each other's messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiomqtt
+import nats
+import pytest
+from nats.aio.msg import Msg
+
+from fleetgate.features.telemetry.brokers import (
+    BrokerSettings,
+    BrokerUnavailable,
+    alerts_record,
+    connectivity_record,
+    errors_record,
+    open_publisher,
+    vehicle_data_record,
+)
+from fleetgate.infra.metrics import Metrics
+from fleetgate.protocol.telemetry.records import (
+    Alert,
+    Connectivity,
+    Location,
+    VehicleAlerts,
+    VehicleData,
+    VehicleError,
+    VehicleErrors,
+)
+from tests.support.polling import eventually
+
+NATS_URL = os.environ.get("FLEETGATE_TEST_NATS_URL", "nats://127.0.0.1:4222")
+MQTT_URL = os.environ.get("FLEETGATE_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
+REQUIRE_BROKERS_ENV = "FLEETGATE_REQUIRE_BROKERS"
+VIN = "5YJ3E7EB2NF000001"
+MADE_AT = datetime(2026, 12, 6, 17, 0, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    workspace_id: str
+    location: bool = True
+
+
+DEVICE = Device("dev_1", "ws_1")
+
+
+def _reachable(url: str) -> None:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=2).close()
+    except OSError as error:
+        if os.environ.get(REQUIRE_BROKERS_ENV):
+            pytest.fail(f"{REQUIRE_BROKERS_ENV} is set but the broker at {url} is unreachable: {error}")
+        pytest.skip(f"no broker at {url} ({error}); set FLEETGATE_TEST_NATS_URL / FLEETGATE_TEST_MQTT_URL")
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"fgtest_{secrets.token_hex(6)}"
+
+
+@pytest.fixture
+def metrics() -> Metrics:
+    return Metrics()
+
+
+@pytest.fixture
+async def nats_messages(prefix: str) -> AsyncIterator[list[Msg]]:
+    _reachable(NATS_URL)
+    received: list[Msg] = []
+
+    async def keep(message: Msg) -> None:
+        received.append(message)
+
+    client = await nats.connect(NATS_URL)
+    await client.subscribe(f"{prefix}.>", cb=keep)
+    await client.flush()
+    yield received
+    await client.close()
+
+
+@pytest.fixture
+async def mqtt_messages(prefix: str) -> AsyncIterator[list[aiomqtt.Message]]:
+    _reachable(MQTT_URL)
+    received: list[aiomqtt.Message] = []
+    parts = urlsplit(MQTT_URL)
+    async with aiomqtt.Client(parts.hostname or "", parts.port or 1883) as client:
+        await client.subscribe(f"{prefix}/#", qos=1)
+
+        async def keep() -> None:
+            async for message in client.messages:
+                received.append(message)
+
+        listener = asyncio.create_task(keep())
+        yield received
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+
+
+def _closed_port_url(scheme: str) -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"{scheme}://127.0.0.1:{port}"
+
+
+def _vehicle_data(**data: Any) -> VehicleData:
+    return VehicleData(vin=VIN, created_at=MADE_AT, is_resend=False, data=data)
+
+
+def _by_subject(messages: list[Msg]) -> dict[str, Any]:
+    return {message.subject: json.loads(message.data) for message in messages}
+
+
+def _by_topic(messages: list[aiomqtt.Message]) -> dict[str, Any]:
+    return {message.topic.value: json.loads(bytes(message.payload)) for message in messages}  # type: ignore[arg-type]
+
+
+def _sample(metrics: Metrics, name: str, **labels: str) -> float:
+    return metrics.registry.get_sample_value(f"fleetgate_telemetry_broker_{name}_total", labels) or 0.0
+
+
+async def _arrived(messages: list[Any], count: int, what: str) -> None:
+    await eventually(lambda: len(messages), until=lambda n: n >= count, what=what)
+
+
+class TestNats:
+    async def test_each_record_on_its_vins_subject_by_topic(
+        self, prefix: str, metrics: Metrics, nats_messages: list[Msg]
+    ) -> None:
+        record = _vehicle_data(BatteryLevel=80.5, DetailedChargeState="DetailedChargeStateCharging", Odometer=100.0)
+        alerts = VehicleAlerts(VIN, MADE_AT, (Alert("ChargePortFault", ("Customer",), MADE_AT, None),))
+        errors = VehicleErrors(VIN, MADE_AT, (VehicleError("thermal", MADE_AT, {"a": "b"}, "body"),))
+        online = Connectivity(VIN, "stream-1", "CONNECTED", MADE_AT, "wifi")
+        settings = BrokerSettings(nats_url=NATS_URL, prefix=prefix)
+        async with open_publisher(settings, metrics) as publisher:
+            assert publisher is not None
+            assert not publisher.reliable
+            await publisher.publish(vehicle_data_record(VIN, record, [DEVICE]))
+            await publisher.publish(alerts_record(VIN, alerts, [DEVICE]))
+            await publisher.publish(errors_record(VIN, errors, [DEVICE]))
+            await publisher.publish(connectivity_record(VIN, online, [DEVICE]))
+            await _arrived(nats_messages, 4, "the four records on NATS")
+
+        received = _by_subject(nats_messages)
+        assert set(received) == {f"{prefix}.{VIN}.{kind}" for kind in ("V", "alerts", "errors", "connectivity")}
+        data = received[f"{prefix}.{VIN}.V"]
+        assert data["vin"] == VIN
+        assert data["topic"] == "V"
+        assert data["created_at"] == "2026-12-06T17:00:00Z"
+        assert data["is_resend"] is False
+        assert data["devices"] == [{"device_id": "dev_1", "workspace_id": "ws_1"}]
+        assert data["fields"] == {
+            "BatteryLevel": 80.5,
+            "DetailedChargeState": "DetailedChargeStateCharging",
+            "Odometer": 100.0,
+        }
+        assert data["state"] == {
+            "battery_level_pct": 80.5,
+            "charging_state": "charging",
+            "plugged_in": True,
+            "odometer_km": 160.93,
+            "odometer_mi": 100.0,
+        }
+        assert received[f"{prefix}.{VIN}.alerts"]["alerts"] == [
+            {
+                "name": "ChargePortFault",
+                "audiences": ["Customer"],
+                "started_at": "2026-12-06T17:00:00Z",
+                "ended_at": None,
+            }
+        ]
+        assert received[f"{prefix}.{VIN}.errors"]["errors"] == [
+            {"name": "thermal", "created_at": "2026-12-06T17:00:00Z", "tags": {"a": "b"}, "body": "body"}
+        ]
+        assert received[f"{prefix}.{VIN}.connectivity"]["status"] == "CONNECTED"
+        assert _sample(metrics, "published", broker="nats", topic="V") == 1
+
+    async def test_location_only_when_a_device_may_read_it(
+        self, prefix: str, metrics: Metrics, nats_messages: list[Msg]
+    ) -> None:
+        record = _vehicle_data(Location=Location(52.5, 13.4), GpsHeading=90.0, BatteryLevel=50.0)
+        async with open_publisher(BrokerSettings(nats_url=NATS_URL, prefix=prefix), metrics) as publisher:
+            assert publisher is not None
+            await publisher.publish(vehicle_data_record(VIN, record, [Device("dev_1", "ws_1", location=False)]))
+            await publisher.publish(
+                vehicle_data_record(VIN, record, [Device("dev_1", "ws_1", location=False), Device("dev_2", "ws_2")])
+            )
+            await _arrived(nats_messages, 2, "both records on NATS")
+
+        hidden, shown = (json.loads(message.data) for message in nats_messages)
+        assert hidden["fields"] == {"BatteryLevel": 50.0}
+        assert hidden["state"] == {"battery_level_pct": 50.0}
+        assert shown["fields"]["Location"] == {"latitude": 52.5, "longitude": 13.4}
+        assert shown["state"]["location"] == {"latitude": 52.5, "longitude": 13.4, "heading_deg": 90.0}
+
+
+class TestMqtt:
+    async def test_the_record_and_each_field_on_teslas_topics(
+        self, prefix: str, metrics: Metrics, mqtt_messages: list[aiomqtt.Message]
+    ) -> None:
+        record = _vehicle_data(BatteryLevel=80.5, Locked=True)
+        online = Connectivity(VIN, "stream-1", "DISCONNECTED", MADE_AT, "cellular")
+        async with open_publisher(BrokerSettings(mqtt_url=MQTT_URL, prefix=prefix), metrics) as publisher:
+            assert publisher is not None
+            await publisher.publish(vehicle_data_record(VIN, record, [DEVICE]))
+            await publisher.publish(connectivity_record(VIN, online, [DEVICE]))
+            await _arrived(mqtt_messages, 4, "the records and fields on MQTT")
+
+        received = _by_topic(mqtt_messages)
+        assert set(received) == {
+            f"{prefix}/{VIN}/v",
+            f"{prefix}/{VIN}/v/BatteryLevel",
+            f"{prefix}/{VIN}/v/Locked",
+            f"{prefix}/{VIN}/connectivity",
+        }
+        assert received[f"{prefix}/{VIN}/v/BatteryLevel"] == {"value": 80.5}
+        assert received[f"{prefix}/{VIN}/v/Locked"] == {"value": True}
+        assert received[f"{prefix}/{VIN}/v"]["state"] == {"battery_level_pct": 80.5, "locked": True}
+        assert received[f"{prefix}/{VIN}/connectivity"]["network_interface"] == "cellular"
+        assert _sample(metrics, "published", broker="mqtt", topic="connectivity") == 1
+
+
+class TestBothBrokers:
+    async def test_one_publish_reaches_both(
+        self, prefix: str, metrics: Metrics, nats_messages: list[Msg], mqtt_messages: list[aiomqtt.Message]
+    ) -> None:
+        settings = BrokerSettings(nats_url=NATS_URL, mqtt_url=MQTT_URL, prefix=prefix, reliable=True)
+        async with open_publisher(settings, metrics) as publisher:
+            assert publisher is not None
+            await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=1.0), [DEVICE]))
+            await _arrived(nats_messages, 1, "the record on NATS")
+            await _arrived(mqtt_messages, 2, "the record and its field on MQTT")
+
+
+class TestBrokerDown:
+    @pytest.mark.parametrize("scheme", ["nats", "mqtt"])
+    async def test_buffered_publishing_never_waits_and_drops_the_oldest_when_full(
+        self, scheme: str, prefix: str, metrics: Metrics
+    ) -> None:
+        down = _closed_port_url(scheme)
+        settings = BrokerSettings(**{f"{scheme}_url": down}, prefix=prefix, buffer_records=2)
+        async with open_publisher(settings, metrics) as publisher:
+            assert publisher is not None
+            for level in range(5):
+                # Returns at once: the receiver stores and acks whatever the broker does.
+                await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=float(level)), [DEVICE]))
+            assert _sample(metrics, "dropped", broker=scheme) == 3
+            await eventually(
+                lambda: _sample(metrics, "failures", broker=scheme), what=f"a failed attempt to reach {scheme}"
+            )
+        assert _sample(metrics, "dropped", broker=scheme) == 5, "what was left unsent at the stop counts as dropped"
+        assert _sample(metrics, "published", broker=scheme, topic="V") == 0
+
+    @pytest.mark.parametrize("scheme", ["nats", "mqtt"])
+    async def test_reliable_publishing_raises_so_the_ack_is_withheld(
+        self, scheme: str, prefix: str, metrics: Metrics
+    ) -> None:
+        settings = BrokerSettings(**{f"{scheme}_url": _closed_port_url(scheme)}, prefix=prefix, reliable=True)
+        async with open_publisher(settings, metrics) as publisher:
+            assert publisher is not None
+            assert publisher.reliable
+            with pytest.raises(BrokerUnavailable):
+                await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=1.0), [DEVICE]))
+        assert _sample(metrics, "failures", broker=scheme) == 1
+
+
+class Relay:
+    """A TCP relay to a broker that the test can stop and start again on the same port: a broker going down and
+    coming back."""
+
+    def __init__(self, target: str) -> None:
+        parts = urlsplit(target)
+        self.scheme, self.host, self.port = parts.scheme, parts.hostname or "", parts.port or 0
+        self.listen_port = 0
+        self.server: asyncio.Server | None = None
+        self.pipes: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://127.0.0.1:{self.listen_port}"
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._relay, "127.0.0.1", self.listen_port, reuse_address=True)
+        self.listen_port = self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for pipe in list(self.pipes):
+            pipe.cancel()
+        await asyncio.gather(*self.pipes, return_exceptions=True)
+        await self.server.wait_closed()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(self.host, self.port)
+        pipes = [
+            asyncio.create_task(self._pipe(reader, upstream_writer)),
+            asyncio.create_task(self._pipe(upstream_reader, writer)),
+        ]
+        self.pipes.update(pipes)
+        try:
+            await asyncio.gather(*pipes, return_exceptions=True)
+        finally:
+            for stream in (writer, upstream_writer):
+                stream.close()
+            self.pipes.difference_update(pipes)
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+        writer.close()
+
+
+class TestBrokerBack:
+    async def test_buffered_records_reach_the_broker_once_it_is_back(
+        self, prefix: str, metrics: Metrics, nats_messages: list[Msg]
+    ) -> None:
+        relay = Relay(NATS_URL)
+        await relay.start()
+        async with open_publisher(BrokerSettings(nats_url=relay.url, prefix=prefix), metrics) as publisher:
+            assert publisher is not None
+            await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=1.0), [DEVICE]))
+            await _arrived(nats_messages, 1, "the record before the broker goes down")
+
+            await relay.stop()
+            for level in (2.0, 3.0):
+                await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=level), [DEVICE]))
+            await eventually(lambda: _sample(metrics, "failures", broker="nats"), what="a failed attempt")
+            await relay.start()
+            try:
+                await _arrived(nats_messages, 3, "the buffered records once the broker is back")
+            finally:
+                await relay.stop()
+
+        levels = [json.loads(message.data)["fields"]["BatteryLevel"] for message in nats_messages]
+        assert levels == [1.0, 2.0, 3.0]
+        assert _sample(metrics, "dropped", broker="nats") == 0
+
+
+def test_no_broker_configured_is_no_publisher() -> None:
+    async def opened() -> object:
+        async with open_publisher(BrokerSettings(), Metrics()) as publisher:
+            return publisher
+
+    assert asyncio.run(opened()) is None
+
+
+@pytest.mark.parametrize("prefix", ["", "a..b", "a.*", "a/#", "with space"])
+def test_a_prefix_that_would_change_the_subjects_is_refused(prefix: str) -> None:
+    with pytest.raises(ValueError, match="prefix"):
+        BrokerSettings(prefix=prefix)
