@@ -109,6 +109,15 @@ class Settings(BaseSettings):
     # Tesla asked this often about pending telemetry configs (synced ones less often: see `jobs.telemetry_checks`);
     # 0 turns the checks off.
     telemetry_check_interval_seconds: int = Field(default=60, ge=0)
+    # The receiver can publish each decoded record to a broker too (`features/telemetry/brokers/`):
+    # nats://[user:password@]host:4222 and/or mqtt://[user:password@]host:1883 (mqtts:// for TLS), under subjects and
+    # topics that start with the prefix. Buffered by default (a broker that is down never holds up a car; past the
+    # buffer the oldest records are dropped, and counted); reliable: a record is acked only once the broker has it.
+    telemetry_nats_url: SecretStr = SecretStr("")
+    telemetry_mqtt_url: SecretStr = SecretStr("")
+    telemetry_broker_prefix: str = Field(default="telemetry", pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+    telemetry_broker_reliable: bool = False
+    telemetry_broker_buffer_records: int = Field(default=10_000, ge=1)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
