@@ -176,6 +176,9 @@ class TestResends:
         assert after.data["battery_level_pct"] == 51.0
         assert sorted(record.signals for record in await records(gateway_runtime, car.id)) == [1, 3]
         assert receiver.receiver.stats["duplicate"] == 1
+        registry = gateway_runtime.metrics.registry
+        assert registry.get_sample_value("fleetgate_telemetry_records_total", {"outcome": "duplicate"}) == 1
+        assert registry.get_sample_value("fleetgate_telemetry_signals_total") == 4
 
         usage = (await tenant.client.get("/v1/usage")).json()
         assert usage["totals"]["streaming_signals"] == 4
@@ -242,6 +245,8 @@ class TestRefusals:
             reply = await stream.send(v_frame(stranger, NOW, {"BatteryLevel": 10.0}, txid=b"tx-2"))
             assert isinstance(reply, StreamAck)
         assert receiver.receiver.stats["unknown_vehicle"] == 1
+        registry = gateway_runtime.metrics.registry
+        assert registry.get_sample_value("fleetgate_telemetry_records_total", {"outcome": "unknown_vehicle"}) == 1
         async with gateway_runtime.sessionmaker() as session:
             assert list(await session.scalars(select(TelemetryRecord))) == []
 

@@ -28,9 +28,10 @@ def receiver_env(tmp_path: Path, **telemetry: str) -> dict[str, str]:
 async def test_the_receiver_runs_alone_and_answers_status(tmp_path: Path) -> None:
     pki = Pki.create(tmp_path)
     cert, key, vehicle_ca = pki.server_tls_files()
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     env = receiver_env(tmp_path, cert_path=str(cert), key_path=str(key), vehicle_ca_path=str(vehicle_ca))
     command = [sys.executable, "-m", "fleetgate", "telemetry", "--host", HOST, "--port", str(port)]
+    command += ["--metrics-port", str(metrics_port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
 
@@ -43,10 +44,15 @@ async def test_the_receiver_runs_alone_and_answers_status(tmp_path: Path) -> Non
                 return None
 
         assert await eventually(status, what="the receiver's /status") == "mtls ok"
+        async with httpx.AsyncClient() as client:
+            metrics = (await client.get(f"http://{HOST}:{metrics_port}/metrics")).text
+        assert "fleetgate_telemetry_streams 0.0" in metrics
     finally:
-        process.terminate()
+        process.terminate()  # SIGTERM: it stops as it should, closing the cars' sockets
         output, _ = process.communicate(timeout=30)
     assert f"listening on {HOST}:{port}" in output
+    assert "stopping" in output
+    assert process.returncode == 0, output
 
 
 def test_missing_certificates_are_named(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Annotated
 
@@ -13,6 +12,10 @@ import typer
 def telemetry(
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default FLEETGATE_TELEMETRY_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default FLEETGATE_TELEMETRY_PORT).")] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve this receiver's Prometheus metrics on this port (at /metrics).")
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Interface for --metrics-port.")] = "127.0.0.1",
 ) -> None:
     """Run the Fleet Telemetry receiver: cars connect over mutual TLS and stream what they were configured to send.
 
@@ -20,14 +23,16 @@ def telemetry(
     hostname in their config) and FLEETGATE_TELEMETRY_VEHICLE_CA_PATH (the CA that issued the cars' certificates).
     """
     from fleetgate.config import Settings
-    from fleetgate.features.telemetry.server import serve_until_cancelled, tls_of
+    from fleetgate.features.telemetry.server import serve_until_stopped, tls_of
 
     settings = Settings()
     tls_of(settings)  # refused settings are reported before anything starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(
-            serve_until_cancelled(
-                settings, host=host or settings.telemetry_host, port=settings.telemetry_port if port is None else port
-            )
+    asyncio.run(
+        serve_until_stopped(
+            settings,
+            host=host or settings.telemetry_host,
+            port=settings.telemetry_port if port is None else port,
+            metrics_address=(metrics_host, metrics_port) if metrics_port is not None else None,
         )
+    )

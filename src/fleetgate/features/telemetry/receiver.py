@@ -82,6 +82,7 @@ class Receiver:
             return
         stream_id = new_id("tls")
         self.open_streams.add(stream_id)
+        self.runtime.metrics.telemetry_streams.inc()
         interface = connection.request.headers.get("X-Network-Interface") if connection.request else None
         known = await self._connectivity(vin, stream_id, connected=True, interface=interface)
         if not known:
@@ -99,6 +100,7 @@ class Receiver:
             pass
         finally:
             self.open_streams.discard(stream_id)
+            self.runtime.metrics.telemetry_streams.dec()
             await self._connectivity(vin, stream_id, connected=False, interface=interface)
 
     async def answer(self, vin: str, frame: bytes) -> bytes | None:
@@ -107,22 +109,22 @@ class Receiver:
         try:
             message = decode_frame(frame)
         except MalformedFrame:
-            self.stats["malformed"] += 1
+            self._count("malformed")
             return encode_format_error(FormatErrorReply(b"", INCORRECT_MESSAGE_FORMAT))
         if isinstance(message, StreamAck):
             return None  # cars do not ack; nothing to answer
         try:
             record = _decoded(message)
         except (MalformedRecord, ValueError):
-            self.stats["malformed"] += 1
+            self._count("malformed")
             return encode_format_error(FormatErrorReply(message.txid, INCORRECT_MESSAGE_FORMAT))
         try:
             outcome = await self._store(vin, record)
         except Exception:
             log.exception("telemetry from %s: a %r record could not be stored; not acked", vin, message.topic)
-            self.stats["not_stored"] += 1
+            self._count("not_stored")
             return None
-        self.stats[outcome] += 1
+        self._count(outcome)
         return encode_ack(StreamAck(message.txid, message.topic, message.message_id))
 
     async def _store(self, vin: str, record: Record) -> str:
@@ -143,7 +145,12 @@ class Receiver:
             return "ignored_topic"
         if outcome == Outcome.STORED:
             self.stats["signals"] += signals
+            runtime.metrics.telemetry_signals.inc(signals)
         return outcome.value
+
+    def _count(self, outcome: str) -> None:
+        self.stats[outcome] += 1
+        self.runtime.metrics.telemetry_records.labels(outcome).inc()
 
     async def _connectivity(self, vin: str, stream_id: str, *, connected: bool, interface: str | None) -> bool:
         try:

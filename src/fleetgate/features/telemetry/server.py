@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 
+from prometheus_client import start_http_server
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
@@ -28,6 +30,7 @@ from fleetgate.infra.runtime import Runtime, open_runtime
 
 log = logging.getLogger("fleetgate.telemetry")
 
+Address = tuple[str, int]
 # Tesla's server refuses larger messages; websockets closes the socket with 1009 (message too big).
 MAX_MESSAGE_BYTES = 1024 * 1024
 
@@ -111,9 +114,26 @@ async def telemetry_receiver(runtime: Runtime) -> AsyncIterator[RunningReceiver]
         yield running
 
 
-async def serve_until_cancelled(settings: Settings, *, host: str, port: int) -> None:
-    """`fleetgate telemetry`: the receiver alone, with a runtime of its own."""
+async def serve_until_stopped(settings: Settings, *, host: str, port: int, metrics_address: Address | None) -> None:
+    """`fleetgate telemetry`: the receiver alone, with a runtime of its own, until SIGINT or SIGTERM; then the cars'
+    sockets are closed (they reconnect, to another receiver behind the load balancer) and their streams recorded as
+    closed. With `metrics_address`, its Prometheus metrics are served there (`/metrics`)."""
     tls = tls_of(settings)
-    async with open_runtime(settings) as runtime, running_receiver(runtime, tls, host=host, port=port) as running:
-        log.info("telemetry receiver listening on %s:%d", host, running.port)
-        await asyncio.Event().wait()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    async with open_runtime(settings) as runtime:
+        metrics_server = None
+        if metrics_address is not None:
+            metrics_server, _ = start_http_server(
+                metrics_address[1], addr=metrics_address[0], registry=runtime.metrics.registry
+            )
+        try:
+            async with running_receiver(runtime, tls, host=host, port=port) as running:
+                log.info("telemetry receiver listening on %s:%d", host, running.port)
+                await stopping.wait()
+                log.info("telemetry receiver stopping")
+        finally:
+            if metrics_server is not None:
+                metrics_server.shutdown()
