@@ -57,6 +57,25 @@ class Metrics:
         self.webhook_attempts = Counter(
             "fleetgate_webhook_attempts", "Webhook delivery attempts", ["outcome"], registry=registry
         )
+        self.telemetry_broker_published = Counter(
+            "fleetgate_telemetry_broker_published",
+            "Telemetry records a broker confirmed",
+            ["broker", "topic"],
+            registry=registry,
+        )
+        self.telemetry_broker_failures = Counter(
+            "fleetgate_telemetry_broker_failures",
+            "Attempts to publish telemetry records that the broker did not confirm",
+            ["broker"],
+            registry=registry,
+        )
+        self.telemetry_broker_dropped = Counter(
+            "fleetgate_telemetry_broker_dropped",
+            "Telemetry records never published: the oldest, dropped from a full buffer while the broker was down, "
+            "or left unsent at shutdown",
+            ["broker"],
+            registry=registry,
+        )
         self.telemetry_records = Counter(
             "fleetgate_telemetry_records",
             "Frames cars streamed to this receiver, by what became of them (stored, duplicate, unknown_vehicle, "
