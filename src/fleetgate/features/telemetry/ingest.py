@@ -81,10 +81,15 @@ async def devices_fed_by(session: AsyncSession, vin: str) -> list[StreamedDevice
     return found
 
 
-async def ingest_vehicle_data(runtime: Runtime, vin: str, record: VehicleData) -> Outcome:
-    """`vin` is the one of the car's certificate; the record's own `vin` is not trusted."""
+async def ingest_vehicle_data(
+    runtime: Runtime, vin: str, record: VehicleData, *, fed: list[StreamedDevice] | None = None
+) -> Outcome:
+    """`vin` is the one of the car's certificate; the record's own `vin` is not trusted. The devices the record fed
+    are added to `fed` (for the brokers' message, with no second read)."""
     async with runtime.sessionmaker() as session, session.begin():
         devices = await devices_fed_by(session, vin)
+        if fed is not None:
+            fed.extend(devices)
         if not devices:
             return Outcome.UNKNOWN_VEHICLE
         stored = False
@@ -101,10 +106,20 @@ async def ingest_vehicle_data(runtime: Runtime, vin: str, record: VehicleData) -
         return Outcome.STORED if stored else Outcome.DUPLICATE
 
 
-async def ingest_counted(runtime: Runtime, vin: str, topic: str, created_at: datetime, signals: int) -> Outcome:
-    """A record kept only for the ledger and resends (alerts, errors)."""
+async def ingest_counted(
+    runtime: Runtime,
+    vin: str,
+    topic: str,
+    created_at: datetime,
+    signals: int,
+    *,
+    fed: list[StreamedDevice] | None = None,
+) -> Outcome:
+    """A record kept only for the ledger and resends (alerts, errors); `fed` as in `ingest_vehicle_data`."""
     async with runtime.sessionmaker() as session, session.begin():
         devices = await devices_fed_by(session, vin)
+        if fed is not None:
+            fed.extend(devices)
         if not devices:
             return Outcome.UNKNOWN_VEHICLE
         fresh = [await _first_time(session, runtime, device, topic, created_at, signals) for device in devices]
@@ -112,12 +127,21 @@ async def ingest_counted(runtime: Runtime, vin: str, topic: str, created_at: dat
 
 
 async def record_connectivity(
-    runtime: Runtime, vin: str, *, stream_id: str, connected: bool, network_interface: str | None, at: datetime
+    runtime: Runtime,
+    vin: str,
+    *,
+    stream_id: str,
+    connected: bool,
+    network_interface: str | None,
+    at: datetime,
+    fed: list[StreamedDevice] | None = None,
 ) -> bool:
     """Whether the car's stream is open, per device of its VIN; False when fleetgate has no such car. A disconnect
-    of an older stream does not close a newer one."""
+    of an older stream does not close a newer one. `fed` as in `ingest_vehicle_data`."""
     async with runtime.sessionmaker() as session, session.begin():
         devices = await devices_fed_by(session, vin)
+        if fed is not None:
+            fed.extend(devices)
         for device in devices:
             row = await session.get(TelemetryConnectivity, device.id, with_for_update=True)
             if row is None:
