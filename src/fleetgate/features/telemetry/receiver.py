@@ -55,6 +55,7 @@ log = logging.getLogger("fleetgate.telemetry")
 # WebSocket close codes (RFC 6455): a text frame is data this endpoint does not take; no identity is a policy breach.
 UNSUPPORTED_DATA = 1003
 POLICY_VIOLATION = 1008
+NETWORK_INTERFACE_LENGTH = 40  # `telemetry_connectivity.network_interface`; cars send "wifi" or "cellular"
 
 
 class Receiver:
@@ -84,6 +85,7 @@ class Receiver:
         self.open_streams.add(stream_id)
         self.runtime.metrics.telemetry_streams.inc()
         interface = connection.request.headers.get("X-Network-Interface") if connection.request else None
+        interface = interface[:NETWORK_INTERFACE_LENGTH] if interface else None
         known = await self._connectivity(vin, stream_id, connected=True, interface=interface)
         if not known:
             log.info("telemetry from %s: no device of fleetgate's may read it; its records are acked and dropped", vin)
