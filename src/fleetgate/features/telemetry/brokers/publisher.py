@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from fleetgate.config import Settings
 from fleetgate.features.telemetry.brokers.broker import Broker, BrokerUnavailable
 from fleetgate.features.telemetry.brokers.messages import BrokerRecord
 from fleetgate.features.telemetry.brokers.mqtt import MqttBroker
@@ -49,6 +50,16 @@ class BrokerSettings:
     reliable: bool = False
     buffer_records: int = 10_000
     timeout_seconds: float = 5.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> BrokerSettings:
+        return cls(
+            nats_url=settings.telemetry_nats_url.get_secret_value(),
+            mqtt_url=settings.telemetry_mqtt_url.get_secret_value(),
+            prefix=settings.telemetry_broker_prefix,
+            reliable=settings.telemetry_broker_reliable,
+            buffer_records=settings.telemetry_broker_buffer_records,
+        )
 
     def __post_init__(self) -> None:
         if not _PREFIX.fullmatch(self.prefix):
