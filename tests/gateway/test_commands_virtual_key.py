@@ -22,7 +22,7 @@ from tests.gateway.flows import Connector, LinkedDevice, change_access_on_tesla
 from tests.simulator.factories import SimFactory
 
 TRANSACTION = re.compile(r'name="transaction_id" value="([^"]+)"')
-BILLED_NOTHING = {"data": 0, "commands": 0, "wakes": 0}
+BILLED_NOTHING = {"data": 0, "commands": 0, "wakes": 0, "streaming_signals": 0}
 
 
 def transaction_of(page: httpx.Response) -> str:
