@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from fleetgate.config import Settings
 from fleetgate.infra.runtime import Runtime
@@ -18,6 +20,7 @@ from fleetgate.jobs.telemetry_checks import check_pass
 from fleetgate.jobs.telemetry_renewals import renewal_pass
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority
 from fleetgate.protocol.telemetry.jws import sign_fleet_message
+from tests.gateway.conftest import APP_DOMAIN
 from tests.gateway.flows import Connector
 from tests.simulator.factories import SimFactory
 
@@ -289,6 +292,24 @@ class TestRefusals:
         error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 409, "telemetry_config_limit")
         assert error["remedy"]["action"] == "remove_other_app"
         assert "five" in error["remedy"]["note"]
+
+    async def test_a_config_tesla_refuses_names_the_operators_fix(
+        self, api: httpx.AsyncClient, sim: httpx.AsyncClient, connect: Connector, tesla_app: dict[str, Any]
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        # The key Tesla holds for the app is no longer this deployment's: the config's signature does not verify.
+        stranger = ec.generate_private_key(ec.SECP256R1()).public_key()
+        pem = stranger.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        registered = await sim.post(
+            f"/sim/apps/{tesla_app['client_id']}/partner_accounts",
+            json={"domain": APP_DOMAIN, "public_key": pem.decode()},
+        )
+        assert registered.status_code == 201, registered.text
+
+        error = error_of(await put(api, vehicle.id, {"fields": ["locked"]}), 502, "telemetry_config_refused")
+        assert "FLEETGATE_TELEMETRY_" in error["remedy"]["note"]
+        assert "fleetgate partner register" in error["remedy"]["note"]
+        assert (await api.get(f"/v1/devices/{vehicle.id}/telemetry")).status_code == 404
 
     async def test_an_energy_site_has_no_telemetry(self, api: httpx.AsyncClient, connect: Connector) -> None:
         site = (await connect(vehicles=[], energy_sites=1)).energy_site

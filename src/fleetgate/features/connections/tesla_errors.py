@@ -14,6 +14,7 @@ the code, message and remedy from here and decides only whether to try again).
     ProtocolRequired        signing_required            409     configure the app's private key
     NotRegisteredInRegion   app_not_registered          502     `fleetgate partner register`
     PaymentRequired         tesla_payment_required      502     Tesla's developer dashboard
+    TelemetryConfigRefused  telemetry_config_refused    502     the receiver's settings; the app's registered key
     anything else           upstream_error              502     (Tesla's reason in the message)
 """
 
@@ -69,6 +70,10 @@ class AppNotRegistered(UpstreamFailure):
 
 class TeslaPaymentRequired(UpstreamFailure):
     code = "tesla_payment_required"
+
+
+class TelemetryConfigRefusedByTesla(UpstreamFailure):
+    code = "telemetry_config_refused"
 
 
 # What any call to Tesla for a connection may end with, for the OpenAPI document of the routes that make one.
@@ -137,6 +142,16 @@ def api_error(
         return TeslaPaymentRequired(
             f"Tesla: {exc.reason}",
             remedy={"note": "Raise the billing limit, or add a payment method, in Tesla's developer dashboard."},
+            tesla_status=exc.status,
+        )
+    if isinstance(exc, tesla.TelemetryConfigRefused):
+        # The config is built from the deployment's settings and signed with its key: the fix is the operator's.
+        return TelemetryConfigRefusedByTesla(
+            f"Tesla refused the telemetry config: {exc.reason}",
+            remedy={
+                "note": "Check the receiver's public hostname, port and CA chain (FLEETGATE_TELEMETRY_*), and that "
+                "the public key Tesla holds for the app is this deployment's (fleetgate partner register)."
+            },
             tesla_status=exc.status,
         )
     return UpstreamFailure(f"Tesla: {exc.reason}", tesla_status=exc.status)
