@@ -13,8 +13,10 @@ import os
 import secrets
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +24,7 @@ import aiomqtt
 import nats
 import pytest
 from nats.aio.msg import Msg
+from sqlalchemy import select
 
 from fleetgate.features.telemetry.brokers import (
     BrokerSettings,
@@ -32,7 +35,11 @@ from fleetgate.features.telemetry.brokers import (
     open_publisher,
     vehicle_data_record,
 )
+from fleetgate.features.telemetry.server import RunningReceiver, running_receiver, vehicle_tls
 from fleetgate.infra.metrics import Metrics
+from fleetgate.infra.models import TelemetryRecord
+from fleetgate.infra.runtime import Runtime
+from fleetgate.protocol.telemetry.envelope import StreamAck, StreamMessage, format_error_of
 from fleetgate.protocol.telemetry.records import (
     Alert,
     Connectivity,
@@ -42,6 +49,9 @@ from fleetgate.protocol.telemetry.records import (
     VehicleError,
     VehicleErrors,
 )
+from tests.gateway.conftest import Tenant
+from tests.gateway.flows import Connector
+from tests.gateway.telemetry_cars import HOST, Pki, streaming, v_frame
 from tests.support.polling import eventually
 
 NATS_URL = os.environ.get("FLEETGATE_TEST_NATS_URL", "nats://127.0.0.1:4222")
@@ -369,3 +379,88 @@ def test_no_broker_configured_is_no_publisher() -> None:
 def test_a_prefix_that_would_change_the_subjects_is_refused(prefix: str) -> None:
     with pytest.raises(ValueError, match="prefix"):
         BrokerSettings(prefix=prefix)
+
+
+@pytest.fixture
+def pki(tmp_path: Path) -> Pki:
+    return Pki.create(tmp_path)
+
+
+@asynccontextmanager
+async def receiving(runtime: Runtime, pki: Pki, brokers: BrokerSettings) -> AsyncIterator[RunningReceiver]:
+    tls = vehicle_tls(*pki.server_tls_files())
+    async with running_receiver(runtime, tls, host=HOST, port=0, brokers=brokers) as running:
+        yield running
+
+
+async def stored_records(runtime: Runtime, device_id: str) -> int:
+    async with runtime.sessionmaker() as session:
+        found = await session.scalars(select(TelemetryRecord.id).where(TelemetryRecord.device_id == device_id))
+        return len(list(found))
+
+
+def _records(runtime: Runtime, outcome: str) -> float:
+    return runtime.metrics.registry.get_sample_value("fleetgate_telemetry_records_total", {"outcome": outcome}) or 0.0
+
+
+def _acked(reply: StreamMessage | StreamAck, txid: bytes) -> bool:
+    return isinstance(reply, StreamAck) and reply.txid == txid
+
+
+class TestThroughTheReceiver:
+    async def test_a_stored_record_is_acked_and_published_with_its_device(
+        self,
+        connect: Connector,
+        tenant: Tenant,
+        gateway_runtime: Runtime,
+        pki: Pki,
+        prefix: str,
+        nats_messages: list[Msg],
+    ) -> None:
+        car = (await connect()).vehicle
+        vin = car.external_id
+        settings = BrokerSettings(nats_url=NATS_URL, prefix=prefix)
+        async with receiving(gateway_runtime, pki, settings) as running, streaming(pki, running.port, vin) as stream:
+            assert _acked(await stream.send(v_frame(vin, MADE_AT, {"BatteryLevel": 64.0}, txid=b"tx-1")), b"tx-1")
+        await _arrived(nats_messages, 3, "the car's connection, its record and its disconnection on NATS")
+
+        subjects = [message.subject for message in nats_messages]
+        assert subjects == [f"{prefix}.{vin}.{kind}" for kind in ("connectivity", "V", "connectivity")]
+        connected, record, disconnected = (json.loads(message.data) for message in nats_messages)
+        assert record["devices"] == [{"device_id": car.id, "workspace_id": tenant.workspace_id}]
+        assert record["state"] == {"battery_level_pct": 64.0}
+        assert (connected["status"], disconnected["status"]) == ("CONNECTED", "DISCONNECTED")
+        assert connected["connection_id"] == disconnected["connection_id"]
+
+    async def test_a_broker_that_is_down_does_not_stop_storing_and_acking(
+        self, connect: Connector, gateway_runtime: Runtime, pki: Pki, prefix: str
+    ) -> None:
+        car = (await connect()).vehicle
+        vin = car.external_id
+        down = BrokerSettings(nats_url=_closed_port_url("nats"), mqtt_url=_closed_port_url("mqtt"), prefix=prefix)
+        async with receiving(gateway_runtime, pki, down) as running, streaming(pki, running.port, vin) as stream:
+            assert _acked(await stream.send(v_frame(vin, MADE_AT, {"BatteryLevel": 64.0}, txid=b"tx-1")), b"tx-1")
+            assert await stored_records(gateway_runtime, car.id) == 1
+
+    async def test_reliable_mode_withholds_the_ack_until_the_broker_has_the_record(
+        self, connect: Connector, gateway_runtime: Runtime, pki: Pki, prefix: str, nats_messages: list[Msg]
+    ) -> None:
+        car = (await connect()).vehicle
+        vin = car.external_id
+        frame = v_frame(vin, MADE_AT, {"BatteryLevel": 64.0}, txid=b"tx-1")
+        down = BrokerSettings(nats_url=_closed_port_url("nats"), prefix=prefix, reliable=True)
+        async with receiving(gateway_runtime, pki, down) as running, streaming(pki, running.port, vin) as stream:
+            await stream.connection.send(frame)
+            await eventually(lambda: _records(gateway_runtime, "not_published"), what="the record not published")
+            # Frames are answered in order: the first answer is the malformed frame's, so the record got none.
+            reply = await stream.send(b"not a frame")
+            assert isinstance(reply, StreamMessage)
+            assert format_error_of(reply) is not None
+            assert await stored_records(gateway_runtime, car.id) == 1
+
+        up = BrokerSettings(nats_url=NATS_URL, prefix=prefix, reliable=True)
+        async with receiving(gateway_runtime, pki, up) as running, streaming(pki, running.port, vin) as stream:
+            # The car sends the record again; a duplicate for the database, published all the same.
+            assert _acked(await stream.send(frame), b"tx-1")
+            assert f"{prefix}.{vin}.V" in _by_subject(nats_messages)
+        assert await stored_records(gateway_runtime, car.id) == 1

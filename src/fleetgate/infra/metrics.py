@@ -79,7 +79,7 @@ class Metrics:
         self.telemetry_records = Counter(
             "fleetgate_telemetry_records",
             "Frames cars streamed to this receiver, by what became of them (stored, duplicate, unknown_vehicle, "
-            "malformed, not_stored, ignored_topic)",
+            "malformed, not_stored, not_published, ignored_topic)",
             ["outcome"],
             registry=registry,
         )

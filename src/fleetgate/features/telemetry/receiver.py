@@ -5,11 +5,15 @@ server (fleet-telemetry `server/streaming/socket.go`): a frame that cannot be re
 ("incorrect message format") and the socket stays open; a topic or message this server does not use is acked all
 the same, so that the car does not send it again forever; a car fleetgate has no device for is acked and dropped.
 A record that could not be stored (the database failed) is not acked: the car sends it again.
+
+With a broker configured (`brokers/`), each record of a known car is published once stored, a duplicate too (its
+first publishing may not have been confirmed); in reliable mode a record the broker did not confirm is not acked.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from datetime import UTC, datetime
@@ -17,8 +21,10 @@ from datetime import UTC, datetime
 from websockets import ConnectionClosed
 from websockets.asyncio.server import ServerConnection
 
+from fleetgate.features.telemetry.brokers import BrokerUnavailable, RecordPublisher, broker_record
 from fleetgate.features.telemetry.ingest import (
     Outcome,
+    StreamedDevice,
     ingest_counted,
     ingest_vehicle_data,
     record_connectivity,
@@ -42,6 +48,7 @@ from fleetgate.protocol.telemetry.records import (
     TOPIC_ALERTS,
     TOPIC_ERRORS,
     TOPIC_VEHICLE_DATA,
+    Connectivity,
     MalformedRecord,
     VehicleAlerts,
     VehicleData,
@@ -61,8 +68,9 @@ NETWORK_INTERFACE_LENGTH = 40  # `telemetry_connectivity.network_interface`; car
 class Receiver:
     """The handler of every car's socket, with counts of what it did (`stats`)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, publisher: RecordPublisher | None = None) -> None:
         self.runtime = runtime
+        self.publisher = publisher
         self.stats: Counter[str] = Counter()
         self.open_streams: set[str] = set()
 
@@ -122,6 +130,15 @@ class Receiver:
             return encode_format_error(FormatErrorReply(message.txid, INCORRECT_MESSAGE_FORMAT))
         try:
             outcome = await self._store(vin, record)
+        except BrokerUnavailable as error:
+            log.warning(
+                "telemetry from %s: a %r record stored, not confirmed by the broker; not acked: %s",
+                vin,
+                message.topic,
+                error,
+            )
+            self._count("not_published")
+            return None
         except Exception:
             log.exception("telemetry from %s: a %r record could not be stored; not acked", vin, message.topic)
             self._count("not_stored")
@@ -131,23 +148,26 @@ class Receiver:
 
     async def _store(self, vin: str, record: Record) -> str:
         runtime = self.runtime
+        fed: list[StreamedDevice] = []
         if isinstance(record, VehicleData):
             signals = len(record.data)
-            outcome = await ingest_vehicle_data(runtime, vin, record)
+            outcome = await ingest_vehicle_data(runtime, vin, record, fed=fed)
         elif isinstance(record, VehicleAlerts):
             signals = len(record.alerts)
-            outcome = await ingest_counted(runtime, vin, "alerts", record.created_at, signals)
+            outcome = await ingest_counted(runtime, vin, "alerts", record.created_at, signals, fed=fed)
         elif isinstance(record, VehicleErrors):
             signals = len(record.errors)
             for error in record.errors:
                 log.warning("telemetry from %s: the car reports %s: %s", vin, error.name, error.body)
-            outcome = await ingest_counted(runtime, vin, "errors", record.created_at, signals)
+            outcome = await ingest_counted(runtime, vin, "errors", record.created_at, signals, fed=fed)
         else:
             # Connectivity records are the server's own, and other topics are not ours: acked, not kept.
             return "ignored_topic"
         if outcome == Outcome.STORED:
             self.stats["signals"] += signals
             runtime.metrics.telemetry_signals.inc(signals)
+        if self.publisher is not None and fed:
+            await self.publisher.publish(broker_record(vin, record, fed))
         return outcome.value
 
     def _count(self, outcome: str) -> None:
@@ -155,18 +175,26 @@ class Receiver:
         self.runtime.metrics.telemetry_records.labels(outcome).inc()
 
     async def _connectivity(self, vin: str, stream_id: str, *, connected: bool, interface: str | None) -> bool:
+        at = datetime.now(UTC)
+        fed: list[StreamedDevice] = []
         try:
-            return await record_connectivity(
+            known = await record_connectivity(
                 self.runtime,
                 vin,
                 stream_id=stream_id,
                 connected=connected,
                 network_interface=interface,
-                at=datetime.now(UTC),
+                at=at,
+                fed=fed,
             )
         except Exception:
             log.exception("telemetry from %s: its connectivity could not be recorded", vin)
             return True
+        if self.publisher is not None and fed:
+            event = Connectivity(vin, stream_id, "CONNECTED" if connected else "DISCONNECTED", at, interface or "")
+            with contextlib.suppress(BrokerUnavailable):  # no ack waits on it
+                await self.publisher.publish(broker_record(vin, event, fed))
+        return known
 
 
 Record = VehicleData | VehicleAlerts | VehicleErrors | None

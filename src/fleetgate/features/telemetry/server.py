@@ -25,6 +25,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
 from fleetgate.config import Settings, SettingsError
+from fleetgate.features.telemetry.brokers import BrokerSettings, open_publisher
 from fleetgate.features.telemetry.receiver import Receiver
 from fleetgate.infra.runtime import Runtime, open_runtime
 
@@ -82,19 +83,25 @@ class RunningReceiver:
 
 @asynccontextmanager
 async def running_receiver(
-    runtime: Runtime, tls: ssl.SSLContext, *, host: str, port: int
+    runtime: Runtime, tls: ssl.SSLContext, *, host: str, port: int, brokers: BrokerSettings | None = None
 ) -> AsyncIterator[RunningReceiver]:
-    """Listens until the block ends (port 0: one the OS picks, see `RunningReceiver.port`)."""
+    """Listens until the block ends (port 0: one the OS picks, see `RunningReceiver.port`); publishes to the brokers
+    of the settings, or of `brokers`."""
     receiver = Receiver(runtime)
-    async with serve(
-        receiver.handle,
-        host,
-        port,
-        ssl=tls,
-        process_request=_route,
-        max_size=MAX_MESSAGE_BYTES,
-        compression=None,
-    ) as server:
+    publishing = open_publisher(brokers or BrokerSettings.of(runtime.settings), runtime.metrics)
+    # The publisher outlives the server: the cars' sockets close first, then what is buffered gets its last try.
+    async with (
+        publishing as receiver.publisher,
+        serve(
+            receiver.handle,
+            host,
+            port,
+            ssl=tls,
+            process_request=_route,
+            max_size=MAX_MESSAGE_BYTES,
+            compression=None,
+        ) as server,
+    ):
         heartbeats = asyncio.create_task(receiver.heartbeats(), name="telemetry heartbeats")
         try:
             yield RunningReceiver(receiver, server)

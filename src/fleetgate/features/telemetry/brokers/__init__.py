@@ -7,6 +7,7 @@ from fleetgate.features.telemetry.brokers.broker import BrokerUnavailable
 from fleetgate.features.telemetry.brokers.messages import (
     BrokerRecord,
     alerts_record,
+    broker_record,
     connectivity_record,
     errors_record,
     vehicle_data_record,
@@ -19,6 +20,7 @@ __all__ = [
     "BrokerUnavailable",
     "RecordPublisher",
     "alerts_record",
+    "broker_record",
     "connectivity_record",
     "errors_record",
     "open_publisher",

@@ -165,3 +165,15 @@ def _moment(moment: datetime | None) -> str | None:
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+
+
+def broker_record(
+    vin: str, record: VehicleData | VehicleAlerts | VehicleErrors | Connectivity, devices: Sequence[Recipient]
+) -> BrokerRecord:
+    if isinstance(record, VehicleData):
+        return vehicle_data_record(vin, record, devices)
+    if isinstance(record, VehicleAlerts):
+        return alerts_record(vin, record, devices)
+    if isinstance(record, VehicleErrors):
+        return errors_record(vin, record, devices)
+    return connectivity_record(vin, record, devices)
