@@ -162,6 +162,11 @@ class BufferedPublisher:
                     await asyncio.wait_for(self._stopping.wait(), retry)
                 retry = min(retry * 2, LAST_RETRY_SECONDS)
                 continue
+            except Exception:
+                # Not the broker's doing (a record it cannot take): those records go, the publishing goes on.
+                log.exception("telemetry records dropped: %s could not send them", self._broker.name)
+                self._count_dropped(len(batch))
+                continue
             retry = FIRST_RETRY_SECONDS
             _count_published(self._metrics, self._broker.name, batch)
 
