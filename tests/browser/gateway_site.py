@@ -79,7 +79,8 @@ async def _started(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
 
 
 @asynccontextmanager
-async def live_gateway(live_sim: LiveServer, data_dir: Path) -> AsyncIterator[LiveGateway]:
+async def live_gateway(live_sim: LiveServer, data_dir: Path, **settings_update: Any) -> AsyncIterator[LiveGateway]:
+    """`settings_update`: settings of a test's own, over these (the telemetry receiver's, say)."""
     sock = _loopback_socket()
     port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
@@ -101,7 +102,7 @@ async def live_gateway(live_sim: LiveServer, data_dir: Path) -> AsyncIterator[Li
             device_sync_interval_seconds=0,
             # The app's web site, which receives the webhooks, is on loopback too.
             webhook_allow_private_targets=True,
-        )
+        ).model_copy(update=settings_update)
         app = create_app(settings, tesla_transport=httpx.AsyncHTTPTransport())
         server = _Server(uvicorn.Config(app, lifespan="on", log_level="warning"))
         task = asyncio.create_task(server.serve(sockets=[sock]))

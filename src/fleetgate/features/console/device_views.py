@@ -64,6 +64,7 @@ REASONS = {
     "connection_needs_reconnect": "The connection needs a reconnect.",
     "connection_revoked": "The connection was deleted.",
     "device_removed": "The device is no longer on the Tesla account.",
+    "unsupported_firmware": "Tesla said the car's software is too old for it.",
 }
 
 

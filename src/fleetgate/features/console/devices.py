@@ -1,4 +1,5 @@
-"""Devices: capabilities with their reasons and remedies, the virtual key with its pairing link, the last state."""
+"""Devices: capabilities with their reasons and remedies, the virtual key with its pairing link, the last state, a
+vehicle's Fleet Telemetry."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fleetgate.features.console.device_views import capability_rows, last_state,
 from fleetgate.features.console.errors import workspace_row
 from fleetgate.features.console.listing import customer_references, page_params
 from fleetgate.features.console.render import render
+from fleetgate.features.console.telemetry import telemetry_panel
 from fleetgate.features.devices.schemas import VehicleOut
 from fleetgate.features.devices.service import connection_of, connections_by_id, device_out, list_query
 from fleetgate.features.devices.virtual_key import pairing_offered
@@ -80,5 +82,6 @@ async def device(
         "last_state": await last_state(session, row.id, row.type, location),
         "commands": list(commands.all()),
         "is_vehicle": row.type == VEHICLE,
+        "telemetry": await telemetry_panel(session, row) if row.type == VEHICLE else None,
     }
     return render(request, "device.html", context)
