@@ -416,7 +416,7 @@ class TestLocation:
 
 
 class TestAlerts:
-    async def test_alerts_are_acked_and_counted_once(
+    async def test_alerts_are_acked_counted_once_and_become_events(
         self, connect: Connector, receiver: RunningReceiver, pki: Pki, tenant: Tenant
     ) -> None:
         car = (await connect()).vehicle
@@ -436,3 +436,10 @@ class TestAlerts:
                 assert reply.topic == b"alerts"
         usage = (await tenant.client.get("/v1/usage")).json()
         assert usage["totals"]["streaming_signals"] == 2
+        found = await tenant.client.get("/v1/events", params={"type": "vehicle.alert", "order": "oldest_first"})
+        events = found.json()["data"]
+        assert [(event["data"]["name"], event["data"]["audiences"]) for event in events] == [
+            ("ChargePortFault", ["Customer"]),
+            ("TirePressureLow", ["Customer", "Service"]),
+        ]
+        assert {event["data"]["device_id"] for event in events} == {car.id}

@@ -25,6 +25,8 @@ COMMAND_EXPIRED = "command.expired"
 # A field a car streams (Fleet Telemetry) changed: `data` names the device, the field, its value and the one before.
 VEHICLE_CHARGING_STATE_CHANGED = "vehicle.charging_state_changed"
 VEHICLE_LOCATION_CHANGED = "vehicle.location_changed"
+# An alert the car streamed (the config's `alert_types`): its name, audiences and when it started or ended.
+VEHICLE_ALERT = "vehicle.alert"
 # A vehicle's telemetry config: the car took it, Tesla reported an error of it, or it is no longer at Tesla.
 TELEMETRY_SYNCED = "telemetry.synced"
 TELEMETRY_FAILED = "telemetry.failed"
@@ -51,6 +53,7 @@ EVENT_TYPES: tuple[str, ...] = (
     COMMAND_EXPIRED,
     VEHICLE_CHARGING_STATE_CHANGED,
     VEHICLE_LOCATION_CHANGED,
+    VEHICLE_ALERT,
     TELEMETRY_SYNCED,
     TELEMETRY_FAILED,
     TELEMETRY_REMOVED,

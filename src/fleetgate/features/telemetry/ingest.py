@@ -28,13 +28,14 @@ from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, VEHICLE, Conn
 from fleetgate.features.devices import normalize
 from fleetgate.features.devices.state_merge import streamed_over_stored
 from fleetgate.features.events.service import record_events
+from fleetgate.features.events.types import VEHICLE_ALERT
 from fleetgate.features.telemetry.fields import BY_NAME, BY_TESLA_FIELD
 from fleetgate.infra.db.base import iso, utcnow
 from fleetgate.infra.models import Connection, Device, DeviceState, TelemetryConnectivity, TelemetryRecord
 from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.protocol.telemetry.records import TelemetryValue, VehicleData
+from fleetgate.protocol.telemetry.records import Alert, TelemetryValue, VehicleAlerts, VehicleData
 
 
 class Outcome(StrEnum):
@@ -106,6 +107,39 @@ async def ingest_vehicle_data(
         return Outcome.STORED if stored else Outcome.DUPLICATE
 
 
+async def ingest_alerts(
+    runtime: Runtime, vin: str, record: VehicleAlerts, *, fed: list[StreamedDevice] | None = None
+) -> Outcome:
+    """Each alert of a record seen for the first time is a `vehicle.alert` event; `fed` as in
+    `ingest_vehicle_data`."""
+    async with runtime.sessionmaker() as session, session.begin():
+        devices = await devices_fed_by(session, vin)
+        if fed is not None:
+            fed.extend(devices)
+        if not devices:
+            return Outcome.UNKNOWN_VEHICLE
+        stored = False
+        for device in devices:
+            if not await _first_time(session, runtime, device, "alerts", record.created_at, len(record.alerts)):
+                continue
+            stored = True
+            events = [(VEHICLE_ALERT, _alert_data(device, alert, record.created_at)) for alert in record.alerts]
+            await record_events(session, workspace_id=device.workspace_id, events=events)
+        return Outcome.STORED if stored else Outcome.DUPLICATE
+
+
+def _alert_data(device: StreamedDevice, alert: Alert, made_at: datetime) -> dict[str, Any]:
+    return {
+        "device_id": device.id,
+        "name": alert.name,
+        "audiences": list(alert.audiences),
+        "started_at": iso(alert.started_at) if alert.started_at is not None else None,
+        "ended_at": iso(alert.ended_at) if alert.ended_at is not None else None,
+        "measured_at": iso(made_at),
+        "source": "telemetry",
+    }
+
+
 async def ingest_counted(
     runtime: Runtime,
     vin: str,
@@ -115,7 +149,7 @@ async def ingest_counted(
     *,
     fed: list[StreamedDevice] | None = None,
 ) -> Outcome:
-    """A record kept only for the ledger and resends (alerts, errors); `fed` as in `ingest_vehicle_data`."""
+    """A record kept only for the ledger and resends (errors); `fed` as in `ingest_vehicle_data`."""
     async with runtime.sessionmaker() as session, session.begin():
         devices = await devices_fed_by(session, vin)
         if fed is not None:

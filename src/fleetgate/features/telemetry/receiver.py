@@ -25,6 +25,7 @@ from fleetgate.features.telemetry.brokers import BrokerUnavailable, RecordPublis
 from fleetgate.features.telemetry.ingest import (
     Outcome,
     StreamedDevice,
+    ingest_alerts,
     ingest_counted,
     ingest_vehicle_data,
     record_connectivity,
@@ -154,7 +155,7 @@ class Receiver:
             outcome = await ingest_vehicle_data(runtime, vin, record, fed=fed)
         elif isinstance(record, VehicleAlerts):
             signals = len(record.alerts)
-            outcome = await ingest_counted(runtime, vin, "alerts", record.created_at, signals, fed=fed)
+            outcome = await ingest_alerts(runtime, vin, record, fed=fed)
         elif isinstance(record, VehicleErrors):
             signals = len(record.errors)
             for error in record.errors:
