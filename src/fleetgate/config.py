@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     telemetry_broker_prefix: str = Field(default="telemetry", pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
     telemetry_broker_reliable: bool = False
     telemetry_broker_buffer_records: int = Field(default=10_000, ge=1)
+    # MQTT: a message per field too (`<prefix>/<VIN>/v/<Field>`, as Tesla's server publishes), beside the record's;
+    # off, a record is one message, several times the records a second.
+    telemetry_mqtt_field_topics: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
