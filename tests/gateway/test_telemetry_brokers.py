@@ -464,3 +464,25 @@ class TestThroughTheReceiver:
             assert _acked(await stream.send(frame), b"tx-1")
             assert f"{prefix}.{vin}.V" in _by_subject(nats_messages)
         assert await stored_records(gateway_runtime, car.id) == 1
+
+
+class TestMqttWithoutFieldTopics:
+    async def test_a_record_is_one_message(
+        self, prefix: str, metrics: Metrics, mqtt_messages: list[aiomqtt.Message]
+    ) -> None:
+        settings = BrokerSettings(mqtt_url=MQTT_URL, prefix=prefix, mqtt_field_topics=False, reliable=True)
+        online = Connectivity(VIN, "stream-1", "CONNECTED", MADE_AT, "wifi")
+        async with open_publisher(settings, metrics) as publisher:
+            assert publisher is not None
+            # Reliable: each publish returns once the broker has it, so the broker passes them on in this order.
+            await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=80.5, Locked=True), [DEVICE]))
+            await publisher.publish(connectivity_record(VIN, online, [DEVICE]))
+            await eventually(
+                lambda: [message.topic.value for message in mqtt_messages],
+                until=lambda topics: f"{prefix}/{VIN}/connectivity" in topics,
+                what="the connectivity record after the vehicle data",
+            )
+        assert [message.topic.value for message in mqtt_messages] == [
+            f"{prefix}/{VIN}/v",
+            f"{prefix}/{VIN}/connectivity",
+        ]

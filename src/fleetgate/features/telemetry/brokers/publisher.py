@@ -49,6 +49,7 @@ class BrokerSettings:
     prefix: str = "telemetry"
     reliable: bool = False
     buffer_records: int = 10_000
+    mqtt_field_topics: bool = True
     timeout_seconds: float = 5.0
 
     @classmethod
@@ -59,6 +60,7 @@ class BrokerSettings:
             prefix=settings.telemetry_broker_prefix,
             reliable=settings.telemetry_broker_reliable,
             buffer_records=settings.telemetry_broker_buffer_records,
+            mqtt_field_topics=settings.telemetry_mqtt_field_topics,
         )
 
     def __post_init__(self) -> None:
@@ -87,7 +89,14 @@ async def open_publisher(settings: BrokerSettings, metrics: Metrics) -> AsyncIte
     if settings.nats_url:
         brokers.append(NatsBroker(settings.nats_url, settings.prefix, timeout_seconds=settings.timeout_seconds))
     if settings.mqtt_url:
-        brokers.append(MqttBroker(settings.mqtt_url, settings.prefix, timeout_seconds=settings.timeout_seconds))
+        brokers.append(
+            MqttBroker(
+                settings.mqtt_url,
+                settings.prefix,
+                timeout_seconds=settings.timeout_seconds,
+                field_topics=settings.mqtt_field_topics,
+            )
+        )
     if not brokers:
         yield None
         return
