@@ -207,7 +207,8 @@ async def _read(
     runtime: Runtime, device: ReadableDevice, connection: Connection, *, wake: bool, site_info: SiteInfo | None
 ) -> Reading:
     """Asks Tesla, holding no database connection meanwhile, then remembers and stores the answer (in a short
-    transaction of its own, so that it is stored even if every request waiting for it has gone)."""
+    transaction of its own, so that it is stored even if every request waiting for it has gone), with the fields the
+    car streamed since the read began."""
     async with fleet_api(runtime, None, connection) as api:
         if device.type == VEHICLE:
             reading = await fetch_vehicle(api, runtime.wake, device.external_id, location=device.location, wake_it=wake)
@@ -215,7 +216,8 @@ async def _read(
             reading = await fetch_site(api, int(device.external_id), site_info)
     remember(runtime, device, reading)
     async with runtime.sessionmaker() as session, session.begin():
-        await store(session, runtime, device.device_id, device.workspace_id, reading)
+        reading = await store(session, runtime, device.device_id, device.workspace_id, reading)
+    remember(runtime, device, reading)
     return reading
 
 

@@ -3,6 +3,7 @@ of a new one."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -90,9 +91,12 @@ STORED_FOR_POLL = (
 )
 
 
-async def store(session: AsyncSession, runtime: Runtime, device_id: str, workspace_id: str, reading: Reading) -> None:
+async def store(
+    session: AsyncSession, runtime: Runtime, device_id: str, workspace_id: str, reading: Reading
+) -> Reading:
     """Upserts a polled reading; a slower read that finished after a newer one (another process's) does not replace
-    it, and fields the car streamed after the read keep their streamed values (`state_merge`)."""
+    it, and fields the car streamed after the read keep their streamed values (`state_merge`). Answers the reading
+    with those fields, as the state now is."""
     data, field_times, fetched_at = reading.data, None, reading.fetched_at
     stored = (await session.execute(STORED_FOR_POLL, {"device_id": device_id})).first()
     if stored is not None and stored.field_times:
@@ -119,3 +123,4 @@ async def store(session: AsyncSession, runtime: Runtime, device_id: str, workspa
         where=DeviceState.polled_at.is_(None) | (DeviceState.polled_at < statement.excluded.polled_at),
     )
     await session.execute(statement)
+    return replace(reading, fetched_at=fetched_at, data=data, streamed=values["streamed"], field_times=field_times)
