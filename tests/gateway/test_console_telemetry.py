@@ -183,6 +183,7 @@ class TestStreamed:
             await streamers.close()
 
         shown = await open_page(gateway, path)
+        assert "Last streamed by the car (Fleet Telemetry) at" in shown.text
         assert "signals today (UTC)" in shown.text
         assert "0 signals today" not in shown.text
         usage = await open_page(gateway, "/console/usage")

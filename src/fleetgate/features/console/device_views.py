@@ -90,6 +90,7 @@ class StateView:
     fetched_at: datetime
     online_state: str | None
     fields: list[StateField]
+    streamed: bool  # its newest values came from the car's Fleet Telemetry stream, not a read from Tesla
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,4 +143,4 @@ async def last_state(session: AsyncSession, device_id: str, device_type: str, lo
         for name, info in model.model_fields.items()
         if name in reading.data or name != "location"
     ]
-    return StateView(reading.fetched_at, reading.online_state, fields)
+    return StateView(reading.fetched_at, reading.online_state, fields, row.streamed)
