@@ -486,3 +486,28 @@ class TestMqttWithoutFieldTopics:
             f"{prefix}/{VIN}/v",
             f"{prefix}/{VIN}/connectivity",
         ]
+
+
+class TestRecordTheBrokerRefuses:
+    async def test_it_is_dropped_and_counted_and_the_next_goes_on(
+        self, prefix: str, metrics: Metrics, nats_messages: list[Msg]
+    ) -> None:
+        # Over the NATS server's max_payload (1 MB by default).
+        huge = vehicle_data_record(VIN, _vehicle_data(VehicleName="x" * 2_000_000), [DEVICE])
+        async with open_publisher(BrokerSettings(nats_url=NATS_URL, prefix=prefix), metrics) as publisher:
+            assert publisher is not None
+            await publisher.publish(huge)
+            await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=1.0), [DEVICE]))
+            await _arrived(nats_messages, 1, "the record after the one refused")
+        assert [json.loads(message.data)["fields"] for message in nats_messages] == [{"BatteryLevel": 1.0}]
+        assert _sample(metrics, "dropped", broker="nats") == 1
+
+    async def test_in_reliable_mode_it_is_acked_all_the_same(self, prefix: str, metrics: Metrics) -> None:
+        _reachable(NATS_URL)
+        huge = vehicle_data_record(VIN, _vehicle_data(VehicleName="x" * 2_000_000), [DEVICE])
+        async with open_publisher(
+            BrokerSettings(nats_url=NATS_URL, prefix=prefix, reliable=True), metrics
+        ) as publisher:
+            assert publisher is not None
+            await publisher.publish(huge)  # no BrokerUnavailable: the car would send it again forever
+        assert _sample(metrics, "dropped", broker="nats") == 1

@@ -18,9 +18,10 @@ class Broker(Protocol):
         """`nats` or `mqtt`: the metrics' label."""
         ...
 
-    async def send(self, records: Sequence[BrokerRecord]) -> None:
-        """Returns once the broker confirmed every record, or raises `BrokerUnavailable` (some may have arrived: a
-        record sent again after that can arrive twice). Connects, or connects again, as it needs."""
+    async def send(self, records: Sequence[BrokerRecord]) -> Sequence[BrokerRecord]:
+        """Returns once the broker confirmed every record but those it answers, which it will never take (over its
+        size limit): sending them again would only block the others. Raises `BrokerUnavailable` otherwise (some may
+        have arrived: a record sent again after that can arrive twice). Connects, or connects again, as it needs."""
         ...
 
     async def close(self) -> None: ...

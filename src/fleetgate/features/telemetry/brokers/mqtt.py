@@ -54,7 +54,7 @@ class MqttBroker:
         self._client: aiomqtt.Client | None = None
         self._connecting = asyncio.Lock()
 
-    async def send(self, records: Sequence[BrokerRecord]) -> None:
+    async def send(self, records: Sequence[BrokerRecord]) -> Sequence[BrokerRecord]:
         client = await self._connected()
         sent = await asyncio.gather(
             *(
@@ -66,7 +66,7 @@ class MqttBroker:
         )
         failed = next((outcome for outcome in sent if isinstance(outcome, BaseException)), None)
         if failed is None:
-            return
+            return ()
         await self._discard(client)
         if not isinstance(failed, aiomqtt.MqttError | OSError | TimeoutError):
             raise failed

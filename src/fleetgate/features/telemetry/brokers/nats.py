@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import nats
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
+from nats.errors import MaxPayloadError
 
 from fleetgate.features.telemetry.brokers.broker import BrokerUnavailable, where
 from fleetgate.features.telemetry.brokers.messages import BrokerRecord
@@ -38,15 +39,20 @@ class NatsBroker:
         self._client: Client | None = None
         self._connecting = asyncio.Lock()
 
-    async def send(self, records: Sequence[BrokerRecord]) -> None:
+    async def send(self, records: Sequence[BrokerRecord]) -> Sequence[BrokerRecord]:
         client = await self._connected()
+        refused = []
         try:
             for record in records:
-                await client.publish(subject(self._prefix, record), record.payload())
+                try:
+                    await client.publish(subject(self._prefix, record), record.payload())
+                except MaxPayloadError:
+                    refused.append(record)
             await client.flush(timeout=math.ceil(self._timeout))
         except (NatsError, OSError, TimeoutError) as error:
             await self._discard(client)
             raise BrokerUnavailable(f"NATS at {where(self._url)}: {error!r}") from error
+        return refused
 
     async def close(self) -> None:
         if self._client is not None:

@@ -6,7 +6,8 @@
   the broker is down the buffer fills; once full, each new record drops the oldest one, counted in
   `fleetgate_telemetry_broker_dropped`, as is what is still unsent when the receiver stops (after one last try of
   at most a few seconds). A record can arrive twice (a batch tried again after a partial send): consumers deduplicate
-  by VIN, topic and `created_at`.
+  by VIN, topic and `created_at`. A record the broker will never take (over its size limit) is dropped and counted,
+  so that it does not hold up the others.
 - Reliable (`FLEETGATE_TELEMETRY_BROKER_RELIABLE`, as Tesla's `reliable_ack_sources`): `publish` returns once every
   broker confirmed the record and raises `BrokerUnavailable` otherwise; the receiver then withholds the car's ack, so
   the car sends the record again (stored already, it is a duplicate for the database, published again). Nothing is
@@ -158,7 +159,7 @@ class BufferedPublisher:
                 continue
             batch = [self._buffer.popleft() for _ in range(min(BATCH_RECORDS, len(self._buffer)))]
             try:
-                await self._broker.send(batch)
+                refused = await self._broker.send(batch)
             except BrokerUnavailable as error:
                 self._metrics.telemetry_broker_failures.labels(self._broker.name).inc()
                 log.warning("telemetry records kept for %s, tried again in %.1fs: %s", self._broker.name, retry, error)
@@ -177,7 +178,9 @@ class BufferedPublisher:
                 self._count_dropped(len(batch))
                 continue
             retry = FIRST_RETRY_SECONDS
-            _count_published(self._metrics, self._broker.name, batch)
+            _count_refused(self._metrics, self._broker.name, refused)
+            taken = [record for record in batch if not any(record is other for other in refused)]
+            _count_published(self._metrics, self._broker.name, taken)
 
     def _trim(self) -> None:
         over = len(self._buffer) - self._capacity
@@ -202,13 +205,16 @@ class ReliablePublisher:
     async def publish(self, record: BrokerRecord) -> None:
         try:
             async with asyncio.timeout(self._timeout):
-                await self._broker.send([record])
+                refused = await self._broker.send([record])
         except (BrokerUnavailable, TimeoutError) as error:
             self._metrics.telemetry_broker_failures.labels(self._broker.name).inc()
             if isinstance(error, BrokerUnavailable):
                 raise
             raise BrokerUnavailable(f"{self._broker.name} did not confirm within {self._timeout}s") from error
-        _count_published(self._metrics, self._broker.name, [record])
+        # A record the broker will never take is acked all the same, or the car would send it forever.
+        _count_refused(self._metrics, self._broker.name, refused)
+        if not refused:
+            _count_published(self._metrics, self._broker.name, [record])
 
     async def close(self) -> None:
         await self._broker.close()
@@ -224,6 +230,13 @@ class AllBrokers:
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
+
+
+def _count_refused(metrics: Metrics, broker: str, records: Sequence[BrokerRecord]) -> None:
+    for record in records:
+        log.error("a %s record of %s dropped: %s refuses it (too large)", record.kind, record.vin, broker)
+    if records:
+        metrics.telemetry_broker_dropped.labels(broker).inc(len(records))
 
 
 def _count_published(metrics: Metrics, broker: str, records: Sequence[BrokerRecord]) -> None:
