@@ -72,7 +72,13 @@ class Metrics:
         self.telemetry_broker_dropped = Counter(
             "fleetgate_telemetry_broker_dropped",
             "Telemetry records never published: the oldest, dropped from a full buffer while the broker was down, "
-            "or left unsent at shutdown",
+            "left unsent at shutdown, or too large for the broker",
+            ["broker"],
+            registry=registry,
+        )
+        self.telemetry_broker_buffered = Gauge(
+            "fleetgate_telemetry_broker_buffered",
+            "Telemetry records waiting in this receiver's buffer for a broker",
             ["broker"],
             registry=registry,
         )
