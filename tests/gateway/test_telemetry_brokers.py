@@ -274,6 +274,7 @@ class TestBrokerDown:
                 # Returns at once: the receiver stores and acks whatever the broker does.
                 await publisher.publish(vehicle_data_record(VIN, _vehicle_data(BatteryLevel=float(level)), [DEVICE]))
             assert _sample(metrics, "dropped", broker=scheme) == 3
+            assert metrics.registry.get_sample_value("fleetgate_telemetry_broker_buffered", {"broker": scheme}) == 2
             await eventually(
                 lambda: _sample(metrics, "failures", broker=scheme), what=f"a failed attempt to reach {scheme}"
             )

@@ -101,6 +101,9 @@ async def open_publisher(settings: BrokerSettings, metrics: Metrics) -> AsyncIte
     if not brokers:
         yield None
         return
+    mode = "reliable: a record is acked once confirmed" if settings.reliable else "buffered"
+    for broker in brokers:
+        log.info("telemetry records published to %s (%s)", broker.name, mode)
     publishers: list[BufferedPublisher | ReliablePublisher] = [
         ReliablePublisher(broker, metrics, timeout_seconds=settings.timeout_seconds)
         if settings.reliable
@@ -126,6 +129,7 @@ class BufferedPublisher:
         self._closing = False
         self._stopping = asyncio.Event()
         self._sender = asyncio.create_task(self._send_forever(), name=f"telemetry-{broker.name}-publisher")
+        metrics.telemetry_broker_buffered.labels(broker.name).set_function(lambda: len(self._buffer))
 
     @property
     def buffered(self) -> int:
