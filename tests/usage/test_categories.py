@@ -95,3 +95,33 @@ def test_ids_do_not_leak_into_endpoints() -> None:
 def test_every_answer_under_500_is_billable() -> None:
     assert [is_billable(status) for status in (200, 400, 403, 404, 408, 429, 499)] == [True] * 7
     assert [is_billable(status) for status in (500, 503, 540, None)] == [False] * 4
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "device_key", "endpoint"),
+    [
+        ("POST", "/api/1/vehicles/fleet_telemetry_config_jws", None, "/api/1/vehicles/fleet_telemetry_config_jws"),
+        (
+            "GET",
+            f"/api/1/vehicles/{VIN}/fleet_telemetry_config",
+            VIN,
+            "/api/1/vehicles/{vehicle_tag}/fleet_telemetry_config",
+        ),
+        (
+            "DELETE",
+            f"/api/1/vehicles/{VIN}/fleet_telemetry_config",
+            VIN,
+            "/api/1/vehicles/{vehicle_tag}/fleet_telemetry_config",
+        ),
+        (
+            "GET",
+            f"/api/1/vehicles/{VIN}/fleet_telemetry_errors",
+            VIN,
+            "/api/1/vehicles/{vehicle_tag}/fleet_telemetry_errors",
+        ),
+    ],
+)
+def test_telemetry_config_calls_are_data_as_the_simulator_bills_them(
+    method: str, path: str, device_key: str | None, endpoint: str
+) -> None:
+    assert classify(method, path) == CallKind("data", device_key, endpoint)

@@ -3,9 +3,9 @@
 Tesla prices calls by category (data, commands, wakes) and rate-limits them per device: per VIN for vehicles, per
 energy site id for sites. The categories are those the simulator bills and Tesla's endpoint pages name:
 `vehicle_data` is data, `wake_up` is wakes, REST commands and `signed_command` are commands; an energy site's reads
-are data and its settings (POSTs) are commands. The vehicle list, one vehicle's summary (the cheap state check),
-`products`, `fleet_status`, the user and partner endpoints have no category: Tesla does not charge for them and
-they have no per-device budget.
+are data and its settings (POSTs) are commands; Fleet Telemetry's config calls are data. The vehicle list, one
+vehicle's summary (the cheap state check), `products`, `fleet_status`, the user and partner endpoints have no
+category: Tesla does not charge for them and they have no per-device budget.
 
 Billing: every answer under 500 is billable, 500 and above is not. A call that got no answer (a timeout, a lost
 connection, a process killed while it waited) counts as billed: it may have reached Tesla, which bills what it
@@ -25,6 +25,10 @@ CATEGORIES = (DATA, COMMANDS, WAKES, STREAMING_SIGNALS)
 # Path segments that are names (a command, an endpoint), not ids: kept as they are in endpoint templates.
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 API = "/api/1"
+# Fleet Telemetry's config calls: Tesla's pages name no price we could confirm; they are counted as data, as the
+# simulator bills them, so that a cost estimate errs high rather than low (a config's checks run every few minutes).
+TELEMETRY_CONFIG_JWS = "fleet_telemetry_config_jws"
+TELEMETRY_READS = frozenset({"fleet_telemetry_config", "fleet_telemetry_errors"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +63,10 @@ def _vehicle(method: str, rest: list[str]) -> CallKind:
     if not rest:
         return CallKind(None, None, f"{API}/vehicles")
     tag, tail = rest[0], rest[1:]
+    if not tail and method == "POST" and tag == TELEMETRY_CONFIG_JWS:
+        return CallKind(DATA, None, f"{API}/vehicles/{tag}")
     if not tail and method == "POST" and NAME.match(tag):
-        # POST /vehicles/fleet_status, /vehicles/fleet_telemetry_config…: account level, not billed.
+        # POST /vehicles/fleet_status…: account level, not billed.
         return CallKind(None, None, f"{API}/vehicles/{tag}")
     base = f"{API}/vehicles/{{vehicle_tag}}"
     if not tail:
@@ -72,6 +78,8 @@ def _vehicle(method: str, rest: list[str]) -> CallKind:
         return CallKind(WAKES, tag, f"{base}/wake_up")
     if action == "signed_command" and len(tail) == 1:
         return CallKind(COMMANDS, tag, f"{base}/signed_command")
+    if action in TELEMETRY_READS and len(tail) == 1:
+        return CallKind(DATA, tag, f"{base}/{action}")
     if action == "command" and len(tail) == 2:
         name = tail[1] if NAME.match(tail[1]) else "{command}"
         return CallKind(COMMANDS, tag, f"{base}/command/{name}")
