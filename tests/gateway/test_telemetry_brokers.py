@@ -26,6 +26,7 @@ import pytest
 from nats.aio.msg import Msg
 from sqlalchemy import select
 
+from fleetgate.config import SettingsError
 from fleetgate.features.telemetry.brokers import (
     BrokerSettings,
     BrokerUnavailable,
@@ -378,8 +379,17 @@ def test_no_broker_configured_is_no_publisher() -> None:
 
 @pytest.mark.parametrize("prefix", ["", "a..b", "a.*", "a/#", "with space"])
 def test_a_prefix_that_would_change_the_subjects_is_refused(prefix: str) -> None:
-    with pytest.raises(ValueError, match="prefix"):
+    with pytest.raises(SettingsError, match="prefix"):
         BrokerSettings(prefix=prefix)
+
+
+@pytest.mark.parametrize(
+    ("setting", "url"),
+    [("nats_url", "http://127.0.0.1:4222"), ("mqtt_url", "tcp://127.0.0.1"), ("mqtt_url", "mqtt://")],
+)
+def test_a_url_of_another_kind_is_refused_at_the_start(setting: str, url: str) -> None:
+    with pytest.raises(SettingsError, match=setting.upper()):
+        BrokerSettings(**{setting: url})
 
 
 @pytest.fixture

@@ -24,8 +24,9 @@ from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
-from fleetgate.config import Settings
+from fleetgate.config import Settings, SettingsError
 from fleetgate.features.telemetry.brokers.broker import Broker, BrokerUnavailable
 from fleetgate.features.telemetry.brokers.messages import BrokerRecord
 from fleetgate.features.telemetry.brokers.mqtt import MqttBroker
@@ -66,9 +67,15 @@ class BrokerSettings:
 
     def __post_init__(self) -> None:
         if not _PREFIX.fullmatch(self.prefix):
-            raise ValueError("a broker prefix is dot-separated words of letters, digits, '_' and '-'")
+            raise SettingsError("A broker prefix is dot-separated words of letters, digits, '_' and '-'.")
         if self.buffer_records < 1 or self.timeout_seconds <= 0:
-            raise ValueError("a broker buffer holds at least one record, and its timeout is positive")
+            raise SettingsError("A broker buffer holds at least one record, and its timeout is positive.")
+        if self.nats_url and urlsplit(self.nats_url).scheme not in ("nats", "tls", "ws", "wss"):
+            raise SettingsError("FLEETGATE_TELEMETRY_NATS_URL is nats://[user:password@]host[:port] (or tls://).")
+        if self.mqtt_url and (
+            urlsplit(self.mqtt_url).scheme not in ("mqtt", "mqtts") or not urlsplit(self.mqtt_url).hostname
+        ):
+            raise SettingsError("FLEETGATE_TELEMETRY_MQTT_URL is mqtt://[user:password@]host[:port] (or mqtts://).")
 
 
 class RecordPublisher(Protocol):
