@@ -73,7 +73,7 @@ def receiver_missing() -> TelemetryReceiverMissing:
     return TelemetryReceiverMissing(
         "fleetgate's telemetry receiver has no public hostname or CA chain configured, so a car would not know where "
         "to stream.",
-        remedy={"settings": ["FLEETGATE_TELEMETRY_HOSTNAME", "FLEETGATE_TELEMETRY_CA"]},
+        remedy={"settings": ["FLEETGATE_TELEMETRY_HOSTNAME", "FLEETGATE_TELEMETRY_CA_CHAIN_PATH"]},
     )
 
 
