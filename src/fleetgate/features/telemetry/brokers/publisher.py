@@ -120,8 +120,7 @@ async def open_publisher(settings: BrokerSettings, metrics: Metrics) -> AsyncIte
     try:
         yield publishers[0] if len(publishers) == 1 else AllBrokers(publishers, reliable=settings.reliable)
     finally:
-        for publisher in publishers:
-            await publisher.close()
+        await asyncio.gather(*(publisher.close() for publisher in publishers))
 
 
 class BufferedPublisher:
@@ -133,7 +132,6 @@ class BufferedPublisher:
         self._capacity = capacity
         self._buffer: deque[BrokerRecord] = deque()
         self._waiting = asyncio.Event()
-        self._closing = False
         self._stopping = asyncio.Event()
         self._sender = asyncio.create_task(self._send_forever(), name=f"telemetry-{broker.name}-publisher")
         metrics.telemetry_broker_buffered.labels(broker.name).set_function(lambda: len(self._buffer))
@@ -148,9 +146,8 @@ class BufferedPublisher:
         self._waiting.set()
 
     async def close(self) -> None:
-        self._closing = True
-        self._waiting.set()
         self._stopping.set()
+        self._waiting.set()
         await asyncio.wait([self._sender], timeout=CLOSE_GRACE_SECONDS)
         self._sender.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -163,7 +160,7 @@ class BufferedPublisher:
         retry = FIRST_RETRY_SECONDS
         while True:
             if not self._buffer:
-                if self._closing:
+                if self._stopping.is_set():
                     return
                 self._waiting.clear()
                 await self._waiting.wait()
@@ -176,7 +173,7 @@ class BufferedPublisher:
                 log.warning("telemetry records kept for %s, tried again in %.1fs: %s", self._broker.name, retry, error)
                 self._buffer.extendleft(reversed(batch))
                 self._trim()
-                if self._closing:
+                if self._stopping.is_set():
                     return
                 with contextlib.suppress(TimeoutError):
                     # Stopping cuts the wait short, for one last try.
