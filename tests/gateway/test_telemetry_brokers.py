@@ -12,6 +12,8 @@ import json
 import os
 import secrets
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ import pytest
 from nats.aio.msg import Msg
 from sqlalchemy import select
 
-from fleetgate.config import SettingsError
+from fleetgate.config import Settings, SettingsError
 from fleetgate.features.telemetry.brokers import (
     BrokerSettings,
     BrokerUnavailable,
@@ -53,6 +55,7 @@ from fleetgate.protocol.telemetry.records import (
 from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Connector
 from tests.gateway.telemetry_cars import HOST, Pki, streaming, v_frame
+from tests.support.live import free_port
 from tests.support.polling import eventually
 
 NATS_URL = os.environ.get("FLEETGATE_TEST_NATS_URL", "nats://127.0.0.1:4222")
@@ -522,3 +525,53 @@ class TestRecordTheBrokerRefuses:
             assert publisher is not None
             await publisher.publish(huge)  # no BrokerUnavailable: the car would send it again forever
         assert _sample(metrics, "dropped", broker="nats") == 1
+
+
+class TestFleetgateTelemetry:
+    async def test_the_process_publishes_as_its_settings_say(
+        self,
+        connect: Connector,
+        gateway_settings: Settings,
+        tmp_path: Path,
+        pki: Pki,
+        prefix: str,
+        nats_messages: list[Msg],
+    ) -> None:
+        car = (await connect()).vehicle
+        cert, key, vehicle_ca = pki.server_tls_files()
+        port = free_port()
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "FLEETGATE_MODE": "dev",
+            "FLEETGATE_DATABASE_URL": gateway_settings.database_url,
+            "FLEETGATE_TELEMETRY_CERT_PATH": str(cert),
+            "FLEETGATE_TELEMETRY_KEY_PATH": str(key),
+            "FLEETGATE_TELEMETRY_VEHICLE_CA_PATH": str(vehicle_ca),
+            "FLEETGATE_TELEMETRY_NATS_URL": NATS_URL,
+            "FLEETGATE_TELEMETRY_BROKER_PREFIX": prefix,
+        }
+        command = [sys.executable, "-m", "fleetgate", "telemetry", "--host", HOST, "--port", str(port)]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+
+            async def acked() -> bool:
+                assert process.poll() is None, "the receiver exited"
+                try:
+                    async with streaming(pki, port, car.external_id) as stream:
+                        frame = v_frame(car.external_id, MADE_AT, {"BatteryLevel": 42.0}, txid=b"tx-1")
+                        return _acked(await stream.send(frame), b"tx-1")
+                except OSError:
+                    return False
+
+            assert await eventually(acked, what="the record acked by fleetgate telemetry")
+            await eventually(
+                lambda: [message.subject for message in nats_messages],
+                until=lambda subjects: f"{prefix}.{car.external_id}.V" in subjects,
+                what="the record on NATS",
+            )
+        finally:
+            process.terminate()
+            output, _ = process.communicate(timeout=30)
+        assert "telemetry records published to nats (buffered)" in output
+        assert process.returncode == 0, output
