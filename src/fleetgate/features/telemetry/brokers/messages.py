@@ -5,6 +5,9 @@ A `V` body has the record's fields twice: `state`, in fleetgate's names and unit
 (as `GET /v1/devices/{id}/state` nests them), and `fields`, every datum under Tesla's `Field` name with its value as
 the car sent it (an enum as Tesla names it, a location as `{latitude, longitude}`, null for an invalid value). Both
 leave out what needs the `vehicle_location` scope unless a device the record feeds may read the location.
+
+Every body names `devices`: fleetgate's devices (and their workspaces) the record fed, as a car can be linked in
+several workspaces; the broker is the deployment's, not a workspace's.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from fleetgate.features.telemetry.fields import BY_TESLA_FIELD
+from fleetgate.features.telemetry.ingest import state_values
 from fleetgate.infra.db.base import iso, utcnow
 from fleetgate.protocol.telemetry.records import (
     Connectivity,
@@ -114,24 +117,22 @@ def connectivity_record(vin: str, event: Connectivity, devices: Sequence[Recipie
 
 
 def normalised_state(data: Mapping[str, TelemetryValue], *, location: bool) -> dict[str, Any]:
+    """As the receiver stores it (`ingest.state_values`), nested as the state is: `location.heading_deg` inside
+    `location`."""
     state: dict[str, Any] = {}
-    for tesla_name, value in data.items():
-        for streamed in BY_TESLA_FIELD.get(tesla_name, ()):
-            if streamed.access == "vehicle_location" and not location:
-                continue
-            *parents, leaf = streamed.path
-            target = state
-            for parent in parents:
-                nested = target.get(parent)
-                if not isinstance(nested, dict):
-                    # A member arriving without (or before) its object: the object holds it alone.
-                    nested = target[parent] = {}
-                target = nested
-            converted = streamed.convert(value)
-            if isinstance(converted, dict) and isinstance(target.get(leaf), dict):
-                target[leaf] = {**converted, **target[leaf]}
-            else:
-                target[leaf] = converted
+    for name, value in state_values(data, location=location).items():
+        *parents, leaf = name.split(".")
+        target = state
+        for parent in parents:
+            nested = target.get(parent)
+            if not isinstance(nested, dict):
+                # A member arriving without its object: the object holds it alone.
+                nested = target[parent] = {}
+            target = nested
+        if isinstance(value, dict) and isinstance(target.get(leaf), dict):
+            target[leaf] = {**value, **target[leaf]}
+        else:
+            target[leaf] = value
     return state
 
 
