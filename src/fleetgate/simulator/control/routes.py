@@ -14,6 +14,7 @@ from fleetgate.simulator.control.schemas import (
     AccountIn,
     AppIn,
     ClockIn,
+    DriveIn,
     EnergySiteIn,
     EnergySitePatch,
     FaultIn,
@@ -24,10 +25,11 @@ from fleetgate.simulator.control.schemas import (
     VehicleIn,
     VehiclePatch,
 )
-from fleetgate.simulator.control.views import account_view, app_view, energy_site_view, vehicle_view
+from fleetgate.simulator.control.views import account_view, app_view, drive_view, energy_site_view, vehicle_view
 from fleetgate.simulator.energy.site import EnergySite
 from fleetgate.simulator.fleet.access import WorldDep, public_base
 from fleetgate.simulator.vehicle_side.domains import reboot
+from fleetgate.simulator.vehicles import driving
 from fleetgate.simulator.vehicles.vehicle import Vehicle, WhitelistEntry
 from fleetgate.simulator.world import Account, DeveloperApp, PartnerRegistration, World
 
@@ -209,6 +211,44 @@ async def reboot_vehicle(vin: str, world: WorldDep) -> dict[str, Any]:
     vehicle = _vehicle(world, vin)
     reboot(vehicle.domains, world.rng, world.now())
     return vehicle_view(vehicle)
+
+
+@router.post("/vehicles/{vin}/drive", status_code=201)
+async def start_drive(vin: str, body: DriveIn, world: WorldDep) -> dict[str, Any]:
+    """Sets off now (from where a drive under way has got to); answers the drive's plan."""
+    vehicle = _vehicle(world, vin)
+    now = world.now()
+    to = driving.Point(body.to.latitude, body.to.longitude) if body.to is not None else None
+    try:
+        drive = driving.plan(
+            start=driving.Point(vehicle.latitude, vehicle.longitude),
+            heading=vehicle.heading,
+            to=to,
+            km=body.distance_km,
+            speed_kph=body.speed_kph,
+            model=vehicle.model,
+            now=now,
+        )
+    except driving.DriveRefused as exc:
+        raise HTTPException(422, str(exc)) from exc
+    try:
+        vehicle.start_drive(drive, now)
+    except driving.DriveRefused as exc:
+        raise HTTPException(409, str(exc)) from exc
+    return drive_view(vehicle)
+
+
+@router.get("/vehicles/{vin}/drive")
+async def read_drive(vin: str, world: WorldDep) -> dict[str, Any]:
+    return drive_view(_vehicle(world, vin))
+
+
+@router.delete("/vehicles/{vin}/drive")
+async def park(vin: str, world: WorldDep) -> dict[str, Any]:
+    """Parks the car where it has got to."""
+    vehicle = _vehicle(world, vin)
+    vehicle.park(world.now())
+    return drive_view(vehicle)
 
 
 @router.post("/vehicles/{vin}/keys", status_code=201)

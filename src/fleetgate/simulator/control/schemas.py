@@ -71,6 +71,19 @@ class VehiclePatch(Strict):
     reboot: bool = False
 
 
+class Coordinates(Strict):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
+class DriveIn(Strict):
+    """A destination, or a distance straight ahead on the car's heading; and a steady speed."""
+
+    to: Coordinates | None = None
+    distance_km: float | None = Field(default=None, gt=0, le=20_000)
+    speed_kph: float = Field(default=50.0, ge=1, le=250)
+
+
 class KeyIn(Strict):
     public_key: str
     role: Literal["owner", "driver", "fleet_manager", "vehicle_monitor", "charging_manager", "guest"] | int = "owner"

@@ -90,5 +90,27 @@ def vehicle_view(vehicle: Vehicle) -> dict[str, Any]:
     }
 
 
+def drive_view(vehicle: Vehicle) -> dict[str, Any]:
+    drive = vehicle.drive
+    here = {"latitude": vehicle.latitude, "longitude": vehicle.longitude, "heading": vehicle.heading}
+    if drive is None:
+        return {"vin": vehicle.vin, "driving": False, "position": here, "odometer": vehicle.odometer}
+    return {
+        "vin": vehicle.vin,
+        "driving": True,
+        "position": here,
+        "odometer": vehicle.odometer,
+        "from": {"latitude": drive.origin.latitude, "longitude": drive.origin.longitude},
+        "to": {"latitude": drive.to.latitude, "longitude": drive.to.longitude},
+        "distance_km": round(drive.distance_km, 3),
+        "driven_km": round(drive.driven_km, 3),
+        "speed_kph": drive.speed_kph,
+        "wh_per_km": drive.wh_per_km,
+        "energy_kwh": round(drive.energy_kwh, 3),
+        "started_at": drive.started_at,
+        "arrives_at": drive.arrives_at,
+    }
+
+
 def energy_site_view(site: EnergySite) -> dict[str, Any]:
     return asdict(site)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fleetgate.protocol.telemetry.records import Location, TelemetryValue
+from fleetgate.simulator.vehicles.driving import KM_PER_MILE
 from fleetgate.simulator.vehicles.vehicle import Vehicle
 
 _DETAILED_CHARGE_STATES = {
@@ -76,7 +77,7 @@ SIGNALS: dict[str, Callable[[Vehicle], TelemetryValue]] = {
     "HvacLeftTemperatureRequest": lambda car: car.driver_temp_setting,
     "HvacRightTemperatureRequest": lambda car: car.passenger_temp_setting,
     "ClimateKeeperMode": lambda car: _CLIMATE_KEEPER.get(car.climate_keeper_mode, "ClimateKeeperModeStateUnknown"),
-    # body and drive: the simulated car is parked
+    # body and drive
     "Locked": lambda car: car.locked,
     "SentryMode": lambda car: "SentryModeStateArmed" if car.sentry_mode else "SentryModeStateOff",
     "ValetModeEnabled": lambda car: car.valet_mode,
@@ -85,8 +86,8 @@ SIGNALS: dict[str, Callable[[Vehicle], TelemetryValue]] = {
     "Odometer": lambda car: round(car.odometer, 2),
     "Location": lambda car: Location(latitude=car.latitude, longitude=car.longitude),
     "GpsHeading": lambda car: float(car.heading),
-    "Gear": lambda car: "ShiftStateP",
-    "VehicleSpeed": lambda car: 0.0,
+    "Gear": lambda car: "ShiftStateD" if car.drive is not None else "ShiftStateP",
+    "VehicleSpeed": lambda car: round(car.drive.speed_kph / KM_PER_MILE, 1) if car.drive is not None else 0.0,
 }
 
 

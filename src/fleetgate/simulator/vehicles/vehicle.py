@@ -12,9 +12,14 @@ plugged-in car starts charging at the scheduled minute of the day, in UTC (the c
 for it if it was asleep. The cabin moves toward the driver's setting while climate is on, and slowly toward the
 outside temperature otherwise.
 
+Driving (`start_drive`, `park`) moves the car along its drive's great circle (`driving.py`): position, heading and
+odometer follow, the battery drains at the model's Wh/km, and the car is in D and awake until it arrives and parks.
+A plugged-in car cannot drive, nor a car whose battery would run out on the way; a car plugged in through the
+control API while driving has stopped where it was.
+
 `advance` is lazy: it steps from the last time it ran to `now`, stopping at every event in between (a wake-up
-landing, a charge completing, a scheduled start, falling asleep), so a long jump of the clock gives the same state
-as many small ones.
+landing, a charge completing, a scheduled start, an arrival, falling asleep), so a long jump of the clock gives the
+same state as many small ones.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from fleetgate.simulator.vehicles.driving import KM_PER_MILE, Drive, DriveRefused
 
 OnlineState = Literal["online", "asleep", "offline"]
 CommandSigning = Literal["required", "allowed", "off"]
@@ -42,7 +49,7 @@ PASSIVE_TIME_CONSTANT_SECONDS = 7200.0
 SECONDS_PER_DAY = 86400.0
 CLIMATE_KEEPER_MODES = ("off", "keep", "dog", "camp")
 
-Event = Literal["wake", "charge_complete", "scheduled_start", "sleep"]
+Event = Literal["wake", "charge_complete", "scheduled_start", "sleep", "arrive"]
 
 
 @dataclass(slots=True)
@@ -133,6 +140,7 @@ class Vehicle:
     latitude: float = 37.4925
     longitude: float = -121.9447
     heading: int = 90
+    drive: Drive | None = None
     remote_start_until: float | None = None
     valet_mode: bool = False
     speed_limit_active: bool = False
@@ -155,7 +163,27 @@ class Vehicle:
         return self.charge_amps * self.charger_voltage * self.charger_phases / 1000.0
 
     def is_awake_for_a_reason(self) -> bool:
-        return self.charging_state == "Charging" or self.is_climate_on or self.sentry_mode
+        return self.charging_state == "Charging" or self.is_climate_on or self.sentry_mode or self.drive is not None
+
+    def start_drive(self, drive: Drive, now: float) -> None:
+        """Sets off on `drive` (from wherever a drive under way has got to), waking the car if it sleeps."""
+        self.advance(now)
+        if self.plugged_in:
+            raise DriveRefused("the vehicle is plugged in: unplug it before driving")
+        if drive.energy_kwh > self.battery_level / 100.0 * self.battery_capacity_kwh:
+            raise DriveRefused(
+                f"the battery ({self.battery_level:.1f}%) cannot take the car {drive.distance_km:.1f} km"
+            )
+        self.drive = drive
+        if self.online_state == "asleep":
+            self.online_state = "online"
+            self.wake_at = None
+        self.touch(now)
+
+    def park(self, now: float) -> None:
+        self.advance(now)
+        self.drive = None
+        self.touch(now)
 
     def advance(self, now: float) -> None:
         """Brings the car up to simulated time `now`: wake-ups land, charging adds energy, idle cars sleep."""
@@ -177,11 +205,12 @@ class Vehicle:
         self.updated_to = now
 
     def _settle(self) -> None:
-        """Keeps the plug, the port door and the charging state consistent, whatever changed them."""
+        """Keeps the plug, the port door, the charging state and driving consistent, whatever changed them."""
         if not self.plugged_in:
             self.charging_state = "Disconnected"
             return
         self.charge_port_door_open = True  # a cable is in it
+        self.drive = None
         if self.charging_state == "Disconnected":
             self.charging_state = "Stopped"
             self.charge_energy_added = 0.0  # a new plug-in is a new charging session
@@ -196,6 +225,8 @@ class Vehicle:
         start = self.next_scheduled_start(moment)
         if start is not None and self.plugged_in and self.charging_state != "Charging":
             events["scheduled_start"] = start
+        if self.drive is not None:
+            events["arrive"] = moment + self.drive.remaining_seconds()
         if self.online_state == "online" and not self.is_awake_for_a_reason():
             events["sleep"] = max(self._idle_until(), moment)
         return events
@@ -205,6 +236,8 @@ class Vehicle:
             return
         if self.charging_state == "Charging":
             self._charge_for(seconds)
+        if self.drive is not None:
+            self._drive_for(self.drive, seconds)
         if self.is_climate_on:
             target, time_constant = self.driver_temp_setting, CLIMATE_TIME_CONSTANT_SECONDS
         else:
@@ -227,6 +260,10 @@ class Vehicle:
                     self.online_state = "online"
                     self.wake_at = None
                 self.touch(moment)
+        elif event == "arrive" and self.drive is not None:
+            self._drive_for(self.drive, self.drive.remaining_seconds())  # what rounding left of the way
+            self.drive = None
+            self.touch(moment)
         elif event == "sleep" and self._idle_until() <= moment and not self.is_awake_for_a_reason():
             # Re-checked: another event at the same moment (a scheduled start) may have given it a reason.
             self.online_state = "asleep"
@@ -242,6 +279,16 @@ class Vehicle:
             self.charging_state = "Complete"
         self.battery_level = min(100.0, self.battery_level + energy_kwh / self.battery_capacity_kwh * 100.0)
         self.charge_energy_added += energy_kwh
+
+    def _drive_for(self, drive: Drive, seconds: float) -> None:
+        km = drive.drive_for(seconds)
+        here = drive.position()
+        self.latitude, self.longitude = here.latitude, here.longitude
+        self.heading = round(drive.heading()) % 360
+        self.odometer += km / KM_PER_MILE
+        self.battery_level = max(
+            0.0, self.battery_level - km * drive.wh_per_km / 1000.0 / self.battery_capacity_kwh * 100
+        )
 
     def room_to_limit_kwh(self) -> float:
         return (self.charge_limit_soc - self.battery_level) / 100.0 * self.battery_capacity_kwh

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from fleetgate.simulator.vehicles.driving import KM_PER_MILE
 from fleetgate.simulator.vehicles.vehicle import (
     CHARGE_LIMIT_MAX,
     CHARGE_LIMIT_MIN,
@@ -216,10 +217,12 @@ def climate_state(vehicle: Vehicle, stamp: int) -> dict[str, Any]:
 
 
 def drive_state(vehicle: Vehicle, now: float, stamp: int, *, with_location: bool) -> dict[str, Any]:
+    # Tesla answers a parked car with no shift state or speed; a moving one in D, at whole mph, drawing kW.
+    drive = vehicle.drive
     state: dict[str, Any] = {
-        "power": -round(vehicle.charger_power_kw()),
-        "shift_state": None,
-        "speed": None,
+        "power": round(drive.power_kw) if drive is not None else -round(vehicle.charger_power_kw()),
+        "shift_state": "D" if drive is not None else None,
+        "speed": round(drive.speed_kph / KM_PER_MILE) if drive is not None else None,
         "timestamp": stamp,
     }
     if with_location:
