@@ -88,6 +88,9 @@ CHARGING = {"battery_level": 60, "plugged_in": True, "charging": True, "charge_l
 DAY_MINUTES = 24 * 60
 # (c): seconds without an ack before the clock is moved so that the cars send what they hold again.
 STALL_SECONDS = 10
+# (c): the receiver is killed once the cars hold this many records it has not acked (or after the patience).
+IN_FLIGHT_AT_KILL = 50
+KILL_PATIENCE_SECONDS = 30
 # A poll of each polled car at most once a second of real time: under the 60 a minute the gateway allows a car.
 POLL_SPACING_SECONDS = 1.02
 # The typical day, in minutes after midnight: charging from 60 % to 80 % from midnight (about 2 hours at 7.7 kW),
@@ -311,7 +314,7 @@ async def cost_day(sim: httpx.AsyncClient, api: httpx.AsyncClient, app: dict[str
     linked = await link_cars(api, sim, app, "cost-owner", 2 * cars)
     vins = sorted(linked)
     streaming, polled = vins[:cars], vins[cars:]
-    answers = await configure(
+    configured = await configure(
         api, [linked[vin] for vin in streaming], {"fields": TYPICAL_FIELDS, "freshness_seconds": FRESHNESS_SECONDS}
     )
     # From here: the configs' own calls (the PUT) are not the day's.
@@ -341,7 +344,7 @@ async def cost_day(sim: httpx.AsyncClient, api: httpx.AsyncClient, app: dict[str
         polling_data_requests=(polled_after["data"] - polled_before["data"]) / cars,
         polling_wakes=(polled_after["wakes"] - polled_before["wakes"]) / cars,
         polls=polls,
-        estimate=answers[0]["estimate"],
+        estimate=configured[0]["estimate"],
     )
 
 
@@ -407,6 +410,13 @@ async def kill_and_resume(
     down_seconds: float,
     drain_patience: float,
 ) -> dict[str, int | float]:
+    # Killed while records are on their way: once the cars hold some the receiver has not acked yet.
+    in_flight = max(1, min(IN_FLIGHT_AT_KILL, len(vins) // 4))
+    for _ in range(int(KILL_PATIENCE_SECONDS / 0.05)):
+        cars = await sent(sim)
+        if sum(cars[vin]["unacked"] for vin in vins if vin in cars) >= in_flight:
+            break
+        await asyncio.sleep(0.05)
     receiver.popen.send_signal(signal.SIGKILL)  # type: ignore[union-attr]
     receiver.popen.wait()  # type: ignore[union-attr]
     at_kill = await sent(sim)
