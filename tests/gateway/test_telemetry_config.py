@@ -5,7 +5,7 @@ own refusals as errors with their remedies; a config gone at Tesla noticed as `r
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from fleetgate.config import Settings
+from fleetgate.infra.models import Device, TelemetryConfig, TelemetryRecord
 from fleetgate.infra.runtime import Runtime
+from fleetgate.infra.security.ids import new_id
 from fleetgate.jobs.telemetry_checks import check_pass
 from fleetgate.jobs.telemetry_renewals import renewal_pass
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority
@@ -97,6 +99,31 @@ async def other_apps_config(
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     response = await sim.post("/na/api/1/vehicles/fleet_telemetry_config_jws", json=body, headers=headers)
     assert response.json()["response"]["updated_vehicles"] == 1, response.text
+
+
+async def stored_record(runtime: Runtime, device_id: str, created_at: datetime) -> None:
+    """A record of the car's as the receiver stores it (the receiver's own tests cover how it gets there)."""
+    async with runtime.sessionmaker() as session, session.begin():
+        device = await session.get(Device, device_id)
+        assert device is not None
+        session.add(
+            TelemetryRecord(
+                id=new_id("tlm"),
+                workspace_id=device.workspace_id,
+                connection_id=device.connection_id,
+                device_id=device.id,
+                topic="V",
+                created_at=created_at,
+                signals=1,
+            )
+        )
+
+
+async def data_calls(sim: httpx.AsyncClient, client_id: str, vin: str) -> int:
+    """The app's billed data requests about the car (a config check is two)."""
+    usage = (await sim.get("/sim/usage")).json()
+    devices = usage["clients"].get(client_id, {}).get("devices", {})
+    return int(devices.get(vin, {}).get("data", 0))
 
 
 def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -344,6 +371,32 @@ class TestAtTesla:
         assert event["data"]["status"] == "removed"
         # Nothing more to ask Tesla about.
         assert await check_pass(gateway_runtime, pending_every=NOW, synced_every=NOW) == {}
+
+    async def test_a_synced_config_whose_car_streams_is_not_asked_about(
+        self,
+        api: httpx.AsyncClient,
+        sim: httpx.AsyncClient,
+        connect: Connector,
+        gateway_runtime: Runtime,
+        tesla_app: dict[str, Any],
+    ) -> None:
+        vehicle = (await connect(paired=True)).vehicle
+        await configured(api, vehicle.id, {"fields": ["battery_level_pct"]})
+        assert await check_pass(gateway_runtime, pending_every=NOW) == {vehicle.id: "synced"}
+        dropped = await sim.delete(f"/sim/vehicles/{vehicle.external_id}/telemetry_configs/{tesla_app['client_id']}")
+        assert dropped.status_code == 200, dropped.text
+        await stored_record(gateway_runtime, vehicle.id, datetime.now(UTC))
+        async with gateway_runtime.sessionmaker() as session, session.begin():
+            row = await session.get(TelemetryConfig, vehicle.id)
+            assert row is not None
+            row.checked_at = datetime.now(UTC) - timedelta(hours=2)  # due a check by its time
+        calls_before = await data_calls(sim, tesla_app["client_id"], vehicle.external_id)
+
+        # The car streamed since: its config is there, as far as anyone can tell, and Tesla is not asked (or paid).
+        assert await check_pass(gateway_runtime, synced_every=timedelta(hours=1)) == {}
+        assert await data_calls(sim, tesla_app["client_id"], vehicle.external_id) == calls_before
+        # Silent for longer than the interval: asked again, and the removal noticed.
+        assert await check_pass(gateway_runtime, synced_every=NOW) == {vehicle.id: "removed"}
 
     async def test_an_error_tesla_reports_fails_the_config(
         self,
