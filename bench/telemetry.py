@@ -42,7 +42,6 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -275,6 +274,21 @@ async def script_minute(sim: httpx.AsyncClient, vins: list[str], minute: int) ->
             await patch_all(sim, vins, {"is_climate_on": False})
 
 
+def config_checks(streamed_at: list[int]) -> int:
+    """The checks of a synced config over the day (two billed data requests each), by the rule of
+    `jobs.telemetry_checks`: one pass a minute asks about a config last checked `SYNCED_EVERY` ago or more, unless
+    its car streamed within that time. The job runs on real time, so its rule is applied to the day's minutes rather
+    than run; the config was checked when it was posted, at minute 0."""
+    every = int(SYNCED_EVERY.total_seconds() // 60)
+    streamed, checks, last_check, last_streamed = set(streamed_at), 0, 0, -every
+    for minute in range(DAY_MINUTES):
+        if minute in streamed:
+            last_streamed = minute
+        if minute - last_check >= every and minute - last_streamed >= every:
+            checks, last_check = checks + 1, minute
+    return checks
+
+
 def poll_outcome(answer: httpx.Response) -> str:
     body = answer.json()
     if answer.status_code == 200:
@@ -292,6 +306,7 @@ class DayCost:
     polling_data_requests: float
     polling_wakes: float
     polls: Counter[str]
+    config_checks: float  # a day, by the rule of `jobs.telemetry_checks` over the day's streaming
     estimate: dict[str, Any]  # the gateway's own, from the config's answer
 
     @property
@@ -300,10 +315,7 @@ class DayCost:
 
     @property
     def config_checks_usd_per_month(self) -> float:
-        """The gateway's checks of a synced config (`jobs.telemetry_checks`): paced by real time, so counted from
-        its schedule rather than over the simulated day."""
-        checks_a_day = timedelta(days=1) / SYNCED_EVERY
-        return DAYS_A_MONTH * checks_a_day * DATA_REQUESTS_PER_CHECK / DATA_REQUESTS_PER_USD
+        return DAYS_A_MONTH * self.config_checks * DATA_REQUESTS_PER_CHECK / DATA_REQUESTS_PER_USD
 
     @property
     def polling_usd_per_month(self) -> float:
@@ -323,6 +335,8 @@ async def cost_day(sim: httpx.AsyncClient, api: httpx.AsyncClient, app: dict[str
     started = time.monotonic()
     polls: Counter[str] = Counter()
     last_poll = 0.0
+    records_so_far: dict[str, int] = {}
+    streamed_at: dict[str, list[int]] = {vin: [] for vin in streaming}
     for minute in range(DAY_MINUTES):
         await script_minute(sim, vins, minute)
         if minute % (FRESHNESS_SECONDS // 60) == 0:
@@ -335,6 +349,12 @@ async def cost_day(sim: httpx.AsyncClient, api: httpx.AsyncClient, app: dict[str
             polls.update(poll_outcome(answer) for answer in answers)
         checked(await sim.post("/sim/clock", json={"advance_seconds": 60}))
         checked(await sim.post("/bench/telemetry/tick"))
+        made = await sent(sim)
+        for vin in streaming:
+            records = made.get(vin, {}).get("records", 0)
+            if records > records_so_far.get(vin, 0):
+                streamed_at[vin].append(minute)
+            records_so_far[vin] = records
     streamed = await usage_of(sim, app["client_id"], streaming)
     polled_after = await usage_of(sim, app["client_id"], polled)
     return DayCost(
@@ -344,6 +364,7 @@ async def cost_day(sim: httpx.AsyncClient, api: httpx.AsyncClient, app: dict[str
         polling_data_requests=(polled_after["data"] - polled_before["data"]) / cars,
         polling_wakes=(polled_after["wakes"] - polled_before["wakes"]) / cars,
         polls=polls,
+        config_checks=sum(config_checks(minutes) for minutes in streamed_at.values()) / cars,
         estimate=configured[0]["estimate"],
     )
 
@@ -475,7 +496,8 @@ async def kill_and_resume(
 def report_cost(cost: DayCost) -> None:
     print(
         f"cost: a simulated day in {cost.seconds:.0f} s; a streaming car {cost.signals:.0f} signals and "
-        f"{cost.streaming_data_requests:g} data requests, a polled car {cost.polling_data_requests:g} data requests "
+        f"{cost.streaming_data_requests:g} data requests (and {cost.config_checks:g} config checks by the gateway), "
+        f"a polled car {cost.polling_data_requests:g} data requests "
         f"and {cost.polling_wakes:g} wakes; the polls answered: "
         + ", ".join(f"{outcome} {count}" for outcome, count in cost.polls.most_common())
     )
