@@ -590,9 +590,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
                 if args.cost_cars:
                     report_cost(await cost_day(sim, api, app, args.cost_cars))
 
+                started = time.monotonic()
                 linked = await link_cars(api, sim, app, "fleet-owner", args.cars)
                 load_vins = sorted(linked)
-                started = time.monotonic()
                 load = {name: {"interval_seconds": args.interval, "minimum_delta": 0} for name in LOAD_FIELDS}
                 await configure(api, [linked[vin] for vin in load_vins], {"fields": load})
                 print(f"{args.cars} cars linked and configured in {time.monotonic() - started:.0f} s")
