@@ -208,9 +208,9 @@ class TestConfigure:
         assert estimate["usd_per_day"] == round(39 / 150_000, 6)
         assert estimate["polling"] == {
             "freshness_seconds": 300,
-            "requests_per_day": 48.0,
-            "usd_per_day": 0.096,
-            "usd_per_month": 2.88,
+            "requests_per_day": 288.0,
+            "usd_per_day": 0.576,
+            "usd_per_month": 17.28,
         }
         assert estimate["assumptions"]
         assert (await read(api, vehicle.id))["estimate"] == estimate

@@ -11,6 +11,7 @@ import pytest
 from fleetgate.features.telemetry.cost import (
     AWAKE_HOURS,
     CHANGES_PER_HOUR,
+    SLEEP_AFTER_SECONDS,
     TYPICAL_DAY,
     WAKES_A_DAY,
     StreamedSetting,
@@ -57,8 +58,11 @@ class TestEstimate:
         assert found.signals_per_day == 39 + 7
         assert math.isclose(found.usd_per_day, 46 / 150_000)
         assert math.isclose(found.usd_per_month, 30 * 46 / 150_000)
-        # Awake 4 h: 48 calls of 300 s, 500 per $1.
+        # Every 300 s keeps the car from sleeping (it sleeps after 15 idle minutes): 288 calls a day, 500 per $1.
+        assert found.polling_requests_per_day == polling_requests_per_day(300) == 288
+        assert math.isclose(found.polling_usd_per_day, 288 / 500)
+        assert math.isclose(found.polling_usd_per_month, 30 * 288 / 500)
+        # A poller slower than that lets the car sleep: it pays for the 4 hours the car is awake anyway.
         assert AWAKE_HOURS == 4
-        assert found.polling_requests_per_day == polling_requests_per_day(300) == 48
-        assert math.isclose(found.polling_usd_per_day, 48 / 500)
-        assert math.isclose(found.polling_usd_per_month, 30 * 48 / 500)
+        assert polling_requests_per_day(1800) == 8
+        assert polling_requests_per_day(SLEEP_AFTER_SECONDS) == 16

@@ -28,6 +28,8 @@ def telemetry(
     settings = Settings()
     tls_of(settings)  # refused settings are reported before anything starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Two lines per car connection (thousands when a fleet reconnects at once); the receiver logs what matters.
+    logging.getLogger("websockets.server").setLevel(logging.WARNING)
     asyncio.run(
         serve_until_stopped(
             settings,

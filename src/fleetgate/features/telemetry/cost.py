@@ -13,7 +13,9 @@ catalogue's default `minimum_delta`):
 - fields that share a Tesla field (`charging_state` and `plugged_in`) are one signal: the car sends Tesla's field.
 
 Polling is billed per data request: 500 per $1. The same freshness costs one `vehicle_data` call per freshness
-interval while the car is awake (a poller that leaves a sleeping car alone), whatever changed.
+interval while the car is awake (a poller that leaves a sleeping car alone), whatever changed; and a read is
+activity, so a poller that reads more often than a car's time to fall asleep (`SLEEP_AFTER_SECONDS`) keeps it
+awake all day, paying for every interval of it.
 
 Estimates, not a bill: the usage ledger counts what is actually received.
 """
@@ -27,6 +29,8 @@ from dataclasses import dataclass
 SIGNALS_PER_USD = 150_000
 DATA_REQUESTS_PER_USD = 500
 DAYS_A_MONTH = 30
+# A car falls asleep after about 15 minutes without activity; a vehicle_data read is activity.
+SLEEP_AFTER_SECONDS = 15 * 60
 DRIVING, CHARGING, PARKED_AWAKE = "driving", "charging", "parked_awake"
 # Hours a day; the rest of the day the car sleeps.
 TYPICAL_DAY: Mapping[str, float] = {DRIVING: 1.0, CHARGING: 2.0, PARKED_AWAKE: 1.0}
@@ -65,7 +69,8 @@ ASSUMPTIONS = (
     "has its own change rate per activity (at the catalogue's default minimum_delta, in proportion otherwise).",
     f"Every field is sent once each time the car wakes and connects, {WAKES_A_DAY} times a day.",
     f"Streaming: {SIGNALS_PER_USD:,} signals per $1. Polling: one vehicle_data call per freshness interval while "
-    f"the car is awake ({AWAKE_HOURS:g} h), {DATA_REQUESTS_PER_USD} data requests per $1.",
+    f"the car is awake ({AWAKE_HOURS:g} h), {DATA_REQUESTS_PER_USD} data requests per $1; a read is activity, so "
+    f"polling more often than every {SLEEP_AFTER_SECONDS // 60} minutes keeps the car awake all day.",
 )
 
 
@@ -125,7 +130,8 @@ def field_signals_per_day(setting: StreamedSetting) -> float:
 
 
 def polling_requests_per_day(freshness_seconds: int) -> float:
-    return math.ceil(AWAKE_HOURS * 3600 / freshness_seconds)
+    hours = 24.0 if freshness_seconds < SLEEP_AFTER_SECONDS else AWAKE_HOURS
+    return math.ceil(hours * 3600 / freshness_seconds)
 
 
 def estimate(settings: list[StreamedSetting], freshness_seconds: int) -> Estimate:
