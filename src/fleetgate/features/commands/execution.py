@@ -152,7 +152,7 @@ async def _send(runtime: Runtime, api: FleetApi, job: Job, sending: Sending) -> 
     """`before_send` runs just before the request that carries the command (a handshake before it does not count)."""
     vin = job.device.external_id
     if runtime.commander is None or takes_rest(job.device):
-        # No private key: REST only, which cars that require signed commands refuse (`signing_required`).
+        # Without a private key REST is all there is: cars that require signed commands refuse it (`signing_required`).
         await sending.before_send()
         answer = await api.command(vin, job.name, job.params)
         return CommandResult(True, str(answer.get("reason") or ""), signed=False)
