@@ -14,7 +14,7 @@ the usage ledger as `streaming_signals`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -82,29 +82,24 @@ async def devices_fed_by(session: AsyncSession, vin: str) -> list[StreamedDevice
     return found
 
 
+FreshRecord = Callable[[AsyncSession, StreamedDevice], Awaitable[None]]
+
+
 async def ingest_vehicle_data(
     runtime: Runtime, vin: str, record: VehicleData, *, fed: list[StreamedDevice] | None = None
 ) -> Outcome:
     """`vin` is the one of the car's certificate; the record's own `vin` is not trusted. The devices the record fed
     are added to `fed` (for the brokers' message, with no second read)."""
-    async with runtime.sessionmaker() as session, session.begin():
-        devices = await devices_fed_by(session, vin)
-        if fed is not None:
-            fed.extend(devices)
-        if not devices:
-            return Outcome.UNKNOWN_VEHICLE
-        stored = False
-        for device in devices:
-            if not await _first_time(session, runtime, device, "V", record.created_at, len(record.data)):
-                continue
-            stored = True
-            values = state_values(record.data, location=device.location)
-            if values:
-                # A car's clock ahead of ours would make its values outlive every later poll.
-                made_at = min(record.created_at, utcnow())
-                changed = await _merge(session, runtime, device, values, made_at)
-                await _record_changes(session, device, changed, made_at)
-        return Outcome.STORED if stored else Outcome.DUPLICATE
+
+    async def merge(session: AsyncSession, device: StreamedDevice) -> None:
+        values = state_values(record.data, location=device.location)
+        if values:
+            # A car's clock ahead of ours would make its values outlive every later poll.
+            made_at = min(record.created_at, utcnow())
+            changed = await _merge(session, runtime, device, values, made_at)
+            await _record_changes(session, device, changed, made_at)
+
+    return await _ingest(runtime, vin, "V", record.created_at, len(record.data), fed, merge)
 
 
 async def ingest_alerts(
@@ -112,20 +107,44 @@ async def ingest_alerts(
 ) -> Outcome:
     """Each alert of a record seen for the first time is a `vehicle.alert` event; `fed` as in
     `ingest_vehicle_data`."""
+
+    async def announce(session: AsyncSession, device: StreamedDevice) -> None:
+        events = [(VEHICLE_ALERT, _alert_data(device, alert, record.created_at)) for alert in record.alerts]
+        await record_events(session, workspace_id=device.workspace_id, events=events)
+
+    return await _ingest(runtime, vin, "alerts", record.created_at, len(record.alerts), fed, announce)
+
+
+async def _ingest(
+    runtime: Runtime,
+    vin: str,
+    topic: str,
+    created_at: datetime,
+    signals: int,
+    fed: list[StreamedDevice] | None,
+    then: FreshRecord | None = None,
+) -> Outcome:
+    """The record kept once per device of the VIN, and `then` run for each device that had not seen it yet, in one
+    transaction."""
     async with runtime.sessionmaker() as session, session.begin():
-        devices = await devices_fed_by(session, vin)
-        if fed is not None:
-            fed.extend(devices)
+        devices = await _fed_devices(session, vin, fed)
         if not devices:
             return Outcome.UNKNOWN_VEHICLE
         stored = False
         for device in devices:
-            if not await _first_time(session, runtime, device, "alerts", record.created_at, len(record.alerts)):
+            if not await _first_time(session, runtime, device, topic, created_at, signals):
                 continue
             stored = True
-            events = [(VEHICLE_ALERT, _alert_data(device, alert, record.created_at)) for alert in record.alerts]
-            await record_events(session, workspace_id=device.workspace_id, events=events)
+            if then is not None:
+                await then(session, device)
         return Outcome.STORED if stored else Outcome.DUPLICATE
+
+
+async def _fed_devices(session: AsyncSession, vin: str, fed: list[StreamedDevice] | None) -> list[StreamedDevice]:
+    devices = await devices_fed_by(session, vin)
+    if fed is not None:
+        fed.extend(devices)
+    return devices
 
 
 def _alert_data(device: StreamedDevice, alert: Alert, made_at: datetime) -> dict[str, Any]:
@@ -150,14 +169,7 @@ async def ingest_counted(
     fed: list[StreamedDevice] | None = None,
 ) -> Outcome:
     """A record kept only for the ledger and resends (errors); `fed` as in `ingest_vehicle_data`."""
-    async with runtime.sessionmaker() as session, session.begin():
-        devices = await devices_fed_by(session, vin)
-        if fed is not None:
-            fed.extend(devices)
-        if not devices:
-            return Outcome.UNKNOWN_VEHICLE
-        fresh = [await _first_time(session, runtime, device, topic, created_at, signals) for device in devices]
-        return Outcome.STORED if any(fresh) else Outcome.DUPLICATE
+    return await _ingest(runtime, vin, topic, created_at, signals, fed)
 
 
 async def record_connectivity(
@@ -173,9 +185,7 @@ async def record_connectivity(
     """Whether the car's stream is open, per device of its VIN; False when fleetgate has no such car. A disconnect
     of an older stream does not close a newer one. `fed` as in `ingest_vehicle_data`."""
     async with runtime.sessionmaker() as session, session.begin():
-        devices = await devices_fed_by(session, vin)
-        if fed is not None:
-            fed.extend(devices)
+        devices = await _fed_devices(session, vin, fed)
         for device in devices:
             row = await session.get(TelemetryConnectivity, device.id, with_for_update=True)
             if row is None:
