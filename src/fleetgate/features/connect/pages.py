@@ -248,12 +248,10 @@ async def result(session_id: str, request: Request, session: SessionDep, runtime
 @router.get("/connect/{session_id}/pairing")
 async def pairing(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     """A link and a QR code for each car still without the app's key; "checked" says what the last check found."""
-    connect_session = await load(session, session_id)
-    if connect_session is None:
-        return not_found(request, runtime)
-    connection = await completed_connection(session, connect_session)
-    if connection is None or not asks_for_key(connect_session):
-        return redirect(runtime, f"/connect/{connect_session.id}/result")
+    found = await pairing_step(session_id, request, session, runtime)
+    if isinstance(found, Response):
+        return found
+    connect_session, connection = found
     cars = pairing_items(runtime, key_cars(await active_devices(session, connection)))
     if not cars:
         return redirect(runtime, continue_url(connect_session))
@@ -273,15 +271,27 @@ async def pairing(session_id: str, request: Request, session: SessionDep, runtim
 @router.post("/connect/{session_id}/pairing")
 async def check_keys(session_id: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     """The user says they added the key: Tesla is asked again about the cars still without it."""
+    found = await pairing_step(session_id, request, session, runtime)
+    if isinstance(found, Response):
+        return found
+    connect_session, connection = found
+    waiting = [car for car in key_cars(await active_devices(session, connection)) if lacks_key(car)]
+    checked = await check_pairing(session, runtime, connection, waiting)
+    return redirect(runtime, f"/connect/{connect_session.id}/pairing?checked={'done' if checked else 'failed'}")
+
+
+async def pairing_step(
+    session_id: str, request: Request, session: AsyncSession, runtime: Runtime
+) -> tuple[ConnectSession, Connection] | Response:
+    """The session and its connection when the session has a pairing step (completed, and the app asked to send
+    commands); otherwise the page to answer instead."""
     connect_session = await load(session, session_id)
     if connect_session is None:
         return not_found(request, runtime)
     connection = await completed_connection(session, connect_session)
     if connection is None or not asks_for_key(connect_session):
         return redirect(runtime, f"/connect/{connect_session.id}/result")
-    waiting = [car for car in key_cars(await active_devices(session, connection)) if lacks_key(car)]
-    checked = await check_pairing(session, runtime, connection, waiting)
-    return redirect(runtime, f"/connect/{connect_session.id}/pairing?checked={'done' if checked else 'failed'}")
+    return connect_session, connection
 
 
 async def completed_connection(session: AsyncSession, connect_session: ConnectSession) -> Connection | None:
