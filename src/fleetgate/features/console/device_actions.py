@@ -16,7 +16,7 @@ from fleetgate.features.connections.tesla_errors import upstream_errors
 from fleetgate.features.console.api_errors import error_text, problems_of
 from fleetgate.features.console.auth import ConsoleUserDep, FormUserDep
 from fleetgate.features.console.command_forms import command_forms, params_from
-from fleetgate.features.console.errors import page_not_found, workspace_row
+from fleetgate.features.console.errors import workspace_row, workspace_vehicle
 from fleetgate.features.console.flash import Flash
 from fleetgate.features.console.render import done, render
 from fleetgate.features.devices.pairing import check_virtual_key
@@ -60,9 +60,7 @@ async def check_key(
     device_id: str, request: Request, user: FormUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
     """What `POST /v1/devices/{id}/virtual-key/check` does: ask Tesla whether the app's key is on the car now."""
-    row = await workspace_row(session, Device, user.workspace_id, device_id, "device")
-    if row.type != VEHICLE:
-        raise page_not_found("vehicle")
+    row = await workspace_vehicle(session, user.workspace_id, device_id)
     connection = await connection_of(session, row)
     await release(session)
     back = device_page(row.id, "#virtual-key")

@@ -8,8 +8,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fleetgate.features.access.capabilities import VEHICLE
 from fleetgate.features.console.cookies import forget_login
 from fleetgate.features.console.render import render, see_other
+from fleetgate.infra.models import Device
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.workspace_rows import WorkspaceRow, find_in_workspace
 
@@ -42,6 +44,14 @@ async def workspace_row(session: AsyncSession, model: type[Row], workspace_id: s
     row = await find_in_workspace(session, model, workspace_id, row_id)
     if row is None:
         raise page_not_found(what)
+    return row
+
+
+async def workspace_vehicle(session: AsyncSession, workspace_id: str, device_id: str) -> Device:
+    """A vehicle of the workspace, or the console's 404 page (an energy site too: the action is a car's)."""
+    row = await workspace_row(session, Device, workspace_id, device_id, "device")
+    if row.type != VEHICLE:
+        raise page_not_found("vehicle")
     return row
 
 

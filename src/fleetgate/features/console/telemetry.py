@@ -11,12 +11,11 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fleetgate.features.access.capabilities import VEHICLE
 from fleetgate.features.console.api_errors import error_text
 from fleetgate.features.console.auth import FormUserDep
 from fleetgate.features.console.device_actions import device_page
 from fleetgate.features.console.device_views import LABELS
-from fleetgate.features.console.errors import page_not_found, workspace_row
+from fleetgate.features.console.errors import workspace_vehicle
 from fleetgate.features.console.flash import Flash
 from fleetgate.features.console.render import done
 from fleetgate.features.telemetry.budgets import usage_of
@@ -85,9 +84,7 @@ async def set_telemetry(
     device_id: str, request: Request, user: FormUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
     """What `PUT /v1/devices/{id}/telemetry` does: the config checked, signed, posted to Tesla and stored."""
-    row = await workspace_row(session, Device, user.workspace_id, device_id, "device")
-    if row.type != VEHICLE:
-        raise page_not_found("vehicle")
+    row = await workspace_vehicle(session, user.workspace_id, device_id)
     back = device_page(row.id, ANCHOR)
     form = await request.form()
     try:
@@ -117,9 +114,7 @@ async def delete_telemetry(
     device_id: str, request: Request, user: FormUserDep, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
     """What `DELETE /v1/devices/{id}/telemetry` does: the config removed at Tesla, then here."""
-    row = await workspace_row(session, Device, user.workspace_id, device_id, "device")
-    if row.type != VEHICLE:
-        raise page_not_found("vehicle")
+    row = await workspace_vehicle(session, user.workspace_id, device_id)
     back = device_page(row.id, ANCHOR)
     try:
         await remove(session, runtime, user.workspace_id, row.id)
