@@ -66,3 +66,10 @@ async def in_background(passes: Passes) -> AsyncIterator[asyncio.Task[None] | No
         task.cancel()
         # `wait` neither raises the task's cancellation here nor swallows one aimed at us.
         await asyncio.wait([task])
+
+
+def warn_step_failed(log: logging.Logger, step: str, exc: Exception) -> None:
+    """A pass's step that failed, logged so that the pass goes on to the next: an error of Tesla's or of the API by
+    what it says of itself, anything else with its traceback."""
+    reason = getattr(exc, "reason", None) or getattr(exc, "message", None)
+    log.warning("%s: %s", step, reason or exc, exc_info=reason is None)

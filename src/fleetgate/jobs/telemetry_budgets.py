@@ -20,6 +20,7 @@ from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.models import Device, TelemetryConfig
 from fleetgate.infra.models.telemetry_config import TelemetryStatus
 from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.passes import warn_step_failed
 
 log = logging.getLogger("fleetgate.telemetry_budgets")
 
@@ -92,8 +93,7 @@ async def budget_pass(runtime: Runtime, *, now: datetime | None = None) -> dict[
             try:
                 status = await step(runtime, device_id, moment)
             except Exception as exc:
-                reason = getattr(exc, "reason", None) or getattr(exc, "message", None)
-                log.warning("telemetry budget of %s: %s", device_id, reason or exc, exc_info=reason is None)
+                warn_step_failed(log, f"telemetry budget of {device_id}", exc)
                 continue
             if status is not None:
                 changed[device_id] = status

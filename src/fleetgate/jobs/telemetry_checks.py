@@ -34,7 +34,7 @@ from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.models.telemetry_config import TelemetryStatus
 from fleetgate.infra.runtime import Runtime
-from fleetgate.jobs.passes import Passes, in_background
+from fleetgate.jobs.passes import Passes, in_background, warn_step_failed
 from fleetgate.jobs.telemetry_budgets import budget_pass
 from fleetgate.jobs.telemetry_renewals import renewal_pass
 from fleetgate.protocol.telemetry.records import TOPIC_VEHICLE_DATA
@@ -123,8 +123,7 @@ async def check_pass(
         try:
             status = await check_one(runtime, device_id)
         except Exception as exc:
-            reason = getattr(exc, "reason", None) or getattr(exc, "message", None)
-            log.warning("telemetry check of %s failed: %s", device_id, reason or exc, exc_info=reason is None)
+            warn_step_failed(log, f"telemetry check of {device_id} failed", exc)
             continue
         if status is not None:
             changed[device_id] = status

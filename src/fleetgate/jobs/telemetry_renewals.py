@@ -18,6 +18,7 @@ from fleetgate.infra.models.connection import ConnectionStatus
 from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.models.telemetry_config import TelemetryStatus
 from fleetgate.infra.runtime import Runtime
+from fleetgate.jobs.passes import warn_step_failed
 
 log = logging.getLogger("fleetgate.telemetry_renewals")
 RENEW_BEFORE = timedelta(days=14)
@@ -65,6 +66,5 @@ async def renewal_pass(runtime: Runtime, *, now: datetime | None = None) -> list
             if await renew_one(runtime, device_id, moment):
                 renewed.append(device_id)
         except Exception as exc:
-            reason = getattr(exc, "reason", None) or getattr(exc, "message", None)
-            log.warning("telemetry config of %s not renewed: %s", device_id, reason or exc, exc_info=reason is None)
+            warn_step_failed(log, f"telemetry config of {device_id} not renewed", exc)
     return renewed
