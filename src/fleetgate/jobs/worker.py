@@ -8,15 +8,11 @@ missed. A worker also delivers webhooks.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
-
-from prometheus_client import start_http_server
 
 from fleetgate.config import Settings
 from fleetgate.features.commands.reporting import counting_ends
-from fleetgate.infra.runtime import open_runtime
+from fleetgate.infra.process import Address, process_runtime
 from fleetgate.jobs.executor import command_executor
 from fleetgate.jobs.wakeups import listening_for_wakeups
 from fleetgate.jobs.webhook_dispatcher import webhook_dispatcher
@@ -25,30 +21,17 @@ log = logging.getLogger("fleetgate.worker")
 
 
 async def run_worker(
-    settings: Settings, *, concurrency: int | None = None, metrics_address: tuple[str, int] | None = None
+    settings: Settings, *, concurrency: int | None = None, metrics_address: Address | None = None
 ) -> None:
     """Until SIGINT or SIGTERM, which let running commands finish for a moment (see `CommandExecutor.stop`). With
-    `metrics_address`, this worker's Prometheus metrics are served there (`/metrics`, from a thread of
-    prometheus_client's)."""
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
-    async with open_runtime(settings) as runtime:
-        metrics_server = None
-        if metrics_address is not None:
-            host, port = metrics_address
-            metrics_server, _ = start_http_server(port, addr=host, registry=runtime.metrics.registry)
-        try:
-            with counting_ends(runtime):
-                async with (
-                    command_executor(runtime, kind="worker", concurrency=concurrency) as executor,
-                    listening_for_wakeups(runtime, executor.notify),
-                    webhook_dispatcher(runtime),
-                ):
-                    log.info("worker %s: running commands from the database", executor.name)
-                    await stopping.wait()
-                    log.info("worker %s: stopping", executor.name)
-        finally:
-            if metrics_server is not None:
-                metrics_server.shutdown()
+    `metrics_address`, this worker's Prometheus metrics are served there (`/metrics`)."""
+    async with process_runtime(settings, metrics_address) as (runtime, stopping):
+        with counting_ends(runtime):
+            async with (
+                command_executor(runtime, kind="worker", concurrency=concurrency) as executor,
+                listening_for_wakeups(runtime, executor.notify),
+                webhook_dispatcher(runtime),
+            ):
+                log.info("worker %s: running commands from the database", executor.name)
+                await stopping.wait()
+                log.info("worker %s: stopping", executor.name)

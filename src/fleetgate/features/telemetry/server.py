@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,18 +19,17 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 
-from prometheus_client import start_http_server
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
 from fleetgate.config import Settings, SettingsError
 from fleetgate.features.telemetry.brokers import BrokerSettings, open_publisher
 from fleetgate.features.telemetry.receiver import Receiver
-from fleetgate.infra.runtime import Runtime, open_runtime
+from fleetgate.infra.process import Address, process_runtime
+from fleetgate.infra.runtime import Runtime
 
 log = logging.getLogger("fleetgate.telemetry")
 
-Address = tuple[str, int]
 # Tesla's server refuses larger messages; websockets closes the socket with 1009 (message too big).
 MAX_MESSAGE_BYTES = 1024 * 1024
 
@@ -126,21 +124,10 @@ async def serve_until_stopped(settings: Settings, *, host: str, port: int, metri
     sockets are closed (they reconnect, to another receiver behind the load balancer) and their streams recorded as
     closed. With `metrics_address`, its Prometheus metrics are served there (`/metrics`)."""
     tls = tls_of(settings)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
-    async with open_runtime(settings) as runtime:
-        metrics_server = None
-        if metrics_address is not None:
-            metrics_server, _ = start_http_server(
-                metrics_address[1], addr=metrics_address[0], registry=runtime.metrics.registry
-            )
-        try:
-            async with running_receiver(runtime, tls, host=host, port=port) as running:
-                log.info("telemetry receiver listening on %s:%d", host, running.port)
-                await stopping.wait()
-                log.info("telemetry receiver stopping")
-        finally:
-            if metrics_server is not None:
-                metrics_server.shutdown()
+    async with (
+        process_runtime(settings, metrics_address) as (runtime, stopping),
+        running_receiver(runtime, tls, host=host, port=port) as running,
+    ):
+        log.info("telemetry receiver listening on %s:%d", host, running.port)
+        await stopping.wait()
+        log.info("telemetry receiver stopping")
