@@ -1,6 +1,6 @@
 """Signals-a-day budgets: once a device's own budget, or its workspace's, is spent, its config is removed at Tesla
 and `paused_budget` until the next day (UTC), then posted again. The signals are the receiver's: records taken in
-as the receiver takes them (`ingest_counted`)."""
+as the receiver takes them (`ingest`)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import pytest
 
 from fleetgate.config import Settings
 from fleetgate.features.telemetry.budgets import next_day
-from fleetgate.features.telemetry.ingest import ingest_counted
+from fleetgate.features.telemetry.ingest import Incoming, ingest
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.runtime import Runtime
 from fleetgate.jobs.telemetry_budgets import budget_pass
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority
+from fleetgate.protocol.telemetry.records import VehicleError, VehicleErrors
 from tests.gateway.flows import Connector
 
 PAIRED_CARS = [{"state": "online"}, {"state": "online"}]
@@ -58,10 +59,11 @@ async def on_car(sim: httpx.AsyncClient, vin: str) -> list[dict[str, Any]]:
 
 
 async def streamed(runtime: Runtime, vin: str, signals: int) -> None:
-    """A record of this many signals from the car, received now."""
+    """A record of this many signals (errors the car reports) from the car, received now."""
     made_at = datetime.now(UTC) - timedelta(microseconds=signals)
-    outcome = await ingest_counted(runtime, vin, "alerts", made_at, signals)
-    assert outcome.name == "STORED", outcome
+    errors = tuple(VehicleError(f"error {index}", made_at, {}, "") for index in range(signals))
+    [ingested] = await ingest(runtime, [Incoming(vin, VehicleErrors(vin, made_at, errors))])
+    assert ingested.outcome.name == "STORED", ingested
 
 
 async def event_types(api: httpx.AsyncClient) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -91,6 +92,12 @@ class Metrics:
         )
         self.telemetry_signals = Counter(
             "fleetgate_telemetry_signals", "Datums of the records this receiver stored", registry=registry
+        )
+        self.telemetry_batch_records = Histogram(
+            "fleetgate_telemetry_batch_records",
+            "Records (and stream opens and closes) this receiver stored in one transaction",
+            buckets=BATCH_BUCKETS,
+            registry=registry,
         )
         self.telemetry_streams = Gauge(
             "fleetgate_telemetry_streams", "Cars' WebSockets open on this receiver", registry=registry

@@ -1,41 +1,71 @@
-"""A record a car streamed, stored in one transaction: the receiver acks it only once this has committed.
+"""Records cars streamed, stored many to a transaction: the receiver acks each only once its batch has committed
+(`ingest_queue` makes the batches).
 
 What identifies a record across a resend is the car's own moment of it, per topic: a car that got no ack sends the
 same record again (`delivery_policy: latest`), marked `is_resend`, under a new transaction id, so the envelope's
 txid and message id tell nothing. `telemetry_records` holds (device, topic, created_at) once: a record already
-there is a duplicate, changes nothing and is acked all the same.
+there, or earlier in the same batch, is a duplicate, changes nothing and is acked all the same.
 
 A record feeds every device fleetgate has for its VIN (a car can be linked in more than one workspace) whose
 connection may read its data; the location only where it may read the location. Its fields, mapped through
-`fields.CATALOGUE`, merge into the stored state (`devices.state_merge`: the newer value wins, field by field), the
-changes of fields marked with an event become events, and its signals (datums, Tesla's billing unit) are counted in
-the usage ledger as `streaming_signals`.
+`fields.CATALOGUE`, merge into the stored state (`ingest_state`), the changes of fields marked with an event become
+events, and its signals (datums, Tesla's billing unit) are counted in the usage ledger as `streaming_signals`.
+
+Locks are taken in one order by every batch (record keys sorted, then states and streams by device id), so that
+batches of several receivers wait for each other rather than deadlock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, VEHICLE, ConnectionFacts, decide
-from fleetgate.features.devices import normalize
-from fleetgate.features.devices.state_merge import streamed_over_stored
 from fleetgate.features.events.service import record_events
 from fleetgate.features.events.types import VEHICLE_ALERT
 from fleetgate.features.telemetry.fields import BY_NAME, BY_TESLA_FIELD
+from fleetgate.features.telemetry.ingest_state import Blank, locked_states, write_states
 from fleetgate.infra.db.base import iso, utcnow
-from fleetgate.infra.models import Connection, Device, DeviceState, TelemetryConnectivity, TelemetryRecord
+from fleetgate.infra.models import Connection, Device, TelemetryConnectivity, TelemetryRecord
 from fleetgate.infra.models.device import DeviceStatus
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
-from fleetgate.protocol.telemetry.records import Alert, TelemetryValue, VehicleAlerts, VehicleData
+from fleetgate.protocol.telemetry.records import (
+    TOPIC_ALERTS,
+    TOPIC_ERRORS,
+    TOPIC_VEHICLE_DATA,
+    Alert,
+    Connectivity,
+    TelemetryValue,
+    VehicleAlerts,
+    VehicleData,
+    VehicleErrors,
+)
+
+Record = VehicleData | VehicleAlerts | VehicleErrors | Connectivity
+CONNECTED, DISCONNECTED = "CONNECTED", "DISCONNECTED"  # a `Connectivity`'s status
+RECORDS = cast(Table, TelemetryRecord.__table__)
+TOPICS: Mapping[type, str] = {
+    VehicleData: TOPIC_VEHICLE_DATA.decode(),
+    VehicleAlerts: TOPIC_ALERTS.decode(),
+    VehicleErrors: TOPIC_ERRORS.decode(),
+}
+
+
+INSERT_RECORD = {
+    name: dialect.insert(RECORDS)
+    .on_conflict_do_nothing(index_elements=["device_id", "topic", "created_at"])
+    .returning(RECORDS.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 class Outcome(StrEnum):
@@ -52,8 +82,62 @@ class StreamedDevice:
     location: bool  # its connection may read the location
 
 
-DEVICES_OF_VIN = (
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A record as the receiver took it: `vin` is the one of the car's certificate; the record's own is not
+    trusted. A `Connectivity` is the receiver's own record of a socket opened or closed."""
+
+    vin: str
+    record: Record
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    outcome: Outcome
+    fed: list[StreamedDevice]  # the devices the record fed (for the brokers' message, with no second read)
+
+
+def signals_of(record: Record) -> int:
+    """Tesla bills each datum of a record, each alert, each error."""
+    if isinstance(record, VehicleData):
+        return len(record.data)
+    if isinstance(record, VehicleAlerts):
+        return len(record.alerts)
+    if isinstance(record, VehicleErrors):
+        return len(record.errors)
+    return 0
+
+
+async def ingest(runtime: Runtime, batch: Sequence[Incoming]) -> list[Ingested]:
+    """The batch in one transaction; its outcomes in its order."""
+    async with runtime.sessionmaker() as session, session.begin():
+        return await ingest_in(session, batch)
+
+
+async def ingest_in(session: AsyncSession, batch: Sequence[Incoming]) -> list[Ingested]:
+    devices = await devices_fed_by(session, {item.vin for item in batch})
+    fed = [devices.get(item.vin, []) for item in batch]
+    kept = await _kept_records(session, batch, fed)
+    events = Events()
+    await _merge_states(session, batch, kept, events)
+    _announce_alerts(batch, kept, events)
+    await _record_connectivity(session, batch, fed)
+    await events.record(session)
+    return [
+        Ingested(_outcome(item, devices_of, kept[index]), devices_of)
+        for index, (item, devices_of) in enumerate(zip(batch, fed, strict=True))
+    ]
+
+
+def _outcome(item: Incoming, devices: list[StreamedDevice], kept: Collection[StreamedDevice]) -> Outcome:
+    if not devices:
+        return Outcome.UNKNOWN_VEHICLE
+    return Outcome.STORED if kept or isinstance(item.record, Connectivity) else Outcome.DUPLICATE
+
+
+DEVICES_OF_VINS = (
     select(
+        Device.external_id,
         Device.id,
         Device.workspace_id,
         Device.connection_id,
@@ -63,88 +147,141 @@ DEVICES_OF_VIN = (
         Connection.granted_scopes,
     )
     .join(Connection, Connection.id == Device.connection_id)
-    .where(Device.external_id == bindparam("vin"), Device.type == VEHICLE, Device.status == DeviceStatus.ACTIVE.value)
+    .where(
+        Device.external_id.in_(bindparam("vins", expanding=True)),
+        Device.type == VEHICLE,
+        Device.status == DeviceStatus.ACTIVE.value,
+    )
+    .order_by(Device.id)
 )
 
 
-async def devices_fed_by(session: AsyncSession, vin: str) -> list[StreamedDevice]:
+async def devices_fed_by(session: AsyncSession, vins: Collection[str]) -> dict[str, list[StreamedDevice]]:
+    """The devices each VIN's records feed: those whose connection may read the car's data."""
     capabilities = BY_DEVICE_TYPE[VEHICLE]
-    found = []
-    for device_id, workspace_id, connection_id, status, conn_status, reason, scopes in await session.execute(
-        DEVICES_OF_VIN, {"vin": vin}
-    ):
+    found: dict[str, list[StreamedDevice]] = defaultdict(list)
+    if not vins:
+        return found
+    rows = await session.execute(DEVICES_OF_VINS, {"vins": sorted(vins)})
+    for vin, device_id, workspace_id, connection_id, status, conn_status, reason, scopes in rows:
         # No remedies: nobody is shown this decision, and a record is no time to sign reconnect links.
         facts = ConnectionFacts(connection_id, conn_status, reason, frozenset(scopes or ()), {})
         if not decide(capabilities["read_data"], facts, status, None).available:
             continue
         location = decide(capabilities["read_location"], facts, status, None).available
-        found.append(StreamedDevice(device_id, workspace_id, connection_id, location))
+        found[vin].append(StreamedDevice(device_id, workspace_id, connection_id, location))
     return found
 
 
-FreshRecord = Callable[[AsyncSession, StreamedDevice], Awaitable[None]]
-
-
-async def ingest_vehicle_data(
-    runtime: Runtime, vin: str, record: VehicleData, *, fed: list[StreamedDevice] | None = None
-) -> Outcome:
-    """`vin` is the one of the car's certificate; the record's own `vin` is not trusted. The devices the record fed
-    are added to `fed` (for the brokers' message, with no second read)."""
-
-    async def merge(session: AsyncSession, device: StreamedDevice) -> None:
-        values = state_values(record.data, location=device.location)
-        if values:
-            # A car's clock ahead of ours would make its values outlive every later poll.
-            made_at = min(record.created_at, utcnow())
-            changed = await _merge(session, runtime, device, values, made_at)
-            await _record_changes(session, device, changed, made_at)
-
-    return await _ingest(runtime, vin, "V", record.created_at, len(record.data), fed, merge)
-
-
-async def ingest_alerts(
-    runtime: Runtime, vin: str, record: VehicleAlerts, *, fed: list[StreamedDevice] | None = None
-) -> Outcome:
-    """Each alert of a record seen for the first time is a `vehicle.alert` event; `fed` as in
-    `ingest_vehicle_data`."""
-
-    async def announce(session: AsyncSession, device: StreamedDevice) -> None:
-        events = [(VEHICLE_ALERT, _alert_data(device, alert, record.created_at)) for alert in record.alerts]
-        await record_events(session, workspace_id=device.workspace_id, events=events)
-
-    return await _ingest(runtime, vin, "alerts", record.created_at, len(record.alerts), fed, announce)
-
-
-async def _ingest(
-    runtime: Runtime,
-    vin: str,
-    topic: str,
-    created_at: datetime,
-    signals: int,
-    fed: list[StreamedDevice] | None,
-    then: FreshRecord | None = None,
-) -> Outcome:
-    """The record kept once per device of the VIN, and `then` run for each device that had not seen it yet, in one
-    transaction."""
-    async with runtime.sessionmaker() as session, session.begin():
-        devices = await _fed_devices(session, vin, fed)
-        if not devices:
-            return Outcome.UNKNOWN_VEHICLE
-        stored = False
+async def _kept_records(
+    session: AsyncSession, batch: Sequence[Incoming], fed: Sequence[list[StreamedDevice]]
+) -> list[list[StreamedDevice]]:
+    """Each record's row per device it feeds, inserted unless there already; per record, the devices that had not
+    seen it."""
+    received_at = utcnow()
+    rows: dict[tuple[str, str, datetime], dict[str, Any]] = {}
+    owners: dict[str, tuple[int, StreamedDevice]] = {}
+    for index, (item, devices) in enumerate(zip(batch, fed, strict=True)):
+        topic = TOPICS.get(type(item.record))
+        if topic is None:
+            continue
         for device in devices:
-            if not await _first_time(session, runtime, device, topic, created_at, signals):
-                continue
-            stored = True
-            if then is not None:
-                await then(session, device)
-        return Outcome.STORED if stored else Outcome.DUPLICATE
+            key = (device.id, topic, item.record.created_at)
+            if key in rows:
+                continue  # a resend that came in the same batch
+            row_id = new_id("tlm")
+            owners[row_id] = (index, device)
+            rows[key] = {
+                "id": row_id,
+                "workspace_id": device.workspace_id,
+                "connection_id": device.connection_id,
+                "device_id": device.id,
+                "topic": topic,
+                "created_at": item.record.created_at,
+                "received_at": received_at,
+                "signals": signals_of(item.record),
+            }
+    kept: list[list[StreamedDevice]] = [[] for _ in batch]
+    if not rows:
+        return kept
+    insert = INSERT_RECORD[session.get_bind().dialect.name]
+    # Many rows to one statement built once: SQLAlchemy sends them as inserts of many VALUES ("insertmanyvalues").
+    for (row_id,) in await session.execute(insert, [rows[key] for key in sorted(rows)]):
+        index, device = owners[row_id]
+        kept[index].append(device)
+    return kept
 
 
-async def _fed_devices(session: AsyncSession, vin: str, fed: list[StreamedDevice] | None) -> list[StreamedDevice]:
-    devices = await devices_fed_by(session, vin)
-    if fed is not None:
-        fed.extend(devices)
-    return devices
+@dataclass
+class Events:
+    """The batch's events by workspace, each workspace's in the order they came."""
+
+    by_workspace: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, workspace_id: str, events: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        self.by_workspace[workspace_id].extend(events)
+
+    async def record(self, session: AsyncSession) -> None:
+        for workspace_id, events in sorted(self.by_workspace.items()):
+            await record_events(session, workspace_id=workspace_id, events=events)
+
+
+async def _merge_states(
+    session: AsyncSession, batch: Sequence[Incoming], kept: Sequence[list[StreamedDevice]], events: Events
+) -> None:
+    merges: dict[str, list[tuple[datetime, StreamedDevice, dict[str, Any]]]] = defaultdict(list)
+    for item, devices in zip(batch, kept, strict=True):
+        if not isinstance(item.record, VehicleData):
+            continue
+        # A car's clock ahead of ours would make its values outlive every later poll.
+        made_at = min(item.record.created_at, utcnow())
+        for device in devices:
+            values = state_values(item.record.data, location=device.location)
+            if values:
+                merges[device.id].append((made_at, device, values))
+    if not merges:
+        return
+    for found in merges.values():
+        # In the order the car made them: a resend of an older record may come after newer ones.
+        found.sort(key=lambda merge: merge[0])
+    blanks = [Blank(id, found[0][1].workspace_id, found[0][1].location, found[0][0]) for id, found in merges.items()]
+    states = await locked_states(session, blanks)
+    for device_id, found in merges.items():
+        state = states[device_id]
+        for made_at, device, values in found:
+            events.add(device.workspace_id, _change_events(device, state.merge(values, made_at), made_at))
+    await write_states(session, states.values())
+
+
+def _change_events(
+    device: StreamedDevice, changed: dict[str, tuple[Any, Any]], made_at: datetime
+) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (
+            event,
+            {
+                "device_id": device.id,
+                "field": name,
+                "value": after,
+                "previous": before,
+                "measured_at": iso(made_at),
+                "source": "telemetry",
+            },
+        )
+        for name, (before, after) in changed.items()
+        # A first value (nothing known before it) is no change.
+        if (event := BY_NAME[name].event) is not None and before is not None
+    ]
+
+
+def _announce_alerts(batch: Sequence[Incoming], kept: Sequence[list[StreamedDevice]], events: Events) -> None:
+    """Each alert of a record a device sees for the first time is a `vehicle.alert` event."""
+    for item, devices in zip(batch, kept, strict=True):
+        record = item.record
+        if isinstance(record, VehicleAlerts):
+            for device in devices:
+                alerts = [(VEHICLE_ALERT, _alert_data(device, alert, record.created_at)) for alert in record.alerts]
+                events.add(device.workspace_id, alerts)
 
 
 def _alert_data(device: StreamedDevice, alert: Alert, made_at: datetime) -> dict[str, Any]:
@@ -159,58 +296,47 @@ def _alert_data(device: StreamedDevice, alert: Alert, made_at: datetime) -> dict
     }
 
 
-async def ingest_counted(
-    runtime: Runtime,
-    vin: str,
-    topic: str,
-    created_at: datetime,
-    signals: int,
-    *,
-    fed: list[StreamedDevice] | None = None,
-) -> Outcome:
-    """A record kept only for the ledger and resends (errors); `fed` as in `ingest_vehicle_data`."""
-    return await _ingest(runtime, vin, topic, created_at, signals, fed)
-
-
-async def record_connectivity(
-    runtime: Runtime,
-    vin: str,
-    *,
-    stream_id: str,
-    connected: bool,
-    network_interface: str | None,
-    at: datetime,
-    fed: list[StreamedDevice] | None = None,
-) -> bool:
-    """Whether the car's stream is open, per device of its VIN; False when fleetgate has no such car. A disconnect
-    of an older stream does not close a newer one. `fed` as in `ingest_vehicle_data`."""
-    async with runtime.sessionmaker() as session, session.begin():
-        devices = await _fed_devices(session, vin, fed)
+async def _record_connectivity(
+    session: AsyncSession, batch: Sequence[Incoming], fed: Sequence[list[StreamedDevice]]
+) -> None:
+    """Whether each car's stream is open, per device of its VIN. A disconnect of an older stream does not close a
+    newer one."""
+    changes = [
+        (item.record, devices)
+        for item, devices in zip(batch, fed, strict=True)
+        if isinstance(item.record, Connectivity) and devices
+    ]
+    if not changes:
+        return
+    ids = sorted({device.id for _, devices in changes for device in devices})
+    query = (
+        select(TelemetryConnectivity)
+        .where(TelemetryConnectivity.device_id.in_(ids))
+        .order_by(TelemetryConnectivity.device_id)
+        .with_for_update()
+    )
+    rows = {row.device_id: row for row in await session.scalars(query)}
+    for change, devices in changes:
+        connected = change.status == CONNECTED
+        interface = change.network_interface or None
         for device in devices:
-            row = await session.get(TelemetryConnectivity, device.id, with_for_update=True)
+            row = rows.get(device.id)
             if row is None:
-                session.add(
-                    TelemetryConnectivity(
-                        device_id=device.id,
-                        workspace_id=device.workspace_id,
-                        connected=connected,
-                        stream_id=stream_id,
-                        network_interface=network_interface,
-                        changed_at=at,
-                        seen_at=at,
-                    )
+                rows[device.id] = row = TelemetryConnectivity(
+                    device_id=device.id,
+                    workspace_id=device.workspace_id,
+                    connected=connected,
+                    stream_id=change.connection_id,
+                    network_interface=interface,
+                    changed_at=change.created_at,
+                    seen_at=change.created_at,
                 )
+                session.add(row)
                 continue
-            if not connected and row.stream_id != stream_id:
+            if not connected and row.stream_id != change.connection_id:
                 continue
-            row.connected, row.stream_id, row.network_interface, row.changed_at = (
-                connected,
-                stream_id,
-                network_interface,
-                at,
-            )
-            row.seen_at = at
-        return bool(devices)
+            row.connected, row.stream_id, row.network_interface = connected, change.connection_id, interface
+            row.changed_at = row.seen_at = change.created_at
 
 
 async def vouch_for_streams(runtime: Runtime, stream_ids: Collection[str], at: datetime) -> None:
@@ -229,90 +355,8 @@ def state_values(data: Mapping[str, TelemetryValue], *, location: bool) -> dict[
     """Tesla's fields of a record → the state's fields they set, in fleetgate's units."""
     values: dict[str, Any] = {}
     for tesla_name, value in data.items():
-        for field in BY_TESLA_FIELD.get(tesla_name, ()):
-            if field.access == "vehicle_location" and not location:
+        for catalogued in BY_TESLA_FIELD.get(tesla_name, ()):
+            if catalogued.access == "vehicle_location" and not location:
                 continue
-            values[field.name] = field.convert(value)
+            values[catalogued.name] = catalogued.convert(value)
     return values
-
-
-def _insert(runtime: Runtime) -> Any:
-    return postgresql.insert if runtime.engine.dialect.name == "postgresql" else sqlite.insert
-
-
-async def _first_time(
-    session: AsyncSession, runtime: Runtime, device: StreamedDevice, topic: str, created_at: datetime, signals: int
-) -> bool:
-    statement = (
-        _insert(runtime)(TelemetryRecord)
-        .values(
-            id=new_id("tlm"),
-            workspace_id=device.workspace_id,
-            connection_id=device.connection_id,
-            device_id=device.id,
-            topic=topic,
-            created_at=created_at,
-            received_at=utcnow(),
-            signals=signals,
-        )
-        .on_conflict_do_nothing(index_elements=["device_id", "topic", "created_at"])
-        .returning(TelemetryRecord.id)
-    )
-    return (await session.execute(statement)).first() is not None
-
-
-async def _merge(
-    session: AsyncSession, runtime: Runtime, device: StreamedDevice, values: dict[str, Any], made_at: datetime
-) -> dict[str, tuple[Any, Any]]:
-    state = await session.get(DeviceState, device.id, with_for_update=True, populate_existing=True)
-    if state is None:
-        # A car streaming before its first read: a state of nulls, dated from nothing polled, for the record to fill.
-        blank = normalize.normalize_vehicle({}, with_location=device.location)
-        await session.execute(
-            _insert(runtime)(DeviceState)
-            .values(
-                device_id=device.id,
-                workspace_id=device.workspace_id,
-                fetched_at=made_at,
-                data=blank,
-                has_location=device.location,
-            )
-            .on_conflict_do_nothing(index_elements=["device_id"])
-        )
-        state = await session.get(DeviceState, device.id, with_for_update=True, populate_existing=True)
-        assert state is not None  # inserted now, or by another process meanwhile
-    data, times, changed = streamed_over_stored(state.data, state.field_times, state.polled_at, values, made_at)
-    if not changed and times == (state.field_times or {}):
-        return {}
-    state.data, state.field_times = data, times
-    if "location" in times:
-        state.has_location = True
-    if made_at >= state.fetched_at:
-        state.fetched_at, state.streamed = made_at, True
-    # A car that streams is online.
-    if state.online_checked_at is None or made_at >= state.online_checked_at:
-        state.online_state, state.online_checked_at = "online", made_at
-        state.data = {**state.data, "online_state": "online"}
-    return changed
-
-
-async def _record_changes(
-    session: AsyncSession, device: StreamedDevice, changed: dict[str, tuple[Any, Any]], made_at: datetime
-) -> None:
-    events: Sequence[tuple[str, dict[str, Any]]] = [
-        (
-            event,
-            {
-                "device_id": device.id,
-                "field": name,
-                "value": after,
-                "previous": before,
-                "measured_at": iso(made_at),
-                "source": "telemetry",
-            },
-        )
-        for name, (before, after) in changed.items()
-        # A first value (nothing known before it) is no change.
-        if (event := BY_NAME[name].event) is not None and before is not None
-    ]
-    await record_events(session, workspace_id=device.workspace_id, events=events)

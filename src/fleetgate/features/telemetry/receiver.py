@@ -4,7 +4,8 @@ The car is who its verified client certificate says (`vin_of`), never what a rec
 server (fleet-telemetry `server/streaming/socket.go`): a frame that cannot be read gets the error frame
 ("incorrect message format") and the socket stays open; a topic or message this server does not use is acked all
 the same, so that the car does not send it again forever; a car fleetgate has no device for is acked and dropped.
-A record that could not be stored (the database failed) is not acked: the car sends it again.
+Records are stored many to a transaction (`ingest_queue`), each acked once its transaction has committed. A record
+that could not be stored (the database failed) is not acked: the car sends it again.
 
 With a broker configured (`brokers/`), each record of a known car is published once stored, a duplicate too (its
 first publishing may not have been confirmed); in reliable mode a record the broker did not confirm is not acked.
@@ -23,14 +24,14 @@ from websockets.asyncio.server import ServerConnection
 
 from fleetgate.features.telemetry.brokers import BrokerUnavailable, RecordPublisher, broker_record
 from fleetgate.features.telemetry.ingest import (
+    CONNECTED,
+    DISCONNECTED,
+    Incoming,
     Outcome,
-    StreamedDevice,
-    ingest_alerts,
-    ingest_counted,
-    ingest_vehicle_data,
-    record_connectivity,
+    signals_of,
     vouch_for_streams,
 )
+from fleetgate.features.telemetry.ingest_queue import IngestQueue
 from fleetgate.infra.models.telemetry_connectivity import HEARTBEAT
 from fleetgate.infra.runtime import Runtime
 from fleetgate.infra.security.ids import new_id
@@ -64,13 +65,16 @@ log = logging.getLogger("fleetgate.telemetry")
 UNSUPPORTED_DATA = 1003
 POLICY_VIOLATION = 1008
 NETWORK_INTERFACE_LENGTH = 40  # `telemetry_connectivity.network_interface`; cars send "wifi" or "cellular"
+# A socket's open or close, not tied to an ack, is tried again a little later (1 s, then 2 s) when it fails.
+CONNECTIVITY_ATTEMPTS = 3
 
 
 class Receiver:
     """The handler of every car's socket, with counts of what it did (`stats`)."""
 
-    def __init__(self, runtime: Runtime, publisher: RecordPublisher | None = None) -> None:
+    def __init__(self, runtime: Runtime, queue: IngestQueue, publisher: RecordPublisher | None = None) -> None:
         self.runtime = runtime
+        self.queue = queue
         self.publisher = publisher
         self.stats: Counter[str] = Counter()
         self.open_streams: set[str] = set()
@@ -148,54 +152,42 @@ class Receiver:
         return encode_ack(StreamAck(message.txid, message.topic, message.message_id))
 
     async def _store(self, vin: str, record: Record) -> str:
-        runtime = self.runtime
-        fed: list[StreamedDevice] = []
-        if isinstance(record, VehicleData):
-            signals = len(record.data)
-            outcome = await ingest_vehicle_data(runtime, vin, record, fed=fed)
-        elif isinstance(record, VehicleAlerts):
-            signals = len(record.alerts)
-            outcome = await ingest_alerts(runtime, vin, record, fed=fed)
-        elif isinstance(record, VehicleErrors):
-            signals = len(record.errors)
-            for error in record.errors:
-                log.warning("telemetry from %s: the car reports %s: %s", vin, error.name, error.body)
-            outcome = await ingest_counted(runtime, vin, "errors", record.created_at, signals, fed=fed)
-        else:
+        if record is None:
             # Connectivity records are the server's own, and other topics are not ours: acked, not kept.
             return "ignored_topic"
-        if outcome == Outcome.STORED:
+        if isinstance(record, VehicleErrors):
+            for error in record.errors:
+                log.warning("telemetry from %s: the car reports %s: %s", vin, error.name, error.body)
+        ingested = await self.queue.store(Incoming(vin, record))
+        if ingested.outcome == Outcome.STORED:
+            signals = signals_of(record)
             self.stats["signals"] += signals
-            runtime.metrics.telemetry_signals.inc(signals)
-        if self.publisher is not None and fed:
-            await self.publisher.publish(broker_record(vin, record, fed))
-        return outcome.value
+            self.runtime.metrics.telemetry_signals.inc(signals)
+        if self.publisher is not None and ingested.fed:
+            await self.publisher.publish(broker_record(vin, record, ingested.fed))
+        return ingested.outcome.value
 
     def _count(self, outcome: str) -> None:
         self.stats[outcome] += 1
         self.runtime.metrics.telemetry_records.labels(outcome).inc()
 
     async def _connectivity(self, vin: str, stream_id: str, *, connected: bool, interface: str | None) -> bool:
-        at = datetime.now(UTC)
-        fed: list[StreamedDevice] = []
-        try:
-            known = await record_connectivity(
-                self.runtime,
-                vin,
-                stream_id=stream_id,
-                connected=connected,
-                network_interface=interface,
-                at=at,
-                fed=fed,
-            )
-        except Exception:
-            log.exception("telemetry from %s: its connectivity could not be recorded", vin)
-            return True
-        if self.publisher is not None and fed:
-            event = Connectivity(vin, stream_id, "CONNECTED" if connected else "DISCONNECTED", at, interface or "")
+        event = Connectivity(
+            vin, stream_id, CONNECTED if connected else DISCONNECTED, datetime.now(UTC), interface or ""
+        )
+        for attempt in range(CONNECTIVITY_ATTEMPTS):
+            try:
+                ingested = await self.queue.store(Incoming(vin, event))
+                break
+            except Exception:
+                if attempt + 1 == CONNECTIVITY_ATTEMPTS:
+                    log.exception("telemetry from %s: its connectivity could not be recorded", vin)
+                    return True
+                await asyncio.sleep(2**attempt)
+        if self.publisher is not None and ingested.fed:
             with contextlib.suppress(BrokerUnavailable):  # no ack waits on it
-                await self.publisher.publish(broker_record(vin, event, fed))
-        return known
+                await self.publisher.publish(broker_record(vin, event, ingested.fed))
+        return ingested.outcome != Outcome.UNKNOWN_VEHICLE
 
 
 Record = VehicleData | VehicleAlerts | VehicleErrors | None

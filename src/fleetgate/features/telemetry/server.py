@@ -24,6 +24,7 @@ from websockets.http11 import Request, Response
 
 from fleetgate.config import Settings, SettingsError
 from fleetgate.features.telemetry.brokers import BrokerSettings, open_publisher
+from fleetgate.features.telemetry.ingest_queue import running_queue
 from fleetgate.features.telemetry.receiver import Receiver
 from fleetgate.infra.process import Address, process_runtime
 from fleetgate.infra.runtime import Runtime
@@ -85,12 +86,12 @@ async def running_receiver(
 ) -> AsyncIterator[RunningReceiver]:
     """Listens until the block ends (port 0: one the OS picks, see `RunningReceiver.port`); publishes to the brokers
     of the settings, or of `brokers`."""
-    receiver = Receiver(runtime)
     publishing = open_publisher(brokers or BrokerSettings.of(runtime.settings), runtime.metrics)
-    # The publisher outlives the server: the cars' sockets close first, then what is buffered gets its last try.
-    async with (
-        publishing as receiver.publisher,
-        serve(
+    # The publisher and the queue outlive the server: the cars' sockets close first (their closes recorded through
+    # the queue), then what is buffered gets its last try.
+    async with publishing as publisher, running_queue(runtime) as queue:
+        receiver = Receiver(runtime, queue, publisher)
+        async with serve(
             receiver.handle,
             host,
             port,
@@ -98,15 +99,14 @@ async def running_receiver(
             process_request=_route,
             max_size=MAX_MESSAGE_BYTES,
             compression=None,
-        ) as server,
-    ):
-        heartbeats = asyncio.create_task(receiver.heartbeats(), name="telemetry heartbeats")
-        try:
-            yield RunningReceiver(receiver, server)
-        finally:
-            heartbeats.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeats
+        ) as server:
+            heartbeats = asyncio.create_task(receiver.heartbeats(), name="telemetry heartbeats")
+            try:
+                yield RunningReceiver(receiver, server)
+            finally:
+                heartbeats.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeats
 
 
 @asynccontextmanager
