@@ -4,7 +4,9 @@ socket's records (`ingest_queue`): each record's outcome is its own, whatever el
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,8 +19,10 @@ from fleetgate.features.telemetry.ingest import (
     ingest,
 )
 from fleetgate.features.telemetry.ingest_queue import IngestQueue, running_queue
+from fleetgate.features.telemetry.server import running_receiver, vehicle_tls
 from fleetgate.infra.models import DeviceState, Event, TelemetryConnectivity, TelemetryRecord
 from fleetgate.infra.runtime import Runtime
+from fleetgate.protocol.telemetry.envelope import StreamAck
 from fleetgate.protocol.telemetry.records import (
     Alert,
     Connectivity,
@@ -29,6 +33,7 @@ from fleetgate.protocol.telemetry.records import (
     VehicleErrors,
 )
 from tests.gateway.flows import Connector
+from tests.gateway.telemetry_cars import HOST, Car, Pki, streaming, v_frame
 
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
 T1, T2 = T0 + timedelta(seconds=1), T0 + timedelta(seconds=2)
@@ -171,3 +176,60 @@ class TestQueue:
         queue.abandon()
         with pytest.raises(ConnectionError):
             await waiting
+
+
+class TestTwoReceivers:
+    async def test_cars_sending_the_same_records_to_two_receivers_at_once_store_each_once(
+        self, connect: Connector, gateway_runtime: Runtime, tmp_path: Path
+    ) -> None:
+        """A car that reconnected through the load balancer while its old socket lingers: both receivers' batches
+        lock the same rows, and wait for each other instead of deadlocking."""
+        linked = await connect(vehicles=[{} for _ in range(6)])
+        vins = linked.account.vins
+        pki = Pki.create(tmp_path)
+        tls = vehicle_tls(*pki.server_tls_files())
+        async with (
+            running_receiver(gateway_runtime, tls, host=HOST, port=0) as first,
+            running_receiver(gateway_runtime, tls, host=HOST, port=0) as second,
+            AsyncExitStack() as sockets,
+        ):
+            cars = [
+                (
+                    vin,
+                    [
+                        await sockets.enter_async_context(streaming(pki, running.port, vin))
+                        for running in (first, second)
+                    ],
+                )
+                for vin in vins
+            ]
+
+            async def send_all(vin: str, car: Car, order: range) -> list[bool]:
+                acked = []
+                for index in order:
+                    made_at = T0 + timedelta(seconds=index)
+                    frame = v_frame(vin, made_at, {"BatteryLevel": float(index)}, txid=f"tx-{index}".encode())
+                    acked.append(isinstance(await car.send(frame), StreamAck))
+                return acked
+
+            # One socket sends the records oldest first, the other newest first.
+            results = await asyncio.gather(
+                *(
+                    send_all(vin, socket, order)
+                    for vin, pair in cars
+                    for socket, order in zip(pair, ORDERS, strict=True)
+                )
+            )
+        assert all(all(acked) for acked in results)
+        for vin in vins:
+            device_id = linked.device_id(vin)
+            assert await count(gateway_runtime, TelemetryRecord, device_id) == RECORDS_A_CAR
+            assert (await state(gateway_runtime, device_id)).data["battery_level_pct"] == float(RECORDS_A_CAR - 1)
+        stats = first.receiver.stats + second.receiver.stats
+        assert stats["stored"] == len(vins) * RECORDS_A_CAR
+        assert stats["duplicate"] == len(vins) * RECORDS_A_CAR
+        assert stats["not_stored"] == 0
+
+
+RECORDS_A_CAR = 20
+ORDERS = (range(RECORDS_A_CAR), range(RECORDS_A_CAR - 1, -1, -1))
