@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=90, ge=1)
     # Long enough for last year's monthly usage.
     usage_retention_days: int = Field(default=400, ge=1)
+    # Streamed records are kept one by one this long (a car's resend of an older one would count again), then summed
+    # per device and hour (`telemetry_signal_hours`) until `usage_retention_days`; today's budgets need today's.
+    telemetry_record_retention_days: int = Field(default=7, ge=2)
     retention_interval_seconds: int = Field(default=3600, ge=0)
 
     # Webhooks (see `fleetgate.features.webhooks.delivery`). Loopback and private targets are refused outside dev mode

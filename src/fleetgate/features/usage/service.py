@@ -15,7 +15,7 @@ from fleetgate.features.usage.categories import CATEGORIES, COMMANDS, DATA, STRE
 from fleetgate.features.usage.schemas import ConnectionUsage, Costs, Counts, DeviceUsage, Period, UsageOut
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.errors import ValidationFailed
-from fleetgate.infra.models import Connection, TelemetryRecord, UpstreamCall
+from fleetgate.infra.models import Connection, TelemetryRecord, TelemetrySignalHour, UpstreamCall
 from fleetgate.infra.workspace_rows import get_in_workspace
 
 # Tesla's prices (developer.tesla.com, billing and limits): calls, or streamed signals, per US dollar.
@@ -90,17 +90,7 @@ async def usage_report(
         if device_id is not None:
             per_device.setdefault(conn_id, {}).setdefault(device_id, Counter())[category] += count
 
-    signals = select(
-        TelemetryRecord.connection_id, TelemetryRecord.device_id, func.coalesce(func.sum(TelemetryRecord.signals), 0)
-    ).where(
-        TelemetryRecord.workspace_id == workspace_id,
-        TelemetryRecord.received_at >= start,
-        TelemetryRecord.received_at < end,
-    )
-    if connection_id is not None:
-        signals = signals.where(TelemetryRecord.connection_id == connection_id)
-    signals = signals.group_by(TelemetryRecord.connection_id, TelemetryRecord.device_id)
-    for conn_id, device_id, count in await session.execute(signals):
+    for conn_id, device_id, count in await _streamed_signals(session, workspace_id, start, end, connection_id):
         totals[STREAMING_SIGNALS] += count
         if conn_id is None:
             continue
@@ -131,6 +121,27 @@ async def usage_report(
         unbilled_calls=unbilled,
         errors_not_billed=errors,
     )
+
+
+async def _streamed_signals(
+    session: AsyncSession, workspace_id: str, start: datetime, end: datetime, connection_id: str | None
+) -> list[tuple[str | None, str | None, int]]:
+    """Signals per connection and device: of the records kept one by one, by when each was received, and of those
+    rolled up (`jobs.retention`), by the hour they were received in."""
+    found = []
+    for table, moment in (
+        (TelemetryRecord, TelemetryRecord.received_at),
+        (TelemetrySignalHour, TelemetrySignalHour.hour),
+    ):
+        query = (
+            select(table.connection_id, table.device_id, func.coalesce(func.sum(table.signals), 0))
+            .where(table.workspace_id == workspace_id, moment >= start, moment < end)
+            .group_by(table.connection_id, table.device_id)
+        )
+        if connection_id is not None:
+            query = query.where(table.connection_id == connection_id)
+        found += [(conn_id, device_id, int(count)) for conn_id, device_id, count in await session.execute(query)]
+    return found
 
 
 async def _customers(session: AsyncSession, workspace_id: str, connection_ids: list[str]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from fleetgate.infra.models.event import Event
 from fleetgate.infra.models.telemetry_config import TelemetryConfig
 from fleetgate.infra.models.telemetry_connectivity import TelemetryConnectivity
 from fleetgate.infra.models.telemetry_record import TelemetryRecord
+from fleetgate.infra.models.telemetry_signal_hour import TelemetrySignalHour
 from fleetgate.infra.models.upstream_call import UpstreamCall
 from fleetgate.infra.models.webhook_attempt import WebhookAttempt
 from fleetgate.infra.models.webhook_delivery import WebhookDelivery
@@ -31,6 +32,7 @@ __all__ = [
     "TelemetryConfig",
     "TelemetryConnectivity",
     "TelemetryRecord",
+    "TelemetrySignalHour",
     "UpstreamCall",
     "WebhookAttempt",
     "WebhookDelivery",
