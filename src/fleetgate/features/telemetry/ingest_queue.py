@@ -3,8 +3,9 @@ running is the next transaction (group commit). Under light load a record is sto
 heavy load a transaction carries hundreds of records, and the database's pool sees one connection in use instead of
 one waiting per socket.
 
-A batch the database refuses (a lost connection, a deadlock, a record it will not take) is stored again one record
-per transaction, so that one bad record fails only itself: its socket does not ack it and the car sends it again.
+A batch that fails for a record in it (one the database will not take) is stored again in halves, and so on, so
+that the bad record fails alone: its socket does not ack it and the car sends it again. A batch that fails because
+the database cannot be reached fails whole, at once: its records are not acked, and come again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from fleetgate.features.telemetry.ingest import Incoming, Ingested, ingest
 from fleetgate.infra.runtime import Runtime
@@ -53,12 +57,15 @@ class IngestQueue:
         try:
             outcomes = await ingest(self.runtime, [item for item, _ in batch])
         except Exception as error:
-            if len(batch) == 1:
-                _settle(batch[0][1], error)
+            if len(batch) == 1 or _database_unreachable(error):
+                for _, future in batch:
+                    _settle(future, error)
                 return
-            log.warning("telemetry: a batch of %d records failed (%s); storing them one by one", len(batch), error)
-            for one in batch:
-                await self._store([one])
+            # Halves, until the record that fails is alone: a few transactions more, not one per record.
+            log.warning("telemetry: a batch of %d records failed (%s); storing it in halves", len(batch), error)
+            half = len(batch) // 2
+            await self._store(batch[:half])
+            await self._store(batch[half:])
             return
         self.runtime.metrics.telemetry_batch_records.observe(len(batch))
         for (_, future), outcome in zip(batch, outcomes, strict=True):
@@ -69,6 +76,11 @@ class IngestQueue:
         for _, future in self._storing + self._waiting:
             _settle(future, ConnectionError("the receiver is stopping"))
         self._storing, self._waiting = [], []
+
+
+def _database_unreachable(error: Exception) -> bool:
+    """No record is to blame, and none would fare better alone: the connection was lost or none could be had."""
+    return isinstance(error, SQLAlchemyTimeoutError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
 
 
 def _settle(future: asyncio.Future[Ingested], outcome: Ingested | Exception) -> None:
