@@ -128,7 +128,10 @@ async def roll_up_records(sessions: async_sessionmaker[AsyncSession], before: da
                     "records": records,
                     "signals": signals,
                 }
-                for (workspace_id, connection_id, device_id, hour), (records, signals) in sums.items()
+                # In one order in every process, so that two adding to the same hours wait rather than deadlock.
+                for (workspace_id, connection_id, device_id, hour), (records, signals) in sorted(
+                    sums.items(), key=lambda item: (item[0][0], item[0][1] or "", item[0][2] or "", item[0][3])
+                )
             ]
             if rows:
                 await session.execute(ADD_TO_HOUR[session.get_bind().dialect.name], rows)
