@@ -7,6 +7,7 @@ from fleetgate.infra.models.connection import Connection
 from fleetgate.infra.models.console_login import ConsoleLogin
 from fleetgate.infra.models.customer import Customer
 from fleetgate.infra.models.device import Device
+from fleetgate.infra.models.device_history import DeviceHistory
 from fleetgate.infra.models.device_state import DeviceState
 from fleetgate.infra.models.event import Event
 from fleetgate.infra.models.telemetry_config import TelemetryConfig
@@ -27,6 +28,7 @@ __all__ = [
     "ConsoleLogin",
     "Customer",
     "Device",
+    "DeviceHistory",
     "DeviceState",
     "Event",
     "TelemetryConfig",
