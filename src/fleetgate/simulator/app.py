@@ -25,6 +25,7 @@ from fleetgate.simulator.telemetry.streamer import streaming
 from fleetgate.simulator.telemetry.streamer_routes import router as streaming_control_router
 from fleetgate.simulator.users.routes import router as users_router
 from fleetgate.simulator.vehicle_side.routes import router as vehicle_side_router
+from fleetgate.simulator.vehicles.charging_history_routes import router as charging_history_router
 from fleetgate.simulator.vehicles.routes import router as vehicles_router
 from fleetgate.simulator.world import World
 
@@ -80,6 +81,7 @@ def create_simulator_app(
     for router in (
         users_router,
         vehicles_router,
+        charging_history_router,
         vehicle_side_router,
         energy_router,
         partners_router,

@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from fleetgate.simulator.vehicles.charging_history import ChargingLog
 from fleetgate.simulator.vehicles.driving import KM_PER_MILE, Drive, DriveRefused
 
 OnlineState = Literal["online", "asleep", "offline"]
@@ -156,6 +157,7 @@ class Vehicle:
     keys: list[WhitelistEntry] = field(default_factory=list)
     domains: dict[int, Any] = field(default_factory=dict)
     executed: list[ExecutedCommand] = field(default_factory=list)
+    charging_log: ChargingLog = field(default_factory=ChargingLog)
 
     def charger_power_kw(self) -> float:
         if self.charging_state != "Charging":
@@ -191,6 +193,7 @@ class Vehicle:
         if self.updated_to <= 0:
             self.updated_to = now  # a car built without a start time has no past to simulate
             return
+        self.charging_log.observe(self, self.updated_to)  # what changed it since happened there
         if now <= self.updated_to:
             return
         moment = self.updated_to
@@ -202,6 +205,7 @@ class Vehicle:
             for event, at in events.items():
                 if at <= moment:
                     self._on_event(event, moment)
+            self.charging_log.observe(self, moment)
         self.updated_to = now
 
     def _settle(self) -> None:
