@@ -45,6 +45,7 @@ SITE = "1234567890"
             f"/api/1/energy_sites/{SITE}/calendar_history",
             CallKind("data", SITE, "/api/1/energy_sites/{energy_site_id}/calendar_history"),
         ),
+        ("GET", "/api/1/dx/charging/history", CallKind("data", None, "/api/1/dx/charging/history")),
     ],
 )
 def test_billed_calls(method: str, path: str, expected: CallKind) -> None:

@@ -3,9 +3,10 @@
 Tesla prices calls by category (data, commands, wakes) and rate-limits them per device: per VIN for vehicles, per
 energy site id for sites. The categories are those the simulator bills and Tesla's endpoint pages name:
 `vehicle_data` is data, `wake_up` is wakes, REST commands and `signed_command` are commands; an energy site's reads
-are data and its settings (POSTs) are commands; Fleet Telemetry's config calls are data. The vehicle list, one
-vehicle's summary (the cheap state check), `products`, `fleet_status`, the user and partner endpoints have no
-category: Tesla does not charge for them and they have no per-device budget.
+are data and its settings (POSTs) are commands; Fleet Telemetry's config calls are data, and so is the charging
+history (`dx/charging/history`: its VIN is a query parameter, so it counts against no device's budget). The vehicle
+list, one vehicle's summary (the cheap state check), `products`, `fleet_status`, the user and partner endpoints have
+no category: Tesla does not charge for them and they have no per-device budget.
 
 Billing: every answer under 500 is billable, 500 and above is not. A call that got no answer (a timeout, a lost
 connection, a process killed while it waited) counts as billed: it may have reached Tesla, which bills what it
@@ -29,6 +30,7 @@ API = "/api/1"
 # simulator bills them, so that a cost estimate errs high rather than low (a config's checks run every few minutes).
 TELEMETRY_CONFIG_JWS = "fleet_telemetry_config_jws"
 TELEMETRY_READS = frozenset({"fleet_telemetry_config", "fleet_telemetry_errors"})
+CHARGING_HISTORY = ["dx", "charging", "history"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,9 @@ def classify(method: str, path: str) -> CallKind:
         return _vehicle(method, rest[1:])
     if rest[:1] == ["energy_sites"] and len(rest) >= 2:
         return _energy_site(method, rest[1], rest[2:])
-    # products, users/*, partner_accounts*, dx/*: account level, not billed.
+    if rest == CHARGING_HISTORY:
+        return CallKind(DATA, None, f"{API}/dx/charging/history")
+    # products, users/*, partner_accounts*, the other dx/*: account level, not billed.
     return CallKind(None, None, _template(API, rest))
 
 
