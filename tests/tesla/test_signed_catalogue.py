@@ -79,12 +79,122 @@ CASES = [
         {"scheduled_charging_mode": "StartAt", "scheduled_charging_start_time": 120},
         {"enable": True, "time": 120},
     ),
+    Case(
+        "set_preconditioning_max",
+        {"on": True},
+        INFOTAINMENT,
+        {},
+        {"max_defrost": True, "is_climate_on": True},
+        {"on": True, "manual_override": False},
+    ),
+    Case(
+        "set_bioweapon_mode",
+        {"on": True},
+        INFOTAINMENT,
+        {},
+        {"bioweapon_mode": True},
+        {"on": True, "manual_override": False},
+    ),
+    Case(
+        "remote_steering_wheel_heater_request",
+        {"on": True},
+        INFOTAINMENT,
+        {"is_climate_on": True},
+        {"steering_wheel_heater": True},
+        {"on": True},
+    ),
+    Case(
+        "set_cabin_overheat_protection",
+        {"on": True, "fan_only": True},
+        INFOTAINMENT,
+        {},
+        {"cabin_overheat_protection": "FanOnly"},
+        {"on": True, "fan_only": True},
+    ),
+    Case("set_cop_temp", {"cop_temp": 0}, INFOTAINMENT, {}, {"cop_activation_temperature": "Low"}, {"cop_temp": 0}),
+    Case(
+        "set_climate_keeper_mode",
+        {"climate_keeper_mode": 2},
+        INFOTAINMENT,
+        {},
+        {"climate_keeper_mode": "dog", "is_climate_on": True},
+        {"climate_keeper_mode": 2},
+    ),
+    Case("window_control", {"command": "vent"}, INFOTAINMENT, {}, {"windows_vented": True}, {"command": "vent"}),
+    Case("remote_boombox", {"sound": 2000}, INFOTAINMENT, {}, {}, {"sound": 2000}),
+    Case(
+        "set_valet_mode",
+        {"on": True, "password": "1234"},
+        INFOTAINMENT,
+        {},
+        {"valet_mode": True},
+        {"on": True, "password": "1234"},
+    ),
+    Case("reset_valet_pin", {}, INFOTAINMENT, {}, {}),
+    Case("speed_limit_activate", {"pin": "1234"}, INFOTAINMENT, {}, {"speed_limit_active": True}, {"pin": "1234"}),
+    Case(
+        "speed_limit_deactivate",
+        {"pin": "1234"},
+        INFOTAINMENT,
+        {},
+        {"speed_limit_active": False},
+        {"pin": "1234"},
+        first=(("speed_limit_activate", {"pin": "1234"}),),
+    ),
+    Case("speed_limit_set_limit", {"limit_mph": 70}, INFOTAINMENT, {}, {"speed_limit_mph": 70.0}, {"limit_mph": 70.0}),
+    Case("speed_limit_clear_pin", {"pin": "1234"}, INFOTAINMENT, {}, {"speed_limit_active": False}, {"pin": "1234"}),
+    Case("speed_limit_clear_pin_admin", {}, INFOTAINMENT, {}, {"speed_limit_active": False}),
+    Case("set_pin_to_drive", {"on": True}, INFOTAINMENT, {}, {"pin_to_drive": True}, {"on": True, "password": ""}),
+    Case("reset_pin_to_drive_pin", {}, INFOTAINMENT, {}, {"pin_to_drive": False}),
+    Case("clear_pin_to_drive_admin", {}, INFOTAINMENT, {}, {"pin_to_drive": False}),
+    Case("guest_mode", {"enable": True}, INFOTAINMENT, {}, {"guest_mode": True}, {"enable": True}),
+    Case("erase_user_data", {}, INFOTAINMENT, {}, {}),
+    Case("media_toggle_playback", {}, INFOTAINMENT, {}, {"media_playing": True}),
+    Case("media_next_track", {}, INFOTAINMENT, {}, {}),
+    Case("media_prev_track", {}, INFOTAINMENT, {}, {}),
+    Case("media_next_fav", {}, INFOTAINMENT, {}, {}),
+    Case("media_prev_fav", {}, INFOTAINMENT, {}, {}),
+    Case("media_volume_up", {}, INFOTAINMENT, {}, {}, first=(("adjust_volume", {"volume": 3.0}),)),
+    Case("media_volume_down", {}, INFOTAINMENT, {}, {}, first=(("adjust_volume", {"volume": 3.0}),)),
+    Case("adjust_volume", {"volume": 6.5}, INFOTAINMENT, {}, {"audio_volume": 6.5}, {"volume": 6.5}),
+    Case(
+        "navigation_gps_request",
+        {"lat": 48.5, "lon": 2.25},
+        INFOTAINMENT,
+        {},
+        {"navigation_destination": "48.500000,2.250000"},
+        {"lat": 48.5, "lon": 2.25},
+    ),
+    Case(
+        "set_vehicle_name",
+        {"vehicle_name": "Blue"},
+        INFOTAINMENT,
+        {},
+        {"display_name": "Blue"},
+        {"vehicle_name": "Blue"},
+    ),
+    Case("schedule_software_update", {"offset_sec": 600}, INFOTAINMENT, {}, {}, {"offset_sec": 600}),
+    Case(
+        "cancel_software_update",
+        {},
+        INFOTAINMENT,
+        {},
+        {"software_update_scheduled_at": None},
+        first=(("schedule_software_update", {"offset_sec": 600}),),
+    ),
 ]
+# Cars the simulator builds have no HomeLink module nor a sunroof: the message is read, and the car says so.
+MISSING_EQUIPMENT = (
+    ("trigger_homelink", {"lat": 37.5, "lon": -122.25, "token": "t"}),
+    ("sun_roof_control", {"state": "vent"}),
+)
 
 
 class TestCatalogue:
     def test_every_catalogue_command_has_a_case_here(self) -> None:
-        assert {case.name for case in CASES} | {"ping"} == set(actions.BUILDERS)
+        assert {case.name for case in CASES} | {"ping"} | {name for name, _ in MISSING_EQUIPMENT} == set(
+            actions.BUILDERS
+        )
 
     def test_the_catalogue_spans_both_domains(self) -> None:
         domains = {actions.build(case.name, case.params).domain for case in CASES}
@@ -152,6 +262,24 @@ class TestCatalogue:
 
 
 class TestRefusals:
+    @pytest.mark.parametrize(("name", "params"), MISSING_EQUIPMENT, ids=[name for name, _ in MISSING_EQUIPMENT])
+    async def test_a_car_without_the_equipment_reads_the_message_and_says_so(
+        self,
+        factory: SimFactory,
+        tesla_http: httpx.AsyncClient,
+        endpoints: TeslaEndpoints,
+        sim: httpx.AsyncClient,
+        world: World,
+        name: str,
+        params: dict[str, Any],
+    ) -> None:
+        env = await connect(factory, tesla_http, endpoints, pair="owner")
+        with pytest.raises(CommandRefused) as refused:
+            await env.commander(clock=world.now).execute(env.api, env.vin, name, params)
+        assert refused.value.reason == "not_supported"
+        last = (await executed(sim, env.vin))[-1]
+        assert (last["name"], last["via"], last["params"]) == (name, "signed", params)
+
     async def test_an_infotainment_refusal_carries_the_car_reason(
         self,
         factory: SimFactory,

@@ -66,6 +66,7 @@ def vehicle_view(vehicle: Vehicle) -> dict[str, Any]:
         "odometer": vehicle.odometer,
         "latitude": vehicle.latitude,
         "longitude": vehicle.longitude,
+        **_settings(vehicle),
         "sleep_after_seconds": vehicle.sleep_after_seconds,
         "wake_delay_seconds": vehicle.wake_delay_seconds,
         "keys": [
@@ -87,6 +88,33 @@ def vehicle_view(vehicle: Vehicle) -> dict[str, Any]:
             for number, state in vehicle.domains.items()
         },
         "executed_commands": [asdict(command) for command in vehicle.executed],
+    }
+
+
+def _settings(vehicle: Vehicle) -> dict[str, Any]:
+    """What the climate, body, security and infotainment commands change."""
+    return {
+        "climate_keeper_mode": vehicle.climate_keeper_mode,
+        "seat_heaters": {str(seat): level for seat, level in sorted(vehicle.seat_heaters.items())},
+        "steering_wheel_heater": vehicle.steering_wheel_heater,
+        "cabin_overheat_protection": vehicle.cabin_overheat_protection,
+        "cop_activation_temperature": vehicle.cop_activation_temperature,
+        "bioweapon_mode": vehicle.bioweapon_mode,
+        "max_defrost": vehicle.max_defrost,
+        "windows_vented": vehicle.windows_vented,
+        "sun_roof_state": vehicle.sun_roof_state,
+        "remote_start_until": vehicle.remote_start_until,
+        "valet_mode": vehicle.valet_mode,
+        "speed_limit_active": vehicle.speed_limit_active,
+        "speed_limit_mph": vehicle.speed_limit_mph,
+        "pin_to_drive": vehicle.pin_to_drive,
+        "guest_mode": vehicle.guest_mode,
+        "media_playing": vehicle.media_playing,
+        "audio_volume": vehicle.audio_volume,
+        "navigation_destination": vehicle.navigation_destination,
+        "software_update_scheduled_at": vehicle.software_update_scheduled_at,
+        "scheduled_departure_enabled": vehicle.scheduled_departure_enabled,
+        "scheduled_departure_minutes": vehicle.scheduled_departure_minutes,
     }
 
 
