@@ -82,6 +82,13 @@ class TestKilledAndRestarted:
                 await until_executed(sim, honking, "honk_horn")
                 await until_executed(sim, charging, "set_charge_limit")
                 await until(api, unsent["id"], frozenset({"in_progress"}))  # its handshake is on the way
+                # ... and has reached the simulator (its delay fault taken): a call the ledger holds but that the kill
+                # stopped before it left would be counted by the ledger and not billed.
+                await eventually(
+                    lambda: sim.get("/sim/faults"),
+                    until=lambda answer: all(fault["vin"] != fresh for fault in answer.json()["data"]),
+                    what="the third car's handshake to reach the simulator",
+                )
                 kill_hard(server)
 
                 procs.serve()
