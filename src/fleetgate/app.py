@@ -29,6 +29,7 @@ from fleetgate.features.console.routes import router as console_router
 from fleetgate.features.customers.routes import router as customers_router
 from fleetgate.features.devices.routes import router as devices_router
 from fleetgate.features.events.routes import router as events_router
+from fleetgate.features.history.routes import router as history_router
 from fleetgate.features.system.routes import router as system_router
 from fleetgate.features.telemetry.routes import router as telemetry_router
 from fleetgate.features.usage.routes import router as usage_router
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, *, tesla_transport: httpx.Async
         connect_router,
         connections_router,
         devices_router,
+        history_router,
         commands_router,
         telemetry_router,
         usage_router,

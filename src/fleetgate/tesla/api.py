@@ -160,6 +160,13 @@ class FleetApi:
             raise ValueError(f"unknown energy command {endpoint!r}; one of {', '.join(ENERGY_COMMANDS)}")
         return _dict(await self._post(f"/api/1/energy_sites/{site_id}/{endpoint}", body), endpoint)
 
+    # -- charging (account level: one car with `vin`) ----------------------------------------------------------
+
+    async def charging_history(self, params: dict[str, str]) -> dict[str, Any]:
+        """One page of `dx/charging/history`: `vin`, `startTime`, `endTime`, `pageNo`, `pageSize`, `sortBy`,
+        `sortOrder`."""
+        return _dict(await self._get("/api/1/dx/charging/history", params), "charging/history")
+
     # -- partner (partner token) ---------------------------------------------------------------------------
 
     async def register_partner(self, domain: str) -> dict[str, Any]:

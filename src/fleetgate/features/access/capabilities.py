@@ -74,6 +74,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "vehicle_charging_commands",
         needs_virtual_key=True,
     ),
+    # Tesla's charging history (`dx/charging/history`) is a read, not a command: no key, only its own scope.
+    Capability(
+        "charging_history",
+        VEHICLE,
+        "Read charging history",
+        ("vehicle_charging_cmds",),
+        "vehicle_charging_commands",
+    ),
     # Tesla's wake_up takes a token with either scope; waking needs no key (it is not a signed command).
     Capability("wake", VEHICLE, "Wake the car", ("vehicle_cmds", "vehicle_device_data"), "vehicle_commands"),
     # Fleet Telemetry: the car streams the configured fields; location fields also need `read_location`'s scope.

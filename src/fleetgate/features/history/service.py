@@ -1,0 +1,139 @@
+"""A device's history over a range, read from Tesla only when the stored one will not do: `read_history`, the one
+call of `GET /v1/devices/{id}/history`.
+
+Every request goes through the same steps: the query (`periods.resolve`, checked before anything else), the device
+(404 for another workspace's), the kind against the device's type, the one access decision (`access.capabilities`:
+`energy_data` for a site's energy and backup history, `charging_history` for a car's), all before any upstream call;
+then the stored read of the same range (`device_histories`), served for good once the range is closed and for
+`max_age` seconds while it is open, as state reads are; only then Tesla (`fetch`), holding no database connection
+while it answers, and the answer is stored in a short transaction of its own.
+
+An energy site's ranges are cut in its time zone: the one its stored `site_info` names, else the one an earlier
+history was read in, else `site_info` is asked for first (one more billed read, once). A car's history is in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, ENERGY_SITE, VEHICLE
+from fleetgate.features.connections.fleet import fleet_api
+from fleetgate.features.connections.tesla_errors import upstream_errors
+from fleetgate.features.devices.errors import require
+from fleetgate.features.devices.service import facts_of_connection
+from fleetgate.features.devices.state_store import LoadedDevice, load_device, stored_raw
+from fleetgate.features.history import normalize, store
+from fleetgate.features.history.fetch import fetch, site_time_zone
+from fleetgate.features.history.periods import Kind, Period, Range, invalid, is_closed, resolve
+from fleetgate.infra.db.base import utcnow
+from fleetgate.infra.db.release import release
+from fleetgate.infra.db.transaction import request_transaction
+from fleetgate.infra.errors import NotFound
+from fleetgate.infra.models import Connection
+from fleetgate.infra.runtime import Runtime
+
+DEFAULT_MAX_AGE_SECONDS = 60.0
+KINDS_BY_DEVICE_TYPE: dict[str, tuple[Kind, ...]] = {ENERGY_SITE: ("energy", "backup"), VEHICLE: ("charging",)}
+CAPABILITY_BY_KIND: dict[Kind, str] = {"energy": "energy_data", "backup": "energy_data", "charging": "charging_history"}
+VEHICLE_ZONE = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryAnswer:
+    device_id: str
+    device_type: str
+    kind: Kind
+    period: Period
+    span: Range
+    data: dict[str, Any]
+    source: str  # cache | live
+    fetched_at: datetime
+    closed: bool
+
+
+async def read_history(
+    runtime: Runtime,
+    workspace_id: str,
+    device_id: str,
+    *,
+    kind: Kind | None,
+    period: Period,
+    start: str | None,
+    end: str | None,
+    max_age: float = DEFAULT_MAX_AGE_SECONDS,
+) -> HistoryAnswer:
+    asked_at = utcnow()
+    resolve(period, start, end, VEHICLE_ZONE, asked_at)  # a bad query is refused before anything is looked up
+    row = await load_device(runtime, workspace_id, device_id)
+    if row is None:
+        raise NotFound(f"No device {device_id}.")
+    kind = _kind_for(row, kind)
+    facts = facts_of_connection(runtime, row.connection_id, row.connection_status, row.status_reason, row.scopes)
+    capability = BY_DEVICE_TYPE[row.type][CAPABILITY_BY_KIND[kind]]
+    what = f"Reading this {row.type.replace('_', ' ')}'s {kind} history"
+    require(capability, facts, row.status, device_id, what)
+    zone_name = VEHICLE_ZONE if row.type == VEHICLE else await _known_site_zone(runtime, device_id)
+    if zone_name is not None:
+        span = resolve(period, start, end, zone_name, asked_at)
+        found = await store.stored(runtime, device_id, kind, period, span)
+        if found is not None:
+            data, fetched_at, closed = found
+            if closed or (asked_at - fetched_at).total_seconds() <= max_age:
+                return HistoryAnswer(device_id, row.type, kind, period, span, data, "cache", fetched_at, closed)
+    return await _from_tesla(runtime, row, kind, period, (start, end), zone_name, asked_at)
+
+
+def _kind_for(row: LoadedDevice, kind: Kind | None) -> Kind:
+    fitting = KINDS_BY_DEVICE_TYPE[row.type]
+    if kind is None:
+        return fitting[0]
+    if kind not in fitting:
+        device = row.type.replace("_", " ")
+        raise invalid("kind", f"A {device} has no {kind} history; its kinds are {', '.join(fitting)}.")
+    return kind
+
+
+async def _known_site_zone(runtime: Runtime, device_id: str) -> str | None:
+    raw = await stored_raw(runtime, device_id)
+    info = raw.get("site_info") if isinstance(raw, dict) else None
+    name = info.get("installation_time_zone") if isinstance(info, dict) else None
+    if isinstance(name, str):
+        return name or "UTC"
+    return await store.known_zone(runtime, device_id)
+
+
+async def _from_tesla(
+    runtime: Runtime,
+    row: LoadedDevice,
+    kind: Kind,
+    period: Period,
+    bounds: tuple[str | None, str | None],
+    zone_name: str | None,
+    asked_at: datetime,
+) -> HistoryAnswer:
+    async with request_transaction(runtime.sessionmaker) as session:
+        connection = await session.get(Connection, row.connection_id)
+        assert connection is not None  # a foreign key with ON DELETE CASCADE
+        await release(session)
+        async with upstream_errors(runtime, session, connection), fleet_api(runtime, None, connection) as api:
+            if zone_name is None:
+                zone_name = await site_time_zone(api, int(row.external_id)) or "UTC"
+            span = resolve(period, *bounds, zone_name, asked_at)
+            data = await fetch(api, kind, row.external_id, period, span)
+    fetched_at = utcnow()
+    ongoing = normalize.latest_event_end(data) if kind == "backup" else None
+    closed = is_closed(kind, span, fetched_at, ongoing)
+    await store.save(
+        runtime,
+        device_id=row.device_id,
+        workspace_id=row.workspace_id,
+        kind=kind,
+        period=period,
+        span=span,
+        data=data,
+        fetched_at=fetched_at,
+        closed=closed,
+    )
+    return HistoryAnswer(row.device_id, row.type, kind, period, span, data, "live", fetched_at, closed)
