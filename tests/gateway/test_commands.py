@@ -20,7 +20,7 @@ API_MD_COMMANDS = {
     },
     "energy_site": {
         "set_backup_reserve", "set_operation_mode", "set_storm_mode", "set_grid_import_export",
-        "set_off_grid_vehicle_charging_reserve",
+        "set_off_grid_vehicle_charging_reserve", "time_of_use_settings",
     },
 }  # fmt: skip
 

@@ -25,7 +25,14 @@ VEHICLE_DATA_ENDPOINTS = (
     "vehicle_data_combo",
 )
 # Path segments under /energy_sites/{id}/ of the settings the product changes.
-ENERGY_COMMANDS = ("backup", "operation", "storm_mode", "grid_import_export", "off_grid_vehicle_charging_reserve")
+ENERGY_COMMANDS = (
+    "backup",
+    "operation",
+    "storm_mode",
+    "grid_import_export",
+    "off_grid_vehicle_charging_reserve",
+    "time_of_use_settings",
+)
 VEHICLES_PER_PAGE = 100
 
 

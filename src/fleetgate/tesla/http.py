@@ -134,4 +134,5 @@ def error_for(response: httpx.Response, *, signed_command: bool = False) -> Tesl
     refusal = refusal_reason(body.get("response")) if status == 400 and isinstance(body, dict) else None
     if refusal is not None:
         return CommandRefused(refusal, status=status, body=body)
-    return UpstreamError.answered(text, status, body)
+    # Tesla's description says what was wrong (an energy setting's field at fault, ...).
+    return UpstreamError.answered(f"{text}: {description}" if error and description else text, status, body)

@@ -1,49 +1,16 @@
 """The parameters each command takes, as pydantic models: checked before a command is queued, published as JSON
-Schema in the catalogue. Names and units are the Fleet API's REST ones."""
+Schema in the catalogue. Names and units are the Fleet API's REST ones. The vehicle's families have their own
+files (`params_charging`, `params_climate`, `params_body`, `params_infotainment`); energy sites are here."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class ChargeLimit(NoParams):
-    percent: int = Field(ge=50, le=100, description="Charge limit, in percent of the battery")
-
-
-class ChargingAmps(NoParams):
-    charging_amps: int = Field(ge=1, le=80, description="AC charging current, in amperes (the car caps it)")
-
-
-class Temperatures(NoParams):
-    driver_temp: float = Field(ge=15, le=28, description="Driver side, °C")
-    passenger_temp: float = Field(ge=15, le=28, description="Passenger side, °C")
-
-
-class SentryMode(NoParams):
-    on: bool
-
-
-class Trunk(NoParams):
-    which_trunk: Literal["front", "rear"]
-
-
-class ScheduledCharging(NoParams):
-    enable: bool
-    time: int | None = Field(
-        default=None, ge=0, le=1439, description="Start, in minutes after local midnight; required with enable"
-    )
-
-    @model_validator(mode="after")
-    def _time_when_enabled(self) -> ScheduledCharging:
-        if self.enable and self.time is None:
-            raise ValueError("time is required when enable is true")
-        return self
 
 
 class Percent(NoParams):
@@ -68,4 +35,20 @@ class GridImportExport(NoParams):
             raise ValueError(
                 "give customer_preferred_export_rule, disallow_charge_from_grid_with_solar_installed or both"
             )
+        return self
+
+
+class TimeOfUse(NoParams):
+    tariff_content_v2: dict[str, Any] = Field(
+        description="The utility tariff in Tesla's tariff_content_v2 shape: `seasons` (each with fromMonth, "
+        'fromDay, toMonth, toDay and `tou_periods`: period name to `{"periods": [{fromDayOfWeek, toDayOfWeek, '
+        'fromHour, fromMinute, toHour, toMinute}]}`) and `energy_charges` (season to `{"rates": {period: price '
+        "per kWh}}`); optional name, utility, currency, daily_charges, demand_charges, sell_tariff"
+    )
+
+    @model_validator(mode="after")
+    def _seasons_and_charges(self) -> TimeOfUse:
+        for key in ("seasons", "energy_charges"):
+            if not isinstance(self.tariff_content_v2.get(key), dict) or not self.tariff_content_v2[key]:
+                raise ValueError(f"tariff_content_v2 needs a non-empty {key} object")
         return self

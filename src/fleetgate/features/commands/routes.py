@@ -4,8 +4,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from fleetgate.features.commands.catalog import CATALOG
-from fleetgate.features.commands.schemas import Catalog, CommandIn, CommandOut, CommandPage
+from fleetgate.features.commands.catalog import ABSENT, CATALOG
+from fleetgate.features.commands.schemas import AbsentEntry, Catalog, CommandIn, CommandOut, CommandPage
 from fleetgate.features.commands.service import CommandNotCancellable, cancel, get_command, list_query, submit
 from fleetgate.features.commands.status import CommandStatus
 from fleetgate.features.commands.views import catalog_entry, command_out
@@ -74,7 +74,14 @@ async def catalog(
     workspace: WorkspaceDep,
     device_type: Annotated[Literal["vehicle", "energy_site"] | None, Query()] = None,
 ) -> Catalog:
-    return Catalog(data=[catalog_entry(spec) for spec in CATALOG if device_type in (None, spec.device_type)])
+    return Catalog(
+        data=[catalog_entry(spec) for spec in CATALOG if device_type in (None, spec.device_type)],
+        absent=[
+            AbsentEntry(name=gone.name, device_type=gone.device_type, reason=gone.reason)
+            for gone in ABSENT
+            if device_type in (None, gone.device_type)
+        ],
+    )
 
 
 @router.get("/v1/commands", name="list_commands", summary="List commands")

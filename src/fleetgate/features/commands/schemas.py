@@ -83,5 +83,14 @@ class CatalogEntry(BaseModel):
     tesla: str = Field(description="The Fleet API call it becomes")
 
 
+class AbsentEntry(BaseModel):
+    name: str
+    device_type: str
+    reason: str = Field(description="Why the gateway does not send it")
+
+
 class Catalog(BaseModel):
     data: list[CatalogEntry]
+    absent: list[AbsentEntry] = Field(
+        description="Commands of Tesla's pages or tools that the gateway does not send, each with the reason"
+    )

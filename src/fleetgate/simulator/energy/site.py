@@ -11,7 +11,7 @@ and keeps them as backup events, which `calendar_history?kind=backup` reports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from fleetgate.simulator.energy import physics
 
@@ -59,6 +59,8 @@ class EnergySite:
     updated_to: float = 0.0
     outage_started_at: float | None = None
     outages: list[BackupEvent] = field(default_factory=list)
+    # The utility tariff (`time_of_use_settings`'s tariff_content_v2), when one was set.
+    tariff: dict[str, Any] | None = None
 
     @property
     def is_islanded(self) -> bool:

@@ -138,6 +138,7 @@ def site_info(site: EnergySite) -> dict[str, Any]:
                 {"target": "off_peak", "week_days": [1, 0], "start_seconds": 75_600, "end_seconds": 57_600},
                 {"target": "peak", "week_days": [1, 0], "start_seconds": 57_600, "end_seconds": 75_600},
             ],
+            **({"tariff_content_v2": site.tariff} if site.tariff is not None else {}),
         },
         "nameplate_power": int(physics.max_battery_power(site)),
         "nameplate_energy": round(site.total_pack_energy_wh) if battery else 0,
