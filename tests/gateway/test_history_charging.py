@@ -64,8 +64,10 @@ class TestCharging:
         assert (first["closed"], first["source"], second["source"]) == (True, "live", "cache")
         assert first["charging"] == {"sessions": [], "totals": {"sessions": 0, "energy_added_wh": None}}
         assert (await calls(sim, tesla_app["client_id"]))[CHARGING_HISTORY] == 1
-        totals = (await sim.get("/sim/usage")).json()["clients"][tesla_app["client_id"]]["totals"]
-        assert totals["data"] == 1
+        # Billed as data, in fleetgate's ledger as at Tesla.
+        tesla = (await sim.get("/sim/usage")).json()["clients"][tesla_app["client_id"]]["totals"]
+        ours = (await tenant.client.get("/v1/usage")).json()["totals"]
+        assert tesla["data"] == ours["data"] == 1
 
     async def test_yesterday_is_not_settled_yet(self, connect: Connector, tenant: Tenant) -> None:
         car = (await connect()).vehicle

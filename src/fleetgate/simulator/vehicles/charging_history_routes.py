@@ -1,6 +1,7 @@
 """`GET /api/1/dx/charging/history`: the account's charging sessions, one car's with `vin`, a page at a time.
 
-Needs `vehicle_charging_cmds` and is billed as `data`, counted against the car when `vin` names one. Sessions are
+Needs `vehicle_charging_cmds` and is billed as `data`, to the account: the path names no device (`vin` is a filter),
+so no car's budget or rate limit counts it. Sessions are
 listed once they have ended, those that began between `startTime` and `endTime` (both optional, ISO 8601 with an
 offset), sorted by `sortBy` (`chargeStartDateTime`, the default, or `chargeStopDateTime`) in `sortOrder` (`DESC`, the
 default, or `ASC`); `pageNo` counts from 0.
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from fleetgate.simulator.envelope import TeslaHTTPError, ok
-from fleetgate.simulator.fleet.access import CallerDep, WorldDep, bill, enforce_rate_limit
+from fleetgate.simulator.fleet.access import CallerDep, WorldDep, bill
 from fleetgate.simulator.vehicles.charging_history import ChargingSession, history_item
 from fleetgate.simulator.vehicles.lookup import find_vehicle
 
@@ -62,8 +63,6 @@ async def charging_history(
     since, until = _instant("startTime", start_time), _instant("endTime", end_time)
     if vin is not None:
         vehicles = [find_vehicle(world, caller, vin)]
-        bill(request, "data", vehicles[0].vin)
-        enforce_rate_limit(request, world, caller, vehicles[0].vin, "data")
     else:
         vehicles = world.vehicles_of(account.id)
         for vehicle in vehicles:
