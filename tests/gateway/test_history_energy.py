@@ -93,6 +93,24 @@ class TestEnergy:
         # Clear skies every day: each day makes the same solar.
         assert len({round(item["solar_wh"], -2) for item in intervals}) == 1
 
+    async def test_a_year_has_a_month_per_interval_across_daylight_saving(
+        self, connect: Connector, tenant: Tenant
+    ) -> None:
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
+        year = days_ago(0).year - 1
+        body = await history(tenant.client, site.id, period="year", start=f"{year}-01-01")
+        intervals = body["energy"]["intervals"]
+        assert [item["start"] for item in intervals] == [local(date(year, month, 1)) for month in range(1, 13)]
+        assert intervals[-1]["end"] == local(date(year + 1, 1, 1))
+        # Winter months in -08:00, summer ones in -07:00: each interval carries its own offset.
+        assert {item["start"][-6:] for item in intervals} == {"-08:00", "-07:00"}
+        assert body["range"] == {"start": local(date(year, 1, 1)), "end": local(date(year + 1, 1, 1))}
+        solar = [item["solar_wh"] for item in intervals]
+        # The same clear day every day: a month's solar follows its number of days.
+        february = (date(year, 3, 1) - date(year, 2, 1)).days
+        assert solar[1] / solar[0] == pytest.approx(february / 31, rel=0.01)
+        assert body["energy"]["totals"]["solar_wh"] == sum(solar)
+
     async def test_a_closed_range_is_read_from_tesla_once(
         self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
     ) -> None:
