@@ -265,7 +265,7 @@ class TestChargingRules:
         }
         assert (await answer(sim, car, "add_charge_schedule", schedule))["result"] is True
         stored = (await section(sim, car, "charge_schedule_data"))["charge_schedule_data"]["charge_schedules"]
-        assert [(s["start_time"], s["days_of_week"]) for s in stored] == [(60, "All")]
+        assert [(s["start_time"], s["days_of_week"]) for s in stored] == [(60, 127)]  # Tesla's bitmask: every day
         assert (await answer(sim, car, "remove_charge_schedule", {"id": stored[0]["id"]}))["result"] is True
         assert (await section(sim, car, "charge_schedule_data"))["charge_schedule_data"]["charge_schedules"] == []
 

@@ -68,6 +68,9 @@ class VehiclePatch(Strict):
     mobile_access_disabled: bool | None = None
     sleep_after_seconds: float | None = Field(default=None, ge=0)
     wake_delay_seconds: float | None = Field(default=None, ge=0)
+    precondition_lead_seconds: float | None = Field(
+        default=None, ge=60, le=7200, description="How long before a scheduled departure the cabin is conditioned"
+    )
     reboot: bool = False
 
 

@@ -3,22 +3,29 @@
 Refusal reasons are the car's own (`disconnected`, `is_charging`, `complete`, `not_charging`, `already_set`,
 `cable connected`, `already closed`...). A `set_charge_limit` outside 50-100 is clamped and still answered as a
 success, as Tesla's documentation notes.
+Schedules (`schedules.py`) are stored here and run by the car as time passes (`schedule_runs.py`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, Rule, refused
-from fleetgate.simulator.vehicles.params import invalid, need_bool, need_float, need_int, need_str
+from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, InvalidParameter, Rule, refused
+from fleetgate.simulator.vehicles.params import invalid, need_bool, need_float, need_int
+from fleetgate.simulator.vehicles.schedules import (
+    MINUTES_PER_DAY,
+    ChargeSchedule,
+    Place,
+    PreconditionSchedule,
+    UnknownDay,
+    parse_days,
+)
 from fleetgate.simulator.vehicles.vehicle import (
     CHARGE_LIMIT_MAX,
     CHARGE_LIMIT_MIN,
     CHARGE_LIMIT_STANDARD,
     Vehicle,
 )
-
-MINUTES_PER_DAY = 1440
 
 
 def charge_start(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
@@ -134,63 +141,73 @@ def _optional_bool(params: dict[str, Any], key: str, default: bool) -> bool:
     return need_bool(params, key) if params.get(key) is not None else default
 
 
-def _upsert(schedules: list[dict[str, Any]], schedule: dict[str, Any]) -> None:
-    """An `id` that exists modifies that schedule; otherwise the schedule is added."""
-    for index, existing in enumerate(schedules):
-        if existing["id"] == schedule["id"]:
-            schedules[index] = schedule
-            return
-    schedules.append(schedule)
+def _days(params: dict[str, Any]) -> int:
+    if params.get("days_of_week") is None:
+        raise InvalidParameter("missing days_of_week param")
+    try:
+        return parse_days(params["days_of_week"])
+    except UnknownDay as exc:
+        # Tesla's proxy words it so, for a name it does not know ("Tue" included).
+        raise InvalidParameter(f"unrecognized day name: {exc}") from None
 
 
-def _schedule_id(schedules: list[dict[str, Any]], params: dict[str, Any]) -> int:
-    if params.get("id") is not None:
+def _place(params: dict[str, Any]) -> Place:
+    return Place(need_float(params, "lat"), need_float(params, "lon"))
+
+
+def _schedule_id(schedules: list[ChargeSchedule] | list[PreconditionSchedule], params: dict[str, Any]) -> int:
+    """An `id` that exists modifies that schedule; without one (or with 0) the schedule is a new one."""
+    if params.get("id") is not None and need_int(params, "id") != 0:
         return need_int(params, "id")
-    return max((int(s["id"]) for s in schedules), default=0) + 1
+    return max((s.id for s in schedules), default=0) + 1
+
+
+def _optional_minute(params: dict[str, Any], key: str) -> int:
+    return _minute_of_day(params, key) if params.get(key) is not None else 0
 
 
 def add_charge_schedule(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    schedule = {
-        "id": _schedule_id(vehicle.charge_schedules, params),
-        "name": str(params.get("name") or ""),
-        "days_of_week": need_str(params, "days_of_week"),
-        "enabled": need_bool(params, "enabled"),
-        "start_enabled": need_bool(params, "start_enabled"),
-        "end_enabled": need_bool(params, "end_enabled"),
-        "start_time": _minute_of_day(params, "start_time") if params.get("start_time") is not None else 0,
-        "end_time": _minute_of_day(params, "end_time") if params.get("end_time") is not None else 0,
-        "one_time": _optional_bool(params, "one_time", False),
-        "latitude": need_float(params, "lat"),
-        "longitude": need_float(params, "lon"),
-    }
-    _upsert(vehicle.charge_schedules, schedule)
+    schedule = ChargeSchedule(
+        id=_schedule_id(vehicle.charge_schedules, params),
+        name=str(params.get("name") or ""),
+        days_of_week=_days(params),
+        enabled=need_bool(params, "enabled"),
+        start_enabled=need_bool(params, "start_enabled"),
+        start_time=_optional_minute(params, "start_time"),
+        end_enabled=need_bool(params, "end_enabled"),
+        end_time=_optional_minute(params, "end_time"),
+        one_time=_optional_bool(params, "one_time", False),
+        place=_place(params),
+    )
+    kept = [s for s in vehicle.charge_schedules if s.id != schedule.id]
+    vehicle.charge_schedules = sorted([*kept, schedule], key=lambda s: s.id)
     return DONE
 
 
 def add_precondition_schedule(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    schedule = {
-        "id": _schedule_id(vehicle.precondition_schedules, params),
-        "name": str(params.get("name") or ""),
-        "days_of_week": need_str(params, "days_of_week"),
-        "enabled": need_bool(params, "enabled"),
-        "precondition_time": _minute_of_day(params, "precondition_time"),
-        "one_time": _optional_bool(params, "one_time", False),
-        "latitude": need_float(params, "lat"),
-        "longitude": need_float(params, "lon"),
-    }
-    _upsert(vehicle.precondition_schedules, schedule)
+    schedule = PreconditionSchedule(
+        id=_schedule_id(vehicle.precondition_schedules, params),
+        name=str(params.get("name") or ""),
+        days_of_week=_days(params),
+        enabled=need_bool(params, "enabled"),
+        precondition_time=_minute_of_day(params, "precondition_time"),
+        one_time=_optional_bool(params, "one_time", False),
+        place=_place(params),
+    )
+    kept = [s for s in vehicle.precondition_schedules if s.id != schedule.id]
+    vehicle.precondition_schedules = sorted([*kept, schedule], key=lambda s: s.id)
     return DONE
 
 
 def remove_charge_schedule(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     wanted = need_int(params, "id")
-    vehicle.charge_schedules = [s for s in vehicle.charge_schedules if s["id"] != wanted]
+    vehicle.charge_schedules = [s for s in vehicle.charge_schedules if s.id != wanted]
     return DONE
 
 
 def remove_precondition_schedule(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     wanted = need_int(params, "id")
-    vehicle.precondition_schedules = [s for s in vehicle.precondition_schedules if s["id"] != wanted]
+    vehicle.precondition_schedules = [s for s in vehicle.precondition_schedules if s.id != wanted]
     return DONE
 
 

@@ -33,6 +33,7 @@ def auto_conditioning_stop(vehicle: Vehicle, params: dict[str, Any], now: float)
     vehicle.is_climate_on = False
     vehicle.climate_keeper_mode = "off"
     vehicle.max_defrost = False
+    vehicle.preconditioning_until = None
     return DONE
 
 

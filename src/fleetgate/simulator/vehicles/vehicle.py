@@ -9,8 +9,8 @@ not connectivity).
 Charging adds energy at the charger's power (`charge_amps × charger_voltage × charger_phases`) until the limit,
 then reports `Complete`. Unplugging makes the car `Disconnected` at once. With scheduled charging (`StartAt`) a
 plugged-in car starts charging at the scheduled minute of the day, in UTC (the car's local time here), waking up
-for it if it was asleep. The cabin moves toward the driver's setting while climate is on, and slowly toward the
-outside temperature otherwise.
+for it if it was asleep; charge and precondition schedules run the same way (`schedule_runs.py`). The cabin moves
+toward the driver's setting while climate is on, and slowly toward the outside temperature otherwise.
 
 Driving (`start_drive`, `park`) moves the car along its drive's great circle (`driving.py`): position, heading and
 odometer follow, the battery drains at the model's Wh/km, and the car is in D and awake until it arrives and parks.
@@ -28,8 +28,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from fleetgate.simulator.vehicles import schedule_runs
 from fleetgate.simulator.vehicles.charging_history import ChargingLog
 from fleetgate.simulator.vehicles.driving import KM_PER_MILE, Drive, DriveRefused
+from fleetgate.simulator.vehicles.schedule_runs import ScheduleEvent
+from fleetgate.simulator.vehicles.schedules import ChargeSchedule, PreconditionSchedule
 
 OnlineState = Literal["online", "asleep", "offline"]
 CommandSigning = Literal["required", "allowed", "off"]
@@ -50,7 +53,7 @@ PASSIVE_TIME_CONSTANT_SECONDS = 7200.0
 SECONDS_PER_DAY = 86400.0
 CLIMATE_KEEPER_MODES = ("off", "keep", "dog", "camp")
 
-Event = Literal["wake", "charge_complete", "scheduled_start", "sleep", "arrive"]
+Event = Literal["wake", "charge_complete", "scheduled_start", "sleep", "arrive"] | ScheduleEvent
 
 
 @dataclass(slots=True)
@@ -109,8 +112,11 @@ class Vehicle:
     # epoch second of the next start under the same name, and as minutes in `scheduled_charging_start_time_app`.
     scheduled_charging_start_time: int | None = None
     max_range_charge_counter: int = 0
-    charge_schedules: list[dict[str, Any]] = field(default_factory=list)
-    precondition_schedules: list[dict[str, Any]] = field(default_factory=list)
+    charge_schedules: list[ChargeSchedule] = field(default_factory=list)
+    precondition_schedules: list[PreconditionSchedule] = field(default_factory=list)
+    precondition_lead_seconds: float = 1800.0
+    prepared_departure: float | None = None  # the departure whose preconditioning has started, not to start twice
+    preconditioning_until: float | None = None  # when climate a schedule turned on goes off again
     # the older departure planner (`set_scheduled_departure`), minutes after midnight
     scheduled_departure_enabled: bool = False
     scheduled_departure_minutes: int = 480
@@ -231,6 +237,8 @@ class Vehicle:
             events["scheduled_start"] = start
         if self.drive is not None:
             events["arrive"] = moment + self.drive.remaining_seconds()
+        for name, at in schedule_runs.upcoming(self, moment).items():
+            events[name] = at
         if self.online_state == "online" and not self.is_awake_for_a_reason():
             events["sleep"] = max(self._idle_until(), moment)
         return events
@@ -268,6 +276,8 @@ class Vehicle:
             self._drive_for(self.drive, self.drive.remaining_seconds())  # what rounding left of the way
             self.drive = None
             self.touch(moment)
+        elif schedule_runs.is_schedule_event(event):
+            schedule_runs.run(self, event, moment)
         elif event == "sleep" and self._idle_until() <= moment and not self.is_awake_for_a_reason():
             # Re-checked: another event at the same moment (a scheduled start) may have given it a reason.
             self.online_state = "asleep"

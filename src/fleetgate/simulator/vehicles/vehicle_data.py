@@ -3,7 +3,8 @@
 Units as Tesla gives them whatever the car's display settings: miles, °C, kW, epoch milliseconds in `timestamp`.
 Location (latitude, longitude, heading...) appears in `drive_state` only when `location_data` is requested, as on
 firmware 2023.38 and later; closures (doors, windows, trunks, locks) live in `vehicle_state`, so `closures_state`
-alone gives a `vehicle_state` with just those.
+alone gives a `vehicle_state` with just those. Schedules show as the car reports them (days as Tesla's bitmask,
+Sunday 1 to Saturday 64).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import hashlib
 from typing import Any
 
 from fleetgate.simulator.vehicles.driving import KM_PER_MILE
+from fleetgate.simulator.vehicles.schedule_runs import charge_schedules_here, next_departure_to_prepare
+from fleetgate.simulator.vehicles.schedules import MAX_SCHEDULES, next_charge_end, next_charge_start
 from fleetgate.simulator.vehicles.vehicle import (
     CHARGE_LIMIT_MAX,
     CHARGE_LIMIT_MIN,
@@ -92,21 +95,32 @@ def vehicle_data(vehicle: Vehicle, now: float, endpoints: frozenset[str], region
     elif "closures_state" in endpoints:
         body["vehicle_state"] = {**closures(vehicle), "timestamp": stamp}
     if "charge_schedule_data" in endpoints:
-        body["charge_schedule_data"] = {
-            "charge_schedules": [dict(schedule) for schedule in vehicle.charge_schedules],
-            "charge_buffer": 5,
-            "max_num_charge_schedules": 10,
-            "next_schedule": False,
-            "timestamp": stamp,
-        }
+        body["charge_schedule_data"] = charge_schedule_data(vehicle, now, stamp)
     if "preconditioning_schedule_data" in endpoints:
-        body["preconditioning_schedule_data"] = {
-            "precondition_schedules": [dict(schedule) for schedule in vehicle.precondition_schedules],
-            "max_num_precondition_schedules": 10,
-            "next_schedule": False,
-            "timestamp": stamp,
-        }
+        body["preconditioning_schedule_data"] = preconditioning_schedule_data(vehicle, now, stamp)
     return body
+
+
+def charge_schedule_data(vehicle: Vehicle, now: float, stamp: int) -> dict[str, Any]:
+    here = charge_schedules_here(vehicle)
+    upcoming = next_charge_start(here, now) is not None or next_charge_end(here, now) is not None
+    return {
+        "charge_schedules": [schedule.as_tesla() for schedule in vehicle.charge_schedules],
+        "charge_buffer": 5,
+        "max_num_charge_schedules": MAX_SCHEDULES,
+        "next_schedule": upcoming,
+        "show_schedule_complete_state": False,
+        "timestamp": stamp,
+    }
+
+
+def preconditioning_schedule_data(vehicle: Vehicle, now: float, stamp: int) -> dict[str, Any]:
+    return {
+        "precondition_schedules": [schedule.as_tesla() for schedule in vehicle.precondition_schedules],
+        "max_num_precondition_schedules": MAX_SCHEDULES,
+        "next_schedule": next_departure_to_prepare(vehicle, now) is not None,
+        "timestamp": stamp,
+    }
 
 
 def charge_state(vehicle: Vehicle, now: float, stamp: int, region: str) -> dict[str, Any]:
