@@ -5,6 +5,7 @@ from __future__ import annotations
 from fleetgate.protocol.keys import private_key_from_seed, public_key_bytes
 from fleetgate.simulator.energy.site import EnergySite
 from fleetgate.simulator.vehicle_side.domains import provision
+from fleetgate.simulator.vehicles.equipment import standard_equipment
 from fleetgate.simulator.vehicles.vehicle import ROLE_OWNER, Vehicle, WhitelistEntry
 from fleetgate.simulator.world import Account, World
 
@@ -51,6 +52,7 @@ def create_vehicle(
         account_id=account.id,
         display_name=display_name or f"{account.full_name.split()[0]}'s {model} {number}",
         model=model,
+        equipment=standard_equipment(model),
         last_activity=now,
         updated_to=now,
     )

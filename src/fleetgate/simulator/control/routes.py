@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,6 +18,7 @@ from fleetgate.simulator.control.schemas import (
     DriveIn,
     EnergySiteIn,
     EnergySitePatch,
+    EquipmentIn,
     FaultIn,
     KeyIn,
     KeyPatch,
@@ -49,6 +51,11 @@ def _vehicle(world: World, vin: str) -> Vehicle:
         raise HTTPException(404, f"no vehicle {vin}")
     vehicle.advance(world.now())
     return vehicle
+
+
+def _equip(vehicle: Vehicle, body: EquipmentIn | None) -> None:
+    if body is not None:
+        vehicle.equipment = replace(vehicle.equipment, **body.model_dump(exclude_none=True))
 
 
 def _site(world: World, site_id: int) -> EnergySite:
@@ -137,6 +144,7 @@ async def create_vehicle(account_id: str, body: VehicleIn, world: WorldDep) -> d
     if body.plugged_in or body.charging:
         vehicle.plugged_in = True
         vehicle.charging_state = "Charging" if body.charging else "Stopped"
+    _equip(vehicle, body.equipment)
     return vehicle_view(vehicle)
 
 
@@ -184,7 +192,8 @@ async def get_vehicle(vin: str, world: WorldDep) -> dict[str, Any]:
 async def patch_vehicle(vin: str, body: VehiclePatch, world: WorldDep) -> dict[str, Any]:
     vehicle = _vehicle(world, vin)
     now = world.now()
-    changes = body.model_dump(exclude_unset=True, exclude={"reboot"})
+    changes = body.model_dump(exclude_unset=True, exclude={"reboot", "equipment"})
+    _equip(vehicle, body.equipment)
     if "account_id" in changes:
         # A sold car keeps nothing of its previous owner: their third-party keys go with the ownership.
         _account(world, changes["account_id"])

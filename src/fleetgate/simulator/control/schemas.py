@@ -34,6 +34,17 @@ class AccountIn(Strict):
     full_name: str | None = None
 
 
+class EquipmentIn(Strict):
+    """What the car is fitted with; anything left out keeps the model's usual (see `vehicles/equipment.py`)."""
+
+    sunroof: bool | None = None
+    seat_cooling: bool | None = None
+    steering_wheel_heater: bool | None = None
+    steering_wheel_heat_levels: bool | None = None
+    rear_seat_heaters: bool | None = None
+    third_row_seats: bool | None = None
+
+
 class VehicleIn(Strict):
     vin: str | None = Field(default=None, min_length=17, max_length=17)
     model: Literal["Model 3", "Model Y", "Model S", "Model X", "Cybertruck"] = "Model 3"
@@ -45,6 +56,7 @@ class VehicleIn(Strict):
     charging: bool = False
     charge_limit_soc: int | None = Field(default=None, ge=50, le=100)
     firmware: str | None = None
+    equipment: EquipmentIn | None = None
 
 
 class VehiclePatch(Strict):
@@ -68,6 +80,7 @@ class VehiclePatch(Strict):
     mobile_access_disabled: bool | None = None
     sleep_after_seconds: float | None = Field(default=None, ge=0)
     wake_delay_seconds: float | None = Field(default=None, ge=0)
+    equipment: EquipmentIn | None = None
     precondition_lead_seconds: float | None = Field(
         default=None, ge=60, le=7200, description="How long before a scheduled departure the cabin is conditioned"
     )

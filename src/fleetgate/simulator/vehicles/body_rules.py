@@ -1,4 +1,10 @@
-"""Locks, closures, security and driving-related commands (scope `vehicle_cmds`). The simulated car is parked."""
+"""Locks, closures, security and driving-related commands (scope `vehicle_cmds`).
+
+A car being driven refuses what needs it in park, with the reason the car gives for each command (`not_parked` for
+the trunks and Sentry Mode, `ingear` for the horn and lights, `not_in_park` for windows, valet and speed limit
+mode). The first PIN given to speed limit mode or valet mode becomes the car's; a different one is then refused
+(`incorrect_pin`, `invalid_password`) until it is cleared. Turning valet mode off over the API takes no PIN.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,10 @@ from fleetgate.simulator.vehicles.params import need_bool, need_choice, need_flo
 from fleetgate.simulator.vehicles.vehicle import REMOTE_START_WINDOW_SECONDS, Vehicle
 
 SPEED_LIMIT_MPH = (50.0, 120.0)
+
+
+def _driving(vehicle: Vehicle) -> bool:
+    return vehicle.drive is not None
 
 
 def door_lock(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
@@ -22,7 +32,10 @@ def door_unlock(vehicle: Vehicle, params: dict[str, Any], now: float) -> Command
 
 
 def actuate_trunk(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    if need_choice(params, "which_trunk", ("front", "rear")) == "front":
+    which = need_choice(params, "which_trunk", ("front", "rear"))
+    if _driving(vehicle):
+        return refused("not_parked")
+    if which == "front":
         # Releasing the frunk latch is one-way: an open frunk is closed by hand, so this does nothing more.
         vehicle.front_trunk_open = True
     else:
@@ -31,15 +44,20 @@ def actuate_trunk(vehicle: Vehicle, params: dict[str, Any], now: float) -> Comma
 
 
 def honk_horn(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    return DONE
+    return refused("ingear") if _driving(vehicle) else DONE
 
 
 def flash_lights(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    return DONE
+    return refused("ingear") if _driving(vehicle) else DONE
 
 
 def set_sentry_mode(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    vehicle.sentry_mode = need_bool(params, "on")
+    on = need_bool(params, "on")
+    if on and _driving(vehicle):
+        return refused("not_parked")
+    if on and vehicle.valet_mode:
+        return refused("valet_mode")
+    vehicle.sentry_mode = on
     return DONE
 
 
@@ -52,12 +70,16 @@ def window_control(vehicle: Vehicle, params: dict[str, Any], now: float) -> Comm
     command = need_choice(params, "command", ("vent", "close"))
     optional_float(params, "lat")
     optional_float(params, "lon")
+    if _driving(vehicle):
+        return refused("not_in_park")
     vehicle.windows_vented = command == "vent"
     return DONE
 
 
 def sun_roof_control(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     state = need_choice(params, "state", ("stop", "close", "vent"))
+    if not vehicle.equipment.sunroof:
+        return refused("not_supported")
     if state != "stop":
         vehicle.sun_roof_state = "vent" if state == "vent" else "closed"
     return DONE
@@ -71,33 +93,79 @@ def trigger_homelink(vehicle: Vehicle, params: dict[str, Any], now: float) -> Co
 
 def set_valet_mode(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     on = need_bool(params, "on")
-    if params.get("password") not in (None, ""):  # the signed payload carries "" when no PIN is given
-        need_pin(params, "password")
-    vehicle.valet_mode = on
+    given = params.get("password")
+    password = need_pin(params, "password") if given not in (None, "") else None  # signed payloads carry ""
+    if not on:
+        vehicle.valet_mode = False
+        return DONE
+    if _driving(vehicle):
+        return refused("not_in_park")
+    if password is not None and vehicle.valet_pin not in (None, password):
+        return refused("invalid_password")
+    vehicle.valet_pin = password or vehicle.valet_pin
+    vehicle.valet_mode = True
     return DONE
 
 
+def reset_valet_pin(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    if vehicle.valet_mode:
+        return refused("valet_mode_on")
+    vehicle.valet_pin = None
+    return DONE
+
+
+def _speed_limit_pin(vehicle: Vehicle, params: dict[str, Any]) -> CommandOutcome | None:
+    """The refusal for a PIN other than the car's; None when the car has no PIN yet or this is it."""
+    pin = need_pin(params, "pin")
+    if vehicle.speed_limit_pin not in (None, pin):
+        return refused("incorrect_pin")
+    return None
+
+
 def speed_limit_activate(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    need_pin(params, "pin")
+    pin = need_pin(params, "pin")
+    if _driving(vehicle):
+        return refused("not_in_park")
+    wrong = _speed_limit_pin(vehicle, params)
+    if wrong is not None:
+        return wrong
+    vehicle.speed_limit_pin = pin
     vehicle.speed_limit_active = True
     return DONE
 
 
 def speed_limit_deactivate(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     need_pin(params, "pin")
+    if _driving(vehicle):
+        return refused("not_in_park")
+    wrong = _speed_limit_pin(vehicle, params)
+    if wrong is not None:
+        return wrong
     vehicle.speed_limit_active = False
     return DONE
 
 
 def speed_limit_set_limit(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     low, high = SPEED_LIMIT_MPH
-    vehicle.speed_limit_mph = min(max(need_float(params, "limit_mph"), low), high)
+    limit = need_float(params, "limit_mph")
+    if _driving(vehicle):
+        return refused("not_in_park")
+    if vehicle.speed_limit_active:
+        return refused("speed_limit_mode_active")
+    if not low <= limit <= high:
+        return refused("invalid_limit")
+    vehicle.speed_limit_mph = limit
     return DONE
 
 
 def speed_limit_clear_pin(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     need_pin(params, "pin")
-    vehicle.speed_limit_active = False
+    if vehicle.speed_limit_active:
+        return refused("speed_limit_mode_active")
+    wrong = _speed_limit_pin(vehicle, params)
+    if wrong is not None:
+        return wrong
+    vehicle.speed_limit_pin = None
     return DONE
 
 
@@ -121,6 +189,7 @@ def clears_pin_to_drive(vehicle: Vehicle, params: dict[str, Any], now: float) ->
 
 def clears_speed_limit(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     vehicle.speed_limit_active = False
+    vehicle.speed_limit_pin = None
     return DONE
 
 
@@ -140,7 +209,7 @@ BODY_RULES: dict[str, Rule] = {
     "sun_roof_control": sun_roof_control,
     "trigger_homelink": trigger_homelink,
     "set_valet_mode": set_valet_mode,
-    "reset_valet_pin": accepted,
+    "reset_valet_pin": reset_valet_pin,
     "speed_limit_activate": speed_limit_activate,
     "speed_limit_deactivate": speed_limit_deactivate,
     "speed_limit_set_limit": speed_limit_set_limit,

@@ -1,8 +1,8 @@
 """Charging commands: any of `vehicle_cmds` or `vehicle_charging_cmds` allows them.
 
 Refusal reasons are the car's own (`disconnected`, `is_charging`, `complete`, `not_charging`, `already_set`,
-`cable connected`, `already closed`...). A `set_charge_limit` outside 50-100 is clamped and still answered as a
-success, as Tesla's documentation notes.
+`cable connected`, `already closed`, `not allowed` for the port of a car that is not in park...). A
+`set_charge_limit` outside 50-100 is clamped and still answered as a success, as Tesla's documentation notes.
 Schedules (`schedules.py`) are stored here and run by the car as time passes (`schedule_runs.py`).
 """
 
@@ -88,6 +88,8 @@ def set_charging_amps(vehicle: Vehicle, params: dict[str, Any], now: float) -> C
 
 
 def charge_port_door_open(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    if vehicle.drive is not None:
+        return refused("not allowed")
     vehicle.charge_port_door_open = True
     return DONE
 

@@ -1,16 +1,23 @@
-"""Climate commands (scope `vehicle_cmds`). Temperatures are °C; settings outside what the car offers are clamped."""
+"""Climate commands (scope `vehicle_cmds`). Temperatures are °C; settings outside what the car offers are clamped.
+
+A car refuses what it is not fitted with (`not_supported`, `invalid_seat` for a seat it has no heater in: see
+`equipment.py`), heating a seat or the wheel remotely with the climate off (`climate_off`), and Climate Keeper
+while it is being driven (`not_in_park`): the reasons the car gives.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, Rule
+from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, Rule, refused
 from fleetgate.simulator.vehicles.params import invalid, need_bool, need_float, need_int
 from fleetgate.simulator.vehicles.vehicle import CLIMATE_KEEPER_MODES, MAX_AVAILABLE_TEMP, MIN_AVAILABLE_TEMP, Vehicle
 
 SEAT_POSITIONS = range(0, 9)
 HEAT_LEVELS = range(0, 4)
 COP_TEMPERATURES = ("Low", "Medium", "High")
+WHEEL_LEVELS = (0, 1, 3)  # off, low, high: Tesla's levels skip 2
+WHEEL_HIGH = 3
 
 
 def _clamp_temp(value: float) -> float:
@@ -47,6 +54,8 @@ def set_temps(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOu
 
 def set_climate_keeper_mode(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
     mode = CLIMATE_KEEPER_MODES[_level(params, "climate_keeper_mode", range(len(CLIMATE_KEEPER_MODES)))]
+    if mode != "off" and vehicle.drive is not None:
+        return refused("not_in_park")
     vehicle.climate_keeper_mode = mode
     # Keep, dog and camp modes are the HVAC staying on; turning the mode off turns the HVAC off with it.
     vehicle.is_climate_on = mode != "off"
@@ -57,13 +66,21 @@ def remote_seat_heater_request(vehicle: Vehicle, params: dict[str, Any], now: fl
     # The proxy reads `seat_position`; a widely used library sends `heater`.
     key = "heater" if params.get("seat_position") is None and params.get("heater") is not None else "seat_position"
     position = _level(params, key, SEAT_POSITIONS)
-    vehicle.seat_heaters[position] = _level(params, "level", HEAT_LEVELS)
+    level = _level(params, "level", HEAT_LEVELS)
+    if position not in vehicle.equipment.heated_seats():
+        return refused("invalid_seat")
+    if level > 0 and not vehicle.is_climate_on:
+        return refused("climate_off")
+    vehicle.seat_heaters[position] = level
     return DONE
 
 
 def remote_seat_cooler_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    _level(params, "seat_position", (1, 2))
-    _level(params, "seat_cooler_level", HEAT_LEVELS)
+    position = _level(params, "seat_position", (1, 2))
+    level = _level(params, "seat_cooler_level", HEAT_LEVELS)
+    if not vehicle.equipment.seat_cooling:
+        return refused("not_supported")
+    vehicle.seat_coolers[position] = level
     return DONE
 
 
@@ -74,12 +91,22 @@ def remote_auto_seat_climate_request(vehicle: Vehicle, params: dict[str, Any], n
 
 
 def remote_steering_wheel_heater_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    vehicle.steering_wheel_heater = need_bool(params, "on")
+    on = need_bool(params, "on")
+    if not vehicle.equipment.steering_wheel_heater:
+        return refused("not_supported")
+    if on and not vehicle.is_climate_on:
+        return refused("climate_off")
+    vehicle.steering_wheel_heater = on
+    vehicle.steering_wheel_heat_level = WHEEL_HIGH if on else 0
     return DONE
 
 
 def remote_steering_wheel_heat_level_request(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
-    vehicle.steering_wheel_heater = _level(params, "level", (0, 1, 3)) > 0
+    level = _level(params, "level", WHEEL_LEVELS)
+    if not vehicle.equipment.steering_wheel_heat_levels:
+        return refused("not_supported")
+    vehicle.steering_wheel_heat_level = level
+    vehicle.steering_wheel_heater = level > 0
     return DONE
 
 
@@ -87,6 +114,8 @@ def remote_auto_steering_wheel_heat_climate_request(
     vehicle: Vehicle, params: dict[str, Any], now: float
 ) -> CommandOutcome:
     need_bool(params, "on")
+    if not vehicle.equipment.steering_wheel_heat_levels:
+        return refused("not_supported")
     return DONE
 
 

@@ -1,10 +1,14 @@
-"""Media, navigation, naming and software-update commands (scope `vehicle_cmds`)."""
+"""Media, navigation, naming and software-update commands (scope `vehicle_cmds`).
+
+A software update is scheduled only in park (`not_in_park`), and there must be one to cancel
+(`no_update_scheduled`), as the car answers.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, InvalidParameter, Rule
+from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, InvalidParameter, Rule, refused
 from fleetgate.simulator.vehicles.params import invalid, need_float, need_int, need_str
 from fleetgate.simulator.vehicles.vehicle import Vehicle
 
@@ -88,11 +92,15 @@ def schedule_software_update(vehicle: Vehicle, params: dict[str, Any], now: floa
     offset = need_int(params, "offset_sec")
     if offset < 0:
         raise invalid("offset_sec")
+    if vehicle.drive is not None:
+        return refused("not_in_park")
     vehicle.software_update_scheduled_at = now + offset
     return DONE
 
 
 def cancel_software_update(vehicle: Vehicle, params: dict[str, Any], now: float) -> CommandOutcome:
+    if vehicle.software_update_scheduled_at is None:
+        return refused("no_update_scheduled")
     vehicle.software_update_scheduled_at = None
     return DONE
 

@@ -15,7 +15,7 @@ toward the driver's setting while climate is on, and slowly toward the outside t
 Driving (`start_drive`, `park`) moves the car along its drive's great circle (`driving.py`): position, heading and
 odometer follow, the battery drains at the model's Wh/km, and the car is in D and awake until it arrives and parks.
 A plugged-in car cannot drive, nor a car whose battery would run out on the way; a car plugged in through the
-control API while driving has stopped where it was.
+control API while driving has stopped where it was. A car that drives is online, even one that was offline.
 
 `advance` is lazy: it steps from the last time it ran to `now`, stopping at every event in between (a wake-up
 landing, a charge completing, a scheduled start, an arrival, falling asleep), so a long jump of the clock gives the
@@ -31,6 +31,7 @@ from typing import Any, Literal
 from fleetgate.simulator.vehicles import schedule_runs
 from fleetgate.simulator.vehicles.charging_history import ChargingLog
 from fleetgate.simulator.vehicles.driving import KM_PER_MILE, Drive, DriveRefused
+from fleetgate.simulator.vehicles.equipment import Equipment
 from fleetgate.simulator.vehicles.schedule_runs import ScheduleEvent
 from fleetgate.simulator.vehicles.schedules import ChargeSchedule, PreconditionSchedule
 
@@ -84,6 +85,7 @@ class Vehicle:
     account_id: str
     display_name: str
     model: str = "Model 3"
+    equipment: Equipment = field(default_factory=Equipment)
     color: str | None = None
     command_signing: CommandSigning = "required"
     firmware: str = "2025.20.6"
@@ -131,7 +133,9 @@ class Vehicle:
     passenger_temp_setting: float = 21.0
     climate_keeper_mode: str = "off"
     seat_heaters: dict[int, int] = field(default_factory=dict)  # Tesla's seat position number -> level 0-3
+    seat_coolers: dict[int, int] = field(default_factory=dict)  # 1 front left, 2 front right -> level 0-3
     steering_wheel_heater: bool = False
+    steering_wheel_heat_level: int = 0
     cabin_overheat_protection: str = "On"
     cop_activation_temperature: str = "High"
     bioweapon_mode: bool = False
@@ -150,8 +154,10 @@ class Vehicle:
     drive: Drive | None = None
     remote_start_until: float | None = None
     valet_mode: bool = False
+    valet_pin: str | None = None
     speed_limit_active: bool = False
     speed_limit_mph: float = 65.0
+    speed_limit_pin: str | None = None
     pin_to_drive: bool = False
     guest_mode: bool = False
     # infotainment
@@ -183,7 +189,7 @@ class Vehicle:
                 f"the battery ({self.battery_level:.1f}%) cannot take the car {drive.distance_km:.1f} km"
             )
         self.drive = drive
-        if self.online_state == "asleep":
+        if self.online_state != "online":  # driving, it wakes and finds a network
             self.online_state = "online"
             self.wake_at = None
         self.touch(now)

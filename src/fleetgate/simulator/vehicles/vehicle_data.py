@@ -4,7 +4,7 @@ Units as Tesla gives them whatever the car's display settings: miles, °C, kW, e
 Location (latitude, longitude, heading...) appears in `drive_state` only when `location_data` is requested, as on
 firmware 2023.38 and later; closures (doors, windows, trunks, locks) live in `vehicle_state`, so `closures_state`
 alone gives a `vehicle_state` with just those. Schedules show as the car reports them (days as Tesla's bitmask,
-Sunday 1 to Saturday 64).
+Sunday 1 to Saturday 64); what the car is fitted with (`equipment.py`) shows in `vehicle_config`.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ CAR_TYPES = {
     "Model X": "modelx",
     "Cybertruck": "cybertruck",
 }
+SUN_ROOF_VENT_PERCENT = 15
 SEAT_FIELDS = {
     "seat_heater_left": 0,
     "seat_heater_right": 1,
@@ -191,6 +192,14 @@ def charge_state(vehicle: Vehicle, now: float, stamp: int, region: str) -> dict[
 def climate_state(vehicle: Vehicle, stamp: int) -> dict[str, Any]:
     on = vehicle.is_climate_on
     heated_wheel = vehicle.steering_wheel_heater
+    cooled = (
+        {
+            "seat_fan_front_left": vehicle.seat_coolers.get(1, 0),
+            "seat_fan_front_right": vehicle.seat_coolers.get(2, 0),
+        }
+        if vehicle.equipment.seat_cooling
+        else {}
+    )
     return {
         "allow_cabin_overheat_protection": True,
         "auto_seat_climate_left": False,
@@ -221,8 +230,9 @@ def climate_state(vehicle: Vehicle, stamp: int) -> dict[str, Any]:
         "remote_heater_control_enabled": on,
         "right_temp_direction": 0,
         **{name: vehicle.seat_heaters.get(position, 0) for name, position in SEAT_FIELDS.items()},
+        **cooled,
         "side_mirror_heaters": False,
-        "steering_wheel_heat_level": 3 if heated_wheel else 0,
+        "steering_wheel_heat_level": vehicle.steering_wheel_heat_level,
         "steering_wheel_heater": heated_wheel,
         "supports_fan_only_cabin_overheat_protection": True,
         "timestamp": stamp,
@@ -290,7 +300,7 @@ def vehicle_config(vehicle: Vehicle, stamp: int, region: str) -> dict[str, Any]:
         "exterior_trim_override": "",
         "has_air_suspension": vehicle.model in ("Model S", "Model X"),
         "has_ludicrous_mode": False,
-        "has_seat_cooling": False,
+        "has_seat_cooling": vehicle.equipment.seat_cooling,
         "headlamp_type": "Global",
         "interior_trim_type": "Black2",
         "key_version": 2,
@@ -300,15 +310,15 @@ def vehicle_config(vehicle: Vehicle, stamp: int, region: str) -> dict[str, Any]:
         "plg": True,
         "pws": True,
         "rear_drive_unit": "PM216MOSFET",
-        "rear_seat_heaters": 1,
+        "rear_seat_heaters": 1 if vehicle.equipment.rear_seat_heaters else 0,
         "rear_seat_type": 0,
         "rhd": False,
         "roof_color": "RoofColorGlass",
         "seat_type": None,
         "spoiler_type": "None",
-        "sun_roof_installed": False,
+        "sun_roof_installed": vehicle.equipment.sunroof,
         "supports_qr_pairing": False,
-        "third_row_seats": "None",
+        "third_row_seats": "FuturisFoldFlat" if vehicle.equipment.third_row_seats else "None",
         "timestamp": stamp,
         "trim_badging": "74d",
         "use_range_badging": True,
@@ -342,6 +352,14 @@ def car_version(firmware: str) -> str:
 
 def vehicle_state(vehicle: Vehicle, now: float, stamp: int) -> dict[str, Any]:
     update_scheduled = vehicle.software_update_scheduled_at is not None
+    sun_roof = (
+        {
+            "sun_roof_percent_open": SUN_ROOF_VENT_PERCENT if vehicle.sun_roof_state == "vent" else 0,
+            "sun_roof_state": vehicle.sun_roof_state,
+        }
+        if vehicle.equipment.sunroof
+        else {}
+    )
     return {
         "api_version": 84,
         "autopark_state_v2": "unavailable",
@@ -384,8 +402,9 @@ def vehicle_state(vehicle: Vehicle, now: float, stamp: int) -> dict[str, Any]:
             "current_limit_mph": vehicle.speed_limit_mph,
             "max_limit_mph": 120,
             "min_limit_mph": 50,
-            "pin_code_set": vehicle.speed_limit_active,
+            "pin_code_set": vehicle.speed_limit_pin is not None,
         },
+        **sun_roof,
         "timestamp": stamp,
         "tpms_pressure_fl": 2.9,
         "tpms_pressure_fr": 2.9,
