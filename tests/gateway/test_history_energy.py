@@ -3,6 +3,7 @@ zones, and a closed range read from Tesla once (counted with the simulator's own
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -128,6 +129,19 @@ class TestEnergy:
         assert (counted[CALENDAR_HISTORY], counted[SITE_INFO]) == (2, 1)
         usage = (await sim.get("/sim/usage")).json()["clients"][tesla_app["client_id"]]
         assert usage["devices"][site.external_id]["data"] == 3
+
+    async def test_concurrent_requests_make_one_upstream_read(
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
+    ) -> None:
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
+        await history(tenant.client, site.id, start=days_ago(9).isoformat())  # the time zone, known from now on
+        slow = await sim.post("/sim/faults", json={"path": "/calendar_history", "latency_ms": 300, "count": 1})
+        assert slow.status_code == 201, slow.text
+        day = days_ago(8).isoformat()
+        answers = await asyncio.gather(*(history(tenant.client, site.id, start=day) for _ in range(10)))
+        assert len({answer["fetched_at"] for answer in answers}) == 1
+        assert {answer["source"] for answer in answers} == {"live"}
+        assert (await calls(sim, tesla_app["client_id"]))[CALENDAR_HISTORY] == 2
 
     async def test_today_is_open_and_cached_briefly(
         self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]

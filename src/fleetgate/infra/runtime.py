@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -77,6 +77,9 @@ class Runtime:
     # per device id. See `features.devices.state_service`.
     state_reads: SingleFlight[tuple[str, bool, bool], Reading] = field(default_factory=SingleFlight, kw_only=True)
     latest_readings: dict[str, Reading] = field(default_factory=dict, kw_only=True)
+    # This process's history reads from Tesla in flight: one per device, kind, period and range asked for (see
+    # `features.history.service`).
+    history_reads: SingleFlight[tuple[str, ...], Any] = field(default_factory=SingleFlight, kw_only=True)
     # Single-statement reads outside the request's transaction (`db.reads`).
     reader: Reader = field(kw_only=True)
     # The short transactions around each call to Tesla (`db.writes`): the usage ledger's, a command's send mark.

@@ -5,8 +5,9 @@ Every request goes through the same steps: the query (`periods.resolve`, checked
 (404 for another workspace's), the kind against the device's type, the one access decision (`access.capabilities`:
 `energy_data` for a site's energy and backup history, `charging_history` for a car's), all before any upstream call;
 then the stored read of the same range (`device_histories`), served for good once the range is closed and for
-`max_age` seconds while it is open, as state reads are; only then Tesla (`fetch`), holding no database connection
-while it answers, and the answer is stored in a short transaction of its own.
+`max_age` seconds while it is open, as state reads are; only then Tesla (`fetch`), once per process however many
+requests ask for the same range at the same time (`Runtime.history_reads`), holding no database connection while it
+answers; the answer is stored in a short transaction of its own before the waiting requests get it.
 
 An energy site's ranges are cut in its time zone: the one its stored `site_info` names, else the one an earlier
 history was read in, else `site_info` is asked for first (one more billed read, once). A car's history is in UTC.
@@ -14,9 +15,12 @@ history was read in, else `site_info` is asked for first (one more billed read, 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import bindparam, select
 
 from fleetgate.features.access.capabilities import BY_DEVICE_TYPE, ENERGY_SITE, VEHICLE
 from fleetgate.features.connections.fleet import fleet_api
@@ -28,8 +32,7 @@ from fleetgate.features.history import normalize, store
 from fleetgate.features.history.fetch import fetch, site_time_zone
 from fleetgate.features.history.periods import Kind, Period, Range, invalid, is_closed, resolve
 from fleetgate.infra.db.base import utcnow
-from fleetgate.infra.db.release import release
-from fleetgate.infra.db.transaction import request_transaction
+from fleetgate.infra.db.detached import columns_of, detached
 from fleetgate.infra.errors import NotFound
 from fleetgate.infra.models import Connection
 from fleetgate.infra.runtime import Runtime
@@ -38,6 +41,7 @@ DEFAULT_MAX_AGE_SECONDS = 60.0
 KINDS_BY_DEVICE_TYPE: dict[str, tuple[Kind, ...]] = {ENERGY_SITE: ("energy", "backup"), VEHICLE: ("charging",)}
 CAPABILITY_BY_KIND: dict[Kind, str] = {"energy": "energy_data", "backup": "energy_data", "charging": "charging_history"}
 VEHICLE_ZONE = "UTC"
+CONNECTION = select(*columns_of(Connection)).where(Connection.id == bindparam("connection_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +117,37 @@ async def _from_tesla(
     zone_name: str | None,
     asked_at: datetime,
 ) -> HistoryAnswer:
-    async with request_transaction(runtime.sessionmaker) as session:
-        connection = await session.get(Connection, row.connection_id)
-        assert connection is not None  # a foreign key with ON DELETE CASCADE
-        await release(session)
-        async with upstream_errors(runtime, session, connection), fleet_api(runtime, None, connection) as api:
-            if zone_name is None:
-                zone_name = await site_time_zone(api, int(row.external_id)) or "UTC"
-            span = resolve(period, *bounds, zone_name, asked_at)
-            data = await fetch(api, kind, row.external_id, period, span)
+    found = await runtime.reader.first(CONNECTION, {"connection_id": row.connection_id})
+    if found is None:  # removed since the device was loaded
+        raise NotFound(f"No device {row.device_id}.")
+    connection = detached(Connection, found)
+    key = (row.device_id, kind, period, bounds[0] or "", bounds[1] or "")
+    async with upstream_errors(runtime, None, connection):
+        flight, _ = runtime.history_reads.join(
+            key, lambda: _read(runtime, row, connection, kind, period, bounds, zone_name, asked_at)
+        )
+        # shield: a request that goes away does not cancel the read the others wait for.
+        answer: HistoryAnswer = await asyncio.shield(flight)
+        return answer
+
+
+async def _read(
+    runtime: Runtime,
+    row: LoadedDevice,
+    connection: Connection,
+    kind: Kind,
+    period: Period,
+    bounds: tuple[str | None, str | None],
+    zone_name: str | None,
+    asked_at: datetime,
+) -> HistoryAnswer:
+    """Asks Tesla, holding no database connection meanwhile, then stores the answer in a short transaction of its
+    own (so that it is stored even if every request waiting for it has gone)."""
+    async with fleet_api(runtime, None, connection) as api:
+        if zone_name is None:
+            zone_name = await site_time_zone(api, int(row.external_id)) or "UTC"
+        span = resolve(period, *bounds, zone_name, asked_at)
+        data = await fetch(api, kind, row.external_id, period, span)
     fetched_at = utcnow()
     ongoing = normalize.latest_event_end(data) if kind == "backup" else None
     closed = is_closed(kind, span, fetched_at, ongoing)
