@@ -125,6 +125,36 @@ class TestWindow:
         assert (car["charging_state"], car["battery_level"]) == ("Complete", 80)
 
 
+class TestInsideAWindow:
+    async def test_a_car_plugged_in_during_the_window_charges_at_once(
+        self, factory: SimFactory, sim: httpx.AsyncClient
+    ) -> None:
+        car = await new_car(factory, battery_level=40)
+        await done(sim, car, "add_charge_schedule", window("All", 60, 180))
+        await factory.advance(2 * HOUR)
+        assert (await inspect(sim, car))["state"] == "asleep"
+        await patch(sim, car, plugged_in=True)
+        await factory.advance(MINUTE)
+        seen = await inspect(sim, car)
+        assert (seen["charging_state"], seen["state"]) == ("Charging", "online")
+        await factory.advance(HOUR)
+        assert await charging_state(sim, car) == "Stopped"
+
+    async def test_plugged_in_outside_the_window_it_waits(self, factory: SimFactory, sim: httpx.AsyncClient) -> None:
+        car = await new_car(factory, battery_level=40)
+        await done(sim, car, "add_charge_schedule", window("All", 60, 180))
+        await factory.advance(4 * HOUR)
+        await patch(sim, car, plugged_in=True)
+        await factory.advance(MINUTE)
+        assert await charging_state(sim, car) == "Stopped"
+
+    async def test_a_window_added_while_it_is_open_starts_the_charge(
+        self, plugged: dict[str, Any], sim: httpx.AsyncClient
+    ) -> None:
+        await done(sim, plugged, "add_charge_schedule", window("Sunday,Monday", 23 * 60, 60))  # since Sunday 23:00
+        assert await charging_state(sim, plugged) == "Charging"
+
+
 class TestWhenItDoesNothing:
     async def test_on_a_day_that_is_not_its_own(
         self, plugged: dict[str, Any], factory: SimFactory, sim: httpx.AsyncClient

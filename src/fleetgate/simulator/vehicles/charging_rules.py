@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fleetgate.simulator.vehicles import schedule_runs
 from fleetgate.simulator.vehicles.outcomes import DONE, CommandOutcome, InvalidParameter, Rule, refused
 from fleetgate.simulator.vehicles.params import invalid, need_bool, need_float, need_int
 from fleetgate.simulator.vehicles.schedules import (
@@ -183,6 +184,7 @@ def add_charge_schedule(vehicle: Vehicle, params: dict[str, Any], now: float) ->
     )
     kept = [s for s in vehicle.charge_schedules if s.id != schedule.id]
     vehicle.charge_schedules = sorted([*kept, schedule], key=lambda s: s.id)
+    schedule_runs.charge_if_in_window(vehicle, now)
     return DONE
 
 

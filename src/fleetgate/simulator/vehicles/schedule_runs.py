@@ -1,10 +1,11 @@
 """What a car does when its schedules come due: the events `Vehicle.advance` stops at, and what each one changes.
 
 A charge schedule starts a plugged-in car charging at its start (waking it, as the older `StartAt` schedule does)
-and stops it at its end. A precondition schedule, and the older departure planner with preconditioning on, turns
-the climate on `precondition_lead_seconds` before the departure and off `PRECONDITION_HOLD_SECONDS` after it,
-unless the car is being driven then or someone else had turned the climate on. A one-time schedule is switched off
-once it has run (at its end, for a charge window), and stays in the list, as in the car's schedule screen.
+and stops it at its end; a car plugged in during a window (or given a window it is already in) charges at once.
+A precondition schedule, and the older departure planner with preconditioning on, turns the climate on
+`precondition_lead_seconds` before the departure and off `PRECONDITION_HOLD_SECONDS` after it, unless the car is
+being driven then or someone else had turned the climate on. A one-time schedule is switched off once it has run
+(at its end, for a charge window), and stays in the list, as in the car's schedule screen.
 
 Each event carries the moment it is due; the handler finds again which schedules are due then, so that several
 schedules at one minute act once, and a schedule for a place the car has left does nothing.
@@ -96,6 +97,22 @@ def run(vehicle: Vehicle, event: ScheduleEvent, moment: float) -> None:
         _start_preconditioning(vehicle, moment)
     else:
         _stop_preconditioning(vehicle, moment)
+
+
+def in_charge_window(vehicle: Vehicle, at: float) -> bool:
+    """Whether a charge schedule with a start and an end, here, has its window open at `at`."""
+    for schedule in charge_schedules_here(vehicle):
+        if schedule.start_enabled and schedule.end_enabled:
+            start = schedule.next_start(at - schedule.window_seconds())
+            if start is not None and start <= at:
+                return True
+    return False
+
+
+def charge_if_in_window(vehicle: Vehicle, at: float) -> None:
+    if vehicle.charging_state == "Stopped" and vehicle.room_to_limit_kwh() > 0 and in_charge_window(vehicle, at):
+        vehicle.charging_state = "Charging"
+        _wake(vehicle, at)
 
 
 def _is_due(at: float | None, moment: float) -> bool:

@@ -230,6 +230,7 @@ class Vehicle:
         if self.charging_state == "Disconnected":
             self.charging_state = "Stopped"
             self.charge_energy_added = 0.0  # a new plug-in is a new charging session
+            schedule_runs.charge_if_in_window(self, self.updated_to)
 
     def _upcoming_events(self, moment: float) -> dict[Event, float]:
         events: dict[Event, float] = {}
