@@ -163,6 +163,16 @@ class TestOlderDeparturePlanner:
         await factory.advance(8 * HOUR - LEAD + MINUTE)
         assert await climate_on(sim, car) is True
 
+    async def test_weekdays_only(self, car: dict[str, Any], factory: SimFactory, sim: httpx.AsyncClient) -> None:
+        body = {"enable": True, "departure_time": 8 * 60, "preconditioning_weekdays_only": True}
+        await done(sim, car, "set_scheduled_departure", body)
+        charge = (await data(sim, car, "charge_state"))["charge_state"]
+        assert (charge["preconditioning_enabled"], charge["preconditioning_times"]) == (True, "weekdays")
+        await factory.advance(8 * HOUR - LEAD + MINUTE)
+        assert await climate_on(sim, car) is True  # Monday
+        await factory.advance(5 * 24 * HOUR)
+        assert await climate_on(sim, car) is False  # Saturday
+
     async def test_without_preconditioning_it_does_not(
         self, car: dict[str, Any], factory: SimFactory, sim: httpx.AsyncClient
     ) -> None:

@@ -126,7 +126,13 @@ def set_scheduled_departure(vehicle: Vehicle, params: dict[str, Any], now: float
     enable = need_bool(params, "enable")
     departure = _minute_of_day(params, "departure_time") if enable else vehicle.scheduled_departure_minutes
     preconditioning = _optional_bool(params, "preconditioning_enabled", vehicle.preconditioning_enabled)
+    preconditioning_weekdays = _optional_bool(
+        params, "preconditioning_weekdays_only", vehicle.preconditioning_weekdays_only
+    )
     off_peak = _optional_bool(params, "off_peak_charging_enabled", vehicle.off_peak_charging_enabled)
+    off_peak_weekdays = _optional_bool(
+        params, "off_peak_charging_weekdays_only", vehicle.off_peak_charging_weekdays_only
+    )
     off_peak_end = (
         _minute_of_day(params, "end_off_peak_time")
         if params.get("end_off_peak_time") is not None
@@ -134,8 +140,11 @@ def set_scheduled_departure(vehicle: Vehicle, params: dict[str, Any], now: float
     )
     vehicle.scheduled_departure_enabled = enable
     vehicle.scheduled_departure_minutes = departure
-    vehicle.preconditioning_enabled = preconditioning
-    vehicle.off_peak_charging_enabled = off_peak
+    # As Tesla's proxy reads them: "weekdays only" is a policy of its own, on even without "enabled".
+    vehicle.preconditioning_enabled = preconditioning or preconditioning_weekdays
+    vehicle.preconditioning_weekdays_only = preconditioning_weekdays
+    vehicle.off_peak_charging_enabled = off_peak or off_peak_weekdays
+    vehicle.off_peak_charging_weekdays_only = off_peak_weekdays
     vehicle.off_peak_hours_end_time = off_peak_end
     return DONE
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal, TypeGuard, get_args
 
 from fleetgate.simulator.vehicles.schedules import (
     ALL_DAYS,
+    WEEKDAYS,
     ChargeSchedule,
     PreconditionSchedule,
     next_charge_end,
@@ -44,11 +45,11 @@ def charge_schedules_here(vehicle: Vehicle) -> list[ChargeSchedule]:
 
 
 def precondition_schedules(vehicle: Vehicle) -> list[PreconditionSchedule]:
-    """The car's precondition schedules, with the older departure planner as one more (id 0, every day, anywhere)."""
+    """The car's precondition schedules, with the older departure planner as one more (id 0, anywhere)."""
     planner = PreconditionSchedule(
         id=0,
         name="",
-        days_of_week=ALL_DAYS,
+        days_of_week=WEEKDAYS if vehicle.preconditioning_weekdays_only else ALL_DAYS,
         enabled=vehicle.scheduled_departure_enabled and vehicle.preconditioning_enabled,
         precondition_time=vehicle.scheduled_departure_minutes,
         one_time=False,

@@ -21,6 +21,7 @@ from fleetgate.simulator.vehicles.driving import Point, distance_km
 SECONDS_PER_DAY = 86400.0
 MINUTES_PER_DAY = 1440
 ALL_DAYS = 127
+WEEKDAYS = 62
 SCHEDULE_RADIUS_KM = 1.0
 MAX_SCHEDULES = 10
 # The day names Tesla's proxy accepts, and no others ("Tue" and "Thu" are refused there too).
@@ -40,7 +41,7 @@ DAY_BITS = {
     "SAT": 64,
     "SATURDAY": 64,
     "ALL": ALL_DAYS,
-    "WEEKDAYS": 62,
+    "WEEKDAYS": WEEKDAYS,
 }
 EPOCH_WEEKDAY = 4  # 1970-01-01 was a Thursday; Sunday is day 0
 

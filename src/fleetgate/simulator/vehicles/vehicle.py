@@ -123,7 +123,9 @@ class Vehicle:
     scheduled_departure_enabled: bool = False
     scheduled_departure_minutes: int = 480
     preconditioning_enabled: bool = False
+    preconditioning_weekdays_only: bool = False
     off_peak_charging_enabled: bool = False
+    off_peak_charging_weekdays_only: bool = False
     off_peak_hours_end_time: int = 360
     # climate
     is_climate_on: bool = False
