@@ -6,11 +6,16 @@ integrating the battery's charge from `updated_to` up to the time asked for. Set
 
 Grid outages are set from outside (the control API's `grid_status`); the site notices them when it next advances
 and keeps them as backup events, which `calendar_history?kind=backup` reports.
+
+Settings are noticed the same way: a change to one the physics read (`PHYSICS_SETTINGS`) starts a new stretch in
+`settings_log`, so that the energy history replays the past with the settings of the time (`stretches`) and a day
+that has ended reads the same whatever is changed later. Before the first stretch the first one's settings held.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, Literal
 
 from fleetgate.simulator.energy import physics
@@ -31,6 +36,31 @@ class BackupEvent:
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+
+# What `physics` reads of a site besides the time, its charge and the grid.
+PHYSICS_SETTINGS = (
+    "has_battery",
+    "has_solar",
+    "battery_count",
+    "total_pack_energy_wh",
+    "backup_reserve_percent",
+    "operation_mode",
+    "storm_mode_enabled",
+    "storm_mode_active",
+    "disallow_charge_from_grid_with_solar_installed",
+    "customer_preferred_export_rule",
+    "solar_peak_w",
+    "base_load_w",
+)
+
+
+@dataclass(slots=True)
+class SettingsStretch:
+    """From `since` (epoch seconds) until the next stretch, the site ran with these `PHYSICS_SETTINGS`."""
+
+    since: float
+    settings: dict[str, Any]
 
 
 @dataclass
@@ -59,6 +89,7 @@ class EnergySite:
     updated_to: float = 0.0
     outage_started_at: float | None = None
     outages: list[BackupEvent] = field(default_factory=list)
+    settings_log: list[SettingsStretch] = field(default_factory=list)
     # The utility tariff (`time_of_use_settings`'s tariff_content_v2), when one was set.
     tariff: dict[str, Any] | None = None
 
@@ -83,6 +114,7 @@ class EnergySite:
         if self.updated_to <= 0:
             self.updated_to = now
         self._track_outage()
+        self._track_settings()
         if now <= self.updated_to:
             return
         if self.has_powerwall:
@@ -100,6 +132,27 @@ class EnergySite:
         elif not self.is_islanded and self.outage_started_at is not None:
             self.outages.append(BackupEvent(start=self.outage_started_at, end=self.updated_to))
             self.outage_started_at = None
+
+    def _track_settings(self) -> None:
+        # As with outages, a change since `updated_to` counts from there: the live integration ran with it since.
+        current = {name: getattr(self, name) for name in PHYSICS_SETTINGS}
+        if not self.settings_log or self.settings_log[-1].settings != current:
+            self.settings_log.append(SettingsStretch(since=self.updated_to, settings=current))
+
+    def stretches(self, start: float, end: float) -> list[tuple[float, float, EnergySite]]:
+        """[start, end) cut where the settings changed, each piece with the site as it was set then."""
+        if len(self.settings_log) <= 1:
+            return [(start, end, self)]
+        edges = [start, *(s.since for s in self.settings_log[1:] if start < s.since < end), end]
+        return [(a, b, self._as_set_at(a)) for a, b in pairwise(edges)]
+
+    def _as_set_at(self, t: float) -> EnergySite:
+        held = self.settings_log[0]
+        for stretch in self.settings_log:
+            if stretch.since > t:
+                break
+            held = stretch
+        return replace(self, **held.settings)
 
     def backup_events(self, now: float) -> list[BackupEvent]:
         """Past outages and the one going on, if any (it lasts until `now` so far)."""

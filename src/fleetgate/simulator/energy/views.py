@@ -19,8 +19,8 @@ Period = Literal["day", "week", "month", "year", "lifetime"]
 PERIODS: tuple[Period, ...] = ("day", "week", "month", "year", "lifetime")
 # Replay resolution: finer for short periods; hourly keeps a multi-year lifetime query well under a second.
 HISTORY_SLOTS: dict[Period, int] = {"day": 900, "week": 900, "month": 900, "year": 3600, "lifetime": 3600}
-# The history is replayed with today's settings from a fixed charge, one day ahead of the window so that the
-# battery has settled into its daily rhythm by the time the window opens.
+# The history is replayed with the settings of each moment (`EnergySite.stretches`) from a fixed charge, one day
+# ahead of the window so that the battery has settled into its daily rhythm by the time the window opens.
 HISTORY_START_CHARGE = 50.0
 HISTORY_WARM_UP_SECONDS = 86_400
 FIRMWARE_VERSION = "24.44.0 0fe780c9"
@@ -330,6 +330,17 @@ def _history_entry(stamp: datetime, totals: physics.EnergyTotals) -> dict[str, A
     }
 
 
+def _replay(
+    site: EnergySite, start: float, end: float, soc: float, islanded: Callable[[float], bool], slot: int
+) -> tuple[float, physics.EnergyTotals]:
+    """The site run from `start` to `end` with the settings it had at each moment (`EnergySite.stretches`)."""
+    totals = physics.EnergyTotals()
+    for piece_start, piece_end, as_set in site.stretches(start, end):
+        soc, part = physics.integrate(as_set, piece_start, piece_end, soc, islanded, slot=slot)
+        totals.merge(part)
+    return soc, totals
+
+
 def energy_history(site: EnergySite, query: HistoryQuery, now: float) -> dict[str, Any]:
     """Energy per day (per month for a year, per year for the lifetime), replayed from the site's physics."""
     start, end = window(site, query, now)
@@ -339,14 +350,14 @@ def energy_history(site: EnergySite, query: HistoryQuery, now: float) -> dict[st
     slot = HISTORY_SLOTS[query.period]
     soc = HISTORY_START_CHARGE
     if first < last:
-        soc, _ = physics.integrate(site, first - HISTORY_WARM_UP_SECONDS, first, soc, islanded, slot=slot)
+        soc, _ = _replay(site, first - HISTORY_WARM_UP_SECONDS, first, soc, islanded, slot)
     unit = _BUCKETS[query.period]
     series = []
     bucket = _bucket_start(datetime.fromtimestamp(first, query.zone), unit)
     while bucket.timestamp() < last:
         following = _next_bucket(bucket, unit)
         span_start, span_end = max(bucket.timestamp(), first), min(following.timestamp(), last)
-        soc, totals = physics.integrate(site, span_start, span_end, soc, islanded, slot=slot)
+        soc, totals = _replay(site, span_start, span_end, soc, islanded, slot)
         series.append(_history_entry(bucket, totals))
         bucket = following
     return {
