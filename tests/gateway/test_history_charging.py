@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -75,6 +76,20 @@ class TestCharging:
         body = await history(tenant.client, car.id, kind="charging", start=yesterday)
         # A charge that began late yesterday may still go on: Tesla lists it only once it ends.
         assert body["closed"] is False
+
+    async def test_a_time_zone_cuts_the_days_and_dates_the_sessions(
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        car = (await connect(vehicles=[{"battery_level": 60, "charge_limit_soc": 80, "plugged_in": True}])).vehicle
+        await sim.get(f"/sim/vehicles/{car.external_id}")
+        await charge_to_the_limit(sim, car.external_id)
+        berlin = ZoneInfo("Europe/Berlin")
+        body = await history(tenant.client, car.id, period="week", time_zone="Europe/Berlin")
+        assert body["time_zone"] == "Europe/Berlin"
+        start = datetime.fromisoformat(body["range"]["start"])
+        assert (start.hour, start.weekday(), start.utcoffset()) == (0, 0, datetime.now(berlin).utcoffset())
+        [session] = body["charging"]["sessions"]
+        assert datetime.fromisoformat(session["start"]).utcoffset() == start.utcoffset()
 
     async def test_a_car_has_charging_history_by_default(self, connect: Connector, tenant: Tenant) -> None:
         car = (await connect()).vehicle

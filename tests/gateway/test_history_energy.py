@@ -83,6 +83,19 @@ class TestEnergy:
         assert abs(interval["grid_import_wh"] - interval["grid_to_home_wh"] - interval["grid_to_battery_wh"]) <= 3
         assert body["energy"]["totals"]["solar_wh"] == interval["solar_wh"]
 
+    async def test_another_time_zone_cuts_the_days_there(self, connect: Connector, tenant: Tenant) -> None:
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
+        day = days_ago(3)
+        body = await history(tenant.client, site.id, start=day.isoformat(), time_zone="UTC")
+        assert body["time_zone"] == "UTC"
+        [interval] = body["energy"]["intervals"]
+        assert (interval["start"], interval["end"]) == (
+            f"{day}T00:00:00+00:00",
+            f"{day + timedelta(days=1)}T00:00:00+00:00",
+        )
+        # Midnight in UTC is late afternoon in California: the UTC day holds parts of two local days' sunshine.
+        assert interval["solar_wh"] == pytest.approx(7000 * 12 * 2 / 3.14159, rel=0.02)
+
     async def test_a_week_has_a_day_per_interval(self, connect: Connector, tenant: Tenant) -> None:
         site = (await connect(vehicles=[], energy_sites=1)).energy_site
         today = days_ago(0)

@@ -25,6 +25,7 @@ class TestBadQueries:
             ({"start": "2026-03-05", "end": "2026-03-01"}, "start"),
             ({"start": "2026-03-01", "end": "2026-05-01"}, "end"),  # 62 days of `period=day`
             ({"period": "year", "start": "2010-01-01", "end": "2026-01-01"}, "end"),
+            ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
         ],
     )
     async def test_422_names_the_field_and_tesla_is_not_called(

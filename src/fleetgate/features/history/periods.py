@@ -53,6 +53,17 @@ def zone(name: str) -> tzinfo:
         return UTC
 
 
+def checked_zone(name: str) -> str:
+    """`name` if it is an IANA time zone this system knows; else the 422 that says so."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise invalid(
+            "time_zone", f"`time_zone` must be an IANA time zone (Europe/Berlin, UTC); got {name!r}."
+        ) from None
+    return name
+
+
 def invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, field=field, remedy=REMEDY)
 

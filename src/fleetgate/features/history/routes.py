@@ -25,8 +25,9 @@ ERRORS = documented_errors(
     ValidationFailed,
     s403="the connection lacks the access this history needs (`energy_data` for a site, "
     "`vehicle_charging_commands` for a car's charging); the remedy names it. Tesla was not called.",
-    s422="a kind the device does not have (`charging` is a car's, `energy` and `backup` a site's), a date that "
-    "does not parse, `start` not before `end`, or a range longer than its period allows; `field` names which.",
+    s422="a kind the device does not have (`charging` is a car's, `energy` and `backup` a site's), a date or "
+    "time zone that does not parse, `start` not before `end`, or a range longer than its period allows; "
+    "`field` names which.",
 )
 
 
@@ -41,7 +42,7 @@ ERRORS = documented_errors(
     "range cut in the device's time zone: the current `period` (day, ISO week, month, year) by default, or from "
     "`start` to `end` (dates, or date-times with an offset). A closed range (it ended before now) never changes: it "
     "is read from Tesla once and then served from storage; an open one (today, say) is served from storage while "
-    "younger than `max_age` seconds. Each Tesla read is billed as data.",
+    "younger than `max_age` seconds. Each Tesla read is billed as data; a car's charging history does not wake it.",
 )
 async def device_history(
     device_id: str,
@@ -58,13 +59,25 @@ async def device_history(
         str | None,
         Query(description="Last day of the range, counted in full, or the moment (with its offset) it ends before"),
     ] = None,
+    time_zone: Annotated[
+        str | None,
+        Query(description="IANA time zone to cut the range and days in; default the site's, UTC for a car"),
+    ] = None,
     max_age: Annotated[
         float,
         Query(ge=0, le=MAX_AGE_LIMIT, description="Oldest acceptable read of an open range, in seconds; 0 asks Tesla"),
     ] = DEFAULT_MAX_AGE_SECONDS,
 ) -> HistoryOut:
     answer = await read_history(
-        runtime, workspace.id, device_id, kind=kind, period=period, start=start, end=end, max_age=max_age
+        runtime,
+        workspace.id,
+        device_id,
+        kind=kind,
+        period=period,
+        start=start,
+        end=end,
+        time_zone=time_zone,
+        max_age=max_age,
     )
     return render(answer)
 

@@ -146,7 +146,10 @@ class HistoryOut(BaseModel):
     kind: Kind
     period: Period
     range: HistoryRange
-    time_zone: str = Field(description="IANA time zone the range and intervals are cut in (the site's; UTC for a car)")
+    time_zone: str = Field(
+        description="IANA time zone the range and intervals are cut in: `time_zone` if asked, else the site's "
+        "(UTC for a car)"
+    )
     source: Literal["cache", "live"] = Field(description="`cache`: the stored read; `live`: read from Tesla now")
     fetched_at: str = Field(description="When the data was read from Tesla, ISO 8601 UTC")
     closed: bool = Field(description="Whether the range can no longer change (then it is read from Tesla only once)")

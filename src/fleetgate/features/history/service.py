@@ -9,8 +9,9 @@ then the stored read of the same range (`device_histories`), served for good onc
 requests ask for the same range at the same time (`Runtime.history_reads`), holding no database connection while it
 answers; the answer is stored in a short transaction of its own before the waiting requests get it.
 
-An energy site's ranges are cut in its time zone: the one its stored `site_info` names, else the one an earlier
-history was read in, else `site_info` is asked for first (one more billed read, once). A car's history is in UTC.
+Ranges are cut in the `time_zone` asked for, else in the device's: for an energy site the one its stored `site_info`
+names, else the one an earlier history was read in, else `site_info` is asked for first (one more billed read,
+once); for a car UTC (Tesla keeps no time zone for a car).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from fleetgate.features.devices.service import facts_of_connection
 from fleetgate.features.devices.state_store import LoadedDevice, load_device, stored_raw
 from fleetgate.features.history import normalize, store
 from fleetgate.features.history.fetch import fetch, site_time_zone
-from fleetgate.features.history.periods import Kind, Period, Range, invalid, is_closed, resolve
+from fleetgate.features.history.periods import Kind, Period, Range, checked_zone, invalid, is_closed, resolve
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.db.detached import columns_of, detached
 from fleetgate.infra.errors import NotFound
@@ -66,10 +67,13 @@ async def read_history(
     period: Period,
     start: str | None,
     end: str | None,
+    time_zone: str | None = None,
     max_age: float = DEFAULT_MAX_AGE_SECONDS,
 ) -> HistoryAnswer:
     asked_at = utcnow()
-    resolve(period, start, end, VEHICLE_ZONE, asked_at)  # a bad query is refused before anything is looked up
+    # A bad query is refused before anything is looked up.
+    chosen_zone = checked_zone(time_zone) if time_zone is not None else None
+    resolve(period, start, end, chosen_zone or VEHICLE_ZONE, asked_at)
     row = await load_device(runtime, workspace_id, device_id)
     if row is None:
         raise NotFound(f"No device {device_id}.")
@@ -78,7 +82,7 @@ async def read_history(
     capability = BY_DEVICE_TYPE[row.type][CAPABILITY_BY_KIND[kind]]
     what = f"Reading this {row.type.replace('_', ' ')}'s {kind} history"
     require(capability, facts, row.status, device_id, what)
-    zone_name = VEHICLE_ZONE if row.type == VEHICLE else await _known_site_zone(runtime, device_id)
+    zone_name = chosen_zone or (VEHICLE_ZONE if row.type == VEHICLE else await _known_site_zone(runtime, device_id))
     if zone_name is not None:
         span = resolve(period, start, end, zone_name, asked_at)
         found = await store.stored(runtime, device_id, kind, period, span)
@@ -121,7 +125,7 @@ async def _from_tesla(
     if found is None:  # removed since the device was loaded
         raise NotFound(f"No device {row.device_id}.")
     connection = detached(Connection, found)
-    key = (row.device_id, kind, period, bounds[0] or "", bounds[1] or "")
+    key = (row.device_id, kind, period, bounds[0] or "", bounds[1] or "", zone_name or "")
     async with upstream_errors(runtime, None, connection):
         flight, _ = runtime.history_reads.join(
             key, lambda: _read(runtime, row, connection, kind, period, bounds, zone_name, asked_at)
