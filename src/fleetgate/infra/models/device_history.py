@@ -22,6 +22,9 @@ class DeviceHistory(Base):
     range_end: Mapped[datetime] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     time_zone: Mapped[str] = mapped_column(String(64))  # IANA name the range was cut in
+    # An energy site's own zone as Tesla said it (null for a car, or when not known), whichever zone the range was
+    # cut in: later reads in the site's zone need not ask Tesla for it.
+    site_time_zone: Mapped[str | None] = mapped_column(String(64), default=None)
     closed: Mapped[bool]
     fetched_at: Mapped[datetime]
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
