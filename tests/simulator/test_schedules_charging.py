@@ -255,6 +255,13 @@ class TestAsTeslaShowsThem:
         listed = await schedules(sim, plugged)
         assert [(s["id"], s["days_of_week"], s["start_time"]) for s in listed] == [(1, 62, 90), (2, 127, 30)]
 
+    async def test_days_as_the_bitmask_are_400_as_at_tesla(
+        self, plugged: dict[str, Any], sim: httpx.AsyncClient
+    ) -> None:
+        response = await command(sim, plugged, "add_charge_schedule", {**window("All", 60, 120), "days_of_week": 127})
+        assert response.status_code == 400
+        assert response.json()["response"] == {"result": False, "reason": "invalid days_of_week param"}
+
     @pytest.mark.parametrize("days", ["Tue", "Funday", "Monday,,Friday"])
     async def test_a_day_name_tesla_does_not_know_is_400(
         self, plugged: dict[str, Any], sim: httpx.AsyncClient, days: str

@@ -156,6 +156,8 @@ def _optional_bool(params: dict[str, Any], key: str, default: bool) -> bool:
 def _days(params: dict[str, Any]) -> int:
     if params.get("days_of_week") is None:
         raise InvalidParameter("missing days_of_week param")
+    if not isinstance(params["days_of_week"], str):  # names only, as the proxy takes them: not the bitmask
+        raise invalid("days_of_week")
     try:
         return parse_days(params["days_of_week"])
     except UnknownDay as exc:

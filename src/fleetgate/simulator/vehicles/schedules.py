@@ -50,14 +50,10 @@ class UnknownDay(ValueError):
     pass
 
 
-def parse_days(value: Any) -> int:
-    """The bitmask of `"Monday,Friday"`-style names, or of a bitmask given as a number (the signed payload's form)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        if not 0 < value <= ALL_DAYS:
-            raise UnknownDay(str(value))
-        return value
+def parse_days(names: str) -> int:
+    """The bitmask of `"Monday,Friday"`-style names."""
     mask = 0
-    for name in str(value).split(","):
+    for name in names.split(","):
         bit = DAY_BITS.get(name.strip().upper())
         if bit is None:
             raise UnknownDay(name)
