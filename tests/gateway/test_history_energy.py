@@ -96,6 +96,17 @@ class TestEnergy:
         # Midnight in UTC is late afternoon in California: the UTC day holds parts of two local days' sunshine.
         assert interval["solar_wh"] == pytest.approx(7000 * 12 * 2 / 3.14159, rel=0.02)
 
+    async def test_a_range_in_another_zone_does_not_stand_for_the_sites_zone(
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, tesla_app: dict[str, Any]
+    ) -> None:
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
+        await history(tenant.client, site.id, start=days_ago(3).isoformat(), time_zone="UTC")
+        assert (await calls(sim, tesla_app["client_id"]))[SITE_INFO] == 0  # the zone was given
+        for day in (4, 5):
+            body = await history(tenant.client, site.id, start=days_ago(day).isoformat())
+            assert body["time_zone"] == "America/Los_Angeles"
+        assert (await calls(sim, tesla_app["client_id"]))[SITE_INFO] == 1  # asked once, then known
+
     async def test_a_week_has_a_day_per_interval(self, connect: Connector, tenant: Tenant) -> None:
         site = (await connect(vehicles=[], energy_sites=1)).energy_site
         today = days_ago(0)

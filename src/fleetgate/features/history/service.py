@@ -82,7 +82,8 @@ async def read_history(
     capability = BY_DEVICE_TYPE[row.type][CAPABILITY_BY_KIND[kind]]
     what = f"Reading this {row.type.replace('_', ' ')}'s {kind} history"
     require(capability, facts, row.status, device_id, what)
-    zone_name = chosen_zone or (VEHICLE_ZONE if row.type == VEHICLE else await _known_site_zone(runtime, device_id))
+    site_zone = await _known_site_zone(runtime, device_id) if row.type != VEHICLE else None
+    zone_name = chosen_zone or (VEHICLE_ZONE if row.type == VEHICLE else site_zone)
     if zone_name is not None:
         span = resolve(period, start, end, zone_name, asked_at)
         found = await store.stored(runtime, device_id, kind, period, span)
@@ -90,7 +91,7 @@ async def read_history(
             data, fetched_at, closed = found
             if closed or (asked_at - fetched_at).total_seconds() <= max_age:
                 return HistoryAnswer(device_id, row.type, kind, period, span, data, "cache", fetched_at, closed)
-    return await _from_tesla(runtime, row, kind, period, (start, end), zone_name, asked_at)
+    return await _from_tesla(runtime, row, kind, period, (start, end), (zone_name, site_zone), asked_at)
 
 
 def _kind_for(row: LoadedDevice, kind: Kind | None) -> Kind:
@@ -118,17 +119,18 @@ async def _from_tesla(
     kind: Kind,
     period: Period,
     bounds: tuple[str | None, str | None],
-    zone_name: str | None,
+    zones: tuple[str | None, str | None],
     asked_at: datetime,
 ) -> HistoryAnswer:
+    """`zones`: the one to cut the range in and the site's, each None when not known yet."""
     found = await runtime.reader.first(CONNECTION, {"connection_id": row.connection_id})
     if found is None:  # removed since the device was loaded
         raise NotFound(f"No device {row.device_id}.")
     connection = detached(Connection, found)
-    key = (row.device_id, kind, period, bounds[0] or "", bounds[1] or "", zone_name or "")
+    key = (row.device_id, kind, period, bounds[0] or "", bounds[1] or "", zones[0] or "")
     async with upstream_errors(runtime, None, connection):
         flight, _ = runtime.history_reads.join(
-            key, lambda: _read(runtime, row, connection, kind, period, bounds, zone_name, asked_at)
+            key, lambda: _read(runtime, row, connection, kind, period, bounds, zones, asked_at)
         )
         # shield: a request that goes away does not cancel the read the others wait for.
         answer: HistoryAnswer = await asyncio.shield(flight)
@@ -142,14 +144,15 @@ async def _read(
     kind: Kind,
     period: Period,
     bounds: tuple[str | None, str | None],
-    zone_name: str | None,
+    zones: tuple[str | None, str | None],
     asked_at: datetime,
 ) -> HistoryAnswer:
     """Asks Tesla, holding no database connection meanwhile, then stores the answer in a short transaction of its
     own (so that it is stored even if every request waiting for it has gone)."""
+    zone_name, site_zone = zones
     async with fleet_api(runtime, None, connection) as api:
         if zone_name is None:
-            zone_name = await site_time_zone(api, int(row.external_id)) or "UTC"
+            site_zone = zone_name = await site_time_zone(api, int(row.external_id)) or "UTC"
         span = resolve(period, *bounds, zone_name, asked_at)
         data = await fetch(api, kind, row.external_id, period, span)
     fetched_at = utcnow()
@@ -165,5 +168,6 @@ async def _read(
         data=data,
         fetched_at=fetched_at,
         closed=closed,
+        site_time_zone=site_zone,
     )
     return HistoryAnswer(row.device_id, row.type, kind, period, span, data, "live", fetched_at, closed)

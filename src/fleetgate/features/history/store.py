@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fleetgate.features.history.periods import Kind, Period, Range
@@ -19,7 +19,11 @@ STORED = select(DeviceHistory.data, DeviceHistory.fetched_at, DeviceHistory.clos
     DeviceHistory.range_start == bindparam("range_start"),
     DeviceHistory.range_end == bindparam("range_end"),
 )
-KNOWN_ZONE = select(DeviceHistory.time_zone).where(DeviceHistory.device_id == bindparam("device_id")).limit(1)
+KNOWN_ZONE = (
+    select(DeviceHistory.site_time_zone)
+    .where(DeviceHistory.device_id == bindparam("device_id"), DeviceHistory.site_time_zone.is_not(None))
+    .limit(1)
+)
 
 
 async def stored(
@@ -33,7 +37,7 @@ async def stored(
 
 
 async def known_zone(runtime: Runtime, device_id: str) -> str | None:
-    """The time zone an earlier history of the site was read in (the site's, as Tesla said)."""
+    """The site's time zone, as Tesla said it when an earlier history was read."""
     async with runtime.sessionmaker() as session:
         return await session.scalar(KNOWN_ZONE, {"device_id": device_id})
 
@@ -49,6 +53,7 @@ async def save(
     data: dict[str, Any],
     fetched_at: datetime,
     closed: bool,
+    site_time_zone: str | None,
 ) -> None:
     """Stores a read in a short transaction of its own; a newer read of the same range (another process's) stays."""
     values: dict[str, Any] = {
@@ -59,6 +64,7 @@ async def save(
         "range_end": span.end,
         "workspace_id": workspace_id,
         "time_zone": span.zone_name,
+        "site_time_zone": site_time_zone,
         "closed": closed,
         "fetched_at": fetched_at,
         "data": data,
@@ -68,7 +74,10 @@ async def save(
     statement = insert(DeviceHistory).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[getattr(DeviceHistory, name) for name in keys],
-        set_={name: statement.excluded[name] for name in values if name not in keys},
+        set_={
+            **{name: statement.excluded[name] for name in values if name not in keys},
+            "site_time_zone": func.coalesce(statement.excluded.site_time_zone, DeviceHistory.site_time_zone),
+        },
         where=~DeviceHistory.closed & (DeviceHistory.fetched_at < statement.excluded.fetched_at),
     )
     async with runtime.sessionmaker() as session, session.begin():
