@@ -74,7 +74,8 @@ class TestAccess:
         error = (await history(tenant.client, car.id, 403))["error"]
         assert (error["code"], error["capability"]) == ("insufficient_scope", "charging_history")
         assert error["remedy"]["missing_access"] == ["vehicle_charging_commands"]
-        assert "reconnect_url" in error["remedy"] or any(name.startswith("reconnect") for name in error["remedy"])
+        assert error["remedy"]["reconnect_api_url"].endswith(f"/v1/connections/{car.linked.connection_id}/reconnect")
+        assert {"reconnect_link", "manage_access_url"} <= set(error["remedy"])
         assert (await calls(sim, tesla_app["client_id"]))["GET /dx/charging/history"] == 0
 
     async def test_energy_history_needs_the_energy_data_access(self, connect: Connector, tenant: Tenant) -> None:
@@ -87,3 +88,17 @@ class TestAccess:
         car = (await connect(grant=["vehicle_data", "vehicle_charging_commands"])).vehicle
         device = (await tenant.client.get(f"/v1/devices/{car.id}")).json()
         assert device["capabilities"]["charging_history"] == {"available": True}
+
+
+class TestUpstream:
+    async def test_teslas_failure_is_a_502_and_nothing_is_stored(
+        self, connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+    ) -> None:
+        site = (await connect(vehicles=[], energy_sites=1)).energy_site
+        await history(tenant.client, site.id, start="2026-01-01")  # the site's time zone, known from now on
+        failing = await sim.post("/sim/faults", json={"path": "/calendar_history", "status": 500, "count": 10})
+        assert failing.status_code == 201, failing.text
+        error = (await history(tenant.client, site.id, 502, start="2026-01-02"))["error"]
+        assert error["code"] == "upstream_error"
+        assert (await sim.delete("/sim/faults")).status_code == 200
+        assert (await history(tenant.client, site.id, start="2026-01-02"))["source"] == "live"
