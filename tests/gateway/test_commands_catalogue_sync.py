@@ -40,6 +40,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "set_cabin_overheat_protection": {"on": True, "fan_only": True},
     "set_cop_temp": {"cop_temp": 1},
     "set_climate_keeper_mode": {"climate_keeper_mode": 2},
+    "remote_seat_heater_request": {"seat_position": 4, "level": 2},
+    "remote_seat_cooler_request": {"seat_position": 2, "seat_cooler_level": 0},
+    "remote_auto_seat_climate_request": {"auto_seat_position": 1, "auto_climate_on": True},
+    "remote_steering_wheel_heat_level_request": {"level": 3},
+    "remote_auto_steering_wheel_heat_climate_request": {"on": False},
     "honk_horn": {},
     "flash_lights": {},
     "set_sentry_mode": {"on": True},
@@ -68,6 +73,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "media_volume_down": {},
     "adjust_volume": {"volume": 5.5},
     "navigation_gps_request": {"lat": 48.8584, "lon": 2.2945},
+    "navigation_sc_request": {"id": 1234},
+    "navigation_waypoints_request": {"waypoints": "refId:ChIJAAA,refId:ChIJBBB"},
     "set_vehicle_name": {"vehicle_name": "Blue"},
     "schedule_software_update": {"offset_sec": 3600},
     "cancel_software_update": {},
@@ -122,5 +129,19 @@ def test_every_message_the_simulated_car_reads_has_a_builder() -> None:
 def test_what_the_messages_cannot_say_goes_over_rest() -> None:
     with pytest.raises(actions.UnsupportedSignedCommand):
         actions.build("sun_roof_control", {"state": "stop"})
-    for name in ("remote_seat_heater_request", "add_charge_schedule", "navigation_request", "navigation_sc_request"):
+    for name in ("add_charge_schedule", "set_scheduled_departure", "navigation_request"):
         assert BY_NAME[name].tesla_path == f"POST /api/1/vehicles/{{vin}}/command/{name}"
+
+
+def test_every_seat_and_heat_level_is_read_back_as_sent() -> None:
+    for seat in range(9):
+        for level in range(4):
+            params = {"seat_position": seat, "level": level}
+            signed = actions.build("remote_seat_heater_request", params)
+            assert car_side.decode(signed.domain, signed.payload) == car_side.Command(
+                "remote_seat_heater_request", params
+            )
+    for wheel in (0, 1, 3):
+        signed = actions.build("remote_steering_wheel_heat_level_request", {"level": wheel})
+        decoded = car_side.decode(signed.domain, signed.payload)
+        assert decoded == car_side.Command("remote_steering_wheel_heat_level_request", {"level": wheel})

@@ -1,6 +1,6 @@
-"""Media, volume, navigation and the car's name through the API. Destinations by coordinates go signed; a shared
-address goes over REST even to a car that requires signing (Tesla forwards it); Superchargers and multi-stop
-trips have no protocol message the car reads, so they go over REST (to a car without the protocol here)."""
+"""Media, volume, navigation and the car's name through the API, signed to a car that requires it and over REST to
+one without the protocol. A shared address goes over REST even to a car that requires signing (Tesla forwards
+it)."""
 
 from __future__ import annotations
 
@@ -46,12 +46,14 @@ async def test_destinations_and_the_name(connect: Connector, sim: httpx.AsyncCli
     assert (await car.state())["display_name"] == "Blue Thunder"
 
 
-async def test_superchargers_and_trips(connect: Connector, sim: httpx.AsyncClient, tenant: Tenant) -> None:
-    car = await a_car(connect, sim, tenant, "rest")
+@pytest.mark.parametrize("via", BOTH_WAYS)
+async def test_superchargers_and_trips(connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, via: Via) -> None:
+    car = await a_car(connect, sim, tenant, via)
     await car.succeeds("navigation_sc_request", {"id": 1234, "order": 1})
     assert (await car.state())["navigation_destination"] == "Supercharger 1234"
     await car.succeeds("navigation_waypoints_request", {"waypoints": "refId:ChIJAAA,refId:ChIJBBB"})
     assert (await car.state())["navigation_destination"] == "refId:ChIJBBB"
+    assert (await car.last_run())["via"] == via
 
 
 async def test_bad_media_and_navigation_params_are_refused_before_queueing(

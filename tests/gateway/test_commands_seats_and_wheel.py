@@ -1,6 +1,6 @@
-"""Seat and steering wheel commands through the API. The seat and wheel-level commands have no protocol message
-the car reads, so they go over REST (to a car without the protocol here); the wheel heater's on/off goes signed.
-A car refuses what it is not fitted with, and heating with the climate off, with its own reason."""
+"""Seat and steering wheel commands through the API, signed to a car that requires it and over REST to one
+without the protocol. A car refuses what it is not fitted with, and heating with the climate off, with its own
+reason."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from tests.gateway.conftest import Tenant
 from tests.gateway.flows import Connector
 
 
+@pytest.mark.parametrize("via", BOTH_WAYS)
 async def test_seats_and_the_wheel_of_a_well_equipped_car(
-    connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+    connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, via: Via
 ) -> None:
-    car = await a_car(connect, sim, tenant, "rest", model="Model S")
+    car = await a_car(connect, sim, tenant, via, model="Model S")
     assert await car.refused("remote_seat_heater_request", {"seat_position": 0, "level": 3}) == "climate_off"
     await car.succeeds("auto_conditioning_start")
     await car.succeeds("remote_seat_heater_request", {"seat_position": 0, "level": 3})
@@ -29,14 +30,15 @@ async def test_seats_and_the_wheel_of_a_well_equipped_car(
     assert (await car.state())["steering_wheel_heater"] is True
     await car.succeeds("remote_auto_steering_wheel_heat_climate_request", {"on": True})
     runs = [(run["name"], run["via"], run["result"]) for run in (await car.state())["executed_commands"]]
-    assert ("remote_seat_cooler_request", "rest", True) in runs
-    assert ("remote_auto_seat_climate_request", "rest", True) in runs
+    assert ("remote_seat_cooler_request", via, True) in runs
+    assert ("remote_auto_seat_climate_request", via, True) in runs
 
 
+@pytest.mark.parametrize("via", BOTH_WAYS)
 async def test_a_car_refuses_what_it_is_not_fitted_with(
-    connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+    connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, via: Via
 ) -> None:
-    car = await a_car(connect, sim, tenant, "rest", model="Model 3")
+    car = await a_car(connect, sim, tenant, via, model="Model 3")
     await car.succeeds("auto_conditioning_start")
     assert await car.refused("remote_seat_cooler_request", {"seat_position": 1, "seat_cooler_level": 1}) == (
         "not_supported"

@@ -176,6 +176,67 @@ def _cop_temp(action: cs.SetCopTempAction) -> Decoded:
     return Command("set_cop_temp", {"cop_temp": int(action.copActivationTemp) - 1})
 
 
+# REST's seat numbers, in the order of the protobuf's seat_position oneof (after CAR_SEAT_UNKNOWN).
+SEATS = (
+    "CAR_SEAT_FRONT_LEFT",
+    "CAR_SEAT_FRONT_RIGHT",
+    "CAR_SEAT_REAR_LEFT",
+    "CAR_SEAT_REAR_LEFT_BACK",
+    "CAR_SEAT_REAR_CENTER",
+    "CAR_SEAT_REAR_RIGHT",
+    "CAR_SEAT_REAR_RIGHT_BACK",
+    "CAR_SEAT_THIRD_ROW_LEFT",
+    "CAR_SEAT_THIRD_ROW_RIGHT",
+)
+SEAT_HEATER_LEVELS = ("SEAT_HEATER_OFF", "SEAT_HEATER_LOW", "SEAT_HEATER_MED", "SEAT_HEATER_HIGH")
+# The protobuf's wheel levels (off, low, high after "unknown") as REST numbers them: Tesla's skip 2.
+WHEEL_LEVELS = {1: 0, 2: 1, 3: 3}
+
+
+def _seat_heater(action: cs.HvacSeatHeaterActions) -> Decoded:
+    # REST sets one seat a command; the official client sends a message per seat the same way.
+    if len(action.hvacSeatHeaterAction) != 1:
+        return Unsupported("hvacSeatHeaterActions")
+    seat = action.hvacSeatHeaterAction[0]
+    position, level = seat.WhichOneof("seat_position"), seat.WhichOneof("seat_heater_level")
+    if position not in SEATS or level not in SEAT_HEATER_LEVELS:
+        return Unsupported("hvacSeatHeaterActions")
+    return Command(
+        "remote_seat_heater_request",
+        {"seat_position": SEATS.index(position), "level": SEAT_HEATER_LEVELS.index(level)},
+    )
+
+
+def _seat_cooler(action: cs.HvacSeatCoolerActions) -> Decoded:
+    if len(action.hvacSeatCoolerAction) != 1:
+        return Unsupported("hvacSeatCoolerActions")
+    seat = action.hvacSeatCoolerAction[0]
+    if seat.seat_position not in (1, 2) or seat.seat_cooler_level == 0:
+        return Unsupported("hvacSeatCoolerActions")
+    # Positions number as REST's (1 front left, 2 front right); levels start at off = 1 after "unknown".
+    return Command(
+        "remote_seat_cooler_request",
+        {"seat_position": int(seat.seat_position), "seat_cooler_level": int(seat.seat_cooler_level) - 1},
+    )
+
+
+def _auto_seat(action: cs.AutoSeatClimateAction) -> Decoded:
+    if len(action.carseat) != 1 or action.carseat[0].seat_position not in (1, 2):
+        return Unsupported("autoSeatClimateAction")
+    seat = action.carseat[0]
+    return Command(
+        "remote_auto_seat_climate_request",
+        {"auto_seat_position": int(seat.seat_position), "auto_climate_on": seat.on},
+    )
+
+
+def _wheel_level(action: cs.StwHeatLevelAction) -> Decoded:
+    level = WHEEL_LEVELS.get(int(action.stw_heat_level))
+    if level is None:
+        return Unsupported("stwHeatLevelAction")
+    return Command("remote_steering_wheel_heat_level_request", {"level": level})
+
+
 def _fixed(name: str) -> Callable[[Any], Decoded]:
     return lambda _action: Command(name)
 
@@ -198,6 +259,11 @@ _INFOTAINMENT: dict[str, Callable[[Any], Decoded]] = {
         "set_bioweapon_mode", {"on": a.on, "manual_override": a.manual_override}
     ),
     "hvacSteeringWheelHeaterAction": lambda a: Command("remote_steering_wheel_heater_request", {"on": a.power_on}),
+    "hvacSeatHeaterActions": _seat_heater,
+    "hvacSeatCoolerActions": _seat_cooler,
+    "autoSeatClimateAction": _auto_seat,
+    "stwHeatLevelAction": _wheel_level,
+    "autoStwHeatAction": lambda a: Command("remote_auto_steering_wheel_heat_climate_request", {"on": a.on}),
     "setCabinOverheatProtectionAction": lambda a: Command(
         "set_cabin_overheat_protection", {"on": a.on, "fan_only": a.fan_only}
     ),
@@ -232,6 +298,8 @@ _INFOTAINMENT: dict[str, Callable[[Any], Decoded]] = {
         "set_climate_keeper_mode", {"climate_keeper_mode": int(a.ClimateKeeperAction)}
     ),
     "navigationGpsRequest": lambda a: Command("navigation_gps_request", {"lat": a.lat, "lon": a.lon}),
+    "navigationSuperchargerRequest": lambda a: Command("navigation_sc_request", {"id": a.id}),
+    "navigationWaypointsRequest": lambda a: Command("navigation_waypoints_request", {"waypoints": a.waypoints}),
     "boomboxAction": lambda a: Command("remote_boombox", {"sound": a.sound}),
     "setVehicleNameAction": lambda a: Command("set_vehicle_name", {"vehicle_name": a.vehicleName}),
     "mediaPlayAction": _fixed("media_toggle_playback"),

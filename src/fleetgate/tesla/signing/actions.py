@@ -1,9 +1,9 @@
 """Commands as protocol messages: a REST command name and its params become a domain and a serialised payload.
 
 VCSEC (the security controller) takes locks, closures and remote start; everything else is a `CarServer.Action`
-for infotainment (`actions_climate`, `actions_controls`). Commands without a protocol message go over REST: the
-seat and steering-wheel level commands, the schedules and departure planner, the navigation requests other than
-GPS (the simulated car reads no message for them). Waking is not here: over the Fleet API a signed wake cannot
+for infotainment (`actions_climate`, `actions_controls`). Commands without a protocol message here go over REST:
+the charge and precondition schedules and the departure planner (the simulated car reads no message for them),
+`navigation_request` (Tesla forwards it unsigned). Waking is not here: over the Fleet API a signed wake cannot
 reach a sleeping car (Tesla answers 408 before the car sees it), so it is the REST `wake_up`.
 """
 

@@ -2,8 +2,8 @@
 car's decoder reads them back into the same REST names and params).
 
 What the messages cannot say goes over REST: a sunroof `stop` (the message only vents or closes). The window
-message carries no location, nor the GPS destination an `order`: REST's `lat`/`lon` of `window_control` and
-`order` of `navigation_gps_request` are dropped when the command is signed.
+message carries no location, nor the GPS and Supercharger destinations an `order`: REST's `lat`/`lon` of
+`window_control` and `order` of `navigation_gps_request` and `navigation_sc_request` are dropped when signed.
 """
 
 from __future__ import annotations
@@ -111,6 +111,12 @@ CONTROL_BUILDERS: dict[str, Callable[[Params], SignedPayload]] = {
     ),
     "navigation_gps_request": lambda p: car(
         navigationGpsRequest=cs.NavigationGpsRequest(lat=number(p, "lat", -90, 90), lon=number(p, "lon", -180, 180))
+    ),
+    "navigation_sc_request": lambda p: car(
+        navigationSuperchargerRequest=cs.NavigationSuperchargerRequest(id=integer(p, "id", 0, INT32_MAX))
+    ),
+    "navigation_waypoints_request": lambda p: car(
+        navigationWaypointsRequest=cs.NavigationWaypointsRequest(waypoints=text(p, "waypoints"))
     ),
     "set_vehicle_name": lambda p: car(
         setVehicleNameAction=cs.SetVehicleNameAction(vehicleName=text(p, "vehicle_name"))
