@@ -31,6 +31,27 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "set_charge_limit": {"percent": 72},
     "set_charging_amps": {"charging_amps": 24},
     "set_scheduled_charging": {"enable": True, "time": 90},
+    "add_charge_schedule": {
+        "days_of_week": "Monday,Thurs",
+        "enabled": True,
+        "start_enabled": True,
+        "start_time": 1320,
+        "end_enabled": False,
+        "lat": 37.4925,
+        "lon": -121.9447,
+        "name": "Nights",
+        "id": 3,
+        "one_time": True,
+    },
+    "remove_charge_schedule": {"id": 3},
+    "add_precondition_schedule": {
+        "days_of_week": "Weekdays",
+        "enabled": False,
+        "precondition_time": 450,
+        "lat": -33.8568,
+        "lon": 151.2153,
+    },
+    "remove_precondition_schedule": {"id": 1},
     "auto_conditioning_start": {},
     "auto_conditioning_stop": {},
     "set_temps": {"driver_temp": 21.5, "passenger_temp": 19},
@@ -129,7 +150,7 @@ def test_every_message_the_simulated_car_reads_has_a_builder() -> None:
 def test_what_the_messages_cannot_say_goes_over_rest() -> None:
     with pytest.raises(actions.UnsupportedSignedCommand):
         actions.build("sun_roof_control", {"state": "stop"})
-    for name in ("add_charge_schedule", "set_scheduled_departure", "navigation_request"):
+    for name in ("set_scheduled_departure", "navigation_request"):
         assert BY_NAME[name].tesla_path == f"POST /api/1/vehicles/{{vin}}/command/{name}"
 
 
@@ -145,3 +166,20 @@ def test_every_seat_and_heat_level_is_read_back_as_sent() -> None:
         signed = actions.build("remote_steering_wheel_heat_level_request", {"level": wheel})
         decoded = car_side.decode(signed.domain, signed.payload)
         assert decoded == car_side.Command("remote_steering_wheel_heat_level_request", {"level": wheel})
+
+
+def test_schedule_days_are_stored_one_way_and_read_back_so() -> None:
+    spec = BY_NAME["add_precondition_schedule"]
+    place = {"enabled": True, "precondition_time": 420, "lat": 1.5, "lon": 2.5}
+    for given, stored in (
+        ("sat,SUN", "Sunday,Saturday"),
+        ("Monday,Tuesday,Wednesday,Thursday,Friday", "Weekdays"),
+        ("Weekdays,Saturday,Sunday", "All"),
+        ("Thursday", "Thursday"),
+    ):
+        params = spec.validate({**place, "days_of_week": given})
+        assert params["days_of_week"] == stored
+        signed = actions.build(spec.name, params)
+        decoded = car_side.decode(signed.domain, signed.payload)
+        assert isinstance(decoded, car_side.Command)
+        assert decoded.params["days_of_week"] == stored

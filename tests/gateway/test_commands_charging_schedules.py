@@ -1,6 +1,6 @@
-"""Charge limits, the departure planner and the charge and precondition schedules through the API. They take the
-charging access alone; the schedules and the planner have no protocol message the car reads, so they go over
-REST (to a car without the protocol here)."""
+"""Charge limits, the charge and precondition schedules and the departure planner through the API, signed to a car
+that requires it and over REST to one without the protocol. They take the charging access alone. The departure
+planner (superseded by the schedules) has no protocol message the car reads: it goes over REST."""
 
 from __future__ import annotations
 
@@ -32,29 +32,42 @@ async def test_standard_and_max_range_limits(
     assert (await car.last_run())["via"] == via
 
 
-async def test_schedules_and_the_departure_planner(connect: Connector, sim: httpx.AsyncClient, tenant: Tenant) -> None:
-    car = await a_car(connect, sim, tenant, "rest")
+@pytest.mark.parametrize("via", BOTH_WAYS)
+async def test_schedules(connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, via: Via) -> None:
+    car = await a_car(connect, sim, tenant, via)
     charge = {**WEEKNIGHTS, "start_enabled": True, "start_time": 22 * 60, "end_enabled": False, "name": "Nights"}
     added = await car.succeeds("add_charge_schedule", charge)
     assert added["params"] == charge
     assert (await car.last_run())["params"] == charge
-    await car.succeeds("add_precondition_schedule", {**WEEKNIGHTS, "precondition_time": 7 * 60 + 30})
+    await car.succeeds(
+        "add_precondition_schedule", {**WEEKNIGHTS, "days_of_week": "mon,Thurs", "precondition_time": 450}
+    )
+    state = await car.state()
+    assert [(s["id"], s["name"], s["start_time"]) for s in state["charge_schedules"]] == [(1, "Nights", 22 * 60)]
+    [precondition] = state["precondition_schedules"]
+    assert (precondition["days_of_week"], precondition["precondition_time"]) == (2 | 16, 450)
     await car.succeeds("remove_charge_schedule", {"id": 1})
     await car.succeeds("remove_precondition_schedule", {"id": 1})
+    state = await car.state()
+    assert (state["charge_schedules"], state["precondition_schedules"]) == ([], [])
+    runs = [(run["name"], run["via"], run["result"]) for run in state["executed_commands"]]
+    assert runs == [
+        ("add_charge_schedule", via, True),
+        ("add_precondition_schedule", via, True),
+        ("remove_charge_schedule", via, True),
+        ("remove_precondition_schedule", via, True),
+    ]
+
+
+async def test_the_departure_planner(connect: Connector, sim: httpx.AsyncClient, tenant: Tenant) -> None:
+    car = await a_car(connect, sim, tenant, "rest")
     await car.succeeds(
         "set_scheduled_departure",
         {"enable": True, "departure_time": 7 * 60, "preconditioning_enabled": True},
     )
     state = await car.state()
     assert (state["scheduled_departure_enabled"], state["scheduled_departure_minutes"]) == (True, 7 * 60)
-    runs = [(run["name"], run["via"], run["result"]) for run in state["executed_commands"]]
-    assert runs == [
-        ("add_charge_schedule", "rest", True),
-        ("add_precondition_schedule", "rest", True),
-        ("remove_charge_schedule", "rest", True),
-        ("remove_precondition_schedule", "rest", True),
-        ("set_scheduled_departure", "rest", True),
-    ]
+    assert (await car.last_run())["via"] == "rest"
 
 
 async def test_the_charging_access_alone_is_enough(connect: Connector, tenant: Tenant) -> None:
@@ -75,7 +88,7 @@ async def test_incomplete_schedules_are_refused_before_queueing(
         (
             "add_charge_schedule",
             {**WEEKNIGHTS, "days_of_week": "Funday", "start_enabled": False, "end_enabled": False},
-            "days_of_week",
+            "unknown day 'Funday'",
         ),
         ("add_charge_schedule", {**WEEKNIGHTS, "start_enabled": True, "end_enabled": False}, "start_time is required"),
         ("add_precondition_schedule", {**WEEKNIGHTS, "precondition_time": 1440}, "less than or equal to 1439"),

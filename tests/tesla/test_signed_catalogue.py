@@ -31,6 +31,9 @@ class Case:
     first: tuple[tuple[str, dict[str, Any]], ...] = ()  # commands that bring the car where `before` cannot
 
 
+# Where the simulated car is parked, so that the schedule applies there.
+SCHEDULE = {"days_of_week": "Weekdays", "enabled": True, "lat": 37.4925, "lon": -121.9447}
+
 CASES = [
     Case("door_lock", {}, VCSEC, {"locked": False}, {"locked": True}),
     Case("door_unlock", {}, VCSEC, {"locked": True}, {"locked": False}),
@@ -78,6 +81,40 @@ CASES = [
         {"plugged_in": True},
         {"scheduled_charging_mode": "StartAt", "scheduled_charging_start_time": 120},
         {"enable": True, "time": 120},
+    ),
+    Case(
+        "add_charge_schedule",
+        {**SCHEDULE, "start_enabled": True, "start_time": 1320, "end_enabled": False},
+        INFOTAINMENT,
+        {},
+        {},
+        {**SCHEDULE, "start_enabled": True, "start_time": 1320, "end_enabled": False},
+    ),
+    Case(
+        "remove_charge_schedule",
+        {"id": 1},
+        INFOTAINMENT,
+        {},
+        {"charge_schedules": []},
+        {"id": 1},
+        first=(("add_charge_schedule", {**SCHEDULE, "start_enabled": False, "end_enabled": False}),),
+    ),
+    Case(
+        "add_precondition_schedule",
+        {**SCHEDULE, "precondition_time": 450},
+        INFOTAINMENT,
+        {},
+        {},
+        {**SCHEDULE, "precondition_time": 450},
+    ),
+    Case(
+        "remove_precondition_schedule",
+        {"id": 1},
+        INFOTAINMENT,
+        {},
+        {"precondition_schedules": []},
+        {"id": 1},
+        first=(("add_precondition_schedule", {**SCHEDULE, "precondition_time": 450}),),
     ),
     Case(
         "set_preconditioning_max",

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 
 from fleetgate.features.commands.params import NoParams
+from fleetgate.tesla.signing import schedule_days
 
 LAST_MINUTE = 1439
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-DAY_SETS = ("All", "Weekdays")
+PLACE_DECIMALS = 5
 
 
 class ChargeLimit(NoParams):
@@ -57,19 +57,27 @@ class ScheduledDeparture(NoParams):
 
 
 def _days(value: str) -> str:
-    names = [name.strip() for name in value.split(",")]
-    if value.strip() in DAY_SETS or (names and all(name in DAYS for name in names)):
-        return value
-    raise ValueError(f"days_of_week is All, Weekdays or day names separated by commas ({', '.join(DAYS)})")
+    try:
+        days = schedule_days.mask(value)
+    except schedule_days.UnknownDay as exc:
+        raise ValueError(
+            f"unknown day {str(exc)!r}: give All, Weekdays or day names separated by commas (Monday or Mon, "
+            "Tuesday or Tues, Thursday or Thurs...)"
+        ) from None
+    if days == 0:
+        raise ValueError("days_of_week names no day")
+    return schedule_days.canonical(days)
 
 
 class _Schedule(NoParams):
     days_of_week: str = Field(
-        max_length=80, description='Days it runs: "All", "Weekdays" or names such as "Monday,Thursday"'
+        max_length=80,
+        description='Days it runs: "All", "Weekdays" or names such as "Monday,Thursday" (stored as the car reads '
+        "them back: full names from Sunday, or All or Weekdays)",
     )
     enabled: bool
-    lat: float = Field(ge=-90, le=90, description="Latitude of the place it applies at")
-    lon: float = Field(ge=-180, le=180, description="Longitude of the place it applies at")
+    lat: float = Field(ge=-90, le=90, description="Latitude of the place it applies at (to 5 decimals, a metre)")
+    lon: float = Field(ge=-180, le=180, description="Longitude of the place it applies at (to 5 decimals)")
     id: int | None = Field(default=None, ge=1, description="The schedule to change; a new one when left out")
     name: str | None = Field(default=None, max_length=60)
     one_time: bool | None = Field(default=None, description="Runs once, then disables itself")
@@ -78,6 +86,12 @@ class _Schedule(NoParams):
     @classmethod
     def _known_days(cls, value: str) -> str:
         return _days(value)
+
+    @field_validator("lat", "lon")
+    @classmethod
+    def _to_a_metre(cls, value: float) -> float:
+        # The signed message carries float32 coordinates: a metre is what reaches the car either way.
+        return round(value, PLACE_DECIMALS)
 
 
 class ChargeSchedule(_Schedule):

@@ -17,6 +17,7 @@ from tesla_protocol.command import car_server_pb2 as cs
 from tesla_protocol.command import vcsec_pb2 as vcsec
 
 from fleetgate.protocol.authentication import DOMAIN_INFOTAINMENT, DOMAIN_VEHICLE_SECURITY
+from fleetgate.simulator.vehicles.schedules import ALL_DAYS, WEEKDAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +238,52 @@ def _wheel_level(action: cs.StwHeatLevelAction) -> Decoded:
     return Command("remote_steering_wheel_heat_level_request", {"level": level})
 
 
+DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def _day_names(days: int) -> str:
+    """The bitmask (Sunday 1 to Saturday 64) as the REST command names it, one way only."""
+    if days == ALL_DAYS:
+        return "All"
+    if days == WEEKDAYS:
+        return "Weekdays"
+    return ",".join(name for index, name in enumerate(DAY_NAMES) if days & (1 << index))
+
+
+def _schedule_params(schedule: Any) -> dict[str, Any]:
+    """What both schedule messages share, in REST's words; what REST leaves out when unset is left out.
+    Coordinates are float32 in the message: 5 decimals (a metre) are what they carry."""
+    params: dict[str, Any] = {
+        "days_of_week": _day_names(schedule.days_of_week),
+        "enabled": schedule.enabled,
+        "lat": round(schedule.latitude, 5),
+        "lon": round(schedule.longitude, 5),
+    }
+    if schedule.id:
+        params["id"] = schedule.id
+    if schedule.name:
+        params["name"] = schedule.name
+    if schedule.one_time:
+        params["one_time"] = True
+    return params
+
+
+def _charge_schedule(schedule: Any) -> Decoded:
+    params = _schedule_params(schedule)
+    params["start_enabled"], params["end_enabled"] = schedule.start_enabled, schedule.end_enabled
+    for key, enabled in (("start_time", schedule.start_enabled), ("end_time", schedule.end_enabled)):
+        if enabled or getattr(schedule, key):
+            params[key] = getattr(schedule, key)
+    return Command("add_charge_schedule", params)
+
+
+def _precondition_schedule(schedule: Any) -> Decoded:
+    return Command(
+        "add_precondition_schedule",
+        {**_schedule_params(schedule), "precondition_time": schedule.precondition_time},
+    )
+
+
 def _fixed(name: str) -> Callable[[Any], Decoded]:
     return lambda _action: Command(name)
 
@@ -245,6 +292,10 @@ _INFOTAINMENT: dict[str, Callable[[Any], Decoded]] = {
     "chargingStartStopAction": _charging,
     "chargingSetLimitAction": lambda a: Command("set_charge_limit", {"percent": a.percent}),
     "setChargingAmpsAction": lambda a: Command("set_charging_amps", {"charging_amps": a.charging_amps}),
+    "addChargeScheduleAction": _charge_schedule,
+    "removeChargeScheduleAction": lambda a: Command("remove_charge_schedule", {"id": a.id}),
+    "addPreconditionScheduleAction": _precondition_schedule,
+    "removePreconditionScheduleAction": lambda a: Command("remove_precondition_schedule", {"id": a.id}),
     "scheduledChargingAction": lambda a: Command(
         "set_scheduled_charging", {"enable": a.enabled, "time": a.charging_time}
     ),

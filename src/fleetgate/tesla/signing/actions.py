@@ -2,7 +2,7 @@
 
 VCSEC (the security controller) takes locks, closures and remote start; everything else is a `CarServer.Action`
 for infotainment (`actions_climate`, `actions_controls`). Commands without a protocol message here go over REST:
-the charge and precondition schedules and the departure planner (the simulated car reads no message for them),
+the departure planner (superseded by the schedules; the simulated car reads no message for it) and
 `navigation_request` (Tesla forwards it unsigned). Waking is not here: over the Fleet API a signed wake cannot
 reach a sleeping car (Tesla answers 408 before the car sees it), so it is the REST `wake_up`.
 """
@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tesla_protocol.command import car_server_pb2 as cs
+from tesla_protocol.command import common_pb2 as common
 from tesla_protocol.command import vcsec_pb2 as vcsec
 from tesla_protocol.command.common_pb2 import Void
 
+from fleetgate.tesla.signing import schedule_days
 from fleetgate.tesla.signing.actions_climate import CLIMATE_BUILDERS
 from fleetgate.tesla.signing.actions_controls import CONTROL_BUILDERS
 from fleetgate.tesla.signing.payloads import (
@@ -28,9 +30,12 @@ from fleetgate.tesla.signing.payloads import (
     integer,
     number,
     rke,
+    text,
 )
 
 __all__ = ["BUILDERS", "InvalidCommandParams", "SignedPayload", "UnsupportedSignedCommand", "build"]
+
+UINT64_MAX = 2**64 - 1
 
 
 def _trunk(params: Params) -> SignedPayload:
@@ -46,6 +51,50 @@ def _scheduled_charging(params: Params) -> SignedPayload:
     enable = flag(params, "enable")
     time = int(number(params, "time", 0, 1439)) if enable or "time" in params else 0
     return car(scheduledChargingAction=cs.ScheduledChargingAction(enabled=enable, charging_time=time))
+
+
+def _days(params: Params) -> int:
+    try:
+        return schedule_days.mask(text(params, "days_of_week"))
+    except schedule_days.UnknownDay as exc:
+        raise InvalidCommandParams(f"days_of_week has an unknown day: {exc}") from None
+
+
+def _minute(params: Params, name: str) -> int:
+    return integer(params, name, 0, 1439) if params.get(name) is not None else 0
+
+
+def _place(params: Params) -> dict[str, float]:
+    return {"latitude": number(params, "lat", -90, 90), "longitude": number(params, "lon", -180, 180)}
+
+
+def _charge_schedule(params: Params) -> SignedPayload:
+    schedule = common.ChargeSchedule(
+        id=integer(params, "id", 0, UINT64_MAX) if params.get("id") is not None else 0,
+        name=text(params, "name", ""),
+        days_of_week=_days(params),
+        enabled=flag(params, "enabled"),
+        start_enabled=flag(params, "start_enabled"),
+        start_time=_minute(params, "start_time"),
+        end_enabled=flag(params, "end_enabled"),
+        end_time=_minute(params, "end_time"),
+        one_time=flag(params, "one_time", False),
+        **_place(params),
+    )
+    return car(addChargeScheduleAction=schedule)
+
+
+def _precondition_schedule(params: Params) -> SignedPayload:
+    schedule = common.PreconditionSchedule(
+        id=integer(params, "id", 0, UINT64_MAX) if params.get("id") is not None else 0,
+        name=text(params, "name", ""),
+        days_of_week=_days(params),
+        enabled=flag(params, "enabled"),
+        precondition_time=integer(params, "precondition_time", 0, 1439),
+        one_time=flag(params, "one_time", False),
+        **_place(params),
+    )
+    return car(addPreconditionScheduleAction=schedule)
 
 
 def _charging(**which: Void) -> Callable[[Params], SignedPayload]:
@@ -70,6 +119,14 @@ BUILDERS: dict[str, Callable[[Params], SignedPayload]] = {
         setChargingAmpsAction=cs.SetChargingAmpsAction(charging_amps=integer(p, "charging_amps", 0, 80))
     ),
     "set_scheduled_charging": _scheduled_charging,
+    "add_charge_schedule": _charge_schedule,
+    "remove_charge_schedule": lambda p: car(
+        removeChargeScheduleAction=cs.RemoveChargeScheduleAction(id=integer(p, "id", 1, UINT64_MAX))
+    ),
+    "add_precondition_schedule": _precondition_schedule,
+    "remove_precondition_schedule": lambda p: car(
+        removePreconditionScheduleAction=cs.RemovePreconditionScheduleAction(id=integer(p, "id", 1, UINT64_MAX))
+    ),
     **CLIMATE_BUILDERS,
     **CONTROL_BUILDERS,
     "ping": lambda p: car(ping=cs.Ping(ping_id=int(p.get("ping_id", 1)))),
