@@ -31,6 +31,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "set_charge_limit": {"percent": 72},
     "set_charging_amps": {"charging_amps": 24},
     "set_scheduled_charging": {"enable": True, "time": 90},
+    "set_scheduled_departure": {
+        "enable": True,
+        "departure_time": 450,
+        "preconditioning_weekdays_only": True,
+        "off_peak_charging_enabled": True,
+        "end_off_peak_time": 360,
+    },
     "add_charge_schedule": {
         "days_of_week": "Monday,Thurs",
         "enabled": True,
@@ -150,8 +157,7 @@ def test_every_message_the_simulated_car_reads_has_a_builder() -> None:
 def test_what_the_messages_cannot_say_goes_over_rest() -> None:
     with pytest.raises(actions.UnsupportedSignedCommand):
         actions.build("sun_roof_control", {"state": "stop"})
-    for name in ("set_scheduled_departure", "navigation_request"):
-        assert BY_NAME[name].tesla_path == f"POST /api/1/vehicles/{{vin}}/command/{name}"
+    assert BY_NAME["navigation_request"].tesla_path == "POST /api/1/vehicles/{vin}/command/navigation_request"
 
 
 def test_every_seat_and_heat_level_is_read_back_as_sent() -> None:
@@ -183,3 +189,9 @@ def test_schedule_days_are_stored_one_way_and_read_back_so() -> None:
         decoded = car_side.decode(signed.domain, signed.payload)
         assert isinstance(decoded, car_side.Command)
         assert decoded.params["days_of_week"] == stored
+
+
+def test_a_switched_off_departure_planner_is_read_back_as_sent() -> None:
+    params = BY_NAME["set_scheduled_departure"].validate({"enable": False})
+    signed = actions.build("set_scheduled_departure", params)
+    assert car_side.decode(signed.domain, signed.payload) == car_side.Command("set_scheduled_departure", params)

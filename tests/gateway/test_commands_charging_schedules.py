@@ -1,6 +1,5 @@
 """Charge limits, the charge and precondition schedules and the departure planner through the API, signed to a car
-that requires it and over REST to one without the protocol. They take the charging access alone. The departure
-planner (superseded by the schedules) has no protocol message the car reads: it goes over REST."""
+that requires it and over REST to one without the protocol. They take the charging access alone."""
 
 from __future__ import annotations
 
@@ -59,15 +58,18 @@ async def test_schedules(connect: Connector, sim: httpx.AsyncClient, tenant: Ten
     ]
 
 
-async def test_the_departure_planner(connect: Connector, sim: httpx.AsyncClient, tenant: Tenant) -> None:
-    car = await a_car(connect, sim, tenant, "rest")
+@pytest.mark.parametrize("via", BOTH_WAYS)
+async def test_the_departure_planner(connect: Connector, sim: httpx.AsyncClient, tenant: Tenant, via: Via) -> None:
+    car = await a_car(connect, sim, tenant, via)
     await car.succeeds(
         "set_scheduled_departure",
         {"enable": True, "departure_time": 7 * 60, "preconditioning_enabled": True},
     )
     state = await car.state()
     assert (state["scheduled_departure_enabled"], state["scheduled_departure_minutes"]) == (True, 7 * 60)
-    assert (await car.last_run())["via"] == "rest"
+    assert (await car.last_run())["via"] == via
+    await car.succeeds("set_scheduled_departure", {"enable": False})
+    assert (await car.state())["scheduled_departure_enabled"] is False
 
 
 async def test_the_charging_access_alone_is_enough(connect: Connector, tenant: Tenant) -> None:

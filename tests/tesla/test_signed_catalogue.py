@@ -83,6 +83,22 @@ CASES = [
         {"enable": True, "time": 120},
     ),
     Case(
+        "set_scheduled_departure",
+        {"enable": True, "departure_time": 450, "off_peak_charging_weekdays_only": True},
+        INFOTAINMENT,
+        {},
+        {"scheduled_departure_enabled": True, "scheduled_departure_minutes": 450},
+        {
+            "enable": True,
+            "departure_time": 450,
+            "preconditioning_enabled": False,
+            "preconditioning_weekdays_only": False,
+            "off_peak_charging_enabled": True,
+            "off_peak_charging_weekdays_only": True,
+            "end_off_peak_time": 0,
+        },
+    ),
+    Case(
         "add_charge_schedule",
         {**SCHEDULE, "start_enabled": True, "start_time": 1320, "end_enabled": False},
         INFOTAINMENT,

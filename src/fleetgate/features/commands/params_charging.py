@@ -34,6 +34,8 @@ class ScheduledCharging(NoParams):
 
 
 class ScheduledDeparture(NoParams):
+    """Every setting of the planner is sent, as the car takes them (a setting left out is off)."""
+
     enable: bool
     departure_time: int | None = Field(
         default=None,
@@ -41,18 +43,21 @@ class ScheduledDeparture(NoParams):
         le=LAST_MINUTE,
         description="Departure, in minutes after local midnight; required with enable",
     )
-    preconditioning_enabled: bool | None = Field(default=None, description="Warm or cool the cabin for departure")
-    preconditioning_weekdays_only: bool | None = None
-    off_peak_charging_enabled: bool | None = Field(default=None, description="Charge in off-peak hours only")
-    off_peak_charging_weekdays_only: bool | None = None
-    end_off_peak_time: int | None = Field(
-        default=None, ge=0, le=LAST_MINUTE, description="End of the off-peak hours, in minutes after local midnight"
+    preconditioning_enabled: bool = Field(default=False, description="Warm or cool the cabin for departure")
+    preconditioning_weekdays_only: bool = Field(default=False, description="Precondition on weekdays only (implies on)")
+    off_peak_charging_enabled: bool = Field(default=False, description="Charge in off-peak hours only")
+    off_peak_charging_weekdays_only: bool = Field(default=False, description="Off-peak charging on weekdays only")
+    end_off_peak_time: int = Field(
+        default=0, ge=0, le=LAST_MINUTE, description="End of the off-peak hours, in minutes after local midnight"
     )
 
     @model_validator(mode="after")
-    def _time_when_enabled(self) -> ScheduledDeparture:
+    def _consistent(self) -> ScheduledDeparture:
         if self.enable and self.departure_time is None:
             raise ValueError("departure_time is required when enable is true")
+        # "Weekdays only" is a policy of its own: the car turns the setting on with it.
+        self.preconditioning_enabled = self.preconditioning_enabled or self.preconditioning_weekdays_only
+        self.off_peak_charging_enabled = self.off_peak_charging_enabled or self.off_peak_charging_weekdays_only
         return self
 
 

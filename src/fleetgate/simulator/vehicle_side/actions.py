@@ -284,6 +284,21 @@ def _precondition_schedule(schedule: Any) -> Decoded:
     )
 
 
+def _departure(action: cs.ScheduledDepartureAction) -> Decoded:
+    """Every setting of the planner, as REST names them: an unset policy is off, `weekdays` is on for weekdays."""
+    params: dict[str, Any] = {"enable": action.enabled, "end_off_peak_time": action.off_peak_hours_end_time}
+    if action.enabled or action.departure_time:
+        params["departure_time"] = action.departure_time
+    for prefix, times in (
+        ("preconditioning", action.preconditioning_times),
+        ("off_peak_charging", action.off_peak_charging_times),
+    ):
+        which = times.WhichOneof("times")
+        params[f"{prefix}_enabled"] = which is not None
+        params[f"{prefix}_weekdays_only"] = which == "weekdays"
+    return Command("set_scheduled_departure", params)
+
+
 def _fixed(name: str) -> Callable[[Any], Decoded]:
     return lambda _action: Command(name)
 
@@ -296,6 +311,7 @@ _INFOTAINMENT: dict[str, Callable[[Any], Decoded]] = {
     "removeChargeScheduleAction": lambda a: Command("remove_charge_schedule", {"id": a.id}),
     "addPreconditionScheduleAction": _precondition_schedule,
     "removePreconditionScheduleAction": lambda a: Command("remove_precondition_schedule", {"id": a.id}),
+    "scheduledDepartureAction": _departure,
     "scheduledChargingAction": lambda a: Command(
         "set_scheduled_charging", {"enable": a.enabled, "time": a.charging_time}
     ),

@@ -1,9 +1,8 @@
 """Commands as protocol messages: a REST command name and its params become a domain and a serialised payload.
 
 VCSEC (the security controller) takes locks, closures and remote start; everything else is a `CarServer.Action`
-for infotainment (`actions_climate`, `actions_controls`). Commands without a protocol message here go over REST:
-the departure planner (superseded by the schedules; the simulated car reads no message for it) and
-`navigation_request` (Tesla forwards it unsigned). Waking is not here: over the Fleet API a signed wake cannot
+for infotainment (`actions_climate`, `actions_controls`). The one command without a protocol message here goes over
+REST: `navigation_request` (Tesla forwards it unsigned). Waking is not here: over the Fleet API a signed wake cannot
 reach a sleeping car (Tesla answers 408 before the car sees it), so it is the REST `wake_up`.
 """
 
@@ -97,6 +96,29 @@ def _precondition_schedule(params: Params) -> SignedPayload:
     return car(addPreconditionScheduleAction=schedule)
 
 
+def _policy(params: Params, enabled: str, weekdays: str) -> dict[str, common.Void]:
+    """A planner setting's days: unset when off, `weekdays` or `all_week` when on."""
+    if flag(params, weekdays, False):
+        return {"weekdays": common.Void()}
+    return {"all_week": common.Void()} if flag(params, enabled, False) else {}
+
+
+def _scheduled_departure(params: Params) -> SignedPayload:
+    enable = flag(params, "enable")
+    action = cs.ScheduledDepartureAction(
+        enabled=enable,
+        departure_time=integer(params, "departure_time", 0, 1439) if enable or "departure_time" in params else 0,
+        preconditioning_times=common.PreconditioningTimes(
+            **_policy(params, "preconditioning_enabled", "preconditioning_weekdays_only")
+        ),
+        off_peak_charging_times=common.OffPeakChargingTimes(
+            **_policy(params, "off_peak_charging_enabled", "off_peak_charging_weekdays_only")
+        ),
+        off_peak_hours_end_time=_minute(params, "end_off_peak_time"),
+    )
+    return car(scheduledDepartureAction=action)
+
+
 def _charging(**which: Void) -> Callable[[Params], SignedPayload]:
     return lambda p: car(chargingStartStopAction=cs.ChargingStartStopAction(**which))
 
@@ -119,6 +141,7 @@ BUILDERS: dict[str, Callable[[Params], SignedPayload]] = {
         setChargingAmpsAction=cs.SetChargingAmpsAction(charging_amps=integer(p, "charging_amps", 0, 80))
     ),
     "set_scheduled_charging": _scheduled_charging,
+    "set_scheduled_departure": _scheduled_departure,
     "add_charge_schedule": _charge_schedule,
     "remove_charge_schedule": lambda p: car(
         removeChargeScheduleAction=cs.RemoveChargeScheduleAction(id=integer(p, "id", 1, UINT64_MAX))
