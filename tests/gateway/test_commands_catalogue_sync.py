@@ -78,7 +78,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "set_sentry_mode": {"on": True},
     "window_control": {"command": "vent"},
     "sun_roof_control": {"state": "close"},
-    "trigger_homelink": {"lat": 37.5, "lon": -122.25, "token": "abc"},
+    "trigger_homelink": {"lat": 37.4925, "lon": -121.9447, "token": "abc"},
     "remote_boombox": {"sound": 2000},
     "set_valet_mode": {"on": True, "password": "1234"},
     "reset_valet_pin": {},

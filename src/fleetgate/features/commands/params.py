@@ -14,20 +14,26 @@ class NoParams(BaseModel):
 
 
 class Percent(NoParams):
-    percent: int = Field(ge=0, le=100)
+    percent: int = Field(ge=0, le=100, description="Share of the Powerwall's energy, in percent")
 
 
 class OperationMode(NoParams):
-    mode: Literal["self_consumption", "autonomous", "backup"]
+    mode: Literal["self_consumption", "autonomous", "backup"] = Field(
+        description="self_consumption (self-powered), autonomous (time-based control) or backup (backup only)"
+    )
 
 
 class StormMode(NoParams):
-    enabled: bool
+    enabled: bool = Field(description="true on, false off")
 
 
 class GridImportExport(NoParams):
-    customer_preferred_export_rule: Literal["battery_ok", "pv_only", "never"] | None = None
-    disallow_charge_from_grid_with_solar_installed: bool | None = None
+    customer_preferred_export_rule: Literal["battery_ok", "pv_only", "never"] | None = Field(
+        default=None, description="What may be exported: battery and solar, solar only, or nothing"
+    )
+    disallow_charge_from_grid_with_solar_installed: bool | None = Field(
+        default=None, description="true keeps the Powerwall from charging from the grid"
+    )
 
     @model_validator(mode="after")
     def _something_to_set(self) -> GridImportExport:

@@ -21,7 +21,7 @@ class ChargingAmps(NoParams):
 
 
 class ScheduledCharging(NoParams):
-    enable: bool
+    enable: bool = Field(description="true to start at `time`, false to charge as soon as plugged in")
     time: int | None = Field(
         default=None, ge=0, le=LAST_MINUTE, description="Start, in minutes after local midnight; required with enable"
     )
@@ -36,7 +36,7 @@ class ScheduledCharging(NoParams):
 class ScheduledDeparture(NoParams):
     """Every setting of the planner is sent, as the car takes them (a setting left out is off)."""
 
-    enable: bool
+    enable: bool = Field(description="true to plan for `departure_time`, false to turn the planner off")
     departure_time: int | None = Field(
         default=None,
         ge=0,
@@ -80,11 +80,11 @@ class _Schedule(NoParams):
         description='Days it runs: "All", "Weekdays" or names such as "Monday,Thursday" (stored as the car reads '
         "them back: full names from Sunday, or All or Weekdays)",
     )
-    enabled: bool
+    enabled: bool = Field(description="false keeps the schedule without it acting")
     lat: float = Field(ge=-90, le=90, description="Latitude of the place it applies at (to 5 decimals, a metre)")
     lon: float = Field(ge=-180, le=180, description="Longitude of the place it applies at (to 5 decimals)")
     id: int | None = Field(default=None, ge=1, description="The schedule to change; a new one when left out")
-    name: str | None = Field(default=None, max_length=60)
+    name: str | None = Field(default=None, max_length=60, description="A label the car shows")
     one_time: bool | None = Field(default=None, description="Runs once, then disables itself")
 
     @field_validator("days_of_week")

@@ -39,7 +39,7 @@ class AutoSeatClimate(NoParams):
 
 
 class SwitchedOn(NoParams):
-    on: bool
+    on: bool = Field(description="true on, false off")
 
 
 class SteeringWheelHeatLevel(NoParams):
@@ -47,7 +47,7 @@ class SteeringWheelHeatLevel(NoParams):
 
 
 class CabinOverheatProtection(NoParams):
-    on: bool
+    on: bool = Field(description="true on, false off")
     fan_only: bool = Field(default=False, description="Cool with the fan only, not the air conditioning")
 
 
@@ -60,5 +60,5 @@ class CopTemperature(NoParams):
 
 
 class OverridableSwitch(NoParams):
-    on: bool
+    on: bool = Field(description="true on, false off")
     manual_override: bool = Field(default=False, description="Keep it on even when the car would turn it off")

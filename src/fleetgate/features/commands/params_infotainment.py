@@ -30,8 +30,8 @@ class NavigationRequest(NoParams):
 
 
 class NavigationGps(NoParams):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90, description="Destination latitude")
+    lon: float = Field(ge=-180, le=180, description="Destination longitude")
     order: int | None = Field(
         default=None, ge=0, description="Place in the trip's stops (REST only; the signed message has no order)"
     )
@@ -49,7 +49,7 @@ class Waypoints(NoParams):
 
 
 class VehicleName(NoParams):
-    vehicle_name: str = Field(min_length=1, max_length=40)
+    vehicle_name: str = Field(min_length=1, max_length=40, description="The name the car and Tesla's app show")
 
     @field_validator("vehicle_name")
     @classmethod

@@ -356,7 +356,8 @@ _INFOTAINMENT: dict[str, Callable[[Any], Decoded]] = {
     "vehicleControlResetPinToDriveAdminAction": _fixed("clear_pin_to_drive_admin"),
     "vehicleControlSunroofOpenCloseAction": _sunroof,
     "vehicleControlTriggerHomelinkAction": lambda a: Command(
-        "trigger_homelink", {"lat": a.location.latitude, "lon": a.location.longitude, "token": a.token}
+        "trigger_homelink",
+        {"lat": round(a.location.latitude, 5), "lon": round(a.location.longitude, 5), "token": a.token},
     ),
     "guestModeAction": lambda a: Command("guest_mode", {"enable": a.GuestModeActive}),
     "eraseUserDataAction": _fixed("erase_user_data"),
