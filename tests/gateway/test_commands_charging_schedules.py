@@ -100,3 +100,46 @@ async def test_incomplete_schedules_are_refused_before_queueing(
         error = (await submit(tenant.client, car.device.id, name, params, expect=422))["error"]
         assert problem in error["details"][0]["problem"], error
     assert (await car.state())["executed_commands"] == []
+
+
+async def test_a_schedule_set_is_read_back_in_the_device_state(
+    connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    car = await a_car(connect, sim, tenant, "signed")
+    nights = {**WEEKNIGHTS, "start_enabled": True, "start_time": 22 * 60, "end_enabled": True, "end_time": 6 * 60}
+    await car.succeeds("add_charge_schedule", {**nights, "name": "Nights"})
+    await car.succeeds("add_precondition_schedule", {**WEEKNIGHTS, "precondition_time": 450})
+    response = await tenant.client.get(f"/v1/devices/{car.device.id}/state", params={"max_age": 0})
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+    assert data["charge_schedules"] == [
+        {
+            "id": 1,
+            "name": "Nights",
+            "days": weekdays,
+            "enabled": True,
+            "start_minute": 22 * 60,
+            "end_minute": 6 * 60,
+            "one_time": False,
+            "place": {"latitude": HOME["lat"], "longitude": HOME["lon"]},
+        }
+    ]
+    [precondition] = data["precondition_schedules"]
+    assert (precondition["days"], precondition["departure_minute"]) == (weekdays, 450)
+
+
+async def test_without_the_location_a_schedule_has_no_place(
+    connect: Connector, sim: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    linked = await connect(vehicles=[{"command_signing": "off"}], grant=["vehicle_data", "vehicle_charging_commands"])
+    car = linked.vehicle
+    schedule = {**WEEKNIGHTS, "start_enabled": True, "start_time": 60, "end_enabled": False}
+    assert (await finished(tenant.client, car.id, "add_charge_schedule", schedule))["status"] == "succeeded"
+    response = await tenant.client.get(f"/v1/devices/{car.id}/state", params={"max_age": 0, "raw": True})
+    assert response.status_code == 200, response.text
+    [stored] = response.json()["data"]["charge_schedules"]
+    assert stored["place"] is None
+    raw = response.json()["raw"]["vehicle_data"]["charge_schedule_data"]["charge_schedules"]
+    assert raw[0]["start_time"] == 60
+    assert "latitude" not in raw[0]

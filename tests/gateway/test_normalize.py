@@ -47,6 +47,9 @@ class TestReferenceVehicle:
             "minutes_to_full_charge": 0,
             "charge_port_open": True,
             "scheduled_charging": {"enabled": False, "start_minute": None},
+            # The reference answer was asked without the schedules' sections.
+            "charge_schedules": None,
+            "precondition_schedules": None,
             "locked": False,
             "sentry_mode": False,
             "climate_on": True,
@@ -208,7 +211,10 @@ class TestSimulatorAnswers:
         vin = setup["vehicle"]["vin"]
         changed = await sim.patch(f"/sim/vehicles/{vin}", json={"charging_state": "Charging", "sentry_mode": True})
         assert changed.status_code == 200, changed.text
-        endpoints = "charge_state;climate_state;vehicle_state;drive_state;location_data"
+        endpoints = (
+            "charge_state;climate_state;vehicle_state;drive_state;location_data;charge_schedule_data;"
+            "preconditioning_schedule_data"
+        )
         answer = await sim.get(
             f"{setup['base']}/vehicles/{vin}/vehicle_data", params={"endpoints": endpoints}, headers=setup["headers"]
         )
@@ -232,6 +238,7 @@ class TestSimulatorAnswers:
         assert data["software_version"] == truth["firmware"]
         assert data["location"] == {"latitude": truth["latitude"], "longitude": truth["longitude"], "heading_deg": 90}
         assert all(value is not None for value in data.values())
+        assert (data["charge_schedules"], data["precondition_schedules"]) == ([], [])
 
     async def test_energy_site(self, sim: httpx.AsyncClient, factory: SimFactory) -> None:
         app = await factory.app()
@@ -253,3 +260,79 @@ class TestSimulatorAnswers:
         assert data["storm_mode_enabled"] is truth["storm_mode_enabled"]
         assert data["grid_status"] == "connected"
         assert all(value is not None for value in data.values())
+
+
+SCHEDULES: dict[str, Any] = {
+    "charge_schedule_data": {
+        "charge_schedules": [
+            {
+                "id": 3,
+                "name": "Nights",
+                "days_of_week": 2 | 4 | 8 | 16 | 32,
+                "enabled": True,
+                "start_enabled": True,
+                "start_time": 1320,
+                "end_enabled": False,
+                "end_time": 0,
+                "one_time": False,
+                "latitude": 37.49,
+                "longitude": -121.94,
+            },
+            {"name": "no id: not a schedule"},
+        ]
+    },
+    "preconditioning_schedule_data": {
+        "precondition_schedules": [
+            {
+                "id": 1,
+                "days_of_week": 1 | 64,
+                "enabled": False,
+                "precondition_time": 450,
+                "one_time": True,
+                "latitude": 0.0,
+                "longitude": 0.0,
+            }
+        ]
+    },
+}
+
+
+class TestSchedules:
+    def test_days_minutes_and_the_place_only_with_the_location(self) -> None:
+        data = normalize_vehicle(vehicle_fields(**SCHEDULES), with_location=True)
+        assert data["charge_schedules"] == [
+            {
+                "id": 3,
+                "name": "Nights",
+                "days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                "enabled": True,
+                "start_minute": 1320,
+                "end_minute": None,
+                "one_time": False,
+                "place": {"latitude": 37.49, "longitude": -121.94},
+            }
+        ]
+        # A place of 0, 0 is Tesla's "anywhere".
+        assert data["precondition_schedules"] == [
+            {
+                "id": 1,
+                "name": None,
+                "days": ["sunday", "saturday"],
+                "enabled": False,
+                "departure_minute": 450,
+                "one_time": True,
+                "place": None,
+            }
+        ]
+        unplaced = normalize_vehicle(vehicle_fields(**SCHEDULES), with_location=False)
+        assert unplaced["charge_schedules"][0]["place"] is None
+
+    def test_the_raw_answer_kept_without_the_location_loses_the_schedules_places(self) -> None:
+        stripped = strip_location(vehicle_fields(**SCHEDULES))
+        kept = stripped["charge_schedule_data"]["charge_schedules"][0]
+        assert "latitude" not in kept
+        assert kept["start_time"] == 1320
+
+    def test_without_schedule_data_the_lists_are_null(self) -> None:
+        data = normalize_vehicle(vehicle_fields(charge_state={}), with_location=True)
+        assert (data["charge_schedules"], data["precondition_schedules"]) == (None, None)

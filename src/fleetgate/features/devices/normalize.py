@@ -14,12 +14,16 @@ import math
 from typing import Any
 
 from fleetgate.features.devices.state_schemas import (
+    ChargeSchedule,
     ChargingState,
     EnergySiteData,
     GridStatus,
     Location,
+    PreconditionSchedule,
     ScheduledCharging,
+    SchedulePlace,
     VehicleData,
+    Weekday,
 )
 from fleetgate.tesla.wake import online_state
 
@@ -147,6 +151,71 @@ def _scheduled_charging(charge: dict[str, Any]) -> ScheduledCharging | None:
     return ScheduledCharging(enabled=enabled, start_minute=start)
 
 
+WEEKDAYS: tuple[Weekday, ...] = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+
+
+def _days(mask: Any) -> list[Weekday]:
+    """Tesla's `days_of_week` bits, Sunday 1 to Saturday 64."""
+    bits = integer(mask) or 0
+    return [day for index, day in enumerate(WEEKDAYS) if bits & (1 << index)]
+
+
+def _minute(value: Any) -> int | None:
+    minute = integer(value)
+    return minute if minute is not None and 0 <= minute < MINUTES_PER_DAY else None
+
+
+def _place(schedule: dict[str, Any], with_location: bool) -> SchedulePlace | None:
+    latitude, longitude = number(schedule.get("latitude")), number(schedule.get("longitude"))
+    if not with_location or latitude is None or longitude is None or (latitude, longitude) == (0, 0):
+        return None
+    return SchedulePlace(latitude=latitude, longitude=longitude)
+
+
+def _schedules(payload: Any, section: str, key: str) -> list[dict[str, Any]] | None:
+    found = _section(payload, section).get(key)
+    if not isinstance(found, list):
+        return None
+    return [schedule for schedule in found if isinstance(schedule, dict) and integer(schedule.get("id")) is not None]
+
+
+def _charge_schedules(payload: Any, with_location: bool) -> list[ChargeSchedule] | None:
+    schedules = _schedules(payload, "charge_schedule_data", "charge_schedules")
+    if schedules is None:
+        return None
+    return [
+        ChargeSchedule(
+            id=integer(schedule["id"]) or 0,
+            name=text(schedule.get("name")),
+            days=_days(schedule.get("days_of_week")),
+            enabled=bool(flag(schedule.get("enabled"))),
+            start_minute=_minute(schedule.get("start_time")) if flag(schedule.get("start_enabled")) else None,
+            end_minute=_minute(schedule.get("end_time")) if flag(schedule.get("end_enabled")) else None,
+            one_time=bool(flag(schedule.get("one_time"))),
+            place=_place(schedule, with_location),
+        )
+        for schedule in schedules
+    ]
+
+
+def _precondition_schedules(payload: Any, with_location: bool) -> list[PreconditionSchedule] | None:
+    schedules = _schedules(payload, "preconditioning_schedule_data", "precondition_schedules")
+    if schedules is None:
+        return None
+    return [
+        PreconditionSchedule(
+            id=integer(schedule["id"]) or 0,
+            name=text(schedule.get("name")),
+            days=_days(schedule.get("days_of_week")),
+            enabled=bool(flag(schedule.get("enabled"))),
+            departure_minute=_minute(schedule.get("precondition_time")) or 0,
+            one_time=bool(flag(schedule.get("one_time"))),
+            place=_place(schedule, with_location),
+        )
+        for schedule in schedules
+    ]
+
+
 def _software_version(vehicle_state: dict[str, Any]) -> str | None:
     # `car_version` is "2025.20.6 0fe780c9…": the version, then a build hash.
     version = text(vehicle_state.get("car_version"))
@@ -183,6 +252,8 @@ def normalize_vehicle(payload: Any, *, with_location: bool) -> dict[str, Any]:
         minutes_to_full_charge=_minutes_to_full(charge),
         charge_port_open=flag(charge.get("charge_port_door_open")),
         scheduled_charging=_scheduled_charging(charge),
+        charge_schedules=_charge_schedules(payload, with_location),
+        precondition_schedules=_precondition_schedules(payload, with_location),
         locked=flag(vehicle.get("locked")),
         sentry_mode=flag(vehicle.get("sentry_mode")),
         climate_on=flag(climate.get("is_climate_on")),
@@ -205,13 +276,25 @@ def strip_location(payload: Any) -> Any:
     for key, value in payload.items():
         if key in LOCATION_SECTIONS or key in LOCATION_FIELDS:
             continue
-        cleaned[key] = strip_location(value) if isinstance(value, dict) else value
+        if isinstance(value, list):
+            # Schedules carry the place they apply at.
+            cleaned[key] = [strip_location(item) for item in value]
+        else:
+            cleaned[key] = strip_location(value) if isinstance(value, dict) else value
     return cleaned
 
 
+SCHEDULE_LISTS = ("charge_schedules", "precondition_schedules")
+
+
 def without_location(data: dict[str, Any]) -> dict[str, Any]:
-    """Normalised vehicle data without its `location` (for a connection that lost `read_location`)."""
-    return {key: value for key, value in data.items() if key != "location"}
+    """Normalised vehicle data without its `location`, nor the places of its schedules (for a connection that lost
+    `read_location`)."""
+    kept = {key: value for key, value in data.items() if key != "location"}
+    for key in SCHEDULE_LISTS:
+        if isinstance(kept.get(key), list):
+            kept[key] = [{**schedule, "place": None} for schedule in kept[key]]
+    return kept
 
 
 # -- energy sites ------------------------------------------------------------------------------------------------

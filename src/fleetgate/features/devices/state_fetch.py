@@ -20,7 +20,13 @@ from fleetgate.tesla.wake import NotOnline, WakePolicy, online_state, wake
 
 # site_info holds settings (backup reserve, operation mode, storm mode) that change rarely and only by command.
 SITE_INFO_MAX_AGE = timedelta(minutes=5)
-VEHICLE_ENDPOINTS = ("charge_state", "climate_state", "vehicle_state")
+VEHICLE_ENDPOINTS = (
+    "charge_state",
+    "climate_state",
+    "vehicle_state",
+    "charge_schedule_data",
+    "preconditioning_schedule_data",
+)
 # `drive_state` is asked for only with the location: older firmware puts the location there unasked.
 LOCATION_ENDPOINTS = ("drive_state", "location_data")
 

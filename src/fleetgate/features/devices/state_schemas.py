@@ -31,6 +31,42 @@ class ScheduledCharging(BaseModel):
     )
 
 
+Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+
+class SchedulePlace(BaseModel):
+    latitude: float = Field(description="Degrees north (WGS 84)")
+    longitude: float = Field(description="Degrees east (WGS 84)")
+
+
+_PLACE = "Where the schedule applies (the car acts on it only there); present only with the `read_location` capability"
+
+
+class ChargeSchedule(BaseModel):
+    id: int = Field(description="The car's id of the schedule (what `remove_charge_schedule` takes)")
+    name: str | None = Field(description="The owner's name for it")
+    days: list[Weekday] = Field(description="The days it runs on")
+    enabled: bool
+    start_minute: int | None = Field(
+        description="When charging starts, minutes after midnight in the car's local time; null: no start time"
+    )
+    end_minute: int | None = Field(description="When charging stops, minutes after midnight; null: no end time")
+    one_time: bool = Field(description="Whether it runs once, then is turned off")
+    place: SchedulePlace | None = Field(default=None, description=_PLACE)
+
+
+class PreconditionSchedule(BaseModel):
+    id: int = Field(description="The car's id of the schedule (what `remove_precondition_schedule` takes)")
+    name: str | None = Field(description="The owner's name for it")
+    days: list[Weekday] = Field(description="The days it runs on")
+    enabled: bool
+    departure_minute: int = Field(
+        description="The departure the cabin is ready for, minutes after midnight in the car's local time"
+    )
+    one_time: bool = Field(description="Whether it runs once, then is turned off")
+    place: SchedulePlace | None = Field(default=None, description=_PLACE)
+
+
 class VehicleData(BaseModel):
     """A vehicle's state from Tesla's `vehicle_data`."""
 
@@ -49,6 +85,13 @@ class VehicleData(BaseModel):
     minutes_to_full_charge: int | None = Field(description="Minutes until the charge limit is reached")
     charge_port_open: bool | None = Field(description="Whether the charge port door is open")
     scheduled_charging: ScheduledCharging | None = Field(description="Scheduled charging (Tesla's `StartAt` mode)")
+    charge_schedules: list[ChargeSchedule] | None = Field(
+        default=None, description="The car's charge schedules (`add_charge_schedule`); null when Tesla sent none"
+    )
+    precondition_schedules: list[PreconditionSchedule] | None = Field(
+        default=None,
+        description="The car's precondition schedules (`add_precondition_schedule`); null when Tesla sent none",
+    )
     locked: bool | None = Field(description="Whether the doors are locked")
     sentry_mode: bool | None = Field(description="Whether Sentry Mode is on")
     climate_on: bool | None = Field(description="Whether the climate system is running")
