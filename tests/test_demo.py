@@ -95,7 +95,19 @@ class TestDemo:
                 "source: telemetry",
                 "✓ the state comes from the car's stream: no vehicle_data call for it",
                 "streaming_signals:",
-                "Step 9. Webhook deliveries and usage",
+                "Step 9. Charge the Model 3 on weeknights, 23:00 to 06:00, where it is parked",
+                "statuses:",
+                "days: monday, tuesday, wednesday, thursday, friday",
+                "from: 23:00",
+                "to: 06:00",
+                "✓ the car holds schedule 1",
+                "Step 10. Yesterday's energy flows of the Powerwall",
+                "closed: yes",
+                "solar (kWh):",
+                "source: cache",
+                "data calls billed for both reads: 1",
+                "✓ one billed read for a day that no longer changes",
+                "Step 11. Webhook deliveries and usage",
                 "✓ ",
                 "events delivered and verified",
                 "Tesla calls by billing category",
@@ -129,10 +141,11 @@ class TestDemo:
         # The door_lock refused for the key was never queued: no command ended failed.
         assert not re.search(r"^command\.failed\s", out, re.MULTILINE), out
         assert re.search(r"^virtual_key\.paired\s+│ succeeded", out, re.MULTILINE), out
-        assert len(re.findall(r"^command\.succeeded\s+│ succeeded", out, re.MULTILINE)) == 2, out
+        assert len(re.findall(r"^command\.succeeded\s+│ succeeded", out, re.MULTILINE)) == 3, out
         usage = {name: int(calls) for name, calls in re.findall(r"^(data|commands|wakes)\s+│ (\d+)\s+│", out, re.M)}
         assert usage["data"] > 0, usage
-        assert usage["commands"] >= 2, usage  # door_lock once paired and set_backup_reserve reached Tesla
+        # door_lock once paired, set_backup_reserve and add_charge_schedule reached Tesla
+        assert usage["commands"] >= 3, usage
         assert usage["wakes"] == 1, usage  # the sleeping Model Y, woken once by the door_lock that went through
 
     def test_leaves_no_data_behind(self, demo: tuple[subprocess.CompletedProcess[str], Path]) -> None:

@@ -1,4 +1,4 @@
-"""Step 9: what the application was told along the way (events, webhook deliveries) and what Tesla will bill."""
+"""Step 11: what the application was told along the way (events, webhook deliveries) and what Tesla will bill."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ CATEGORIES = ("data", "commands", "wakes")
 
 
 async def deliveries_and_usage(demo: Demo) -> None:
-    demo.say.step(9, "Webhook deliveries and usage")
+    demo.say.step(11, "Webhook deliveries and usage")
     events = await demo.gateway.every("/v1/events")
     require(bool(events), "the event log is empty")
     wanted = {event["id"] for event in events}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fleetgate.devtools.demo import steps_commands, steps_connect, steps_report, steps_telemetry
+from fleetgate.devtools.demo import steps_commands, steps_connect, steps_history, steps_report, steps_telemetry
 from fleetgate.devtools.demo.context import Demo
 
 
@@ -15,4 +15,6 @@ async def tell(demo: Demo) -> None:
     await steps_commands.pair_then_command(demo)
     await steps_commands.set_backup_reserve(demo)
     await steps_telemetry.stream_the_car(demo)
+    await steps_history.charge_schedule(demo)
+    await steps_history.yesterdays_energy(demo)
     await steps_report.deliveries_and_usage(demo)
