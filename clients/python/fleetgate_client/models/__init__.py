@@ -1,12 +1,21 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .absent_entry import AbsentEntry
 from .asleep_remedy import AsleepRemedy
 from .attempt_out import AttemptOut
+from .backup_event import BackupEvent
+from .backup_history import BackupHistory
+from .backup_totals import BackupTotals
 from .budget_out import BudgetOut
 from .capability_out import CapabilityOut
 from .catalog import Catalog
 from .catalog_entry import CatalogEntry
 from .catalog_entry_params_schema import CatalogEntryParamsSchema
+from .charge_schedule import ChargeSchedule
+from .charge_schedule_days_item import ChargeScheduleDaysItem
+from .charging_history import ChargingHistory
+from .charging_session import ChargingSession
+from .charging_totals import ChargingTotals
 from .check_health_response_check_health import CheckHealthResponseCheckHealth
 from .command_error import CommandError
 from .command_error_remedy_type_0 import CommandErrorRemedyType0
@@ -24,6 +33,7 @@ from .connection_out import ConnectionOut
 from .connection_out_region import ConnectionOutRegion
 from .connection_status import ConnectionStatus
 from .connection_usage import ConnectionUsage
+from .cost import Cost
 from .cost_estimate_out import CostEstimateOut
 from .costs import Costs
 from .counts import Counts
@@ -34,6 +44,9 @@ from .delivery_page import DeliveryPage
 from .device_page import DevicePage
 from .device_status import DeviceStatus
 from .device_usage import DeviceUsage
+from .energy_flows import EnergyFlows
+from .energy_history import EnergyHistory
+from .energy_interval import EnergyInterval
 from .energy_site_data import EnergySiteData
 from .energy_site_data_grid_status_type_0 import EnergySiteDataGridStatusType0
 from .energy_site_out import EnergySiteOut
@@ -53,6 +66,14 @@ from .field_cost_out import FieldCostOut
 from .field_setting import FieldSetting
 from .get_command_catalog_device_type_type_0 import GetCommandCatalogDeviceTypeType0
 from .get_device_capabilities_response_get_device_capabilities import GetDeviceCapabilitiesResponseGetDeviceCapabilities
+from .get_device_history_kind_type_0 import GetDeviceHistoryKindType0
+from .get_device_history_period import GetDeviceHistoryPeriod
+from .history_out import HistoryOut
+from .history_out_kind import HistoryOutKind
+from .history_out_period import HistoryOutPeriod
+from .history_out_source import HistoryOutSource
+from .history_out_type import HistoryOutType
+from .history_range import HistoryRange
 from .list_commands_order_type_0 import ListCommandsOrderType0
 from .list_commands_status_type_0 import ListCommandsStatusType0
 from .list_connections_order_type_0 import ListConnectionsOrderType0
@@ -70,9 +91,12 @@ from .page_connection_out import PageConnectionOut
 from .page_customer_out import PageCustomerOut
 from .period import Period
 from .polling_cost_out import PollingCostOut
+from .precondition_schedule import PreconditionSchedule
+from .precondition_schedule_days_item import PreconditionScheduleDaysItem
 from .problem import Problem
 from .reconnect_in import ReconnectIn
 from .remedies import Remedies
+from .schedule_place import SchedulePlace
 from .scheduled_charging import ScheduledCharging
 from .session_error import SessionError
 from .streamed_field_out import StreamedFieldOut
@@ -112,13 +136,22 @@ from .workspace_out import WorkspaceOut
 from .workspace_patch import WorkspacePatch
 
 __all__ = (
+    "AbsentEntry",
     "AsleepRemedy",
     "AttemptOut",
+    "BackupEvent",
+    "BackupHistory",
+    "BackupTotals",
     "BudgetOut",
     "CapabilityOut",
     "Catalog",
     "CatalogEntry",
     "CatalogEntryParamsSchema",
+    "ChargeSchedule",
+    "ChargeScheduleDaysItem",
+    "ChargingHistory",
+    "ChargingSession",
+    "ChargingTotals",
     "CheckHealthResponseCheckHealth",
     "CommandError",
     "CommandErrorRemedyType0",
@@ -136,6 +169,7 @@ __all__ = (
     "ConnectSessionIn",
     "ConnectSessionOut",
     "ConnectSessionOutStatus",
+    "Cost",
     "CostEstimateOut",
     "Costs",
     "Counts",
@@ -146,6 +180,9 @@ __all__ = (
     "DevicePage",
     "DeviceStatus",
     "DeviceUsage",
+    "EnergyFlows",
+    "EnergyHistory",
+    "EnergyInterval",
     "EnergySiteData",
     "EnergySiteDataGridStatusType0",
     "EnergySiteOut",
@@ -165,6 +202,14 @@ __all__ = (
     "FieldSetting",
     "GetCommandCatalogDeviceTypeType0",
     "GetDeviceCapabilitiesResponseGetDeviceCapabilities",
+    "GetDeviceHistoryKindType0",
+    "GetDeviceHistoryPeriod",
+    "HistoryOut",
+    "HistoryOutKind",
+    "HistoryOutPeriod",
+    "HistoryOutSource",
+    "HistoryOutType",
+    "HistoryRange",
     "ListCommandsOrderType0",
     "ListCommandsStatusType0",
     "ListConnectionsOrderType0",
@@ -182,10 +227,13 @@ __all__ = (
     "PageCustomerOut",
     "Period",
     "PollingCostOut",
+    "PreconditionSchedule",
+    "PreconditionScheduleDaysItem",
     "Problem",
     "ReconnectIn",
     "Remedies",
     "ScheduledCharging",
+    "SchedulePlace",
     "SessionError",
     "StreamedFieldOut",
     "SyncedConnectionOut",

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.absent_entry import AbsentEntry
     from ..models.catalog_entry import CatalogEntry
 
 
@@ -18,9 +19,12 @@ class Catalog:
     """
     Attributes:
         data (list[CatalogEntry]):
+        absent (list[AbsentEntry]): Commands of Tesla's pages or tools that the gateway does not send, each with the
+            reason
     """
 
     data: list[CatalogEntry]
+    absent: list[AbsentEntry]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -29,11 +33,17 @@ class Catalog:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
+        absent = []
+        for absent_item_data in self.absent:
+            absent_item = absent_item_data.to_dict()
+            absent.append(absent_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
+                "absent": absent,
             }
         )
 
@@ -41,6 +51,7 @@ class Catalog:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.absent_entry import AbsentEntry  # noqa: PLC0415
         from ..models.catalog_entry import CatalogEntry  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -51,8 +62,16 @@ class Catalog:
 
             data.append(data_item)
 
+        absent = []
+        _absent = d.pop("absent")
+        for absent_item_data in _absent:
+            absent_item = AbsentEntry.from_dict(absent_item_data)
+
+            absent.append(absent_item)
+
         catalog = cls(
             data=data,
+            absent=absent,
         )
 
         catalog.additional_properties = d

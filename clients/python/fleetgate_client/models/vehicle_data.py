@@ -11,7 +11,9 @@ from ..models.vehicle_data_online_state_type_0 import VehicleDataOnlineStateType
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.charge_schedule import ChargeSchedule
     from ..models.location import Location
+    from ..models.precondition_schedule import PreconditionSchedule
     from ..models.scheduled_charging import ScheduledCharging
 
 
@@ -46,6 +48,10 @@ class VehicleData:
         odometer_km (float | None): Odometer, km
         odometer_mi (float | None): Odometer in miles, as Tesla reports it
         software_version (None | str): The car's firmware version, e.g. 2025.20.6
+        charge_schedules (list[ChargeSchedule] | None | Unset): The car's charge schedules (`add_charge_schedule`); null
+            when Tesla sent none
+        precondition_schedules (list[PreconditionSchedule] | None | Unset): The car's precondition schedules
+            (`add_precondition_schedule`); null when Tesla sent none
         location (Location | None | Unset): Where the car is. Present only when the connection has the `read_location`
             capability (Tesla's `vehicle_location` scope): without it fleetgate never asks Tesla for the location and never
             stores it, and this field is left out
@@ -73,6 +79,8 @@ class VehicleData:
     odometer_km: float | None
     odometer_mi: float | None
     software_version: None | str
+    charge_schedules: list[ChargeSchedule] | None | Unset = UNSET
+    precondition_schedules: list[PreconditionSchedule] | None | Unset = UNSET
     location: Location | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -155,6 +163,30 @@ class VehicleData:
         software_version: None | str
         software_version = self.software_version
 
+        charge_schedules: list[dict[str, Any]] | None | Unset
+        if isinstance(self.charge_schedules, Unset):
+            charge_schedules = UNSET
+        elif isinstance(self.charge_schedules, list):
+            charge_schedules = []
+            for charge_schedules_type_0_item_data in self.charge_schedules:
+                charge_schedules_type_0_item = charge_schedules_type_0_item_data.to_dict()
+                charge_schedules.append(charge_schedules_type_0_item)
+
+        else:
+            charge_schedules = self.charge_schedules
+
+        precondition_schedules: list[dict[str, Any]] | None | Unset
+        if isinstance(self.precondition_schedules, Unset):
+            precondition_schedules = UNSET
+        elif isinstance(self.precondition_schedules, list):
+            precondition_schedules = []
+            for precondition_schedules_type_0_item_data in self.precondition_schedules:
+                precondition_schedules_type_0_item = precondition_schedules_type_0_item_data.to_dict()
+                precondition_schedules.append(precondition_schedules_type_0_item)
+
+        else:
+            precondition_schedules = self.precondition_schedules
+
         location: dict[str, Any] | None | Unset
         if isinstance(self.location, Unset):
             location = UNSET
@@ -191,6 +223,10 @@ class VehicleData:
                 "software_version": software_version,
             }
         )
+        if charge_schedules is not UNSET:
+            field_dict["charge_schedules"] = charge_schedules
+        if precondition_schedules is not UNSET:
+            field_dict["precondition_schedules"] = precondition_schedules
         if location is not UNSET:
             field_dict["location"] = location
 
@@ -198,7 +234,9 @@ class VehicleData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.charge_schedule import ChargeSchedule  # noqa: PLC0415
         from ..models.location import Location  # noqa: PLC0415
+        from ..models.precondition_schedule import PreconditionSchedule  # noqa: PLC0415
         from ..models.scheduled_charging import ScheduledCharging  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -381,6 +419,52 @@ class VehicleData:
 
         software_version = _parse_software_version(d.pop("software_version"))
 
+        def _parse_charge_schedules(data: object) -> list[ChargeSchedule] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                charge_schedules_type_0 = []
+                _charge_schedules_type_0 = data
+                for charge_schedules_type_0_item_data in _charge_schedules_type_0:
+                    charge_schedules_type_0_item = ChargeSchedule.from_dict(charge_schedules_type_0_item_data)
+
+                    charge_schedules_type_0.append(charge_schedules_type_0_item)
+
+                return charge_schedules_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ChargeSchedule] | None | Unset, data)
+
+        charge_schedules = _parse_charge_schedules(d.pop("charge_schedules", UNSET))
+
+        def _parse_precondition_schedules(data: object) -> list[PreconditionSchedule] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                precondition_schedules_type_0 = []
+                _precondition_schedules_type_0 = data
+                for precondition_schedules_type_0_item_data in _precondition_schedules_type_0:
+                    precondition_schedules_type_0_item = PreconditionSchedule.from_dict(
+                        precondition_schedules_type_0_item_data
+                    )
+
+                    precondition_schedules_type_0.append(precondition_schedules_type_0_item)
+
+                return precondition_schedules_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[PreconditionSchedule] | None | Unset, data)
+
+        precondition_schedules = _parse_precondition_schedules(d.pop("precondition_schedules", UNSET))
+
         def _parse_location(data: object) -> Location | None | Unset:
             if data is None:
                 return data
@@ -421,6 +505,8 @@ class VehicleData:
             odometer_km=odometer_km,
             odometer_mi=odometer_mi,
             software_version=software_version,
+            charge_schedules=charge_schedules,
+            precondition_schedules=precondition_schedules,
             location=location,
         )
 
