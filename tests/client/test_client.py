@@ -17,7 +17,7 @@ import pytest
 from fleetgate_client import AuthenticatedClient
 from fleetgate_client.api.commands import get_command, send_command
 from fleetgate_client.api.connect import create_connect_session, get_connect_session
-from fleetgate_client.api.devices import get_device_state, list_devices
+from fleetgate_client.api.devices import get_device_history, get_device_state, list_devices
 from fleetgate_client.api.events import list_events
 from fleetgate_client.api.webhooks import create_webhook_endpoint, send_test_webhook
 from fleetgate_client.models import (
@@ -28,8 +28,12 @@ from fleetgate_client.models import (
     ConnectSessionOut,
     ConnectSessionOutStatus,
     DevicePage,
+    EnergySiteOut,
     ErrorBody,
     EventPage,
+    GetDeviceHistoryKindType0,
+    GetDeviceHistoryPeriod,
+    HistoryOut,
     VehicleOut,
     VehicleStateOut,
     WebhookEndpointCreated,
@@ -119,6 +123,22 @@ async def test_sends_a_command_and_follows_it_until_it_ends(api: AuthenticatedCl
     page = await list_events.asyncio(client=api, type_="command.*")
     assert isinstance(page, EventPage), page
     assert any(event.data.to_dict().get("id") == queued.id for event in page.data), page.to_dict()
+
+
+async def test_reads_a_sites_energy_history(api: AuthenticatedClient, connected: ConnectSessionOut) -> None:
+    assert connected.connection_id is not None
+    page = await list_devices.asyncio(client=api, connection_id=connected.connection_id)
+    assert isinstance(page, DevicePage), page
+    site = next(d for d in page.data if isinstance(d, EnergySiteOut))
+
+    history = await get_device_history.asyncio(
+        site.id, client=api, kind=GetDeviceHistoryKindType0.ENERGY, period=GetDeviceHistoryPeriod.WEEK
+    )
+
+    assert isinstance(history, HistoryOut), history
+    assert history.energy is not None
+    assert history.energy.intervals
+    assert history.time_zone
 
 
 async def test_an_error_comes_back_in_the_apis_shape(api: AuthenticatedClient) -> None:
