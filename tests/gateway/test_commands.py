@@ -48,6 +48,8 @@ class TestCatalog:
         assert limit["tesla"] == "POST /api/1/vehicles/{vin}/signed_command"
         assert entries["honk_horn"]["idempotent"] is False
         assert entries["actuate_trunk"]["idempotent"] is False
+        assert entries["add_charge_schedule"]["idempotent"] is False  # without an id, each send adds one
+        assert entries["remove_charge_schedule"]["idempotent"] is True
         assert entries["door_lock"]["access"] == "vehicle_commands"
         assert entries["set_backup_reserve"]["access"] == "energy_commands"
         assert entries["set_backup_reserve"]["tesla"] == "POST /api/1/energy_sites/{energy_site_id}/backup"

@@ -39,6 +39,8 @@ CHARGING_COMMANDS: tuple[CommandSpec, ...] = (
         "Add a charge schedule, or change the one with this id (software 2024.26 or later).",
         capability=CHARGING,
         params=pc.ChargeSchedule,
+        # Without an id, each send adds a schedule of its own.
+        idempotent=False,
     ),
     vehicle("remove_charge_schedule", "Remove a charge schedule.", capability=CHARGING, params=pc.ScheduleId),
     vehicle(
@@ -46,6 +48,7 @@ CHARGING_COMMANDS: tuple[CommandSpec, ...] = (
         "Add a precondition schedule, or change the one with this id (software 2024.26 or later).",
         capability=CHARGING,
         params=pc.PreconditionSchedule,
+        idempotent=False,
     ),
     vehicle(
         "remove_precondition_schedule", "Remove a precondition schedule.", capability=CHARGING, params=pc.ScheduleId
