@@ -126,6 +126,90 @@ def test_every_command_the_simulated_car_runs_is_offered_or_said_absent() -> Non
     assert {gone.name for gone in ABSENT} & set(BY_NAME) == set()
 
 
+# Tesla's Fleet API command list (developer.tesla.com, vehicle commands), by the scopes it lists them under.
+TESLA_CHARGING_COMMANDS = [
+    "add_charge_schedule",
+    "add_precondition_schedule",
+    "charge_max_range",
+    "charge_port_door_close",
+    "charge_port_door_open",
+    "charge_standard",
+    "charge_start",
+    "charge_stop",
+    "remove_charge_schedule",
+    "remove_precondition_schedule",
+    "set_charge_limit",
+    "set_charging_amps",
+    "set_scheduled_charging",
+    "set_scheduled_departure",
+]
+TESLA_OTHER_COMMANDS = [
+    "actuate_trunk",
+    "adjust_volume",
+    "auto_conditioning_start",
+    "auto_conditioning_stop",
+    "cancel_software_update",
+    "clear_pin_to_drive_admin",
+    "door_lock",
+    "door_unlock",
+    "erase_user_data",
+    "flash_lights",
+    "guest_mode",
+    "honk_horn",
+    "media_next_fav",
+    "media_next_track",
+    "media_prev_fav",
+    "media_prev_track",
+    "media_toggle_playback",
+    "media_volume_down",
+    "media_volume_up",
+    "navigation_gps_request",
+    "navigation_request",
+    "navigation_sc_request",
+    "navigation_waypoints_request",
+    "remote_auto_seat_climate_request",
+    "remote_auto_steering_wheel_heat_climate_request",
+    "remote_boombox",
+    "remote_seat_cooler_request",
+    "remote_seat_heater_request",
+    "remote_start_drive",
+    "remote_steering_wheel_heat_level_request",
+    "remote_steering_wheel_heater_request",
+    "reset_pin_to_drive_pin",
+    "reset_valet_pin",
+    "schedule_software_update",
+    "set_bioweapon_mode",
+    "set_cabin_overheat_protection",
+    "set_climate_keeper_mode",
+    "set_cop_temp",
+    "set_pin_to_drive",
+    "set_preconditioning_max",
+    "set_sentry_mode",
+    "set_temps",
+    "set_valet_mode",
+    "set_vehicle_name",
+    "speed_limit_activate",
+    "speed_limit_clear_pin",
+    "speed_limit_clear_pin_admin",
+    "speed_limit_deactivate",
+    "speed_limit_set_limit",
+    "sun_roof_control",
+    "trigger_homelink",
+    "upcoming_calendar_entries",
+    "window_control",
+]
+
+
+def test_every_command_of_teslas_list_is_offered_or_said_absent_with_the_scopes_tesla_lists() -> None:
+    absent = {gone.name for gone in ABSENT}
+    for name in TESLA_CHARGING_COMMANDS + TESLA_OTHER_COMMANDS:
+        assert name in BY_NAME or name in absent, name
+    for name in TESLA_CHARGING_COMMANDS:
+        assert set(BY_NAME[name].scopes) == {"vehicle_cmds", "vehicle_charging_cmds"}, name
+    for name in set(TESLA_OTHER_COMMANDS) - absent:
+        assert BY_NAME[name].scopes == ("vehicle_cmds",), name
+
+
 def test_every_signed_builder_has_a_catalogue_entry_and_a_sample() -> None:
     assert set(SIGNED) - set(BY_NAME) == set()
     assert set(SIGNED) == set(SAMPLES)
