@@ -3,6 +3,7 @@ virtual key with Tesla, send a command from the catalogue."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -13,9 +14,9 @@ from fleetgate.features.access.capabilities import VEHICLE
 from fleetgate.features.commands.schemas import CommandIn
 from fleetgate.features.commands.service import submit
 from fleetgate.features.connections.tesla_errors import upstream_errors
-from fleetgate.features.console.api_errors import error_text, problems_of
+from fleetgate.features.console.api_errors import error_text, field_problems
 from fleetgate.features.console.auth import ConsoleUserDep, FormUserDep
-from fleetgate.features.console.command_forms import command_forms, params_from
+from fleetgate.features.console.command_forms import command_forms, params_from, typed_in
 from fleetgate.features.console.errors import workspace_row, workspace_vehicle
 from fleetgate.features.console.flash import Flash
 from fleetgate.features.console.render import done, render
@@ -85,19 +86,24 @@ async def send_page(
     chosen: str | None = None,
     typed: dict[str, str] | None = None,
 ) -> Response:
+    """Every command of the device's type by family, or only `chosen`'s form when it is one of them."""
     row = await workspace_row(session, Device, workspace_id, device_id, "device")
     capabilities = capabilities_out(runtime, row, await connection_of(session, row))
     name = row.display_name or row.external_id
+    families = command_forms(row.type, capabilities)
+    shown = [replace(family, forms=[form for form in family.forms if form.name == chosen]) for family in families]
+    shown = [family for family in shown if family.forms]
     context = {
         "title": f"Send a command to {name}",
         "section": "devices",
         "device_id": row.id,
         "name": name,
         "is_vehicle": row.type == VEHICLE,
-        "forms": command_forms(row.type, capabilities),
+        "families": families,
+        "shown": shown or families,
         "error": error_text(error) if error else None,
-        "problems": problems_of(error) if error else [],
-        "chosen": chosen,
+        "problems": field_problems(error) if error else {},
+        "chosen": chosen if shown else None,
         "typed": typed or {},
     }
     return render(request, "send_command.html", context, status=error.status if error else 200)
@@ -105,9 +111,14 @@ async def send_page(
 
 @router.get("/console/devices/{device_id}/commands/new")
 async def command_form(
-    device_id: str, request: Request, user: ConsoleUserDep, session: SessionDep, runtime: RuntimeDep
+    device_id: str,
+    request: Request,
+    user: ConsoleUserDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    command: str | None = None,
 ) -> Response:
-    return await send_page(request, session, runtime, user.workspace_id, device_id)
+    return await send_page(request, session, runtime, user.workspace_id, device_id, chosen=command)
 
 
 @router.post("/console/devices/{device_id}/commands")
@@ -122,9 +133,9 @@ async def send_command(
 ) -> Response:
     """What `POST /v1/devices/{id}/commands` does: the command checked, queued and sent by the executor."""
     row = await workspace_row(session, Device, user.workspace_id, device_id, "device")
-    typed = params_from(await request.form())
+    typed = typed_in(await request.form())
     try:
-        body = CommandIn(command=command, params=typed, wake=if_asleep != "fail")
+        body = CommandIn(command=command, params=params_from(command, typed), wake=if_asleep != "fail")
         queued, _ = await submit(session, runtime, user.workspace_id, row.id, body, None)
     except ValidationError:
         error = ValidationFailed("The form is not valid: choose a command from the list.")
