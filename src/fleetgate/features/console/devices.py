@@ -13,6 +13,7 @@ from fleetgate.features.access.capabilities import VEHICLE
 from fleetgate.features.console.auth import ConsoleUserDep
 from fleetgate.features.console.device_views import capability_rows, last_state, pairing
 from fleetgate.features.console.errors import workspace_row
+from fleetgate.features.console.history import history_panels
 from fleetgate.features.console.listing import customer_references, page_params
 from fleetgate.features.console.render import render
 from fleetgate.features.console.telemetry import telemetry_panel
@@ -83,5 +84,6 @@ async def device(
         "commands": list(commands.all()),
         "is_vehicle": row.type == VEHICLE,
         "telemetry": await telemetry_panel(session, row) if row.type == VEHICLE else None,
+        "history": await history_panels(runtime, row.id, row.type, out.capabilities),
     }
     return render(request, "device.html", context)
