@@ -175,6 +175,7 @@ class TestSending:
         again = Page(response.text)
         assert "tariff_content_v2 is not valid JSON: Expecting value at line 1, column 21." in again.text
         assert "command-honk_horn" not in response.text
+        assert 'Write it as a JSON object, such as {"key": "value"}.' in again.text
         assert 'id="command-error"' in response.text
         assert 'aria-invalid="true"' in response.text
         assert "&#34;seasons&#34;" in response.text or "&quot;seasons&quot;" in response.text  # kept as typed

@@ -36,6 +36,7 @@ FAMILIES: tuple[tuple[str, frozenset[str]], ...] = (
 # Commands of no vehicle family: wake_up, and an energy site's, which are one family of their own.
 OTHER_FAMILY = {"vehicle": "Waking", "energy_site": "Energy site settings"}
 BOOLEANS = {"true": True, "false": False}
+EXAMPLES = {"object": ', such as {"key": "value"}', "array": ", such as [1, 2]"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,11 @@ class ParamField:
     # An enum's values as JSON has them (strings or numbers): the form shows them as text and sends them back so.
     choices: tuple[Any, ...]
     default: Any
+    json_type: str | None  # for a JSON field: object or array, as the schema says, when it says
+
+    @property
+    def json_name(self) -> str:
+        return f"a JSON {self.json_type}" if self.json_type in ("object", "array") else "JSON"
 
     @property
     def input_name(self) -> str:
@@ -89,7 +95,7 @@ class ParamField:
                 raise ValidationFailed(
                     f"{self.name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
                     field=f"params.{self.name}",
-                    remedy={"message": 'Write it as a JSON object or array, such as {"key": "value"}.'},
+                    remedy={"message": f"Write it as {self.json_name}{EXAMPLES.get(self.json_type or '', '')}."},
                 ) from None
         return text
 
@@ -142,6 +148,7 @@ def _field(name: str, schema: dict[str, Any], required: bool) -> ParamField:
         pattern=shape.get("pattern"),
         choices=tuple(shape.get("enum", ())),
         default=schema.get("default"),
+        json_type=shape.get("type") if isinstance(shape.get("type"), str) else None,
     )
 
 

@@ -1,5 +1,5 @@
 """Devices: capabilities with their reasons and remedies, the virtual key with its pairing link, the last state, a
-vehicle's Fleet Telemetry."""
+vehicle's Fleet Telemetry, the stored history."""
 
 from __future__ import annotations
 
