@@ -11,13 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from fleetgate.features.access.capabilities import ENERGY_SITE
 from fleetgate.features.console.device_views import REASONS
 from fleetgate.features.devices.schemas import CapabilityOut
-from fleetgate.features.devices.state_store import stored_raw
 from fleetgate.features.history import store
 from fleetgate.features.history.periods import Kind, Period, resolve, zone
-from fleetgate.features.history.service import CAPABILITY_BY_KIND, KINDS_BY_DEVICE_TYPE, VEHICLE_ZONE
+from fleetgate.features.history.service import CAPABILITY_BY_KIND, KINDS_BY_DEVICE_TYPE, default_zone
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.runtime import Runtime
 
@@ -78,19 +76,6 @@ def window(kind: Kind, zone_name: str, now: datetime) -> Window:
     if kind == "energy":
         return Window(kind, "day", (today - timedelta(days=1)).isoformat(), None)
     return Window(kind, "month", (today - timedelta(days=RECENT_DAYS - 1)).isoformat(), today.isoformat())
-
-
-async def known_zone(runtime: Runtime, device_id: str, device_type: str) -> str | None:
-    """The zone the history service cuts the device's ranges in by default; None for a site whose zone no read has
-    told yet (its first history read asks Tesla)."""
-    if device_type != ENERGY_SITE:
-        return VEHICLE_ZONE
-    raw = await stored_raw(runtime, device_id)
-    info = raw.get("site_info") if isinstance(raw, dict) else None
-    name = info.get("installation_time_zone") if isinstance(info, dict) else None
-    if isinstance(name, str):
-        return name or "UTC"
-    return await store.known_zone(runtime, device_id)
 
 
 def kwh(wh: Any) -> str:
@@ -186,7 +171,7 @@ async def _panel(
 async def history_panels(
     runtime: Runtime, device_id: str, device_type: str, capabilities: dict[str, CapabilityOut]
 ) -> list[HistoryPanel]:
-    zone_name = await known_zone(runtime, device_id, device_type)
+    zone_name = await default_zone(runtime, device_id, device_type)
     return [
         await _panel(runtime, device_id, kind, zone_name, capabilities.get(CAPABILITY_BY_KIND[kind]))
         for kind in KINDS_BY_DEVICE_TYPE[device_type]

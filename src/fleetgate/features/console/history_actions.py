@@ -12,9 +12,9 @@ from fleetgate.features.console.auth import FormUserDep
 from fleetgate.features.console.device_actions import device_page
 from fleetgate.features.console.errors import workspace_row
 from fleetgate.features.console.flash import Flash
-from fleetgate.features.console.history import TITLES, Window, known_zone, window
+from fleetgate.features.console.history import TITLES, Window, window
 from fleetgate.features.console.render import done
-from fleetgate.features.history.service import KINDS_BY_DEVICE_TYPE, HistoryAnswer, read_history
+from fleetgate.features.history.service import KINDS_BY_DEVICE_TYPE, HistoryAnswer, default_zone, read_history
 from fleetgate.infra.db.base import utcnow
 from fleetgate.infra.db.release import release
 from fleetgate.infra.dependencies import RuntimeDep, SessionDep
@@ -56,7 +56,7 @@ async def load_history(
     fitting = next((found for found in KINDS_BY_DEVICE_TYPE[row.type] if found == kind), None)
     if fitting is None:
         return done(request, back, Flash("bad", f"This device has no {kind or 'such'} history to load."))
-    zone_name = await known_zone(runtime, row.id, row.type)
+    zone_name = await default_zone(runtime, row.id, row.type)
     # A site whose time zone no read has told yet: its days are guessed in UTC, then cut again once Tesla said it.
     asked = window(fitting, zone_name or "UTC", utcnow())
     try:

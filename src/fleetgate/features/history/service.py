@@ -82,7 +82,7 @@ async def read_history(
     capability = BY_DEVICE_TYPE[row.type][CAPABILITY_BY_KIND[kind]]
     what = f"Reading this {row.type.replace('_', ' ')}'s {kind} history"
     require(capability, facts, row.status, device_id, what)
-    site_zone = await _known_site_zone(runtime, device_id) if row.type != VEHICLE else None
+    site_zone = await default_zone(runtime, device_id, row.type) if row.type != VEHICLE else None
     zone_name = chosen_zone or (VEHICLE_ZONE if row.type == VEHICLE else site_zone)
     if zone_name is not None:
         span = resolve(period, start, end, zone_name, asked_at)
@@ -104,7 +104,11 @@ def _kind_for(row: LoadedDevice, kind: Kind | None) -> Kind:
     return kind
 
 
-async def _known_site_zone(runtime: Runtime, device_id: str) -> str | None:
+async def default_zone(runtime: Runtime, device_id: str, device_type: str) -> str | None:
+    """The zone a device's ranges are cut in unless asked otherwise: UTC for a car, the site's own for a site; None
+    for a site whose zone no read has told yet (its first history read asks Tesla)."""
+    if device_type == VEHICLE:
+        return VEHICLE_ZONE
     raw = await stored_raw(runtime, device_id)
     info = raw.get("site_info") if isinstance(raw, dict) else None
     name = info.get("installation_time_zone") if isinstance(info, dict) else None
