@@ -31,7 +31,7 @@ from fleetgate_client.models import (
     EnergySiteOut,
     ErrorBody,
     EventPage,
-    GetDeviceHistoryKindType0,
+    GetDeviceHistoryKind,
     GetDeviceHistoryPeriod,
     HistoryOut,
     VehicleOut,
@@ -132,7 +132,7 @@ async def test_reads_a_sites_energy_history(api: AuthenticatedClient, connected:
     site = next(d for d in page.data if isinstance(d, EnergySiteOut))
 
     history = await get_device_history.asyncio(
-        site.id, client=api, kind=GetDeviceHistoryKindType0.ENERGY, period=GetDeviceHistoryPeriod.WEEK
+        site.id, client=api, kind=GetDeviceHistoryKind.ENERGY, period=GetDeviceHistoryPeriod.WEEK
     )
 
     assert isinstance(history, HistoryOut), history

@@ -126,3 +126,13 @@ async def test_a_connect_session_asks_for_at_least_one_access_in_the_schema_as_i
     error = answer.json()["error"]
     assert (error["code"], error["field"]) == ("validation_error", "access")
     assert "at least one" in error["message"]
+
+
+async def test_a_query_parameter_is_given_or_left_out_never_null(gateway: httpx.AsyncClient) -> None:
+    """Generated clients then name an enum parameter's type after it (`ListDevicesType`)."""
+    for operations in (await document(gateway))["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                if parameter["in"] == "query":
+                    assert "anyOf" not in parameter["schema"], parameter
+                    assert parameter["schema"].get("type") != "null", parameter

@@ -145,10 +145,29 @@ def install(app: FastAPI) -> None:
                 routes=app.routes,
             )
             _with_errors(schema)
+            _query_parameters_not_null(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]
+
+
+def _query_parameters_not_null(schema: dict[str, Any]) -> None:
+    """A query parameter is given or left out, never null: `X | None` in a route's signature is published as `X`
+    (optional), so that generated clients name its type after the parameter (`ListDevicesType`, not a `Type0`)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                if parameter.get("in") != "query":
+                    continue
+                shape = parameter.get("schema", {})
+                kinds = shape.get("anyOf", ())
+                others = [kind for kind in kinds if kind != {"type": "null"}]
+                if len(kinds) == 2 and len(others) == 1:
+                    kept = {key: value for key, value in shape.items() if key != "anyOf"}
+                    if kept.get("default", ...) is None:
+                        del kept["default"]
+                    parameter["schema"] = {**others[0], **kept}
 
 
 def _with_errors(schema: dict[str, Any]) -> None:

@@ -64,9 +64,9 @@ from .event_out_data import EventOutData
 from .event_page import EventPage
 from .field_cost_out import FieldCostOut
 from .field_setting import FieldSetting
-from .get_command_catalog_device_type_type_0 import GetCommandCatalogDeviceTypeType0
+from .get_command_catalog_device_type import GetCommandCatalogDeviceType
 from .get_device_capabilities_response_get_device_capabilities import GetDeviceCapabilitiesResponseGetDeviceCapabilities
-from .get_device_history_kind_type_0 import GetDeviceHistoryKindType0
+from .get_device_history_kind import GetDeviceHistoryKind
 from .get_device_history_period import GetDeviceHistoryPeriod
 from .history_out import HistoryOut
 from .history_out_kind import HistoryOutKind
@@ -74,18 +74,18 @@ from .history_out_period import HistoryOutPeriod
 from .history_out_source import HistoryOutSource
 from .history_out_type import HistoryOutType
 from .history_range import HistoryRange
-from .list_commands_order_type_0 import ListCommandsOrderType0
-from .list_commands_status_type_0 import ListCommandsStatusType0
-from .list_connections_order_type_0 import ListConnectionsOrderType0
-from .list_customers_order_type_0 import ListCustomersOrderType0
-from .list_device_commands_order_type_0 import ListDeviceCommandsOrderType0
-from .list_device_commands_status_type_0 import ListDeviceCommandsStatusType0
-from .list_devices_order_type_0 import ListDevicesOrderType0
-from .list_devices_type_type_0 import ListDevicesTypeType0
-from .list_events_order_type_0 import ListEventsOrderType0
-from .list_webhook_deliveries_order_type_0 import ListWebhookDeliveriesOrderType0
-from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
-from .list_webhook_endpoints_order_type_0 import ListWebhookEndpointsOrderType0
+from .list_commands_order import ListCommandsOrder
+from .list_commands_status import ListCommandsStatus
+from .list_connections_order import ListConnectionsOrder
+from .list_customers_order import ListCustomersOrder
+from .list_device_commands_order import ListDeviceCommandsOrder
+from .list_device_commands_status import ListDeviceCommandsStatus
+from .list_devices_order import ListDevicesOrder
+from .list_devices_type import ListDevicesType
+from .list_events_order import ListEventsOrder
+from .list_webhook_deliveries_order import ListWebhookDeliveriesOrder
+from .list_webhook_deliveries_status import ListWebhookDeliveriesStatus
+from .list_webhook_endpoints_order import ListWebhookEndpointsOrder
 from .location import Location
 from .page_connection_out import PageConnectionOut
 from .page_customer_out import PageCustomerOut
@@ -200,9 +200,9 @@ __all__ = (
     "EventPage",
     "FieldCostOut",
     "FieldSetting",
-    "GetCommandCatalogDeviceTypeType0",
+    "GetCommandCatalogDeviceType",
     "GetDeviceCapabilitiesResponseGetDeviceCapabilities",
-    "GetDeviceHistoryKindType0",
+    "GetDeviceHistoryKind",
     "GetDeviceHistoryPeriod",
     "HistoryOut",
     "HistoryOutKind",
@@ -210,18 +210,18 @@ __all__ = (
     "HistoryOutSource",
     "HistoryOutType",
     "HistoryRange",
-    "ListCommandsOrderType0",
-    "ListCommandsStatusType0",
-    "ListConnectionsOrderType0",
-    "ListCustomersOrderType0",
-    "ListDeviceCommandsOrderType0",
-    "ListDeviceCommandsStatusType0",
-    "ListDevicesOrderType0",
-    "ListDevicesTypeType0",
-    "ListEventsOrderType0",
-    "ListWebhookDeliveriesOrderType0",
-    "ListWebhookDeliveriesStatusType0",
-    "ListWebhookEndpointsOrderType0",
+    "ListCommandsOrder",
+    "ListCommandsStatus",
+    "ListConnectionsOrder",
+    "ListCustomersOrder",
+    "ListDeviceCommandsOrder",
+    "ListDeviceCommandsStatus",
+    "ListDevicesOrder",
+    "ListDevicesType",
+    "ListEventsOrder",
+    "ListWebhookDeliveriesOrder",
+    "ListWebhookDeliveriesStatus",
+    "ListWebhookEndpointsOrder",
     "Location",
     "PageConnectionOut",
     "PageCustomerOut",

@@ -7,24 +7,21 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.catalog import Catalog
 from ...models.error_body import ErrorBody
-from ...models.get_command_catalog_device_type_type_0 import GetCommandCatalogDeviceTypeType0
+from ...models.get_command_catalog_device_type import GetCommandCatalogDeviceType
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    device_type: GetCommandCatalogDeviceTypeType0 | None | Unset = UNSET,
+    device_type: GetCommandCatalogDeviceType | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_device_type: None | str | Unset
-    if isinstance(device_type, Unset):
-        json_device_type = UNSET
-    elif isinstance(device_type, GetCommandCatalogDeviceTypeType0):
+    json_device_type: str | Unset = UNSET
+    if not isinstance(device_type, Unset):
         json_device_type = device_type.value
-    else:
-        json_device_type = device_type
+
     params["device_type"] = json_device_type
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -77,12 +74,12 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    device_type: GetCommandCatalogDeviceTypeType0 | None | Unset = UNSET,
+    device_type: GetCommandCatalogDeviceType | Unset = UNSET,
 ) -> Response[Catalog | ErrorBody]:
     """List the commands and their parameters
 
     Args:
-        device_type (GetCommandCatalogDeviceTypeType0 | None | Unset):
+        device_type (GetCommandCatalogDeviceType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,12 +103,12 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    device_type: GetCommandCatalogDeviceTypeType0 | None | Unset = UNSET,
+    device_type: GetCommandCatalogDeviceType | Unset = UNSET,
 ) -> Catalog | ErrorBody | None:
     """List the commands and their parameters
 
     Args:
-        device_type (GetCommandCatalogDeviceTypeType0 | None | Unset):
+        device_type (GetCommandCatalogDeviceType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,12 +127,12 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    device_type: GetCommandCatalogDeviceTypeType0 | None | Unset = UNSET,
+    device_type: GetCommandCatalogDeviceType | Unset = UNSET,
 ) -> Response[Catalog | ErrorBody]:
     """List the commands and their parameters
 
     Args:
-        device_type (GetCommandCatalogDeviceTypeType0 | None | Unset):
+        device_type (GetCommandCatalogDeviceType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,12 +154,12 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    device_type: GetCommandCatalogDeviceTypeType0 | None | Unset = UNSET,
+    device_type: GetCommandCatalogDeviceType | Unset = UNSET,
 ) -> Catalog | ErrorBody | None:
     """List the commands and their parameters
 
     Args:
-        device_type (GetCommandCatalogDeviceTypeType0 | None | Unset):
+        device_type (GetCommandCatalogDeviceType | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

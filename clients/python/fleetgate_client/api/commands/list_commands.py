@@ -7,62 +7,41 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.command_page import CommandPage
 from ...models.error_body import ErrorBody
-from ...models.list_commands_order_type_0 import ListCommandsOrderType0
-from ...models.list_commands_status_type_0 import ListCommandsStatusType0
+from ...models.list_commands_order import ListCommandsOrder
+from ...models.list_commands_status import ListCommandsStatus
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    status: ListCommandsStatusType0 | None | Unset = UNSET,
-    device_id: None | str | Unset = UNSET,
-    command: None | str | Unset = UNSET,
+    status: ListCommandsStatus | Unset = UNSET,
+    device_id: str | Unset = UNSET,
+    command: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCommandsOrder | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    elif isinstance(status, ListCommandsStatusType0):
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
         json_status = status.value
-    else:
-        json_status = status
+
     params["status"] = json_status
 
-    json_device_id: None | str | Unset
-    if isinstance(device_id, Unset):
-        json_device_id = UNSET
-    else:
-        json_device_id = device_id
-    params["device_id"] = json_device_id
+    params["device_id"] = device_id
 
-    json_command: None | str | Unset
-    if isinstance(command, Unset):
-        json_command = UNSET
-    else:
-        json_command = command
-    params["command"] = json_command
+    params["command"] = command
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
-    json_order: None | str | Unset
-    if isinstance(order, Unset):
-        json_order = UNSET
-    elif isinstance(order, ListCommandsOrderType0):
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
         json_order = order.value
-    else:
-        json_order = order
+
     params["order"] = json_order
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -124,24 +103,24 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    status: ListCommandsStatusType0 | None | Unset = UNSET,
-    device_id: None | str | Unset = UNSET,
-    command: None | str | Unset = UNSET,
+    status: ListCommandsStatus | Unset = UNSET,
+    device_id: str | Unset = UNSET,
+    command: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCommandsOrder | Unset = UNSET,
 ) -> Response[CommandPage | ErrorBody]:
     """List commands
 
     Args:
-        status (ListCommandsStatusType0 | None | Unset):
-        device_id (None | str | Unset):
-        command (None | str | Unset):
+        status (ListCommandsStatus | Unset):
+        device_id (str | Unset):
+        command (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,24 +149,24 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    status: ListCommandsStatusType0 | None | Unset = UNSET,
-    device_id: None | str | Unset = UNSET,
-    command: None | str | Unset = UNSET,
+    status: ListCommandsStatus | Unset = UNSET,
+    device_id: str | Unset = UNSET,
+    command: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCommandsOrder | Unset = UNSET,
 ) -> CommandPage | ErrorBody | None:
     """List commands
 
     Args:
-        status (ListCommandsStatusType0 | None | Unset):
-        device_id (None | str | Unset):
-        command (None | str | Unset):
+        status (ListCommandsStatus | Unset):
+        device_id (str | Unset):
+        command (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,24 +190,24 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    status: ListCommandsStatusType0 | None | Unset = UNSET,
-    device_id: None | str | Unset = UNSET,
-    command: None | str | Unset = UNSET,
+    status: ListCommandsStatus | Unset = UNSET,
+    device_id: str | Unset = UNSET,
+    command: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCommandsOrder | Unset = UNSET,
 ) -> Response[CommandPage | ErrorBody]:
     """List commands
 
     Args:
-        status (ListCommandsStatusType0 | None | Unset):
-        device_id (None | str | Unset):
-        command (None | str | Unset):
+        status (ListCommandsStatus | Unset):
+        device_id (str | Unset):
+        command (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,24 +234,24 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    status: ListCommandsStatusType0 | None | Unset = UNSET,
-    device_id: None | str | Unset = UNSET,
-    command: None | str | Unset = UNSET,
+    status: ListCommandsStatus | Unset = UNSET,
+    device_id: str | Unset = UNSET,
+    command: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCommandsOrder | Unset = UNSET,
 ) -> CommandPage | ErrorBody | None:
     """List commands
 
     Args:
-        status (ListCommandsStatusType0 | None | Unset):
-        device_id (None | str | Unset):
-        command (None | str | Unset):
+        status (ListCommandsStatus | Unset):
+        device_id (str | Unset):
+        command (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

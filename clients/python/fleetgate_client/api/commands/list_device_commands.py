@@ -8,47 +8,36 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.command_page import CommandPage
 from ...models.error_body import ErrorBody
-from ...models.list_device_commands_order_type_0 import ListDeviceCommandsOrderType0
-from ...models.list_device_commands_status_type_0 import ListDeviceCommandsStatusType0
+from ...models.list_device_commands_order import ListDeviceCommandsOrder
+from ...models.list_device_commands_status import ListDeviceCommandsStatus
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     device_id: str,
     *,
-    status: ListDeviceCommandsStatusType0 | None | Unset = UNSET,
+    status: ListDeviceCommandsStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDeviceCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDeviceCommandsOrder | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    elif isinstance(status, ListDeviceCommandsStatusType0):
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
         json_status = status.value
-    else:
-        json_status = status
+
     params["status"] = json_status
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
-    json_order: None | str | Unset
-    if isinstance(order, Unset):
-        json_order = UNSET
-    elif isinstance(order, ListDeviceCommandsOrderType0):
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
         json_order = order.value
-    else:
-        json_order = order
+
     params["order"] = json_order
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -118,21 +107,21 @@ def sync_detailed(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListDeviceCommandsStatusType0 | None | Unset = UNSET,
+    status: ListDeviceCommandsStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDeviceCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDeviceCommandsOrder | Unset = UNSET,
 ) -> Response[CommandPage | ErrorBody]:
     """List a device's commands
 
     Args:
         device_id (str):
-        status (ListDeviceCommandsStatusType0 | None | Unset):
+        status (ListDeviceCommandsStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDeviceCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDeviceCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`,
+            to read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,21 +150,21 @@ def sync(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListDeviceCommandsStatusType0 | None | Unset = UNSET,
+    status: ListDeviceCommandsStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDeviceCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDeviceCommandsOrder | Unset = UNSET,
 ) -> CommandPage | ErrorBody | None:
     """List a device's commands
 
     Args:
         device_id (str):
-        status (ListDeviceCommandsStatusType0 | None | Unset):
+        status (ListDeviceCommandsStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDeviceCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDeviceCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`,
+            to read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,21 +188,21 @@ async def asyncio_detailed(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListDeviceCommandsStatusType0 | None | Unset = UNSET,
+    status: ListDeviceCommandsStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDeviceCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDeviceCommandsOrder | Unset = UNSET,
 ) -> Response[CommandPage | ErrorBody]:
     """List a device's commands
 
     Args:
         device_id (str):
-        status (ListDeviceCommandsStatusType0 | None | Unset):
+        status (ListDeviceCommandsStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDeviceCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDeviceCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`,
+            to read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -240,21 +229,21 @@ async def asyncio(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListDeviceCommandsStatusType0 | None | Unset = UNSET,
+    status: ListDeviceCommandsStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDeviceCommandsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDeviceCommandsOrder | Unset = UNSET,
 ) -> CommandPage | ErrorBody | None:
     """List a device's commands
 
     Args:
         device_id (str):
-        status (ListDeviceCommandsStatusType0 | None | Unset):
+        status (ListDeviceCommandsStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDeviceCommandsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDeviceCommandsOrder | Unset): `newest_first` (the default) or `oldest_first`,
+            to read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

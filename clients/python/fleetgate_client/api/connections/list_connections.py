@@ -6,44 +6,31 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.list_connections_order_type_0 import ListConnectionsOrderType0
+from ...models.list_connections_order import ListConnectionsOrder
 from ...models.page_connection_out import PageConnectionOut
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    customer_id: None | str | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListConnectionsOrder | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_customer_id: None | str | Unset
-    if isinstance(customer_id, Unset):
-        json_customer_id = UNSET
-    else:
-        json_customer_id = customer_id
-    params["customer_id"] = json_customer_id
+    params["customer_id"] = customer_id
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
-    json_order: None | str | Unset
-    if isinstance(order, Unset):
-        json_order = UNSET
-    elif isinstance(order, ListConnectionsOrderType0):
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
         json_order = order.value
-    else:
-        json_order = order
+
     params["order"] = json_order
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -105,20 +92,20 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListConnectionsOrder | Unset = UNSET,
 ) -> Response[ErrorBody | PageConnectionOut]:
     """List connections
 
     Args:
-        customer_id (None | str | Unset):
+        customer_id (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListConnectionsOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,20 +132,20 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListConnectionsOrder | Unset = UNSET,
 ) -> ErrorBody | PageConnectionOut | None:
     """List connections
 
     Args:
-        customer_id (None | str | Unset):
+        customer_id (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListConnectionsOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,20 +167,20 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListConnectionsOrder | Unset = UNSET,
 ) -> Response[ErrorBody | PageConnectionOut]:
     """List connections
 
     Args:
-        customer_id (None | str | Unset):
+        customer_id (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListConnectionsOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -218,20 +205,20 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListConnectionsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListConnectionsOrder | Unset = UNSET,
 ) -> ErrorBody | PageConnectionOut | None:
     """List connections
 
     Args:
-        customer_id (None | str | Unset):
+        customer_id (str | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListConnectionsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListConnectionsOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

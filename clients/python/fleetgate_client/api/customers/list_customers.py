@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.list_customers_order_type_0 import ListCustomersOrderType0
+from ...models.list_customers_order import ListCustomersOrder
 from ...models.page_customer_out import PageCustomerOut
 from ...types import UNSET, Response, Unset
 
@@ -14,28 +14,20 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCustomersOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCustomersOrder | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
-    json_order: None | str | Unset
-    if isinstance(order, Unset):
-        json_order = UNSET
-    elif isinstance(order, ListCustomersOrderType0):
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
         json_order = order.value
-    else:
-        json_order = order
+
     params["order"] = json_order
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -98,17 +90,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCustomersOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCustomersOrder | Unset = UNSET,
 ) -> Response[ErrorBody | PageCustomerOut]:
     """List customers
 
     Args:
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCustomersOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCustomersOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,17 +127,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCustomersOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCustomersOrder | Unset = UNSET,
 ) -> ErrorBody | PageCustomerOut | None:
     """List customers
 
     Args:
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCustomersOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCustomersOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,17 +159,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCustomersOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCustomersOrder | Unset = UNSET,
 ) -> Response[ErrorBody | PageCustomerOut]:
     """List customers
 
     Args:
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCustomersOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCustomersOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,17 +194,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListCustomersOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListCustomersOrder | Unset = UNSET,
 ) -> ErrorBody | PageCustomerOut | None:
     """List customers
 
     Args:
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListCustomersOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListCustomersOrder | Unset): `newest_first` (the default) or `oldest_first`, to
+            read forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

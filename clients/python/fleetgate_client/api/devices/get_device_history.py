@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.get_device_history_kind_type_0 import GetDeviceHistoryKindType0
+from ...models.get_device_history_kind import GetDeviceHistoryKind
 from ...models.get_device_history_period import GetDeviceHistoryPeriod
 from ...models.history_out import HistoryOut
 from ...types import UNSET, Response, Unset
@@ -16,23 +16,20 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     device_id: str,
     *,
-    kind: GetDeviceHistoryKindType0 | None | Unset = UNSET,
+    kind: GetDeviceHistoryKind | Unset = UNSET,
     period: GetDeviceHistoryPeriod | Unset = GetDeviceHistoryPeriod.DAY,
-    start: None | str | Unset = UNSET,
-    end: None | str | Unset = UNSET,
-    time_zone: None | str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
     max_age: float | Unset = 60.0,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_kind: None | str | Unset
-    if isinstance(kind, Unset):
-        json_kind = UNSET
-    elif isinstance(kind, GetDeviceHistoryKindType0):
+    json_kind: str | Unset = UNSET
+    if not isinstance(kind, Unset):
         json_kind = kind.value
-    else:
-        json_kind = kind
+
     params["kind"] = json_kind
 
     json_period: str | Unset = UNSET
@@ -41,26 +38,11 @@ def _get_kwargs(
 
     params["period"] = json_period
 
-    json_start: None | str | Unset
-    if isinstance(start, Unset):
-        json_start = UNSET
-    else:
-        json_start = start
-    params["start"] = json_start
+    params["start"] = start
 
-    json_end: None | str | Unset
-    if isinstance(end, Unset):
-        json_end = UNSET
-    else:
-        json_end = end
-    params["end"] = json_end
+    params["end"] = end
 
-    json_time_zone: None | str | Unset
-    if isinstance(time_zone, Unset):
-        json_time_zone = UNSET
-    else:
-        json_time_zone = time_zone
-    params["time_zone"] = json_time_zone
+    params["time_zone"] = time_zone
 
     params["max_age"] = max_age
 
@@ -149,11 +131,11 @@ def sync_detailed(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    kind: GetDeviceHistoryKindType0 | None | Unset = UNSET,
+    kind: GetDeviceHistoryKind | Unset = UNSET,
     period: GetDeviceHistoryPeriod | Unset = GetDeviceHistoryPeriod.DAY,
-    start: None | str | Unset = UNSET,
-    end: None | str | Unset = UNSET,
-    time_zone: None | str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
     max_age: float | Unset = 60.0,
 ) -> Response[ErrorBody | HistoryOut]:
     """Read a device's history
@@ -168,16 +150,15 @@ def sync_detailed(
 
     Args:
         device_id (str):
-        kind (GetDeviceHistoryKindType0 | None | Unset): energy or backup for a site (default
-            energy), charging for a car
+        kind (GetDeviceHistoryKind | Unset): energy or backup for a site (default energy),
+            charging for a car
         period (GetDeviceHistoryPeriod | Unset): The calendar span a range defaults to Default:
             GetDeviceHistoryPeriod.DAY.
-        start (None | str | Unset): First day (2026-12-01) or moment (with its offset) of the
-            range
-        end (None | str | Unset): Last day of the range, counted in full, or the moment (with its
-            offset) it ends before
-        time_zone (None | str | Unset): IANA time zone to cut the range and days in; default the
-            site's, UTC for a car
+        start (str | Unset): First day (2026-12-01) or moment (with its offset) of the range
+        end (str | Unset): Last day of the range, counted in full, or the moment (with its offset)
+            it ends before
+        time_zone (str | Unset): IANA time zone to cut the range and days in; default the site's,
+            UTC for a car
         max_age (float | Unset): Oldest acceptable read of an open range, in seconds; 0 asks Tesla
             Default: 60.0.
 
@@ -210,11 +191,11 @@ def sync(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    kind: GetDeviceHistoryKindType0 | None | Unset = UNSET,
+    kind: GetDeviceHistoryKind | Unset = UNSET,
     period: GetDeviceHistoryPeriod | Unset = GetDeviceHistoryPeriod.DAY,
-    start: None | str | Unset = UNSET,
-    end: None | str | Unset = UNSET,
-    time_zone: None | str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
     max_age: float | Unset = 60.0,
 ) -> ErrorBody | HistoryOut | None:
     """Read a device's history
@@ -229,16 +210,15 @@ def sync(
 
     Args:
         device_id (str):
-        kind (GetDeviceHistoryKindType0 | None | Unset): energy or backup for a site (default
-            energy), charging for a car
+        kind (GetDeviceHistoryKind | Unset): energy or backup for a site (default energy),
+            charging for a car
         period (GetDeviceHistoryPeriod | Unset): The calendar span a range defaults to Default:
             GetDeviceHistoryPeriod.DAY.
-        start (None | str | Unset): First day (2026-12-01) or moment (with its offset) of the
-            range
-        end (None | str | Unset): Last day of the range, counted in full, or the moment (with its
-            offset) it ends before
-        time_zone (None | str | Unset): IANA time zone to cut the range and days in; default the
-            site's, UTC for a car
+        start (str | Unset): First day (2026-12-01) or moment (with its offset) of the range
+        end (str | Unset): Last day of the range, counted in full, or the moment (with its offset)
+            it ends before
+        time_zone (str | Unset): IANA time zone to cut the range and days in; default the site's,
+            UTC for a car
         max_age (float | Unset): Oldest acceptable read of an open range, in seconds; 0 asks Tesla
             Default: 60.0.
 
@@ -266,11 +246,11 @@ async def asyncio_detailed(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    kind: GetDeviceHistoryKindType0 | None | Unset = UNSET,
+    kind: GetDeviceHistoryKind | Unset = UNSET,
     period: GetDeviceHistoryPeriod | Unset = GetDeviceHistoryPeriod.DAY,
-    start: None | str | Unset = UNSET,
-    end: None | str | Unset = UNSET,
-    time_zone: None | str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
     max_age: float | Unset = 60.0,
 ) -> Response[ErrorBody | HistoryOut]:
     """Read a device's history
@@ -285,16 +265,15 @@ async def asyncio_detailed(
 
     Args:
         device_id (str):
-        kind (GetDeviceHistoryKindType0 | None | Unset): energy or backup for a site (default
-            energy), charging for a car
+        kind (GetDeviceHistoryKind | Unset): energy or backup for a site (default energy),
+            charging for a car
         period (GetDeviceHistoryPeriod | Unset): The calendar span a range defaults to Default:
             GetDeviceHistoryPeriod.DAY.
-        start (None | str | Unset): First day (2026-12-01) or moment (with its offset) of the
-            range
-        end (None | str | Unset): Last day of the range, counted in full, or the moment (with its
-            offset) it ends before
-        time_zone (None | str | Unset): IANA time zone to cut the range and days in; default the
-            site's, UTC for a car
+        start (str | Unset): First day (2026-12-01) or moment (with its offset) of the range
+        end (str | Unset): Last day of the range, counted in full, or the moment (with its offset)
+            it ends before
+        time_zone (str | Unset): IANA time zone to cut the range and days in; default the site's,
+            UTC for a car
         max_age (float | Unset): Oldest acceptable read of an open range, in seconds; 0 asks Tesla
             Default: 60.0.
 
@@ -325,11 +304,11 @@ async def asyncio(
     device_id: str,
     *,
     client: AuthenticatedClient,
-    kind: GetDeviceHistoryKindType0 | None | Unset = UNSET,
+    kind: GetDeviceHistoryKind | Unset = UNSET,
     period: GetDeviceHistoryPeriod | Unset = GetDeviceHistoryPeriod.DAY,
-    start: None | str | Unset = UNSET,
-    end: None | str | Unset = UNSET,
-    time_zone: None | str | Unset = UNSET,
+    start: str | Unset = UNSET,
+    end: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
     max_age: float | Unset = 60.0,
 ) -> ErrorBody | HistoryOut | None:
     """Read a device's history
@@ -344,16 +323,15 @@ async def asyncio(
 
     Args:
         device_id (str):
-        kind (GetDeviceHistoryKindType0 | None | Unset): energy or backup for a site (default
-            energy), charging for a car
+        kind (GetDeviceHistoryKind | Unset): energy or backup for a site (default energy),
+            charging for a car
         period (GetDeviceHistoryPeriod | Unset): The calendar span a range defaults to Default:
             GetDeviceHistoryPeriod.DAY.
-        start (None | str | Unset): First day (2026-12-01) or moment (with its offset) of the
-            range
-        end (None | str | Unset): Last day of the range, counted in full, or the moment (with its
-            offset) it ends before
-        time_zone (None | str | Unset): IANA time zone to cut the range and days in; default the
-            site's, UTC for a car
+        start (str | Unset): First day (2026-12-01) or moment (with its offset) of the range
+        end (str | Unset): Last day of the range, counted in full, or the moment (with its offset)
+            it ends before
+        time_zone (str | Unset): IANA time zone to cut the range and days in; default the site's,
+            UTC for a car
         max_age (float | Unset): Oldest acceptable read of an open range, in seconds; 0 asks Tesla
             Default: 60.0.
 

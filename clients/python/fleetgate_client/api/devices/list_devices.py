@@ -8,72 +8,48 @@ from ...client import AuthenticatedClient, Client
 from ...models.device_page import DevicePage
 from ...models.device_status import DeviceStatus
 from ...models.error_body import ErrorBody
-from ...models.list_devices_order_type_0 import ListDevicesOrderType0
-from ...models.list_devices_type_type_0 import ListDevicesTypeType0
+from ...models.list_devices_order import ListDevicesOrder
+from ...models.list_devices_type import ListDevicesType
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    customer_id: None | str | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
-    type_: ListDevicesTypeType0 | None | Unset = UNSET,
-    status: DeviceStatus | None | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    type_: ListDevicesType | Unset = UNSET,
+    status: DeviceStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDevicesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDevicesOrder | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_customer_id: None | str | Unset
-    if isinstance(customer_id, Unset):
-        json_customer_id = UNSET
-    else:
-        json_customer_id = customer_id
-    params["customer_id"] = json_customer_id
+    params["customer_id"] = customer_id
 
-    json_connection_id: None | str | Unset
-    if isinstance(connection_id, Unset):
-        json_connection_id = UNSET
-    else:
-        json_connection_id = connection_id
-    params["connection_id"] = json_connection_id
+    params["connection_id"] = connection_id
 
-    json_type_: None | str | Unset
-    if isinstance(type_, Unset):
-        json_type_ = UNSET
-    elif isinstance(type_, ListDevicesTypeType0):
+    json_type_: str | Unset = UNSET
+    if not isinstance(type_, Unset):
         json_type_ = type_.value
-    else:
-        json_type_ = type_
+
     params["type"] = json_type_
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    elif isinstance(status, DeviceStatus):
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
         json_status = status.value
-    else:
-        json_status = status
+
     params["status"] = json_status
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
-    json_order: None | str | Unset
-    if isinstance(order, Unset):
-        json_order = UNSET
-    elif isinstance(order, ListDevicesOrderType0):
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
         json_order = order.value
-    else:
-        json_order = order
+
     params["order"] = json_order
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -133,26 +109,28 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
-    type_: ListDevicesTypeType0 | None | Unset = UNSET,
-    status: DeviceStatus | None | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    type_: ListDevicesType | Unset = UNSET,
+    status: DeviceStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDevicesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDevicesOrder | Unset = UNSET,
 ) -> Response[DevicePage | ErrorBody]:
     """List devices
 
     Args:
-        customer_id (None | str | Unset):
-        connection_id (None | str | Unset):
-        type_ (ListDevicesTypeType0 | None | Unset):
-        status (DeviceStatus | None | Unset):
+        customer_id (str | Unset):
+        connection_id (str | Unset):
+        type_ (ListDevicesType | Unset):
+        status (DeviceStatus | Unset): `removed`: Tesla no longer lists the device on the account
+            (or the connection was deleted); it comes back
+            `active`, with the same id, when it is listed again.
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDevicesOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDevicesOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,26 +160,28 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
-    type_: ListDevicesTypeType0 | None | Unset = UNSET,
-    status: DeviceStatus | None | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    type_: ListDevicesType | Unset = UNSET,
+    status: DeviceStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDevicesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDevicesOrder | Unset = UNSET,
 ) -> DevicePage | ErrorBody | None:
     """List devices
 
     Args:
-        customer_id (None | str | Unset):
-        connection_id (None | str | Unset):
-        type_ (ListDevicesTypeType0 | None | Unset):
-        status (DeviceStatus | None | Unset):
+        customer_id (str | Unset):
+        connection_id (str | Unset):
+        type_ (ListDevicesType | Unset):
+        status (DeviceStatus | Unset): `removed`: Tesla no longer lists the device on the account
+            (or the connection was deleted); it comes back
+            `active`, with the same id, when it is listed again.
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDevicesOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDevicesOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,26 +206,28 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
-    type_: ListDevicesTypeType0 | None | Unset = UNSET,
-    status: DeviceStatus | None | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    type_: ListDevicesType | Unset = UNSET,
+    status: DeviceStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDevicesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDevicesOrder | Unset = UNSET,
 ) -> Response[DevicePage | ErrorBody]:
     """List devices
 
     Args:
-        customer_id (None | str | Unset):
-        connection_id (None | str | Unset):
-        type_ (ListDevicesTypeType0 | None | Unset):
-        status (DeviceStatus | None | Unset):
+        customer_id (str | Unset):
+        connection_id (str | Unset):
+        type_ (ListDevicesType | Unset):
+        status (DeviceStatus | Unset): `removed`: Tesla no longer lists the device on the account
+            (or the connection was deleted); it comes back
+            `active`, with the same id, when it is listed again.
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDevicesOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDevicesOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -273,26 +255,28 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    customer_id: None | str | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
-    type_: ListDevicesTypeType0 | None | Unset = UNSET,
-    status: DeviceStatus | None | Unset = UNSET,
+    customer_id: str | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
+    type_: ListDevicesType | Unset = UNSET,
+    status: DeviceStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListDevicesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListDevicesOrder | Unset = UNSET,
 ) -> DevicePage | ErrorBody | None:
     """List devices
 
     Args:
-        customer_id (None | str | Unset):
-        connection_id (None | str | Unset):
-        type_ (ListDevicesTypeType0 | None | Unset):
-        status (DeviceStatus | None | Unset):
+        customer_id (str | Unset):
+        connection_id (str | Unset):
+        type_ (ListDevicesType | Unset):
+        status (DeviceStatus | Unset): `removed`: Tesla no longer lists the device on the account
+            (or the connection was deleted); it comes back
+            `active`, with the same id, when it is listed again.
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListDevicesOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListDevicesOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

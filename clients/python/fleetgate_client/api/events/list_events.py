@@ -7,43 +7,30 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
 from ...models.event_page import EventPage
-from ...models.list_events_order_type_0 import ListEventsOrderType0
+from ...models.list_events_order import ListEventsOrder
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    type_: None | str | Unset = UNSET,
+    type_: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListEventsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListEventsOrder | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_type_: None | str | Unset
-    if isinstance(type_, Unset):
-        json_type_ = UNSET
-    else:
-        json_type_ = type_
-    params["type"] = json_type_
+    params["type"] = type_
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
-    json_order: None | str | Unset
-    if isinstance(order, Unset):
-        json_order = UNSET
-    elif isinstance(order, ListEventsOrderType0):
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
         json_order = order.value
-    else:
-        json_order = order
+
     params["order"] = json_order
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -103,10 +90,10 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    type_: None | str | Unset = UNSET,
+    type_: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListEventsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListEventsOrder | Unset = UNSET,
 ) -> Response[ErrorBody | EventPage]:
     """List events
 
@@ -115,12 +102,12 @@ def sync_detailed(
     page ended.
 
     Args:
-        type_ (None | str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
+        type_ (str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListEventsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListEventsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,10 +134,10 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    type_: None | str | Unset = UNSET,
+    type_: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListEventsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListEventsOrder | Unset = UNSET,
 ) -> ErrorBody | EventPage | None:
     """List events
 
@@ -159,12 +146,12 @@ def sync(
     page ended.
 
     Args:
-        type_ (None | str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
+        type_ (str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListEventsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListEventsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,10 +173,10 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    type_: None | str | Unset = UNSET,
+    type_: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListEventsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListEventsOrder | Unset = UNSET,
 ) -> Response[ErrorBody | EventPage]:
     """List events
 
@@ -198,12 +185,12 @@ async def asyncio_detailed(
     page ended.
 
     Args:
-        type_ (None | str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
+        type_ (str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListEventsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListEventsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -228,10 +215,10 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    type_: None | str | Unset = UNSET,
+    type_: str | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListEventsOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListEventsOrder | Unset = UNSET,
 ) -> ErrorBody | EventPage | None:
     """List events
 
@@ -240,12 +227,12 @@ async def asyncio(
     page ended.
 
     Args:
-        type_ (None | str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
+        type_ (str | Unset): An event type, `<category>.*` (e.g. `device.*`) or `*`
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListEventsOrderType0 | None | Unset): `newest_first` (the default) or
-            `oldest_first`, to read forwards, e.g. to catch up
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListEventsOrder | Unset): `newest_first` (the default) or `oldest_first`, to read
+            forwards, e.g. to catch up
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -13,37 +13,24 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_from_: None | str | Unset
-    if isinstance(from_, Unset):
-        json_from_ = UNSET
-    elif isinstance(from_, datetime.datetime):
+    json_from_: str | Unset = UNSET
+    if not isinstance(from_, Unset):
         json_from_ = from_.isoformat()
-    else:
-        json_from_ = from_
     params["from"] = json_from_
 
-    json_to: None | str | Unset
-    if isinstance(to, Unset):
-        json_to = UNSET
-    elif isinstance(to, datetime.datetime):
+    json_to: str | Unset = UNSET
+    if not isinstance(to, Unset):
         json_to = to.isoformat()
-    else:
-        json_to = to
     params["to"] = json_to
 
-    json_connection_id: None | str | Unset
-    if isinstance(connection_id, Unset):
-        json_connection_id = UNSET
-    else:
-        json_connection_id = connection_id
-    params["connection_id"] = json_connection_id
+    params["connection_id"] = connection_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -102,9 +89,9 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
 ) -> Response[ErrorBody | UsageOut]:
     """Read Fleet API usage and its cost
 
@@ -115,10 +102,10 @@ def sync_detailed(
     subtracted.
 
     Args:
-        from_ (datetime.datetime | None | Unset): Included; default: 00:00 UTC on the 1st of the
-            month `to` ends
-        to (datetime.datetime | None | Unset): Excluded; default: now
-        connection_id (None | str | Unset):
+        from_ (datetime.datetime | Unset): Included; default: 00:00 UTC on the 1st of the month
+            `to` ends
+        to (datetime.datetime | Unset): Excluded; default: now
+        connection_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,9 +131,9 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
 ) -> ErrorBody | UsageOut | None:
     """Read Fleet API usage and its cost
 
@@ -157,10 +144,10 @@ def sync(
     subtracted.
 
     Args:
-        from_ (datetime.datetime | None | Unset): Included; default: 00:00 UTC on the 1st of the
-            month `to` ends
-        to (datetime.datetime | None | Unset): Excluded; default: now
-        connection_id (None | str | Unset):
+        from_ (datetime.datetime | Unset): Included; default: 00:00 UTC on the 1st of the month
+            `to` ends
+        to (datetime.datetime | Unset): Excluded; default: now
+        connection_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,9 +168,9 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
 ) -> Response[ErrorBody | UsageOut]:
     """Read Fleet API usage and its cost
 
@@ -194,10 +181,10 @@ async def asyncio_detailed(
     subtracted.
 
     Args:
-        from_ (datetime.datetime | None | Unset): Included; default: 00:00 UTC on the 1st of the
-            month `to` ends
-        to (datetime.datetime | None | Unset): Excluded; default: now
-        connection_id (None | str | Unset):
+        from_ (datetime.datetime | Unset): Included; default: 00:00 UTC on the 1st of the month
+            `to` ends
+        to (datetime.datetime | Unset): Excluded; default: now
+        connection_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,9 +208,9 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    from_: datetime.datetime | None | Unset = UNSET,
-    to: datetime.datetime | None | Unset = UNSET,
-    connection_id: None | str | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    connection_id: str | Unset = UNSET,
 ) -> ErrorBody | UsageOut | None:
     """Read Fleet API usage and its cost
 
@@ -234,10 +221,10 @@ async def asyncio(
     subtracted.
 
     Args:
-        from_ (datetime.datetime | None | Unset): Included; default: 00:00 UTC on the 1st of the
-            month `to` ends
-        to (datetime.datetime | None | Unset): Excluded; default: now
-        connection_id (None | str | Unset):
+        from_ (datetime.datetime | Unset): Included; default: 00:00 UTC on the 1st of the month
+            `to` ends
+        to (datetime.datetime | Unset): Excluded; default: now
+        connection_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -8,47 +8,36 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_page import DeliveryPage
 from ...models.error_body import ErrorBody
-from ...models.list_webhook_deliveries_order_type_0 import ListWebhookDeliveriesOrderType0
-from ...models.list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from ...models.list_webhook_deliveries_order import ListWebhookDeliveriesOrder
+from ...models.list_webhook_deliveries_status import ListWebhookDeliveriesStatus
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     endpoint_id: str,
     *,
-    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListWebhookDeliveriesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListWebhookDeliveriesOrder | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_status: None | str | Unset
-    if isinstance(status, Unset):
-        json_status = UNSET
-    elif isinstance(status, ListWebhookDeliveriesStatusType0):
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
         json_status = status.value
-    else:
-        json_status = status
+
     params["status"] = json_status
 
     params["limit"] = limit
 
-    json_cursor: None | str | Unset
-    if isinstance(cursor, Unset):
-        json_cursor = UNSET
-    else:
-        json_cursor = cursor
-    params["cursor"] = json_cursor
+    params["cursor"] = cursor
 
-    json_order: None | str | Unset
-    if isinstance(order, Unset):
-        json_order = UNSET
-    elif isinstance(order, ListWebhookDeliveriesOrderType0):
+    json_order: str | Unset = UNSET
+    if not isinstance(order, Unset):
         json_order = order.value
-    else:
-        json_order = order
+
     params["order"] = json_order
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -118,10 +107,10 @@ def sync_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListWebhookDeliveriesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListWebhookDeliveriesOrder | Unset = UNSET,
 ) -> Response[DeliveryPage | ErrorBody]:
     """List a webhook endpoint's deliveries
 
@@ -129,11 +118,11 @@ def sync_detailed(
 
     Args:
         endpoint_id (str):
-        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListWebhookDeliveriesOrderType0 | None | Unset): `newest_first` (the default) or
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListWebhookDeliveriesOrder | Unset): `newest_first` (the default) or
             `oldest_first`, to read forwards, e.g. to catch up
 
     Raises:
@@ -163,10 +152,10 @@ def sync(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListWebhookDeliveriesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListWebhookDeliveriesOrder | Unset = UNSET,
 ) -> DeliveryPage | ErrorBody | None:
     """List a webhook endpoint's deliveries
 
@@ -174,11 +163,11 @@ def sync(
 
     Args:
         endpoint_id (str):
-        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListWebhookDeliveriesOrderType0 | None | Unset): `newest_first` (the default) or
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListWebhookDeliveriesOrder | Unset): `newest_first` (the default) or
             `oldest_first`, to read forwards, e.g. to catch up
 
     Raises:
@@ -203,10 +192,10 @@ async def asyncio_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListWebhookDeliveriesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListWebhookDeliveriesOrder | Unset = UNSET,
 ) -> Response[DeliveryPage | ErrorBody]:
     """List a webhook endpoint's deliveries
 
@@ -214,11 +203,11 @@ async def asyncio_detailed(
 
     Args:
         endpoint_id (str):
-        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListWebhookDeliveriesOrderType0 | None | Unset): `newest_first` (the default) or
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListWebhookDeliveriesOrder | Unset): `newest_first` (the default) or
             `oldest_first`, to read forwards, e.g. to catch up
 
     Raises:
@@ -246,10 +235,10 @@ async def asyncio(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    status: ListWebhookDeliveriesStatus | Unset = UNSET,
     limit: int | Unset = 50,
-    cursor: None | str | Unset = UNSET,
-    order: ListWebhookDeliveriesOrderType0 | None | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    order: ListWebhookDeliveriesOrder | Unset = UNSET,
 ) -> DeliveryPage | ErrorBody | None:
     """List a webhook endpoint's deliveries
 
@@ -257,11 +246,11 @@ async def asyncio(
 
     Args:
         endpoint_id (str):
-        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        status (ListWebhookDeliveriesStatus | Unset):
         limit (int | Unset): Items per page, newest first (see `order`) Default: 50.
-        cursor (None | str | Unset): `next_cursor` of the previous page: the rows past it, in that
-            page's order (newest first)
-        order (ListWebhookDeliveriesOrderType0 | None | Unset): `newest_first` (the default) or
+        cursor (str | Unset): `next_cursor` of the previous page: the rows past it, in that page's
+            order (newest first)
+        order (ListWebhookDeliveriesOrder | Unset): `newest_first` (the default) or
             `oldest_first`, to read forwards, e.g. to catch up
 
     Raises:

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class GetDeviceHistoryKindType0(StrEnum):
+class GetDeviceHistoryKind(StrEnum):
     BACKUP = "backup"
     CHARGING = "charging"
     ENERGY = "energy"

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListDeviceCommandsStatusType0(StrEnum):
+class ListCommandsStatus(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     FAILED = "failed"

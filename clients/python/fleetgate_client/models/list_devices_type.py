@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class GetCommandCatalogDeviceTypeType0(StrEnum):
+class ListDevicesType(StrEnum):
     ENERGY_SITE = "energy_site"
     VEHICLE = "vehicle"
 

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListWebhookDeliveriesStatusType0(StrEnum):
+class ListWebhookDeliveriesStatus(StrEnum):
     FAILED = "failed"
     PENDING = "pending"
     SUCCEEDED = "succeeded"

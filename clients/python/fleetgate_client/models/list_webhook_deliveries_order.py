@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListCommandsOrderType0(StrEnum):
+class ListWebhookDeliveriesOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListWebhookDeliveriesOrderType0(StrEnum):
+class ListConnectionsOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

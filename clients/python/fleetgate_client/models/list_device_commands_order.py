@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListWebhookEndpointsOrderType0(StrEnum):
+class ListDeviceCommandsOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

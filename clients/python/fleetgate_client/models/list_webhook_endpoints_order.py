@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListCustomersOrderType0(StrEnum):
+class ListWebhookEndpointsOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

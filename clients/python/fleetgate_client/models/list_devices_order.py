@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListDevicesOrderType0(StrEnum):
+class ListDevicesOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListCommandsStatusType0(StrEnum):
+class ListDeviceCommandsStatus(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     FAILED = "failed"

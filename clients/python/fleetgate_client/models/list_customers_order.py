@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListDeviceCommandsOrderType0(StrEnum):
+class ListCustomersOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListEventsOrderType0(StrEnum):
+class ListCommandsOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

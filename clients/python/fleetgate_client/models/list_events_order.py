@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListConnectionsOrderType0(StrEnum):
+class ListEventsOrder(StrEnum):
     NEWEST_FIRST = "newest_first"
     OLDEST_FIRST = "oldest_first"
 

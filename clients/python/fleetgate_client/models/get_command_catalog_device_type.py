@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class ListDevicesTypeType0(StrEnum):
+class GetCommandCatalogDeviceType(StrEnum):
     ENERGY_SITE = "energy_site"
     VEHICLE = "vehicle"
 
