@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from fleetgate.config import Settings
 from fleetgate.protocol.telemetry.certificates import CertificateAuthority
 from fleetgate.protocol.telemetry.envelope import StreamAck, StreamMessage, decode_frame, encode_stream
 from fleetgate.protocol.telemetry.records import TelemetryValue, encode_vehicle_data
+from tests.support.live import free_port
 
 HOST = "127.0.0.1"
 
@@ -91,3 +94,27 @@ async def streaming(pki: Pki, port: int, vin: str, issuer: CertificateAuthority 
         f"wss://{HOST}:{port}/", ssl=pki.car_tls(vin, issuer), additional_headers=headers, compression=None
     ) as connection:
         yield Car(connection)
+
+
+async def streaming_to_own_receiver(settings: Settings, sim: httpx.AsyncClient, directory: Path) -> Settings:
+    """Gateway settings whose configs send cars to the gateway's own receiver (on a free port), which trusts the
+    simulator's car CA."""
+    pki = Pki.create(directory)
+    cert, key, _ = pki.server_tls_files()
+    cars_ca = directory / "simulator-cars-ca.pem"
+    cars_ca.write_text((await sim.get("/sim/telemetry/ca")).text)
+    chain = directory / "receiver-ca.pem"
+    chain.write_bytes(pki.server_ca.cert_pem)
+    port = free_port()
+    return settings.model_copy(
+        update={
+            "telemetry_host": HOST,
+            "telemetry_port": port,
+            "telemetry_cert_path": cert,
+            "telemetry_key_path": key,
+            "telemetry_vehicle_ca_path": cars_ca,
+            "telemetry_hostname": HOST,
+            "telemetry_public_port": port,
+            "telemetry_ca_chain_path": chain,
+        }
+    )

@@ -17,33 +17,14 @@ from fleetgate.infra.runtime import Runtime
 from fleetgate.simulator.telemetry.streamer import Streamers
 from fleetgate.simulator.world import World
 from tests.gateway.flows import Connector
-from tests.gateway.telemetry_cars import HOST, Pki
-from tests.support.live import free_port
+from tests.gateway.telemetry_cars import streaming_to_own_receiver
 from tests.support.polling import eventually
 
 
 @pytest.fixture
 async def gateway_settings(gateway_settings: Settings, sim: httpx.AsyncClient, tmp_path: Path) -> Settings:
     """A gateway whose configs send cars to its own receiver, which trusts the simulator's car CA."""
-    pki = Pki.create(tmp_path)
-    cert, key, _ = pki.server_tls_files()
-    cars_ca = tmp_path / "simulator-cars-ca.pem"
-    cars_ca.write_text((await sim.get("/sim/telemetry/ca")).text)
-    chain = tmp_path / "receiver-ca.pem"
-    chain.write_bytes(pki.server_ca.cert_pem)
-    port = free_port()
-    return gateway_settings.model_copy(
-        update={
-            "telemetry_host": HOST,
-            "telemetry_port": port,
-            "telemetry_cert_path": cert,
-            "telemetry_key_path": key,
-            "telemetry_vehicle_ca_path": cars_ca,
-            "telemetry_hostname": HOST,
-            "telemetry_public_port": port,
-            "telemetry_ca_chain_path": chain,
-        }
-    )
+    return await streaming_to_own_receiver(gateway_settings, sim, tmp_path)
 
 
 @pytest.fixture
