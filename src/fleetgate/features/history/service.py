@@ -91,7 +91,7 @@ async def read_history(
             data, fetched_at, closed = found
             if closed or (asked_at - fetched_at).total_seconds() <= max_age:
                 return HistoryAnswer(device_id, row.type, kind, period, span, data, "cache", fetched_at, closed)
-    return await _from_tesla(runtime, row, kind, period, (start, end), (zone_name, site_zone), asked_at)
+    return await _from_tesla(runtime, row, Asked(kind, period, (start, end), (zone_name, site_zone), asked_at))
 
 
 def _kind_for(row: LoadedDevice, kind: Kind | None) -> Kind:
@@ -117,47 +117,45 @@ async def default_zone(runtime: Runtime, device_id: str, device_type: str) -> st
     return await store.known_zone(runtime, device_id)
 
 
-async def _from_tesla(
-    runtime: Runtime,
-    row: LoadedDevice,
-    kind: Kind,
-    period: Period,
-    bounds: tuple[str | None, str | None],
-    zones: tuple[str | None, str | None],
-    asked_at: datetime,
-) -> HistoryAnswer:
-    """`zones`: the one to cut the range in and the site's, each None when not known yet."""
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a read from Tesla is for; `zones`: the one to cut the range in and the site's, each None when not known
+    yet."""
+
+    kind: Kind
+    period: Period
+    bounds: tuple[str | None, str | None]
+    zones: tuple[str | None, str | None]
+    at: datetime
+
+    @property
+    def flight_key(self) -> tuple[str, ...]:
+        return (self.kind, self.period, self.bounds[0] or "", self.bounds[1] or "", self.zones[0] or "")
+
+
+async def _from_tesla(runtime: Runtime, row: LoadedDevice, asked: Asked) -> HistoryAnswer:
     found = await runtime.reader.first(CONNECTION, {"connection_id": row.connection_id})
     if found is None:  # removed since the device was loaded
         raise NotFound(f"No device {row.device_id}.")
     connection = detached(Connection, found)
-    key = (row.device_id, kind, period, bounds[0] or "", bounds[1] or "", zones[0] or "")
     async with upstream_errors(runtime, None, connection):
         flight, _ = runtime.history_reads.join(
-            key, lambda: _read(runtime, row, connection, kind, period, bounds, zones, asked_at)
+            (row.device_id, *asked.flight_key), lambda: _read(runtime, row, connection, asked)
         )
         # shield: a request that goes away does not cancel the read the others wait for.
         answer: HistoryAnswer = await asyncio.shield(flight)
         return answer
 
 
-async def _read(
-    runtime: Runtime,
-    row: LoadedDevice,
-    connection: Connection,
-    kind: Kind,
-    period: Period,
-    bounds: tuple[str | None, str | None],
-    zones: tuple[str | None, str | None],
-    asked_at: datetime,
-) -> HistoryAnswer:
+async def _read(runtime: Runtime, row: LoadedDevice, connection: Connection, asked: Asked) -> HistoryAnswer:
     """Asks Tesla, holding no database connection meanwhile, then stores the answer in a short transaction of its
     own (so that it is stored even if every request waiting for it has gone)."""
-    zone_name, site_zone = zones
+    kind, period = asked.kind, asked.period
+    zone_name, site_zone = asked.zones
     async with fleet_api(runtime, None, connection) as api:
         if zone_name is None:
             site_zone = zone_name = await site_time_zone(api, int(row.external_id)) or "UTC"
-        span = resolve(period, *bounds, zone_name, asked_at)
+        span = resolve(period, *asked.bounds, zone_name, asked.at)
         data = await fetch(api, kind, row.external_id, period, span)
     fetched_at = utcnow()
     ongoing = normalize.latest_event_end(data) if kind == "backup" else None
