@@ -63,13 +63,18 @@ def _minute(params: Params, name: str) -> int:
     return integer(params, name, 0, 1439) if params.get(name) is not None else 0
 
 
+def _schedule_id(params: Params) -> int:
+    """0 (or none): a new schedule; the car's id: that schedule, changed."""
+    return integer(params, "id", 0, UINT64_MAX) if params.get("id") is not None else 0
+
+
 def _place(params: Params) -> dict[str, float]:
     return {"latitude": number(params, "lat", -90, 90), "longitude": number(params, "lon", -180, 180)}
 
 
 def _charge_schedule(params: Params) -> SignedPayload:
     schedule = common.ChargeSchedule(
-        id=integer(params, "id", 0, UINT64_MAX) if params.get("id") is not None else 0,
+        id=_schedule_id(params),
         name=text(params, "name", ""),
         days_of_week=_days(params),
         enabled=flag(params, "enabled"),
@@ -85,7 +90,7 @@ def _charge_schedule(params: Params) -> SignedPayload:
 
 def _precondition_schedule(params: Params) -> SignedPayload:
     schedule = common.PreconditionSchedule(
-        id=integer(params, "id", 0, UINT64_MAX) if params.get("id") is not None else 0,
+        id=_schedule_id(params),
         name=text(params, "name", ""),
         days_of_week=_days(params),
         enabled=flag(params, "enabled"),
